@@ -1,0 +1,103 @@
+"""The one error taxonomy shared by the card layer, the record layer and the UI.
+
+Every failure the patient can meet is one of a few *kinds*. Each kind says, in words the
+UI can translate, what failed and whether trying again makes sense. Messages carried by
+these exceptions are for developers' logs and must never hold personal data.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class ProblemKind(Enum):
+    """What failed, in the patient's terms."""
+
+    READER = "reader"
+    CARD = "card"
+    PIN = "pin"
+    NETWORK = "network"
+    SERVICE_DOWN = "service_down"
+    SERVICE_REFUSED = "service_refused"
+    BAD_DATA = "bad_data"
+    PROGRAM = "program"
+
+
+#: Whether trying the same thing again can help, per kind.
+RETRY_HELPS: dict[ProblemKind, bool] = {
+    ProblemKind.READER: True,
+    ProblemKind.CARD: True,
+    ProblemKind.PIN: False,
+    ProblemKind.NETWORK: True,
+    ProblemKind.SERVICE_DOWN: True,
+    ProblemKind.SERVICE_REFUSED: False,
+    ProblemKind.BAD_DATA: False,
+    ProblemKind.PROGRAM: False,
+}
+
+
+class AssistantError(Exception):
+    """Base of every error the core raises on purpose.
+
+    ``detail`` is a short technical description for logs (never personal data).
+    ``retry_after`` is a hint in seconds when the other side told us when to come back.
+    """
+
+    kind: ProblemKind = ProblemKind.PROGRAM
+
+    def __init__(
+        self,
+        detail: str = "",
+        *,
+        kind: ProblemKind | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(detail)
+        if kind is not None:
+            self.kind = kind
+        self.detail = detail
+        self.retry_after = retry_after
+
+    @property
+    def retry_helps(self) -> bool:
+        return RETRY_HELPS[self.kind]
+
+
+class ReaderError(AssistantError):
+    kind = ProblemKind.READER
+
+
+class CardError(AssistantError):
+    kind = ProblemKind.CARD
+
+
+class CardRemovedError(CardError):
+    """The card left the reader (or the reader left the PC) during a command."""
+
+
+class NotEidCardError(CardError):
+    """A card is in the reader, but it is not a Belgian identity card."""
+
+
+class PinError(AssistantError):
+    kind = ProblemKind.PIN
+
+
+class NetworkError(AssistantError):
+    kind = ProblemKind.NETWORK
+
+
+class ServiceDownError(AssistantError):
+    kind = ProblemKind.SERVICE_DOWN
+
+
+class ServiceRefusedError(AssistantError):
+    kind = ProblemKind.SERVICE_REFUSED
+
+
+class BadDataError(AssistantError):
+    kind = ProblemKind.BAD_DATA
+
+
+class ProgramError(AssistantError):
+    kind = ProblemKind.PROGRAM

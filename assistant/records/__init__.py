@@ -1,0 +1,1 @@
+"""Record layer: domain model, FHIR client, KMEHR and FHIR file readers, authentication."""

@@ -1,0 +1,1 @@
+"""Dossier Assistant PySide6 user interface. Draws what ``assistant`` decides."""

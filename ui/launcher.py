@@ -1,0 +1,24 @@
+"""The ``dossier-assistant`` command.
+
+``dossier-assistant card`` runs the headless card diagnostic (no Qt is loaded, so it works on
+a machine without a screen); anything else starts the graphical assistant.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["card"]:
+        from assistant.card.diagnostic import main as card_main
+
+        return card_main(args[1:])
+    from ui.app import main as gui_main
+
+    return gui_main(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
