@@ -1,0 +1,601 @@
+"""Run modes (home, mediator, kiosk), their options, and where files may be written.
+
+* **Home**: the patient's own PC. Notes and preferences may be saved in the platformdirs user
+  data directory.
+* **Mediator** (public digital space) and **kiosk** (pharmacy): nothing that names a person is
+  ever written; :attr:`Settings.may_write_personal_data` is ``False`` and :func:`notes_path`
+  returns ``None``.
+
+The kiosk reads its options from a TOML file that an administrator locks (root-owned, not
+writable by group or others); see ``packaging/kiosk/README.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import hmac
+import json
+import logging
+import os
+import secrets
+import stat
+import tempfile
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from assistant.errors import BadDataError
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "dossier-assistant"
+APP_AUTHOR = "dossier-assistant"
+
+KNOWN_LANGUAGES: tuple[str, ...] = ("fr", "nl", "en", "de")
+
+#: The inactivity warning must come at least this many seconds before the reset.
+MIN_WARNING_SECONDS = 20.0
+MIN_IDLE_TIMEOUT_SECONDS = 30.0
+MAX_IDLE_TIMEOUT_SECONDS = 3600.0
+MIN_TEXT_SCALE = 1.0
+MAX_TEXT_SCALE = 2.0
+
+DEFAULT_KIOSK_CONFIG = Path("/etc/dossier-assistant/kiosk.toml")
+
+
+class Mode(Enum):
+    """Who runs the program and where."""
+
+    HOME = "home"
+    MEDIATOR = "mediator"
+    KIOSK = "kiosk"
+
+
+# ---------------------------------------------------------------------------------------------
+# The pharmacist's exit code: only a salted, slow hash is ever stored.
+
+_SCRYPT_N = 2**14
+_SCRYPT_R = 8
+_SCRYPT_P = 1
+_PBKDF2_MIN_ITERATIONS = 100_000
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def hash_exit_code(code: str, *, n: int = _SCRYPT_N, salt: bytes | None = None) -> str:
+    """Hash the pharmacist's exit code for the kiosk file: ``scrypt$N$r$p$salt$hash`` (base64)."""
+    if not code:
+        raise ValueError("the exit code must not be empty")
+    salt = secrets.token_bytes(16) if salt is None else salt
+    digest = hashlib.scrypt(
+        code.encode("utf-8"), salt=salt, n=n, r=_SCRYPT_R, p=_SCRYPT_P, dklen=32
+    )
+    return f"scrypt${n}${_SCRYPT_R}${_SCRYPT_P}${_b64(salt)}${_b64(digest)}"
+
+
+def _check_hash_format(stored: str) -> None:
+    """Raise ValueError unless ``stored`` is a scrypt or pbkdf2_sha256 hash we can check."""
+    parts = stored.split("$")
+    try:
+        if parts[0] == "scrypt" and len(parts) == 6:
+            n, r, p = int(parts[1]), int(parts[2]), int(parts[3])
+            if n < 2**12 or n & (n - 1) or r < 1 or p < 1:
+                raise ValueError("scrypt parameters too weak")
+        elif parts[0] == "pbkdf2_sha256" and len(parts) == 4:
+            if int(parts[1]) < _PBKDF2_MIN_ITERATIONS:
+                raise ValueError("too few pbkdf2 iterations")
+        else:
+            raise ValueError("unknown hash format")
+        salt = base64.b64decode(parts[-2], validate=True)
+        digest = base64.b64decode(parts[-1], validate=True)
+    except (ValueError, IndexError) as exc:
+        raise ValueError(f"exit_code_hash is not a valid hash: {exc}") from None
+    if len(salt) < 8 or len(digest) < 16:
+        raise ValueError("exit_code_hash salt or digest too short")
+
+
+def verify_exit_code(code: str | bytearray, stored: str) -> bool:
+    """Whether ``code`` matches the stored hash (constant-time comparison)."""
+    try:
+        _check_hash_format(stored)
+    except ValueError:
+        return False
+    raw = code.encode("utf-8") if isinstance(code, str) else bytes(code)
+    parts = stored.split("$")
+    salt = base64.b64decode(parts[-2])
+    expected = base64.b64decode(parts[-1])
+    if parts[0] == "scrypt":
+        n, r, p = int(parts[1]), int(parts[2]), int(parts[3])
+        got = hashlib.scrypt(raw, salt=salt, n=n, r=r, p=p, dklen=len(expected))
+    else:
+        got = hashlib.pbkdf2_hmac("sha256", raw, salt, int(parts[1]), dklen=len(expected))
+    return hmac.compare_digest(got, expected)
+
+
+# ---------------------------------------------------------------------------------------------
+# Kiosk configuration
+
+
+@dataclass(frozen=True)
+class HelpContact:
+    """Someone the patient can turn to, shown on the kiosk help screen."""
+
+    name: str
+    phone: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class KioskConfig:
+    """What the administrator set for one pharmacy kiosk."""
+
+    pharmacy_name: str
+    exit_code_hash: str
+    languages: tuple[str, ...] = KNOWN_LANGUAGES
+    default_language: str | None = None
+    idle_timeout_seconds: float = 120.0
+    warning_seconds: float = 30.0
+    speech_on: bool = True
+    help_contacts: tuple[HelpContact, ...] = ()
+    source: Path | None = None
+
+    def check_exit_code(self, code: str | bytearray) -> bool:
+        """Whether ``code`` is the pharmacist's exit code."""
+        return verify_exit_code(code, self.exit_code_hash)
+
+
+def config_is_locked(st: os.stat_result) -> bool:
+    """Whether a file or directory is owned by root and not writable by group or others."""
+    return st.st_uid == 0 and not (st.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
+
+
+def _require_locked(path: Path) -> None:
+    if os.name != "posix":
+        raise BadDataError("a locked kiosk configuration needs a POSIX system")
+    st = path.stat()
+    if not stat.S_ISREG(st.st_mode):
+        raise BadDataError("kiosk configuration is not a regular file")
+    if not config_is_locked(st):
+        raise BadDataError(
+            "kiosk configuration is not locked: it must be owned by root with mode 0644 "
+            "(chown root:root; chmod 0644)"
+        )
+    parent = path.parent.stat()
+    if not config_is_locked(parent):
+        raise BadDataError("the folder holding the kiosk configuration must be root-owned, 0755")
+
+
+def _as_str(table: Mapping[str, Any], key: str, default: str | None = None) -> str:
+    value = table.get(key, default)
+    if not isinstance(value, str):
+        raise BadDataError(f"kiosk configuration: {key} must be text")
+    return value
+
+
+def _as_seconds(table: Mapping[str, Any], key: str, default: float) -> float:
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise BadDataError(f"kiosk configuration: {key} must be a number of seconds")
+    return float(value)
+
+
+def kiosk_config_from_mapping(data: Mapping[str, Any], source: Path | None = None) -> KioskConfig:
+    """Validate a parsed kiosk TOML document (top level or its ``[kiosk]`` table)."""
+    table = data.get("kiosk", data)
+    if not isinstance(table, Mapping):
+        raise BadDataError("kiosk configuration: [kiosk] must be a table")
+    known = {
+        "pharmacy_name",
+        "exit_code_hash",
+        "languages",
+        "default_language",
+        "idle_timeout_seconds",
+        "warning_seconds",
+        "speech_on",
+        "help_contacts",
+    }
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise BadDataError(f"kiosk configuration: unknown keys {unknown}")
+
+    pharmacy_name = _as_str(table, "pharmacy_name", "").strip()
+    if not pharmacy_name:
+        raise BadDataError("kiosk configuration: pharmacy_name is missing")
+
+    exit_code_hash = _as_str(table, "exit_code_hash", "")
+    try:
+        _check_hash_format(exit_code_hash)
+    except ValueError as exc:
+        raise BadDataError(f"kiosk configuration: {exc}") from None
+
+    languages_raw = table.get("languages", list(KNOWN_LANGUAGES))
+    if not isinstance(languages_raw, list) or not languages_raw:
+        raise BadDataError("kiosk configuration: languages must be a non-empty list")
+    languages: list[str] = []
+    for code in languages_raw:
+        if not isinstance(code, str) or code not in KNOWN_LANGUAGES:
+            raise BadDataError(f"kiosk configuration: unknown language {code!r}")
+        if code not in languages:
+            languages.append(code)
+
+    default_language = table.get("default_language")
+    if default_language is not None and default_language not in languages:
+        raise BadDataError("kiosk configuration: default_language must be one of languages")
+
+    idle = _as_seconds(table, "idle_timeout_seconds", 120.0)
+    warning = _as_seconds(table, "warning_seconds", 30.0)
+    if not MIN_IDLE_TIMEOUT_SECONDS <= idle <= MAX_IDLE_TIMEOUT_SECONDS:
+        raise BadDataError(
+            f"kiosk configuration: idle_timeout_seconds must be between "
+            f"{MIN_IDLE_TIMEOUT_SECONDS:g} and {MAX_IDLE_TIMEOUT_SECONDS:g}"
+        )
+    if warning < MIN_WARNING_SECONDS:
+        raise BadDataError(
+            f"kiosk configuration: warning_seconds must be at least {MIN_WARNING_SECONDS:g}"
+        )
+    if warning >= idle:
+        raise BadDataError("kiosk configuration: warning_seconds must be below the timeout")
+
+    speech_on = table.get("speech_on", True)
+    if not isinstance(speech_on, bool):
+        raise BadDataError("kiosk configuration: speech_on must be true or false")
+
+    contacts_raw = table.get("help_contacts", [])
+    if not isinstance(contacts_raw, list):
+        raise BadDataError("kiosk configuration: help_contacts must be a list of tables")
+    contacts: list[HelpContact] = []
+    for item in contacts_raw:
+        if not isinstance(item, Mapping):
+            raise BadDataError("kiosk configuration: each help contact must be a table")
+        name = _as_str(item, "name", "").strip()
+        if not name:
+            raise BadDataError("kiosk configuration: a help contact has no name")
+        contacts.append(
+            HelpContact(
+                name=name,
+                phone=_as_str(item, "phone", "").strip(),
+                note=_as_str(item, "note", "").strip(),
+            )
+        )
+
+    return KioskConfig(
+        pharmacy_name=pharmacy_name,
+        exit_code_hash=exit_code_hash,
+        languages=tuple(languages),
+        default_language=default_language,
+        idle_timeout_seconds=idle,
+        warning_seconds=warning,
+        speech_on=speech_on,
+        help_contacts=tuple(contacts),
+        source=source,
+    )
+
+
+def load_kiosk_config(path: str | os.PathLike[str], *, require_locked: bool = True) -> KioskConfig:
+    """Read and check the kiosk TOML file.
+
+    With ``require_locked`` (the default, and what the kiosk uses) the file must be owned by
+    root and not writable by group or others, and so must its folder; otherwise BadDataError.
+    """
+    p = Path(path)
+    try:
+        if require_locked:
+            _require_locked(p)
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise BadDataError(f"cannot read kiosk configuration: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise BadDataError(f"kiosk configuration is not valid TOML: {exc}") from None
+    return kiosk_config_from_mapping(data, source=p)
+
+
+# ---------------------------------------------------------------------------------------------
+# Settings
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the program needs to know about how it was started."""
+
+    mode: Mode = Mode.HOME
+    demo: bool = False
+    training: bool = False
+    language: str | None = None
+    text_scale: float = 1.0
+    high_contrast: bool = False
+    speech_on: bool = False
+    kiosk: KioskConfig | None = None
+    #: Overrides the platformdirs data folder (home mode only; tests and portable installs).
+    data_dir: Path | None = field(default=None, compare=False)
+    #: Folder for the anonymous session log (mediator/kiosk); None = the platformdirs log folder.
+    session_log_dir: Path | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if not MIN_TEXT_SCALE <= self.text_scale <= MAX_TEXT_SCALE:
+            raise ValueError("text_scale must be between 1.0 and 2.0")
+        if self.mode is Mode.KIOSK and self.kiosk is None:
+            raise ValueError("kiosk mode needs a KioskConfig")
+        if self.language is not None and self.language not in KNOWN_LANGUAGES:
+            raise ValueError(f"unknown language {self.language!r}")
+
+    @property
+    def may_write_personal_data(self) -> bool:
+        """Only at home, and never in training, may anything naming a person reach the disk."""
+        return self.mode is Mode.HOME and not self.training
+
+    @property
+    def uses_virtual_card(self) -> bool:
+        """Demo and training run with the virtual card and the embedded demo hub."""
+        return self.demo or self.training
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages offered on the language step."""
+        if self.kiosk is not None:
+            return self.kiosk.languages
+        return KNOWN_LANGUAGES
+
+    @property
+    def idle_timeout_seconds(self) -> float | None:
+        """Inactivity before the automatic reset, or None (home mode: no reset)."""
+        if self.kiosk is not None:
+            return self.kiosk.idle_timeout_seconds
+        if self.mode is Mode.MEDIATOR:
+            return 600.0
+        return None
+
+    @property
+    def warning_seconds(self) -> float:
+        if self.kiosk is not None:
+            return self.kiosk.warning_seconds
+        return 60.0
+
+    def data_folder(self) -> Path | None:
+        """Folder for the patient's own notes and preferences, or None when writing is barred."""
+        if not self.may_write_personal_data:
+            return None
+        if self.data_dir is not None:
+            return self.data_dir
+        return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
+
+    def session_log_folder(self) -> Path | None:
+        """Folder for the anonymous EPN session log (mediator and kiosk), or None at home."""
+        if self.mode is Mode.HOME:
+            return None
+        if self.session_log_dir is not None:
+            return self.session_log_dir
+        return Path(platformdirs.user_log_dir(APP_NAME, APP_AUTHOR)) / "sessions"
+
+    def notes_path(self) -> Path | None:
+        """File for the patient's questions and notes, or None (mediator, kiosk, training)."""
+        folder = self.data_folder()
+        return None if folder is None else folder / "notes.json"
+
+    def preferences_path(self) -> Path | None:
+        """File for language, text size, contrast and speech choices, or None."""
+        folder = self.data_folder()
+        return None if folder is None else folder / "preferences.json"
+
+    def with_preferences(self, prefs: Preferences) -> Settings:
+        """These settings with the saved preferences applied (command-line choices win)."""
+        return replace(
+            self,
+            language=self.language or prefs.language,
+            text_scale=max(self.text_scale, prefs.text_scale),
+            high_contrast=self.high_contrast or prefs.high_contrast,
+            speech_on=self.speech_on or prefs.speech_on,
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Home-mode preferences (no personal data: only display choices)
+
+
+@dataclass(frozen=True)
+class Preferences:
+    language: str | None = None
+    text_scale: float = 1.0
+    high_contrast: bool = False
+    speech_on: bool = False
+
+
+def load_preferences(settings: Settings) -> Preferences:
+    """Saved display choices, or the defaults when none are saved or they cannot be read."""
+    path = settings.preferences_path()
+    if path is None or not path.exists():
+        return Preferences()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        language = data.get("language")
+        scale = float(data.get("text_scale", 1.0))
+        return Preferences(
+            language=language if language in KNOWN_LANGUAGES else None,
+            text_scale=min(MAX_TEXT_SCALE, max(MIN_TEXT_SCALE, scale)),
+            high_contrast=bool(data.get("high_contrast", False)),
+            speech_on=bool(data.get("speech_on", False)),
+        )
+    except (OSError, ValueError, TypeError, AttributeError):
+        log.warning("preferences file unreadable; using defaults")
+        return Preferences()
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a crash leaves the old or the new file, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    if os.name == "posix":
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def save_preferences(settings: Settings, prefs: Preferences) -> bool:
+    """Save display choices (home mode only). Returns False when this mode writes nothing."""
+    path = settings.preferences_path()
+    if path is None:
+        return False
+    data = {
+        "language": prefs.language,
+        "text_scale": prefs.text_scale,
+        "high_contrast": prefs.high_contrast,
+        "speech_on": prefs.speech_on,
+    }
+    atomic_write_bytes(path, json.dumps(data, indent=1).encode("utf-8"))
+    return True
+
+
+# ---------------------------------------------------------------------------------------------
+# The settings of this run (set once by the app at start)
+
+_current = Settings()
+
+
+def install(settings: Settings) -> None:
+    """Make ``settings`` the settings of this run (called once by the app)."""
+    global _current
+    _current = settings
+
+
+def current() -> Settings:
+    """The settings of this run (home-mode defaults until :func:`install` is called)."""
+    return _current
+
+
+def notes_path() -> Path | None:
+    """Where this run may keep the patient's notes, or None when it must write nothing."""
+    return _current.notes_path()
+
+
+# ---------------------------------------------------------------------------------------------
+# Command line
+
+
+def _text_scale(value: str) -> float:
+    try:
+        scale = float(value.rstrip("%")) / (100.0 if value.endswith("%") else 1.0)
+    except ValueError:
+        raise argparse.ArgumentTypeError("use a number from 1.0 to 2.0, or 100% to 200%") from None
+    if not MIN_TEXT_SCALE <= scale <= MAX_TEXT_SCALE:
+        raise argparse.ArgumentTypeError("use a number from 1.0 to 2.0, or 100% to 200%")
+    return scale
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the mode and display options to the program's argument parser."""
+    group = parser.add_argument_group("mode")
+    modes = group.add_mutually_exclusive_group()
+    modes.add_argument(
+        "--mediator",
+        action="store_true",
+        help="mediator mode for public digital spaces: guide panel, nothing written to disk",
+    )
+    modes.add_argument(
+        "--kiosk",
+        metavar="CONFIG",
+        help="pharmacy kiosk mode with the locked configuration file CONFIG (TOML)",
+    )
+    group.add_argument(
+        "--training",
+        action="store_true",
+        help="practice with the virtual cards and demo patients (implies --demo)",
+    )
+    group.add_argument(
+        "--demo", action="store_true", help="use the virtual eID card and the demo hub"
+    )
+    group.add_argument(
+        "--kiosk-config-unlocked",
+        action="store_true",
+        help=argparse.SUPPRESS,  # tests and trials only: accept a kiosk file not owned by root
+    )
+    display = parser.add_argument_group("display")
+    display.add_argument("--language", choices=KNOWN_LANGUAGES, help="start in this language")
+    display.add_argument(
+        "--text-scale", type=_text_scale, default=None, help="text size, 1.0 to 2.0"
+    )
+    display.add_argument("--high-contrast", action="store_true", help="high-contrast colours")
+    display.add_argument("--speech", action="store_true", help="read every screen aloud")
+    parser.add_argument(
+        "--session-log-dir",
+        metavar="DIR",
+        default=None,
+        help="mediator mode: write the anonymous session log (JSON lines) to DIR",
+    )
+
+
+def settings_from_args(ns: argparse.Namespace) -> Settings:
+    """Build the settings from parsed arguments; raises BadDataError for a bad kiosk file."""
+    kiosk: KioskConfig | None = None
+    mode = Mode.HOME
+    if getattr(ns, "kiosk", None):
+        mode = Mode.KIOSK
+        kiosk = load_kiosk_config(
+            ns.kiosk, require_locked=not getattr(ns, "kiosk_config_unlocked", False)
+        )
+    elif getattr(ns, "mediator", False):
+        mode = Mode.MEDIATOR
+    training = bool(getattr(ns, "training", False))
+    language = getattr(ns, "language", None)
+    if language is None and kiosk is not None:
+        language = kiosk.default_language
+    scale = getattr(ns, "text_scale", None)
+    log_dir = getattr(ns, "session_log_dir", None)
+    speech = bool(getattr(ns, "speech", False)) or (kiosk is not None and kiosk.speech_on)
+    return Settings(
+        mode=mode,
+        demo=bool(getattr(ns, "demo", False)) or training,
+        training=training,
+        language=language,
+        text_scale=1.0 if scale is None else scale,
+        high_contrast=bool(getattr(ns, "high_contrast", False)),
+        speech_on=speech,
+        kiosk=kiosk,
+        session_log_dir=None if log_dir is None else Path(log_dir),
+    )
+
+
+def hash_exit_code_main(argv: list[str] | None = None) -> int:
+    """``python -m assistant.settings``: ask for a new exit code twice and write its hash."""
+    import getpass
+    import sys
+
+    parser = argparse.ArgumentParser(
+        prog="python -m assistant.settings",
+        description="Make the exit_code_hash line for the kiosk configuration file.",
+    )
+    parser.parse_args(argv)
+    first = getpass.getpass("New kiosk exit code: ")
+    second = getpass.getpass("Type it again: ")
+    if not first or first != second:
+        sys.stderr.write("The two codes are empty or differ. Nothing was made.\n")
+        return 1
+    if len(first) < 6:
+        sys.stderr.write("Use at least 6 characters.\n")
+        return 1
+    sys.stdout.write(f'exit_code_hash = "{hash_exit_code(first)}"\n')
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(hash_exit_code_main())
