@@ -1,0 +1,132 @@
+"""Listen: reads the screen aloud with QtTextToSpeech in the patient's language.
+
+The engine comes from ``DOSSIER_TTS_ENGINE`` (tests use ``mock``); otherwise Qt's default.
+When no voice can speak the language, :meth:`Speaker.say` returns a clear message instead.
+The PIN is never given to this module.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from PySide6.QtCore import QLocale, QObject, Signal
+
+from assistant.i18n import _, current_language
+
+log = logging.getLogger(__name__)
+
+#: The locale each program language is spoken in (Belgian variants first).
+SPEECH_LOCALES: dict[str, tuple[str, ...]] = {
+    "fr": ("fr_BE", "fr_FR", "fr"),
+    "nl": ("nl_BE", "nl_NL", "nl"),
+    "en": ("en_GB", "en_US", "en"),
+    "de": ("de_BE", "de_DE", "de"),
+}
+
+
+def engine_name() -> str | None:
+    """The engine asked for by the environment (None: Qt's default)."""
+    name = os.environ.get("DOSSIER_TTS_ENGINE", "").strip()
+    return name or None
+
+
+class Speaker(QObject):
+    """One text-to-speech voice that follows the program language."""
+
+    #: Text that was sent to the voice.
+    spoken = Signal(str)
+    #: A patient-facing message when speech cannot work.
+    unavailable = Signal(str)
+
+    def __init__(self, parent: QObject | None = None, engine: str | None = None) -> None:
+        super().__init__(parent)
+        self._engine_name = engine if engine is not None else engine_name()
+        self._tts: object | None = None
+        self._error: str | None = None
+        self._language: str | None = None
+        self.last_text = ""
+
+    def _ensure(self) -> object | None:
+        if self._tts is not None or self._error is not None:
+            return self._tts
+        try:
+            from PySide6.QtTextToSpeech import QTextToSpeech
+        except ImportError:
+            self._error = "QtTextToSpeech module missing"
+            return None
+        engines = QTextToSpeech.availableEngines()
+        name = self._engine_name
+        if name is not None and name not in engines:
+            log.warning("speech engine %s not available (have %s)", name, engines)
+            self._error = f"engine {name} missing"
+            return None
+        tts = QTextToSpeech(name, self) if name else QTextToSpeech(self)
+        if tts.state() == QTextToSpeech.State.Error:
+            log.warning("speech engine failed to start: %s", tts.errorString())
+            self._error = "engine error"
+            return None
+        self._tts = tts
+        return tts
+
+    def _select_language(self, tts: object) -> bool:
+        from PySide6.QtTextToSpeech import QTextToSpeech
+
+        assert isinstance(tts, QTextToSpeech)
+        lang = current_language()
+        if self._language == lang:
+            return True
+        available = {loc.name(): loc for loc in tts.availableLocales()}
+        for name in SPEECH_LOCALES.get(lang, (lang,)):
+            loc = available.get(name)
+            if loc is None:
+                loc = next((v for k, v in available.items() if k.startswith(name)), None)
+            if loc is not None:
+                tts.setLocale(loc)
+                voices = tts.availableVoices()
+                if voices:
+                    tts.setVoice(voices[0])
+                self._language = lang
+                return True
+        # Some engines list no locales but speak the requested one anyway.
+        if not available:
+            tts.setLocale(QLocale(SPEECH_LOCALES.get(lang, (lang,))[0]))
+            self._language = lang
+            return True
+        return False
+
+    def is_available(self) -> bool:
+        tts = self._ensure()
+        return tts is not None and self._select_language(tts)
+
+    def no_voice_message(self) -> str:
+        return _(
+            "The computer cannot read aloud in this language. "
+            "No voice is installed. Ask someone to install a voice."
+        )
+
+    def say(self, text: str) -> str | None:
+        """Speak ``text``. Returns None when speaking, else the message to show."""
+        tts = self._ensure()
+        if tts is None or not self._select_language(tts):
+            message = self.no_voice_message()
+            self.unavailable.emit(message)
+            return message
+        from PySide6.QtTextToSpeech import QTextToSpeech
+
+        assert isinstance(tts, QTextToSpeech)
+        tts.stop()
+        tts.say(text)
+        self.last_text = text
+        self.spoken.emit(text)
+        return None
+
+    def stop(self) -> None:
+        from PySide6.QtTextToSpeech import QTextToSpeech
+
+        if isinstance(self._tts, QTextToSpeech):
+            self._tts.stop()
+
+    def language_changed(self) -> None:
+        """Forget the chosen voice; the next :meth:`say` picks one for the new language."""
+        self._language = None

@@ -1,0 +1,357 @@
+"""The building blocks of every screen: big buttons, pictograms, headings, announcements.
+
+Everything here follows the current theme (:mod:`ui.theme`) and re-draws when it changes.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QObject, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QAccessible,
+    QAccessibleEvent,
+    QColor,
+    QIcon,
+    QPainter,
+    QPaintEvent,
+    QPixmap,
+)
+from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui import theme as theme_mod
+
+log = logging.getLogger(__name__)
+
+try:  # Qt ≥ 6.8
+    from PySide6.QtGui import QAccessibleAnnouncementEvent
+
+    HAS_ANNOUNCEMENT_EVENT = True
+except ImportError:  # pragma: no cover - older Qt
+    HAS_ANNOUNCEMENT_EVENT = False
+
+
+def asset_file(relative: str) -> Path:
+    """Path of a file in assets/ (through F's helper when present)."""
+    try:
+        from assistant.assets import asset_path
+
+        return Path(asset_path(relative))
+    except ImportError:
+        return Path(__file__).resolve().parent.parent / "assets" / relative
+
+
+@lru_cache(maxsize=256)
+def _svg_source(relative: str) -> bytes | None:
+    path = asset_file(relative)
+    try:
+        return path.read_bytes()
+    except OSError:
+        log.warning("picture not found: %s", relative)
+        return None
+
+
+_COLOR_ATTR = re.compile(rb'(stroke|fill)="(?!none)(#[0-9a-fA-F]{3,6}|black|currentColor)"')
+
+
+def recolor_svg(data: bytes, color: str) -> bytes:
+    """Paint a one-colour pictogram in ``color`` (currentColor and black become ``color``)."""
+    data = data.replace(b"currentColor", color.encode())
+    return _COLOR_ATTR.sub(lambda m: m.group(1) + b'="' + color.encode() + b'"', data)
+
+
+def render_svg(relative: str, size: QSize, color: str | None, ratio: float = 1.0) -> QPixmap:
+    """Render ``assets/<relative>`` into a pixmap; ``color`` None keeps the drawing's colours."""
+    data = _svg_source(relative)
+    pix = QPixmap(max(1, round(size.width() * ratio)), max(1, round(size.height() * ratio)))
+    pix.fill(Qt.GlobalColor.transparent)
+    if data is None:
+        return pix
+    if color is not None:
+        data = recolor_svg(data, color)
+    renderer = QSvgRenderer(QByteArray(data))
+    if not renderer.isValid():
+        log.warning("picture could not be read: %s", relative)
+        return pix
+    painter = QPainter(pix)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    renderer.setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
+    renderer.render(painter, QRectF(0, 0, pix.width(), pix.height()))
+    painter.end()
+    pix.setDevicePixelRatio(ratio)
+    return pix
+
+
+def icon_relpath(name: str) -> str:
+    return name if "/" in name else f"icons/{name}.svg"
+
+
+class Pictogram(QWidget):
+    """A pictogram (one-colour SVG recoloured for the theme) or a picture (own colours).
+
+    ``size_factor`` multiplies the theme's icon size; ``recolor`` False keeps the colours of a
+    picture. ``description`` becomes the accessible name of informative pictures; pictograms
+    beside a text are decorative and have none.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        parent: QWidget | None = None,
+        *,
+        size_factor: float = 1.0,
+        recolor: bool = True,
+        color_role: str = "pictogram",
+        description: str = "",
+    ) -> None:
+        super().__init__(parent)
+        self._name = name
+        self._factor = size_factor
+        self._recolor = recolor
+        self._role = color_role
+        self._pixmap: QPixmap | None = None
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.set_description(description)
+        theme_mod.notifier().changed.connect(self._on_theme)
+        self._on_theme(theme_mod.current())
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    def set_description(self, text: str) -> None:
+        self.setAccessibleName(text)
+
+    def set_name(self, name: str) -> None:
+        self._name = name
+        self._on_theme(theme_mod.current())
+
+    def color(self) -> str | None:
+        if not self._recolor:
+            return None
+        colors = theme_mod.current().colors
+        return str(getattr(colors, self._role))
+
+    def _on_theme(self, _theme: object = None) -> None:
+        side = round(theme_mod.current().icon_px() * self._factor)
+        self.setFixedSize(side, side)
+        self._pixmap = None
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return self.size()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if self._pixmap is None:
+            self._pixmap = render_svg(
+                icon_relpath(self._name), self.size(), self.color(), self.devicePixelRatioF()
+            )
+        painter = QPainter(self)
+        painter.drawPixmap(0, 0, self._pixmap)
+        painter.end()
+
+
+def themed_icon(name: str, color: str | None = None) -> QIcon:
+    """A QIcon of a pictogram in the theme's pictogram colour (for combo boxes and menus)."""
+    t = theme_mod.current()
+    side = t.icon_px()
+    return QIcon(render_svg(icon_relpath(name), QSize(side, side), color or t.colors.pictogram))
+
+
+class BigButton(QPushButton):
+    """A large button: pictogram + wrapped text; its accessible name is the text.
+
+    ``primary`` marks the one main action of a screen (filled colour).
+    """
+
+    def __init__(
+        self,
+        text: str,
+        icon: str,
+        parent: QWidget | None = None,
+        *,
+        primary: bool = False,
+        description: str = "",
+    ) -> None:
+        super().__init__(parent)
+        self.setProperty("primary", "true" if primary else "false")
+        self._picto = Pictogram(icon, self)
+        self._label = QLabel(self)
+        self._label.setWordWrap(True)
+        self._label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self._label.setAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
+        self._label.setTextFormat(Qt.TextFormat.PlainText)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(14, 8, 14, 8)
+        lay.setSpacing(12)
+        lay.addWidget(self._picto, 0, Qt.AlignmentFlag.AlignVCenter)
+        lay.addWidget(self._label, 1)
+        sp = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        sp.setHeightForWidth(True)
+        self.setSizePolicy(sp)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAutoDefault(False)
+        self.set_text(text, description)
+        theme_mod.notifier().changed.connect(self._on_theme)
+        self._on_theme()
+
+    def _on_theme(self, _theme: object = None) -> None:
+        primary = self.property("primary") == "true"
+        role = "primary_text" if primary else "pictogram"
+        self._picto._role = role
+        self._picto._on_theme()
+        self.updateGeometry()
+
+    def set_text(self, text: str, description: str = "") -> None:
+        """Change the visible text (and the accessible name with it)."""
+        self._label.setText(text)
+        self.setAccessibleName(text)
+        self.setAccessibleDescription(description)
+        self.setToolTip(description or text)
+        self.updateGeometry()
+
+    def text(self) -> str:  # type: ignore[override]
+        return self._label.text()
+
+    def set_icon_name(self, name: str) -> None:
+        self._picto.set_name(name)
+
+    def icon_name(self) -> str:
+        return self._picto.name
+
+    def label(self) -> QLabel:
+        return self._label
+
+    def pictogram(self) -> Pictogram:
+        return self._picto
+
+    def sizeHint(self) -> QSize:
+        lay = self.layout()
+        hint = lay.sizeHint() if lay else super().sizeHint()
+        t = theme_mod.current().target_px()
+        return QSize(max(hint.width(), t), max(hint.height(), t))
+
+    def minimumSizeHint(self) -> QSize:
+        lay = self.layout()
+        t = theme_mod.current().target_px()
+        if lay is None:
+            return QSize(t, t)
+        m = lay.minimumSize()
+        return QSize(max(m.width(), t), max(m.height(), t))
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        lay = self.layout()
+        t = theme_mod.current().target_px()
+        if lay is None:
+            return t
+        return max(t, lay.totalHeightForWidth(width))
+
+
+class Heading(QLabel):
+    """The one question of a screen: large, bold, wrapped, announced as a heading."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setProperty("role", "heading")
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setAccessibleName(text)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setAccessibleName(text)
+
+
+class Body(QLabel):
+    """A paragraph of Easy Read text, wrapped; ``role`` "muted" or "problem" change its look."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None, role: str = "body") -> None:
+        super().__init__(text, parent)
+        self.setProperty("role", role)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+
+    def set_role(self, role: str) -> None:
+        self.setProperty("role", role)
+        self.style().unpolish(self)
+        self.style().polish(self)
+
+
+class IconText(QWidget):
+    """A pictogram beside a line of text (for lists of facts, not clickable)."""
+
+    def __init__(
+        self, icon: str, text: str = "", parent: QWidget | None = None, role: str = "body"
+    ) -> None:
+        super().__init__(parent)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(12)
+        self.pictogram = Pictogram(icon, self)
+        self.body = Body(text, self, role)
+        lay.addWidget(self.pictogram, 0, Qt.AlignmentFlag.AlignTop)
+        lay.addWidget(self.body, 1)
+
+    def setText(self, text: str) -> None:
+        self.body.setText(text)
+
+    def text(self) -> str:
+        return self.body.text()
+
+
+def column(*widgets: QWidget, spacing: int = 16) -> QVBoxLayout:
+    lay = QVBoxLayout()
+    lay.setSpacing(spacing)
+    for w in widgets:
+        lay.addWidget(w)
+    return lay
+
+
+class Announcer(QObject):
+    """Fires ``announced(text)`` for every announcement (tests and the speech output listen)."""
+
+    announced = Signal(str)
+
+
+_announcer: Announcer | None = None
+
+
+def announcer() -> Announcer:
+    global _announcer
+    if _announcer is None:
+        _announcer = Announcer()
+    return _announcer
+
+
+def announce(widget: QWidget, text: str) -> None:
+    """Tell screen readers about a status change (card found, PIN wrong, connecting...)."""
+    if HAS_ANNOUNCEMENT_EVENT:
+        event = QAccessibleAnnouncementEvent(widget, text)
+        event.setPoliteness(QAccessible.AnnouncementPoliteness.Assertive)
+        QAccessible.updateAccessibility(event)
+    else:  # pragma: no cover - Qt < 6.8: a live-region style name change
+        widget.setAccessibleName(text)
+        QAccessible.updateAccessibility(QAccessibleEvent(widget, QAccessible.Event.NameChanged))
+    announcer().announced.emit(text)
+
+
+def set_color(widget: QWidget, color: str) -> None:
+    """Set a widget's text colour (for small, theme-driven accents)."""
+    widget.setStyleSheet(f"color: {QColor(color).name()};")
