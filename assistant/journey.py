@@ -1,0 +1,558 @@
+"""The patient journey as a state machine, without Qt.
+
+Welcome → Language → Reader → Card → Is this you? → About the PIN → PIN → Connecting →
+Record → Finish, plus problem states. The journey decides; the UI draws the state and carries
+out the :class:`Command` list each transition returns (read the card, verify the PIN, connect,
+wipe). Results of commands come back with the command's ``token``; results of a command that
+is no longer current (the card was pulled, the patient went back) are dropped and wiped.
+
+Card removal at any step from Card on returns to "insert your card" and wipes the identity
+and the record (their ``wipe()`` is called). The journey never sees the PIN.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from typing import Any, Protocol
+
+from assistant.errors import (
+    AssistantError,
+    CardRemovedError,
+    NotEidCardError,
+    ProblemKind,
+    ReaderError,
+)
+
+log = logging.getLogger(__name__)
+
+
+class Step(Enum):
+    """The steps of the journey, in order."""
+
+    WELCOME = "welcome"
+    LANGUAGE = "language"
+    READER = "reader"
+    CARD = "card"
+    CONFIRM_IDENTITY = "confirm_identity"
+    ABOUT_PIN = "about_pin"
+    PIN = "pin"
+    CONNECTING = "connecting"
+    RECORD = "record"
+    FINISH = "finish"
+
+
+STEPS: tuple[Step, ...] = tuple(Step)
+#: Steps that hold or lead to personal data: a card removal there sends back to Card.
+CARD_STEPS = frozenset(
+    {Step.CARD, Step.CONFIRM_IDENTITY, Step.ABOUT_PIN, Step.PIN, Step.CONNECTING, Step.RECORD}
+)
+
+
+def step_count() -> int:
+    """How many steps the patient is told there are ("step N of M")."""
+    return len(STEPS)
+
+
+def step_number(step: Step) -> int:
+    """1-based position of ``step`` ("step N of M")."""
+    return STEPS.index(step) + 1
+
+
+class Problem(Enum):
+    """What went wrong, shown on the step where it happened."""
+
+    READER_SERVICE_DOWN = "reader_service_down"  # pcscd / smart card service not running
+    READER_UNPLUGGED = "reader_unplugged"  # the reader left during the journey
+    NOT_EID_CARD = "not_eid_card"
+    CARD_READ_FAILED = "card_read_failed"
+    CARD_REMOVED = "card_removed"  # the card left mid-way: put it back
+    NOT_ME = "not_me"  # the patient said the card is not theirs
+    PIN_WRONG = "pin_wrong"
+    PIN_BLOCKED = "pin_blocked"
+    PIN_CHECK_FAILED = "pin_check_failed"  # the card did not answer during the PIN check
+    CONNECTION_FAILED = "connection_failed"
+
+
+class ReaderStatus(Enum):
+    """What the card monitor sees (mirrors ``assistant.card.monitor.ReaderState``)."""
+
+    SERVICE_UNAVAILABLE = "service_unavailable"
+    NO_READER = "no_reader"
+    NO_CARD = "no_card"
+    CARD_PRESENT = "card_present"
+
+
+def reader_status(state: Enum) -> ReaderStatus:
+    """Convert the monitor's ``ReaderState`` (or any enum with the same names)."""
+    return ReaderStatus[state.name]
+
+
+class CommandKind(Enum):
+    READ_CARD = "read_card"
+    VERIFY_PIN = "verify_pin"  # the UI takes the PIN typed on screen
+    VERIFY_PIN_ON_PINPAD = "verify_pin_on_pinpad"
+    CONNECT = "connect"
+    CANCEL_WORK = "cancel_work"  # drop any running card/network job
+    CLOSE_SESSION = "close_session"  # close the card session
+    WIPE = "wipe"  # forget every personal datum shown
+
+
+@dataclass(frozen=True)
+class Command:
+    kind: CommandKind
+    token: int = 0
+
+
+class Wipeable(Protocol):
+    def wipe(self) -> None: ...
+
+
+class PinOutcome(Enum):
+    CORRECT = "correct"
+    WRONG = "wrong"
+    BLOCKED = "blocked"
+
+
+@dataclass(frozen=True)
+class JourneyState:
+    """What the UI draws. ``busy`` is True while a command's result is awaited."""
+
+    step: Step = Step.WELCOME
+    problem: Problem | None = None
+    busy: bool = False
+    tries_left: int | None = None
+    confirm_last_try: bool = False
+    pinpad: bool = False
+    error_kind: ProblemKind | None = None
+    retry_after: float | None = None
+    reader_ready: bool = False
+
+    @property
+    def number(self) -> int:
+        return step_number(self.step)
+
+
+MAX_PIN_TRIES = 3
+_PIN_COMMANDS = (CommandKind.VERIFY_PIN, CommandKind.VERIFY_PIN_ON_PINPAD)
+
+
+@dataclass
+class _Data:
+    card: Wipeable | None = None
+    record: Wipeable | None = None
+    extra: list[Wipeable] = field(default_factory=list)
+
+
+Listener = Callable[[JourneyState, list[Command]], None]
+
+
+class Journey:
+    """The state machine. Every event method returns the commands the UI must run."""
+
+    def __init__(self) -> None:
+        self._state = JourneyState()
+        self._status = ReaderStatus.NO_READER
+        self._data = _Data()
+        self._token = 0
+        self._pending: CommandKind | None = None
+        self._listeners: list[Listener] = []
+
+    # ----------------------------------------------------------------- observers
+    @property
+    def state(self) -> JourneyState:
+        return self._state
+
+    @property
+    def step(self) -> Step:
+        return self._state.step
+
+    @property
+    def reader(self) -> ReaderStatus:
+        return self._status
+
+    @property
+    def card_data(self) -> Any:
+        """The card data read for this patient (None once wiped)."""
+        return self._data.card
+
+    @property
+    def record(self) -> Any:
+        return self._data.record
+
+    @property
+    def pending(self) -> CommandKind | None:
+        """The command whose result is awaited, if any."""
+        return self._pending
+
+    @property
+    def token(self) -> int:
+        return self._token
+
+    def add_listener(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def can_go_back(self) -> bool:
+        return self._back_target() is not None
+
+    # ----------------------------------------------------------------- helpers
+    def _new_token(self) -> int:
+        self._token += 1
+        return self._token
+
+    def _emit(self, state: JourneyState, commands: list[Command]) -> list[Command]:
+        self._state = state
+        for listener in list(self._listeners):
+            listener(state, commands)
+        return commands
+
+    def _run(self, kind: CommandKind) -> Command:
+        self._pending = kind
+        return Command(kind, self._new_token())
+
+    def _wipe(self) -> list[Command]:
+        """Forget card data and record; cancel work; close the card session."""
+        had_work = self._pending is not None
+        self._pending = None
+        self._new_token()  # any result still on its way is now stale
+        for item in (self._data.card, self._data.record, *self._data.extra):
+            if item is not None:
+                try:
+                    item.wipe()
+                except Exception:
+                    log.exception("wipe failed")
+        self._data = _Data()
+        cmds = [Command(CommandKind.CLOSE_SESSION), Command(CommandKind.WIPE)]
+        if had_work:
+            cmds.insert(0, Command(CommandKind.CANCEL_WORK))
+        return cmds
+
+    def _enter_card_step(
+        self, problem: Problem | None = None
+    ) -> tuple[JourneyState, list[Command]]:
+        """Card step: read at once when a card is in; else wait for one."""
+        if self._status is ReaderStatus.SERVICE_UNAVAILABLE:
+            return JourneyState(Step.READER, Problem.READER_SERVICE_DOWN), []
+        if self._status is ReaderStatus.NO_READER:
+            return JourneyState(Step.READER, problem and Problem.READER_UNPLUGGED), []
+        if self._status is ReaderStatus.CARD_PRESENT and problem is not Problem.CARD_REMOVED:
+            return JourneyState(Step.CARD, problem, busy=True), [self._run(CommandKind.READ_CARD)]
+        return JourneyState(Step.CARD, problem, reader_ready=True), []
+
+    def _stale(self, token: int, expected: CommandKind, payload: object = None) -> bool:
+        if token == self._token and self._pending is expected:
+            self._pending = None
+            return False
+        log.debug("dropping stale result of %s", expected.value)
+        if payload is not None and hasattr(payload, "wipe"):
+            payload.wipe()
+        return True
+
+    # ----------------------------------------------------------------- patient events
+    def start(self) -> list[Command]:
+        """Begin (or begin again) at Welcome."""
+        cmds = self._wipe() if self._state.step is not Step.WELCOME else []
+        return self._emit(JourneyState(Step.WELCOME), cmds)
+
+    def reset(self) -> list[Command]:
+        """Kiosk / inactivity reset: wipe everything and return to Welcome."""
+        return self._emit(JourneyState(Step.WELCOME), self._wipe())
+
+    def next(self) -> list[Command]:
+        """The primary action of the steps that only inform (Welcome, Reader, About the PIN)."""
+        step = self._state.step
+        if step is Step.WELCOME:
+            return self._emit(JourneyState(Step.LANGUAGE), [])
+        if step is Step.LANGUAGE:
+            return self.choose_language()
+        if step is Step.READER:
+            if self._status in (ReaderStatus.NO_CARD, ReaderStatus.CARD_PRESENT):
+                return self._emit(*self._enter_card_step())
+            return self._emit(replace(self._state, reader_ready=False), [])
+        if step is Step.ABOUT_PIN:
+            return self._enter_pin()
+        if step is Step.FINISH:
+            return self.start()
+        log.debug("next() ignored at %s", step.value)
+        return []
+
+    def choose_language(self) -> list[Command]:
+        """The language was chosen (the UI sets it); go on to the reader."""
+        if self._state.step is not Step.LANGUAGE:
+            return []
+        if self._status in (ReaderStatus.NO_CARD, ReaderStatus.CARD_PRESENT):
+            return self._emit(*self._enter_card_step())
+        if self._status is ReaderStatus.SERVICE_UNAVAILABLE:
+            return self._emit(JourneyState(Step.READER, Problem.READER_SERVICE_DOWN), [])
+        return self._emit(JourneyState(Step.READER), [])
+
+    def back(self) -> list[Command]:
+        target = self._back_target()
+        if target is None:
+            return []
+        step = self._state.step
+        if target is Step.WELCOME:
+            return self._emit(JourneyState(Step.WELCOME), [])
+        if target is Step.LANGUAGE:
+            return self._emit(JourneyState(Step.LANGUAGE), [])
+        if target is Step.READER:
+            cmds = self._wipe() if step in CARD_STEPS else []
+            ready = self._status in (ReaderStatus.NO_CARD, ReaderStatus.CARD_PRESENT)
+            problem = (
+                Problem.READER_SERVICE_DOWN
+                if self._status is ReaderStatus.SERVICE_UNAVAILABLE
+                else None
+            )
+            return self._emit(JourneyState(Step.READER, problem, reader_ready=ready), cmds)
+        if target is Step.CONFIRM_IDENTITY:
+            return self._emit(JourneyState(Step.CONFIRM_IDENTITY, pinpad=self._state.pinpad), [])
+        if target in (Step.ABOUT_PIN, Step.PIN):
+            cancel: list[Command] = []
+            if self._pending is not None:
+                self._pending = None
+                self._new_token()
+                cancel.append(Command(CommandKind.CANCEL_WORK))
+            return self._emit(self._base(target), cancel)
+        return []
+
+    def _base(self, step: Step) -> JourneyState:
+        """A problem-free state that keeps what is known about the PIN."""
+        return JourneyState(
+            step,
+            tries_left=self._state.tries_left,
+            pinpad=self._state.pinpad,
+        )
+
+    def _back_target(self) -> Step | None:
+        step = self._state.step
+        if self._state.busy and step is Step.PIN:
+            return None  # a PIN check is running on the card: it cannot be undone
+        return {
+            Step.LANGUAGE: Step.WELCOME,
+            Step.READER: Step.LANGUAGE,
+            Step.CARD: Step.READER,
+            Step.CONFIRM_IDENTITY: Step.READER,
+            Step.ABOUT_PIN: Step.CONFIRM_IDENTITY,
+            Step.PIN: Step.ABOUT_PIN,
+            Step.CONNECTING: Step.PIN if self._state.problem else None,
+        }.get(step)
+
+    def confirm_identity(self, is_me: bool) -> list[Command]:
+        """ "Is this you?" Yes → About the PIN. No → wipe, ask for the patient's own card."""
+        if self._state.step is not Step.CONFIRM_IDENTITY:
+            return []
+        if is_me:
+            return self._emit(self._base(Step.ABOUT_PIN), [])
+        cmds = self._wipe()
+        return self._emit(JourneyState(Step.CARD, Problem.NOT_ME, reader_ready=True), cmds)
+
+    def _enter_pin(self) -> list[Command]:
+        state = self._base(Step.PIN)
+        if state.pinpad and state.tries_left != 1:
+            state = replace(state, busy=True)
+            return self._emit(state, [self._run(CommandKind.VERIFY_PIN_ON_PINPAD)])
+        return self._emit(state, [])
+
+    def submit_pin(self) -> list[Command]:
+        """The patient pressed OK with a PIN typed on screen (the UI holds the PIN).
+
+        With one try left, this first asks for a second confirmation.
+        """
+        st = self._state
+        if st.step is not Step.PIN or st.busy or st.problem is Problem.PIN_BLOCKED:
+            return []
+        if st.tries_left == 1 and not st.confirm_last_try:
+            return self._emit(replace(st, confirm_last_try=True), [])
+        kind = CommandKind.VERIFY_PIN_ON_PINPAD if st.pinpad else CommandKind.VERIFY_PIN
+        return self._emit(replace(st, busy=True, confirm_last_try=False), [self._run(kind)])
+
+    def confirm_last_try(self) -> list[Command]:
+        """Second confirmation before spending the last try."""
+        st = self._state
+        if st.step is not Step.PIN or not st.confirm_last_try or st.busy:
+            return []
+        kind = CommandKind.VERIFY_PIN_ON_PINPAD if st.pinpad else CommandKind.VERIFY_PIN
+        return self._emit(replace(st, busy=True, confirm_last_try=False), [self._run(kind)])
+
+    def cancel_last_try(self) -> list[Command]:
+        st = self._state
+        if st.step is not Step.PIN or not st.confirm_last_try:
+            return []
+        return self._emit(replace(st, confirm_last_try=False), [])
+
+    def retry(self) -> list[Command]:
+        """The "Try again" action of a problem state."""
+        st = self._state
+        if st.busy:
+            return []
+        if st.step is Step.READER and st.problem is not None:
+            if self._status in (ReaderStatus.NO_CARD, ReaderStatus.CARD_PRESENT):
+                return self._emit(*self._enter_card_step())
+            if self._status is ReaderStatus.SERVICE_UNAVAILABLE:
+                return self._emit(JourneyState(Step.READER, Problem.READER_SERVICE_DOWN), [])
+            return self._emit(JourneyState(Step.READER), [])
+        if st.step is Step.CARD and st.problem in (Problem.CARD_READ_FAILED, Problem.NOT_EID_CARD):
+            if self._status is ReaderStatus.CARD_PRESENT:
+                return self._emit(
+                    JourneyState(Step.CARD, busy=True), [self._run(CommandKind.READ_CARD)]
+                )
+            return self._emit(*self._enter_card_step())
+        if st.step is Step.PIN and st.problem in (Problem.PIN_WRONG, Problem.PIN_CHECK_FAILED):
+            return self._enter_pin()
+        if st.step is Step.CONNECTING and st.problem is Problem.CONNECTION_FAILED:
+            state = replace(self._base(Step.CONNECTING), busy=True)
+            return self._emit(state, [self._run(CommandKind.CONNECT)])
+        return []
+
+    def finish(self) -> list[Command]:
+        """ "I am done": wipe everything and ask to take the card out."""
+        if self._state.step is Step.WELCOME:
+            return []
+        cmds = self._wipe()
+        return self._emit(JourneyState(Step.FINISH), cmds)
+
+    def hold_data(self, item: Wipeable) -> None:
+        """Register more personal data to wipe with the rest (e.g. a file the patient opened)."""
+        self._data.extra.append(item)
+
+    # ----------------------------------------------------------------- reader events
+    def reader_changed(self, status: ReaderStatus | Enum) -> list[Command]:
+        """The card monitor saw a change (readers plugged, card in or out, service gone)."""
+        if not isinstance(status, ReaderStatus):
+            status = reader_status(status)
+        old = self._status
+        self._status = status
+        if status is old:
+            return []
+        step = self._state.step
+        if step in (Step.WELCOME, Step.LANGUAGE):
+            return []
+        if step is Step.FINISH:
+            if status is not ReaderStatus.CARD_PRESENT:
+                return self._emit(JourneyState(Step.WELCOME), [])
+            return []
+        if step is Step.READER:
+            if status is ReaderStatus.SERVICE_UNAVAILABLE:
+                return self._emit(JourneyState(Step.READER, Problem.READER_SERVICE_DOWN), [])
+            if status is ReaderStatus.NO_READER:
+                return self._emit(JourneyState(Step.READER), [])
+            return self._emit(*self._enter_card_step())
+        # Card steps: removal (or the reader/service going away) wipes and starts again.
+        if status is ReaderStatus.CARD_PRESENT:
+            if step is Step.CARD and not self._state.busy:
+                return self._emit(
+                    JourneyState(Step.CARD, busy=True), [self._run(CommandKind.READ_CARD)]
+                )
+            return []
+        removed_problem = {
+            ReaderStatus.NO_CARD: Problem.CARD_REMOVED,
+            ReaderStatus.NO_READER: Problem.READER_UNPLUGGED,
+            ReaderStatus.SERVICE_UNAVAILABLE: Problem.READER_SERVICE_DOWN,
+        }[status]
+        if step is Step.CARD and self._state.problem in (Problem.NOT_ME, Problem.CARD_REMOVED):
+            keep = self._state.problem if status is ReaderStatus.NO_CARD else removed_problem
+            removed_problem = keep
+        elif step is Step.CARD and not self._state.busy and status is ReaderStatus.NO_CARD:
+            # Nothing was read yet: just wait for a card, no alarm.
+            return self._emit(JourneyState(Step.CARD, reader_ready=True), [])
+        cmds = self._wipe()
+        if removed_problem is Problem.CARD_REMOVED or removed_problem is Problem.NOT_ME:
+            return self._emit(JourneyState(Step.CARD, removed_problem, reader_ready=True), cmds)
+        return self._emit(JourneyState(Step.READER, removed_problem), cmds)
+
+    # ----------------------------------------------------------------- command results
+    def card_read(self, token: int, card: Wipeable, *, pinpad: bool = False) -> list[Command]:
+        if self._stale(token, CommandKind.READ_CARD, card):
+            return []
+        self._data.card = card
+        return self._emit(JourneyState(Step.CONFIRM_IDENTITY, pinpad=pinpad), [])
+
+    def card_read_failed(self, token: int, error: BaseException) -> list[Command]:
+        if self._stale(token, CommandKind.READ_CARD):
+            return []
+        return self._emit(*self._card_problem(error, Step.CARD))
+
+    def _card_problem(self, error: BaseException, step: Step) -> tuple[JourneyState, list[Command]]:
+        if isinstance(error, CardRemovedError):
+            cmds = self._wipe()
+            if self._status is ReaderStatus.NO_READER:
+                return JourneyState(Step.READER, Problem.READER_UNPLUGGED), cmds
+            return JourneyState(Step.CARD, Problem.CARD_REMOVED, reader_ready=True), cmds
+        if isinstance(error, NotEidCardError):
+            return JourneyState(Step.CARD, Problem.NOT_EID_CARD, reader_ready=True), [
+                Command(CommandKind.CLOSE_SESSION)
+            ]
+        if isinstance(error, ReaderError):
+            cmds = self._wipe()
+            problem = (
+                Problem.READER_SERVICE_DOWN
+                if self._status is ReaderStatus.SERVICE_UNAVAILABLE
+                else Problem.READER_UNPLUGGED
+            )
+            return JourneyState(Step.READER, problem), cmds
+        kind = error.kind if isinstance(error, AssistantError) else ProblemKind.PROGRAM
+        if step is Step.PIN:
+            return replace(
+                self._state, busy=False, problem=Problem.PIN_CHECK_FAILED, error_kind=kind
+            ), []
+        return JourneyState(
+            Step.CARD, Problem.CARD_READ_FAILED, reader_ready=True, error_kind=kind
+        ), [Command(CommandKind.CLOSE_SESSION)]
+
+    def pin_checked(
+        self, token: int, outcome: PinOutcome, tries_left: int | None = None
+    ) -> list[Command]:
+        """Result of VERIFY (on screen or on the pinpad)."""
+        st = self._state
+        if token != self._token or self._pending not in _PIN_COMMANDS:
+            return []
+        self._pending = None
+        if outcome is PinOutcome.CORRECT:
+            state = JourneyState(Step.CONNECTING, busy=True, pinpad=st.pinpad)
+            return self._emit(state, [self._run(CommandKind.CONNECT)])
+        if outcome is PinOutcome.BLOCKED:
+            return self._emit(
+                JourneyState(Step.PIN, Problem.PIN_BLOCKED, tries_left=0, pinpad=st.pinpad), []
+            )
+        left = (
+            tries_left if tries_left is not None else max(0, (st.tries_left or MAX_PIN_TRIES) - 1)
+        )
+        if left <= 0:
+            return self._emit(
+                JourneyState(Step.PIN, Problem.PIN_BLOCKED, tries_left=0, pinpad=st.pinpad), []
+            )
+        return self._emit(
+            JourneyState(Step.PIN, Problem.PIN_WRONG, tries_left=left, pinpad=st.pinpad), []
+        )
+
+    def pin_check_failed(self, token: int, error: BaseException) -> list[Command]:
+        if token != self._token or self._pending not in _PIN_COMMANDS:
+            return []
+        self._pending = None
+        return self._emit(*self._card_problem(error, Step.PIN))
+
+    def connected(self, token: int, record: Wipeable) -> list[Command]:
+        if self._stale(token, CommandKind.CONNECT, record):
+            return []
+        self._data.record = record
+        return self._emit(JourneyState(Step.RECORD, pinpad=self._state.pinpad), [])
+
+    def connection_failed(self, token: int, error: BaseException) -> list[Command]:
+        if self._stale(token, CommandKind.CONNECT):
+            return []
+        if isinstance(error, CardRemovedError | ReaderError):
+            return self._emit(*self._card_problem(error, Step.CONNECTING))
+        kind = error.kind if isinstance(error, AssistantError) else ProblemKind.PROGRAM
+        retry_after = error.retry_after if isinstance(error, AssistantError) else None
+        return self._emit(
+            JourneyState(
+                Step.CONNECTING,
+                Problem.CONNECTION_FAILED,
+                error_kind=kind,
+                retry_after=retry_after,
+                pinpad=self._state.pinpad,
+            ),
+            [],
+        )
