@@ -1,0 +1,89 @@
+"""What every screen of the journey has: one question, some Easy Read text, big actions.
+
+A screen knows how to draw itself in the current language (:meth:`Screen.retranslate`), what
+to read aloud (:meth:`Screen.speech_text`) and what its Help says (:meth:`Screen.help_text`).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
+
+from ui.widgets import BigButton, Body, Heading, Pictogram
+
+
+class Screen(QWidget):
+    """Base of the journey screens. Subclasses fill :attr:`body` and :attr:`actions`."""
+
+    #: The screen wants the shell to say something to screen readers.
+    announce_requested = Signal(str)
+
+    #: Name used for screenshots and tests.
+    screen_id = "screen"
+    #: Pictogram next to the question.
+    icon = "info"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(self.screen_id)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(32, 24, 32, 24)
+        outer.setSpacing(20)
+        top = QHBoxLayout()
+        top.setSpacing(16)
+        self.pictogram = Pictogram(self.icon, self, size_factor=1.6)
+        self.heading = Heading("", self)
+        top.addWidget(self.pictogram, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.heading, 1)
+        outer.addLayout(top)
+        self.body = QVBoxLayout()
+        self.body.setSpacing(14)
+        outer.addLayout(self.body)
+        outer.addStretch(1)
+        self.actions = QVBoxLayout()
+        self.actions.setSpacing(14)
+        outer.addLayout(self.actions)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+
+    # helpers for subclasses ------------------------------------------------------------
+    def add_text(self, role: str = "body") -> Body:
+        label = Body("", self, role)
+        self.body.addWidget(label)
+        return label
+
+    def add_action(self, icon: str, *, primary: bool = False) -> BigButton:
+        button = BigButton("", icon, self, primary=primary)
+        self.actions.addWidget(button)
+        return button
+
+    # what the shell asks -----------------------------------------------------------------
+    def retranslate(self) -> None:
+        """Set every text in the current language."""
+
+    def speech_text(self) -> str:
+        """What Listen reads: the question, the text and the actions (never the PIN)."""
+        parts = [self.heading.text()]
+        for label in self.findChildren(Body):
+            if label.isVisibleTo(self) and label.text():
+                parts.append(label.text())
+        for button in self.findChildren(BigButton):
+            if button.isVisibleTo(self) and button.isEnabled():
+                parts.append(button.text())
+        return "\n".join(p for p in parts if p)
+
+    def help_text(self) -> str:
+        return ""
+
+    def primary_button(self) -> BigButton | None:
+        for button in self.findChildren(BigButton):
+            if button.property("primary") == "true" and button.isVisibleTo(self):
+                return button
+        return None
+
+    def focus_first(self) -> None:
+        """Put the keyboard focus on the main action (or the first control)."""
+        target = self.primary_button()
+        if target is not None and target.isEnabled():
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        self.focusNextChild()

@@ -1,0 +1,443 @@
+"""The main window frame around every screen.
+
+Top bar: "Step N of M", the language (on every screen), text size, contrast.
+Middle: the current screen (scrolls when the text is very large), an optional side panel
+(the mediator's guide). Bottom bar, same place on every screen: Back, Listen, Help, Hide screen.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assistant.i18n import LANGUAGES, _, add_language_listener, current_language, set_language
+from ui import theme as theme_mod
+from ui.screens.base import Screen
+from ui.speech import Speaker
+from ui.widgets import BigButton, Body, Heading, Pictogram, announce, themed_icon
+
+log = logging.getLogger(__name__)
+
+#: Text sizes offered by the text size button, in turn.
+TEXT_SCALES = (1.0, 1.5, 2.0)
+
+
+class _Overlay(QFrame):
+    """A full-window page shown above the content: Help, or the hidden screen."""
+
+    def __init__(self, parent: QWidget, icon: str) -> None:
+        super().__init__(parent)
+        self.setObjectName("overlay")
+        self.setAutoFillBackground(True)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(48, 48, 48, 48)
+        lay.setSpacing(20)
+        row = QHBoxLayout()
+        self.pictogram = Pictogram(icon, self, size_factor=1.6)
+        self.heading = Heading("", self)
+        row.addWidget(self.pictogram, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.heading, 1)
+        lay.addLayout(row)
+        self.text = Body("", self)
+        lay.addWidget(self.text)
+        lay.addStretch(1)
+        self.buttons = QVBoxLayout()
+        lay.addLayout(self.buttons)
+        self.hide()
+
+
+class Shell(QMainWindow):
+    """The window. Screens are shown with :meth:`show_screen`; the bars stay in place."""
+
+    back_requested = Signal()
+    language_changed = Signal(str)
+    help_shown = Signal(str)
+    hidden_changed = Signal(bool)
+
+    def __init__(self, speaker: Speaker | None = None, languages: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.setObjectName("shell")
+        self.speaker = speaker or Speaker(self)
+        self._languages = languages or tuple(LANGUAGES)
+        self._screen: Screen | None = None
+        self._step: tuple[int, int] | None = None
+        self._back_enabled = True
+        self._on_back: Callable[[], None] | None = None
+        self._overlay_focus: QWidget | None = None
+
+        central = QWidget(self)
+        root = QVBoxLayout(central)
+        root.setContentsMargins(0, 0, 0, 0)
+        root.setSpacing(0)
+
+        # Top bar ---------------------------------------------------------------------
+        self.top_bar = QFrame(central)
+        self.top_bar.setObjectName("topBar")
+        top = QHBoxLayout(self.top_bar)
+        top.setContentsMargins(16, 8, 16, 8)
+        top.setSpacing(12)
+        self.step_label = QLabel(self.top_bar)
+        self.step_label.setObjectName("stepLabel")
+        self.step_label.setWordWrap(True)
+        top.addWidget(self.step_label, 1)
+        self.language_picto = Pictogram("language", self.top_bar)
+        top.addWidget(self.language_picto)
+        self.language_box = QComboBox(self.top_bar)
+        self.language_box.setObjectName("languageBox")
+        for code in self._languages:
+            self.language_box.addItem(LANGUAGES[code], code)
+        self.language_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.language_box.activated.connect(self._language_picked)
+        top.addWidget(self.language_box)
+        self.text_size_button = BigButton("", "text-size", self.top_bar)
+        self.text_size_button.setObjectName("textSizeButton")
+        self.text_size_button.clicked.connect(self.cycle_text_size)
+        top.addWidget(self.text_size_button)
+        self.contrast_button = BigButton("", "contrast", self.top_bar)
+        self.contrast_button.setObjectName("contrastButton")
+        self.contrast_button.setCheckable(True)
+        self.contrast_button.clicked.connect(self.toggle_contrast)
+        top.addWidget(self.contrast_button)
+        root.addWidget(self.top_bar)
+
+        # Middle: banner (training), content + side panel ----------------------------------
+        self.banner_area = QVBoxLayout()
+        self.banner_area.setContentsMargins(0, 0, 0, 0)
+        root.addLayout(self.banner_area)
+        middle = QHBoxLayout()
+        middle.setContentsMargins(0, 0, 0, 0)
+        middle.setSpacing(0)
+        self.scroll = QScrollArea(central)
+        self.scroll.setObjectName("contentScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("content")
+        self.scroll.setWidget(self.stack)
+        middle.addWidget(self.scroll, 1)
+        self.side_area = QVBoxLayout()
+        self.side_area.setContentsMargins(0, 0, 0, 0)
+        middle.addLayout(self.side_area)
+        root.addLayout(middle, 1)
+
+        # Live region: a status line screen readers hear --------------------------------
+        self.status_label = Body("", central, "muted")
+        self.status_label.setObjectName("statusLine")
+        self.status_label.setContentsMargins(16, 0, 16, 0)
+        root.addWidget(self.status_label)
+
+        # Bottom bar ------------------------------------------------------------------
+        self.bottom_bar = QFrame(central)
+        self.bottom_bar.setObjectName("bottomBar")
+        bottom = QHBoxLayout(self.bottom_bar)
+        bottom.setContentsMargins(16, 8, 16, 8)
+        bottom.setSpacing(12)
+        self.back_button = BigButton("", "back", self.bottom_bar)
+        self.back_button.setObjectName("backButton")
+        self.back_button.clicked.connect(self._back_clicked)
+        self.listen_button = BigButton("", "listen", self.bottom_bar)
+        self.listen_button.setObjectName("listenButton")
+        self.listen_button.clicked.connect(self.listen)
+        self.help_button = BigButton("", "help", self.bottom_bar)
+        self.help_button.setObjectName("helpButton")
+        self.help_button.clicked.connect(self.show_help)
+        self.hide_button = BigButton("", "privacy", self.bottom_bar)
+        self.hide_button.setObjectName("hideButton")
+        self.hide_button.clicked.connect(self.hide_screen)
+        for b in (self.back_button, self.listen_button, self.help_button, self.hide_button):
+            b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            bottom.addWidget(b)
+        root.addWidget(self.bottom_bar)
+        self.setCentralWidget(central)
+
+        # Overlays ----------------------------------------------------------------------
+        self.help_overlay = _Overlay(central, "help")
+        self.help_overlay.setObjectName("helpOverlay")
+        self.help_listen = BigButton("", "listen", self.help_overlay)
+        self.help_listen.clicked.connect(
+            lambda: self.say(
+                self.help_overlay.heading.text() + "\n" + self.help_overlay.text.text()
+            )
+        )
+        self.help_close = BigButton("", "close", self.help_overlay, primary=True)
+        self.help_close.setObjectName("helpClose")
+        self.help_close.clicked.connect(self.close_help)
+        self.help_overlay.buttons.addWidget(self.help_listen)
+        self.help_overlay.buttons.addWidget(self.help_close)
+
+        self.privacy_overlay = _Overlay(central, "privacy")
+        self.privacy_overlay.setObjectName("privacyOverlay")
+        self.show_again = BigButton("", "show", self.privacy_overlay, primary=True)
+        self.show_again.setObjectName("showAgain")
+        self.show_again.clicked.connect(self.show_screen_again)
+        self.privacy_overlay.buttons.addWidget(self.show_again)
+
+        QShortcut(QKeySequence(Qt.Key.Key_F1), self, activated=self.show_help)
+        QShortcut(QKeySequence("Ctrl+H"), self, activated=self.hide_screen)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self._escape)
+
+        self.speaker.unavailable.connect(self._speech_problem)
+        add_language_listener(self._language_listener)
+        theme_mod.notifier().changed.connect(self._theme_changed)
+        self.setMinimumSize(800, 600)
+        self.retranslate()
+
+    # ------------------------------------------------------------------ screens
+    @property
+    def screen(self) -> Screen | None:
+        return self._screen
+
+    def add_screen(self, screen: Screen) -> None:
+        if self.stack.indexOf(screen) < 0:
+            self.stack.addWidget(screen)
+            screen.announce_requested.connect(self.announce)
+
+    def show_screen(self, screen: Screen, step: tuple[int, int] | None = None) -> None:
+        """Swap the content to ``screen``; ``step`` is (N, M) for "Step N of M"."""
+        self.add_screen(screen)
+        self._screen = screen
+        self._step = step
+        screen.retranslate()
+        self.stack.setCurrentWidget(screen)
+        self.scroll.verticalScrollBar().setValue(0)
+        self._update_step_label()
+        self.speaker.stop()
+        if not self.privacy_overlay.isVisible() and not self.help_overlay.isVisible():
+            screen.focus_first()
+        if self.speaker_auto:
+            self.listen()
+
+    speaker_auto = False
+
+    def set_back_enabled(self, enabled: bool) -> None:
+        self._back_enabled = enabled
+        self.back_button.setEnabled(enabled)
+
+    def set_back_handler(self, handler: Callable[[], None] | None) -> None:
+        """Screens with their own pages (the record viewer) can take over Back."""
+        self._on_back = handler
+
+    def _back_clicked(self) -> None:
+        if self._on_back is not None:
+            self._on_back()
+        else:
+            self.back_requested.emit()
+
+    def _escape(self) -> None:
+        if self.help_overlay.isVisible():
+            self.close_help()
+
+    def set_side_panel(self, widget: QWidget | None) -> None:
+        """Put a panel to the right of the content (the mediator's guide)."""
+        while self.side_area.count():
+            item = self.side_area.takeAt(0)
+            w = item.widget() if item is not None else None
+            if w is not None:
+                w.setParent(None)
+        if widget is not None:
+            self.side_area.addWidget(widget)
+
+    def add_banner(self, widget: QWidget) -> None:
+        """A band under the top bar (e.g. "Practice — not a real record")."""
+        self.banner_area.addWidget(widget)
+
+    # ------------------------------------------------------------------ texts
+    def _update_step_label(self) -> None:
+        if self._step is None:
+            self.step_label.setText("")
+            self.step_label.setAccessibleName("")
+            return
+        n, m = self._step
+        text = _("Step {n} of {m}").format(n=n, m=m)
+        self.step_label.setText(text)
+        self.step_label.setAccessibleName(text)
+
+    def retranslate(self) -> None:
+        """Set every text of the frame (and of the current screen) in the current language."""
+        self.setWindowTitle(_("Dossier Assistant"))
+        self._update_step_label()
+        self.language_box.setAccessibleName(_("Language"))
+        self.language_box.setToolTip(_("Choose your language"))
+        idx = self.language_box.findData(current_language())
+        if idx >= 0:
+            self.language_box.setCurrentIndex(idx)
+        self.text_size_button.set_text(
+            _("Text size"), _("Make the text bigger. Press again to go back to normal.")
+        )
+        self.contrast_button.set_text(_("Contrast"), _("Switch strong colours on or off."))
+        self.back_button.set_text(_("Back"), _("Go back to the step before."))
+        self.listen_button.set_text(_("Listen"), _("Read this screen aloud."))
+        self.help_button.set_text(_("Help"), _("What to do on this screen."))
+        self.hide_button.set_text(_("Hide screen"), _("Hide the screen at once."))
+        self.help_listen.set_text(_("Listen"), _("Read the help aloud."))
+        self.help_close.set_text(_("Close help"))
+        self.privacy_overlay.heading.setText(_("The screen is hidden."))
+        self.privacy_overlay.text.setText(
+            _("Nobody can see your data now. Press the button to show the screen again.")
+        )
+        self.show_again.set_text(_("Show the screen"))
+        if self._screen is not None:
+            self._screen.retranslate()
+            if self.help_overlay.isVisible():
+                self._fill_help()
+        self.language_box.updateGeometry()
+
+    def _language_listener(self, code: str) -> None:
+        self.speaker.language_changed()
+        self.retranslate()
+        self.language_changed.emit(code)
+
+    def _language_picked(self, index: int) -> None:
+        code = self.language_box.itemData(index)
+        if isinstance(code, str) and code != current_language():
+            set_language(code)
+            self.announce(_("The language is now {language}.").format(language=LANGUAGES[code]))
+
+    # ------------------------------------------------------------------ look
+    def cycle_text_size(self) -> None:
+        t = theme_mod.current()
+        bigger = [s for s in TEXT_SCALES if s > t.text_scale + 0.01]
+        scale = bigger[0] if bigger else TEXT_SCALES[0]
+        theme_mod.set_theme(t.with_(text_scale=scale))
+        self.announce(_("Text size: {percent} percent.").format(percent=round(scale * 100)))
+
+    def toggle_contrast(self) -> None:
+        t = theme_mod.current()
+        theme_mod.set_theme(t.with_(high_contrast=not t.high_contrast))
+        if theme_mod.current().high_contrast:
+            self.announce(_("Strong colours are on."))
+        else:
+            self.announce(_("Strong colours are off."))
+
+    def _theme_changed(self, _theme: object) -> None:
+        self.contrast_button.setChecked(theme_mod.current().high_contrast)
+        for i in range(self.language_box.count()):
+            self.language_box.setItemIcon(i, themed_icon("language"))
+        self.centralWidget().updateGeometry()
+
+    # ------------------------------------------------------------------ listen, help, hide
+    def say(self, text: str) -> None:
+        message = self.speaker.say(text)
+        if message is not None:
+            self.status_label.setText(message)
+
+    def listen(self) -> None:
+        """Read the current screen (or the open help) aloud."""
+        if self.help_overlay.isVisible():
+            self.say(self.help_overlay.heading.text() + "\n" + self.help_overlay.text.text())
+        elif self._screen is not None:
+            self.say(self._screen.speech_text())
+
+    def _speech_problem(self, message: str) -> None:
+        self.status_label.setText(message)
+        announce(self.status_label, message)
+
+    def _fill_help(self) -> None:
+        screen = self._screen
+        text = screen.help_text() if screen is not None else ""
+        self.help_overlay.heading.setText(_("Help"))
+        self.help_overlay.text.setText(
+            text or _("Read the question at the top. Press the big button to go on.")
+        )
+
+    def show_help(self) -> None:
+        if self.privacy_overlay.isVisible():
+            return
+        self._fill_help()
+        self._overlay_focus = QApplication.focusWidget()
+        self._raise_overlay(self.help_overlay)
+        self.help_close.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.help_shown.emit(self.help_overlay.text.text())
+        announce(self.help_overlay, self.help_overlay.text.text())
+
+    def close_help(self) -> None:
+        self.help_overlay.hide()
+        self._set_main_enabled(True)
+        self._restore_focus()
+
+    def hide_screen(self) -> None:
+        """Cover everything at once (someone is looking at the screen)."""
+        self.speaker.stop()
+        self.help_overlay.hide()
+        if not self.privacy_overlay.isVisible():
+            self._overlay_focus = QApplication.focusWidget()
+        self._raise_overlay(self.privacy_overlay)
+        self.show_again.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.hidden_changed.emit(True)
+
+    def show_screen_again(self) -> None:
+        self.privacy_overlay.hide()
+        self._set_main_enabled(True)
+        self._restore_focus()
+        self.hidden_changed.emit(False)
+
+    def is_hidden(self) -> bool:
+        return self.privacy_overlay.isVisible()
+
+    def _raise_overlay(self, overlay: _Overlay) -> None:
+        central = self.centralWidget()
+        overlay.setGeometry(central.rect())
+        overlay.show()
+        overlay.raise_()
+        self._set_main_enabled(False)
+
+    def _set_main_enabled(self, enabled: bool) -> None:
+        # Widgets under an overlay must not take focus or be read by screen readers.
+        for w in (self.top_bar, self.scroll, self.bottom_bar, self.status_label):
+            w.setEnabled(enabled)
+            w.setVisible(True)
+        side = [self.side_area.itemAt(i) for i in range(self.side_area.count())]
+        for item in side:
+            sw = item.widget() if item is not None else None
+            if sw is not None:
+                sw.setEnabled(enabled)
+        if not enabled:
+            for w in (self.top_bar, self.scroll, self.bottom_bar):
+                w.setAccessibleDescription("")
+        self.back_button.setEnabled(enabled and self._back_enabled)
+
+    def _restore_focus(self) -> None:
+        target = self._overlay_focus
+        self._overlay_focus = None
+        if target is not None and target.isVisible() and target.isEnabled():
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif self._screen is not None:
+            self._screen.focus_first()
+
+    def resizeEvent(self, event: object) -> None:
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        for overlay in (self.help_overlay, self.privacy_overlay):
+            if overlay.isVisible():
+                overlay.setGeometry(self.centralWidget().rect())
+
+    # ------------------------------------------------------------------ announcements
+    def announce(self, text: str) -> None:
+        """Show ``text`` in the status line and tell screen readers."""
+        self.status_label.setText(text)
+        announce(self.status_label, text)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.speaker.stop()
+        super().closeEvent(event)
+
+
+def expanding(widget: QWidget) -> QWidget:
+    widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    return widget
