@@ -25,6 +25,7 @@ from typing import Any
 
 from assistant.errors import ProblemKind
 from assistant.idle import ResetReason
+from assistant.journey import JourneyState, Problem, Step
 from assistant.settings import Mode
 
 log = logging.getLogger(__name__)
@@ -173,3 +174,72 @@ def summarize(sessions: Iterable[dict[str, Any]]) -> dict[str, Any]:
         "problems": dict(sorted(problems.items())),
         "ended_by": dict(sorted(ended_by.items())),
     }
+
+
+def problem_kind(problem: Problem, error_kind: ProblemKind | None = None) -> ProblemKind:
+    """The :class:`ProblemKind` of a journey problem (the error's own kind when it has one)."""
+    if error_kind is not None and problem in (
+        Problem.CONNECTION_FAILED,
+        Problem.CARD_READ_FAILED,
+        Problem.PIN_CHECK_FAILED,
+    ):
+        return error_kind
+    return _PROBLEM_KINDS[problem]
+
+
+_PROBLEM_KINDS: dict[Problem, ProblemKind] = {
+    Problem.READER_SERVICE_DOWN: ProblemKind.READER,
+    Problem.READER_UNPLUGGED: ProblemKind.READER,
+    Problem.NOT_EID_CARD: ProblemKind.CARD,
+    Problem.CARD_READ_FAILED: ProblemKind.CARD,
+    Problem.CARD_REMOVED: ProblemKind.CARD,
+    Problem.NOT_ME: ProblemKind.CARD,
+    Problem.PIN_WRONG: ProblemKind.PIN,
+    Problem.PIN_BLOCKED: ProblemKind.PIN,
+    Problem.PIN_CHECK_FAILED: ProblemKind.CARD,
+    Problem.CONNECTION_FAILED: ProblemKind.NETWORK,
+}
+
+
+class JourneyRecorder:
+    """Feeds a :class:`SessionLog` from journey states (register it as a journey listener).
+
+    A session starts when the patient leaves Welcome and ends when the journey is back at
+    Welcome; call :meth:`ending` just before a reset to say why (idle, card removed, staff).
+    """
+
+    def __init__(self, session_log: SessionLog, mode: Mode, *, training: bool = False) -> None:
+        self.session_log = session_log
+        self.mode = mode
+        self.training = training
+        self._last_problem: tuple[Step, Problem] | None = None
+        self._reason: ResetReason | None = None
+        self._saw_finish = False
+
+    def ending(self, reason: ResetReason) -> None:
+        """The next return to Welcome happens for this reason."""
+        self._reason = reason
+
+    def __call__(self, state: JourneyState, _commands: object = None) -> None:
+        if state.step is Step.WELCOME:
+            if self.session_log.active:
+                reason = self._reason or (
+                    ResetReason.FINISHED if self._saw_finish else ResetReason.STAFF
+                )
+                self.session_log.end(reason)
+            self._reason = None
+            self._saw_finish = False
+            self._last_problem = None
+            return
+        if not self.session_log.active:
+            self.session_log.start(self.mode, training=self.training)
+        self.session_log.step(state.step)
+        if state.step is Step.FINISH:
+            self._saw_finish = True
+        if state.problem is not None:
+            key = (state.step, state.problem)
+            if key != self._last_problem:
+                self.session_log.problem(problem_kind(state.problem, state.error_kind))
+            self._last_problem = key
+        else:
+            self._last_problem = None

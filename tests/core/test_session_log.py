@@ -199,3 +199,79 @@ def _leaves(obj: object) -> list[object]:
     if isinstance(obj, list):
         return [x for v in obj for x in _leaves(v)]
     return [obj]
+
+
+# --- fed by the real journey ----------------------------------------------------------------
+
+
+class _Wipeable:
+    def __init__(self) -> None:
+        self.wiped = False
+
+    def wipe(self) -> None:
+        self.wiped = True
+
+
+def test_journey_recorder_logs_a_real_journey(tmp_path: Path) -> None:
+    from assistant.journey import Journey, PinOutcome, ReaderStatus
+    from assistant.session_log import JourneyRecorder
+
+    now = FakeNow()
+    slog = SessionLog(tmp_path, now=now)
+    journey = Journey()
+    recorder = JourneyRecorder(slog, Mode.MEDIATOR, training=True)
+    journey.add_listener(recorder)
+    journey.start()
+    assert not slog.active
+    journey.next()  # -> language
+    assert slog.active
+    journey.reader_changed(ReaderStatus.CARD_PRESENT)
+    (read,) = journey.choose_language()
+    card = _Wipeable()
+    journey.card_read(read.token, card)
+    journey.confirm_identity(True)
+    journey.next()  # -> PIN
+    (verify,) = journey.submit_pin()
+    journey.pin_checked(verify.token, PinOutcome.WRONG, tries_left=2)
+    journey.retry()
+    (verify,) = journey.submit_pin()
+    journey.pin_checked(verify.token, PinOutcome.CORRECT)
+    journey.connected(journey.token, _Wipeable())
+    journey.finish()
+    journey.reader_changed(ReaderStatus.NO_CARD)  # card out at Finish -> Welcome
+    assert not slog.active
+    (entry,) = read_sessions(tmp_path)
+    assert entry["steps"] == [
+        "language",
+        "card",
+        "confirm_identity",
+        "about_pin",
+        "pin",
+        "connecting",
+        "record",
+        "finish",
+    ]
+    assert entry["problems"] == {"pin": 1}
+    assert entry["ended_by"] == "finished"
+    assert entry["training"] is True
+    assert card.wiped
+
+
+def test_journey_recorder_reset_reason(tmp_path: Path) -> None:
+    from assistant.journey import Journey, ReaderStatus
+    from assistant.session_log import JourneyRecorder
+
+    slog = SessionLog(tmp_path, now=FakeNow())
+    journey = Journey()
+    recorder = JourneyRecorder(slog, Mode.KIOSK)
+    journey.add_listener(recorder)
+    journey.start()
+    journey.next()
+    journey.reader_changed(ReaderStatus.SERVICE_UNAVAILABLE)
+    journey.choose_language()
+    recorder.ending(ResetReason.IDLE)
+    journey.reset()
+    (entry,) = read_sessions(tmp_path)
+    assert entry["ended_by"] == "idle"
+    assert entry["problems"] == {"reader": 1}
+    assert entry["mode"] == "kiosk"
