@@ -182,6 +182,12 @@ def _rrn() -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
     return key, _sign(builder, root_key)
 
 
+def _common_name(citizen: Citizen, purpose: str) -> str:
+    """ "First Surname (Purpose)", the name cut so the whole fits X.509's 64 characters."""
+    suffix = f" ({purpose})"
+    return citizen.given_and_surname[: 64 - len(suffix)].rstrip() + suffix
+
+
 def _citizen_subject(citizen: Citizen, purpose: str) -> x509.Name:
     given = citizen.first_names.split(" ")
     given_names = " ".join(given[:2])
@@ -190,7 +196,7 @@ def _citizen_subject(citizen: Citizen, purpose: str) -> x509.Name:
     return x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "BE"),
-            x509.NameAttribute(NameOID.COMMON_NAME, f"{citizen.given_and_surname} ({purpose})"),
+            x509.NameAttribute(NameOID.COMMON_NAME, _common_name(citizen, purpose)),
             x509.NameAttribute(NameOID.SURNAME, citizen.surname),
             x509.NameAttribute(NameOID.GIVEN_NAME, given_names),
             x509.NameAttribute(NameOID.SERIAL_NUMBER, citizen.national_number),

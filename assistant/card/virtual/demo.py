@@ -1,0 +1,169 @@
+"""The demo card: a virtual eID card the program can always read.
+
+When pcscd runs with the vsmartcard-vpcd driver, the card goes into the vpcd reader and the
+program reads it through the real PC/SC stack (``PcscBackend`` limited to that reader).
+Otherwise (Windows, macOS, no pcscd) it sits in the in-process reader. Starting never hangs:
+every probe of PC/SC runs with a time limit.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import cast
+
+from assistant.card.connection import CardBackend
+from assistant.card.virtual.citizens import CITIZENS, DEFAULT_CITIZEN, DEFAULT_PIN
+from assistant.card.virtual.inprocess import InProcessBackend
+from assistant.card.virtual.model import VirtualEidCard
+from assistant.card.virtual.vpcd import (
+    VPCD_PORT,
+    VpcdLink,
+    vpcd_reader_name,
+    wait_for_card_state,
+)
+from assistant.errors import AssistantError
+
+log = logging.getLogger(__name__)
+
+PROBE_SECONDS = 2.0
+CARD_EVENT_SECONDS = 4.0
+
+BackendFactory = Callable[[str], CardBackend]
+
+
+def _pcsc_backend(reader_name: str) -> CardBackend:
+    from assistant.card.pcsc import PcscBackend
+
+    return cast(CardBackend, PcscBackend(reader_filter=reader_name))
+
+
+def _with_time_limit(func: Callable[[], bool], seconds: float) -> bool:
+    """Run ``func`` on a daemon thread; False if it fails or does not finish in time."""
+    result: list[bool] = []
+
+    def run() -> None:
+        try:
+            result.append(func())
+        except Exception as exc:  # any PC/SC failure means "not usable"
+            log.info("PC/SC probe failed: %s", type(exc).__name__)
+            result.append(False)
+
+    thread = threading.Thread(target=run, name="demo-pcsc-probe", daemon=True)
+    thread.start()
+    thread.join(seconds)
+    return bool(result and result[0])
+
+
+class DemoCard:
+    """A virtual card in a reader, with controls to insert and remove it."""
+
+    def __init__(
+        self,
+        card: VirtualEidCard,
+        backend: CardBackend,
+        link: VpcdLink | None,
+        reader_name: str,
+    ) -> None:
+        self.card = card
+        self.backend = backend
+        self.reader_name = reader_name
+        self._link = link
+
+    @property
+    def uses_pcscd(self) -> bool:
+        """True when the card is read through pcscd and the vpcd reader."""
+        return self._link is not None
+
+    @property
+    def inserted(self) -> bool:
+        if self._link is not None:
+            return self._link.inserted
+        return cast(InProcessBackend, self.backend).card is not None
+
+    def insert(self, citizen_id: str | None = None, *, wait: bool = True) -> None:
+        """Insert the card again, or a new card for ``citizen_id``.
+
+        With pcscd, ``wait`` blocks (a few seconds at most) until pcscd sees the card; call
+        it off the GUI thread.
+        """
+        if citizen_id is not None:
+            self.card = VirtualEidCard(CITIZENS[citizen_id], pin=DEFAULT_PIN)
+        if self._link is not None:
+            self._link.insert(self.card)
+            if wait:
+                wait_for_card_state(self.reader_name, True, CARD_EVENT_SECONDS)
+        else:
+            cast(InProcessBackend, self.backend).insert(self.card)
+
+    def remove(self, *, wait: bool = True) -> None:
+        """Take the card out of the reader."""
+        if self._link is not None:
+            self._link.remove()
+            if wait:
+                wait_for_card_state(self.reader_name, False, CARD_EVENT_SECONDS)
+        else:
+            cast(InProcessBackend, self.backend).remove()
+
+    def stop(self) -> None:
+        """Remove the card and release the link."""
+        if self._link is not None:
+            self._link.close()
+        else:
+            cast(InProcessBackend, self.backend).remove()
+        close = getattr(self.backend, "close", None)
+        if callable(close):
+            close()
+
+
+def start_demo_card(
+    citizen_id: str = DEFAULT_CITIZEN,
+    *,
+    port: int = VPCD_PORT,
+    use_pcscd: bool = True,
+    backend_factory: BackendFactory | None = None,
+) -> DemoCard:
+    """Insert the demo card for ``citizen_id`` and return it with the backend to read it.
+
+    ``port`` picks the vpcd slot (35963 first, 35964 second); ``use_pcscd=False`` forces the
+    in-process reader; ``backend_factory`` builds the PC/SC backend for a reader name (tests).
+    """
+    card = VirtualEidCard(CITIZENS[citizen_id], pin=DEFAULT_PIN)
+    if use_pcscd:
+        demo = _try_pcscd(card, port, backend_factory or _pcsc_backend)
+        if demo is not None:
+            return demo
+    backend = InProcessBackend(card)
+    log.info("demo card in the in-process reader")
+    return DemoCard(card, backend, None, backend.list_readers()[0])
+
+
+def _try_pcscd(card: VirtualEidCard, port: int, factory: BackendFactory) -> DemoCard | None:
+    reader = vpcd_reader_name(port)
+    holder: list[CardBackend] = []
+
+    def reader_exists() -> bool:
+        backend = factory(reader)
+        holder.append(backend)
+        return reader in backend.list_readers()
+
+    if not _with_time_limit(reader_exists, PROBE_SECONDS) or not holder:
+        log.info("pcscd or the vpcd reader is not available")
+        return None
+    backend = holder[0]
+    link = VpcdLink(card, port=port)
+    try:
+        link.insert()
+    except AssistantError:
+        log.info("the vpcd driver does not accept the card")
+        return None
+    seen = _with_time_limit(
+        lambda: wait_for_card_state(reader, True, CARD_EVENT_SECONDS), CARD_EVENT_SECONDS + 1
+    )
+    if not seen:
+        log.info("pcscd did not see the demo card")
+        link.close()
+        return None
+    log.info("demo card in the vpcd reader")
+    return DemoCard(card, backend, link, reader)
