@@ -307,7 +307,7 @@ class Journey:
             )
             return self._emit(JourneyState(Step.READER, problem, reader_ready=ready), cmds)
         if target is Step.CONFIRM_IDENTITY:
-            return self._emit(JourneyState(Step.CONFIRM_IDENTITY, pinpad=self._state.pinpad), [])
+            return self._emit(self._base(Step.CONFIRM_IDENTITY), [])
         if target in (Step.ABOUT_PIN, Step.PIN):
             cancel: list[Command] = []
             if self._pending is not None:
@@ -463,11 +463,22 @@ class Journey:
         return self._emit(JourneyState(Step.READER, removed_problem), cmds)
 
     # ----------------------------------------------------------------- command results
-    def card_read(self, token: int, card: Wipeable, *, pinpad: bool = False) -> list[Command]:
+    def card_read(
+        self,
+        token: int,
+        card: Wipeable,
+        *,
+        pinpad: bool = False,
+        tries_left: int | None = None,
+    ) -> list[Command]:
+        """The card was read; ``tries_left`` when the card tells it (applet 1.8)."""
         if self._stale(token, CommandKind.READ_CARD, card):
             return []
         self._data.card = card
-        return self._emit(JourneyState(Step.CONFIRM_IDENTITY, pinpad=pinpad), [])
+        if tries_left is not None and not 0 <= tries_left <= MAX_PIN_TRIES:
+            tries_left = None
+        state = JourneyState(Step.CONFIRM_IDENTITY, pinpad=pinpad, tries_left=tries_left)
+        return self._emit(state, [])
 
     def card_read_failed(self, token: int, error: BaseException) -> list[Command]:
         if self._stale(token, CommandKind.READ_CARD):

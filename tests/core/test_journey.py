@@ -464,6 +464,22 @@ def test_pin_tries_counted_when_card_does_not_say() -> None:
     assert j.state.problem is Problem.PIN_BLOCKED and j.state.tries_left == 0
 
 
+def test_tries_left_from_card_are_kept_and_checked() -> None:
+    j = Walker().to(Step.CARD)
+    cmds = j.reader_changed(R.CARD_PRESENT)
+    j.card_read(cmds[0].token, Secret(), tries_left=1)
+    j.confirm_identity(True)
+    j.back()
+    assert j.state.tries_left == 1 and j.step is Step.CONFIRM_IDENTITY
+    j.confirm_identity(True)
+    j.next()
+    assert j.submit_pin() == [] and j.state.confirm_last_try
+    j2 = Walker().to(Step.CARD)
+    cmds = j2.reader_changed(R.CARD_PRESENT)
+    j2.card_read(cmds[0].token, Secret(), tries_left=9)
+    assert j2.state.tries_left is None
+
+
 def test_pin_blocked_is_final() -> None:
     w = Walker()
     j = w.to(Step.PIN)

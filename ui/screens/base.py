@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
+from assistant.journey import JourneyState
 from ui.widgets import BigButton, Body, Heading, Pictogram
 
 
@@ -87,3 +88,19 @@ class Screen(QWidget):
             target.setFocus(Qt.FocusReason.OtherFocusReason)
             return
         self.focusNextChild()
+
+
+class StateScreen(Screen):
+    """A screen drawn from the journey state (problem, busy...)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = JourneyState()
+
+    def show_state(self, state: JourneyState) -> None:
+        self.state = state
+        self.retranslate()
+
+    def set_icon(self, name: str) -> None:
+        if self.pictogram.name != name:
+            self.pictogram.set_name(name)

@@ -1,0 +1,109 @@
+"""Step 5: "Is this you?" — the photo and the name read from the card."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
+
+from assistant.i18n import _, format_date
+from ui import theme as theme_mod
+from ui.screens.base import StateScreen
+from ui.widgets import Body, Heading
+
+
+class IdentityScreen(StateScreen):
+    screen_id = "confirm_identity"
+    icon = "person"
+    answered = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        row = QHBoxLayout()
+        row.setSpacing(24)
+        self.photo = QLabel(self)
+        self.photo.setObjectName("photo")
+        self.photo.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.photo.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        row.addWidget(self.photo, 0, Qt.AlignmentFlag.AlignTop)
+        facts = QWidget(self)
+        from PySide6.QtWidgets import QVBoxLayout
+
+        col = QVBoxLayout(facts)
+        col.setContentsMargins(0, 0, 0, 0)
+        self.name = Heading("", facts)
+        self.name.setObjectName("patientName")
+        self.born = Body("", facts)
+        col.addWidget(self.name)
+        col.addWidget(self.born)
+        col.addStretch(1)
+        row.addWidget(facts, 1)
+        self.body.addLayout(row)
+        self.yes = self.add_action("check", primary=True)
+        self.yes.setObjectName("identityYes")
+        self.yes.clicked.connect(lambda: self.answered.emit(True))
+        self.no = self.add_action("close")
+        self.no.setObjectName("identityNo")
+        self.no.clicked.connect(lambda: self.answered.emit(False))
+        self._card: Any = None
+        theme_mod.notifier().changed.connect(lambda _t: self._show_photo())
+
+    def set_card(self, card: Any) -> None:
+        """Show the card's holder (``CardData``); None clears everything shown."""
+        self._card = card
+        if card is None:
+            self.photo.clear()
+            self.name.setText("")
+            self.born.setText("")
+            return
+        self._show_photo()
+        self.retranslate()
+
+    def _show_photo(self) -> None:
+        card = self._card
+        if card is None:
+            return
+        pix = QPixmap()
+        if card.photo:
+            pix.loadFromData(bytes(card.photo))
+        height = round(200 * theme_mod.current().text_scale)
+        if pix.isNull():
+            self.photo.setText("")
+            self.photo.setFixedSize(0, 0)
+            return
+        scaled = pix.scaledToHeight(height, Qt.TransformationMode.SmoothTransformation)
+        self.photo.setPixmap(scaled)
+        self.photo.setFixedSize(scaled.size())
+
+    def retranslate(self) -> None:
+        self.heading.setText(_("Is this you?"))
+        self.photo.setAccessibleName(_("Photo from the identity card"))
+        self.yes.set_text(_("Yes, this is me"))
+        self.no.set_text(_("No, this is not me"))
+        card = self._card
+        if card is None:
+            return
+        ident = card.identity
+        self.name.setText(ident.given_and_surname)
+        born = ident.birth_date
+        day = born.as_date()
+        if day is not None:
+            text = format_date(day, "long")
+        else:
+            text = str(born.year)
+        self.born.setText(_("Born on {date}").format(date=text))
+
+    def speech_text(self) -> str:
+        return (
+            "\n".join(t for t in (self.heading.text(), self.name.text(), self.born.text()) if t)
+            + "\n"
+            + "\n".join((self.yes.text(), self.no.text()))
+        )
+
+    def help_text(self) -> str:
+        return _(
+            "Look at the photo and the name. They come from the card in the reader. "
+            "If this is you, press Yes. If not, press No and put your own card in."
+        )

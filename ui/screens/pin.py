@@ -1,0 +1,388 @@
+"""Step 6 (what the PIN is) and step 7 (type the PIN).
+
+The PIN lives in a ``bytearray`` owned by :class:`PinPad`; it is never shown (dots), never
+spoken, never put in an accessible name or a log. :meth:`PinScreen.take_pin` hands it over
+once and the screen keeps nothing; :meth:`PinPad.clear` zeroes it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from assistant.i18n import _, ngettext
+from assistant.journey import Problem
+from ui import theme as theme_mod
+from ui.screens.base import StateScreen
+from ui.widgets import BigButton, Body, IconText, Pictogram, announce
+
+#: The Belgian eID PIN has 4 to 12 digits.
+MIN_PIN = 4
+MAX_PIN = 12
+
+
+class AboutPinScreen(StateScreen):
+    screen_id = "about_pin"
+    icon = "pin-letter"
+    next_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.picture = Pictogram("pictures/pin-letter.svg", self, size_factor=4.0, recolor=False)
+        self.body.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.what = IconText("keypad", "", self)
+        self.where = IconText("pin-letter", "", self)
+        self.tries = IconText("warning", "", self)
+        self.forgot = IconText("help", "", self)
+        for w in (self.what, self.where, self.tries, self.forgot):
+            self.body.addWidget(w)
+        self.have = self.add_action("next", primary=True)
+        self.have.setObjectName("havePin")
+        self.have.clicked.connect(self.next_requested)
+
+    def retranslate(self) -> None:
+        self.heading.setText(_("Your PIN code"))
+        self.picture.set_description(_("Picture: the PIN letter with the PIN and PUK codes."))
+        self.what.setText(
+            _("The PIN code is a secret number of 4 digits. It proves that the card is yours.")
+        )
+        self.where.setText(
+            _("You got the PIN code in a letter with your card. This is the PIN letter.")
+        )
+        self.tries.setText(_("You can try 3 times. After 3 wrong PIN codes, the card is blocked."))
+        self.forgot.setText(
+            _(
+                "Forgot your PIN code, or is your card blocked? Go to your commune. "
+                "Take your card and the PUK code from the same letter."
+            )
+        )
+        self.have.set_text(_("I know my PIN code"))
+
+    def help_text(self) -> str:
+        return _(
+            "Never tell your PIN code to anyone. A helper must not type it for you. "
+            "If you do not know your PIN code, press Back, then Finish. "
+            "The commune can give you a new PIN code."
+        )
+
+
+class PinPad(QFrame):
+    """The on-screen keypad 0–9, Erase, OK and a row of dots. Also takes keyboard digits."""
+
+    ok_pressed = Signal()
+    count_changed = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("pinPad")
+        self._pin = bytearray()
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(12)
+        self.dots = QLabel(self)
+        self.dots.setObjectName("pinDots")
+        self.dots.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.dots.setMinimumHeight(48)
+        lay.addWidget(self.dots)
+        grid = QGridLayout()
+        grid.setSpacing(10)
+        self.digit_buttons: dict[str, BigButton] = {}
+        order = ["1", "2", "3", "4", "5", "6", "7", "8", "9"]
+        for i, d in enumerate(order):
+            self._add_digit(grid, d, i // 3, i % 3)
+        self.erase = BigButton("", "backspace", self)
+        self.erase.setObjectName("pinErase")
+        self.erase.clicked.connect(self.erase_one)
+        grid.addWidget(self.erase, 3, 0)
+        self._add_digit(grid, "0", 3, 1)
+        self.ok = BigButton("", "check", self, primary=True)
+        self.ok.setObjectName("pinOk")
+        self.ok.clicked.connect(self._ok)
+        grid.addWidget(self.ok, 3, 2)
+        lay.addLayout(grid)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.setMaximumWidth(720)
+        theme_mod.notifier().changed.connect(lambda _t: self._fonts())
+        self._fonts()
+        self._show()
+
+    def _add_digit(self, grid: QGridLayout, digit: str, row: int, col: int) -> None:
+        b = BigButton(digit, "keypad", self)
+        b.setObjectName(f"pinDigit{digit}")
+        b.pictogram().hide()
+        b.label().setAlignment(Qt.AlignmentFlag.AlignCenter)
+        b.clicked.connect(lambda _checked=False, d=digit: self.press(d))
+        grid.addWidget(b, row, col)
+        self.digit_buttons[digit] = b
+
+    def _fonts(self) -> None:
+        t = theme_mod.current()
+        for b in self.digit_buttons.values():
+            b.label().setFont(t.font("keypad", bold=True))
+        f = t.font("keypad", bold=True)
+        f.setLetterSpacing(f.SpacingType.AbsoluteSpacing, 6)
+        self.dots.setFont(f)
+
+    def retranslate(self) -> None:
+        self.erase.set_text(_("Erase"), _("Erase the last digit."))
+        self.ok.set_text(_("OK"), _("Check the PIN code."))
+        for d, b in self.digit_buttons.items():
+            b.setAccessibleName(d)
+        self._show()
+
+    @property
+    def count(self) -> int:
+        return len(self._pin)
+
+    def press(self, digit: str) -> None:
+        if len(self._pin) >= MAX_PIN or not self.isEnabled():
+            return
+        self._pin.append(ord(digit))
+        self._changed()
+
+    def erase_one(self) -> None:
+        if self._pin:
+            self._pin[-1] = 0
+            del self._pin[-1]
+            self._changed()
+
+    def clear(self) -> None:
+        """Zero and forget the typed digits."""
+        for i in range(len(self._pin)):
+            self._pin[i] = 0
+        self._pin = bytearray()
+        self._show()
+
+    def take(self) -> bytearray:
+        """Hand the PIN over (the caller zeroes it after VERIFY); the pad keeps nothing."""
+        pin, self._pin = self._pin, bytearray()
+        self._show()
+        return pin
+
+    def _ok(self) -> None:
+        if len(self._pin) >= MIN_PIN:
+            self.ok_pressed.emit()
+        else:
+            announce(self, _("Type at least 4 digits."))
+
+    def _changed(self) -> None:
+        self._show()
+        n = len(self._pin)
+        self.count_changed.emit(n)
+        announce(self, self.count_text(n))
+
+    @staticmethod
+    def count_text(n: int) -> str:
+        return ngettext("{n} digit typed", "{n} digits typed", n).format(n=n)
+
+    def _show(self) -> None:
+        n = len(self._pin)
+        self.dots.setText("●" * n if n else "")
+        self.dots.setAccessibleName(self.count_text(n))
+        self.ok.setEnabled(self.isEnabled())
+
+    def handle_key(self, event: QKeyEvent) -> bool:
+        """Digits, Backspace, Enter from the physical keyboard."""
+        key = event.key()
+        text = event.text()
+        if text and text in "0123456789" and len(text) == 1:
+            self.press(text)
+            return True
+        if key == Qt.Key.Key_Backspace or key == Qt.Key.Key_Delete:
+            self.erase_one()
+            return True
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._ok()
+            return True
+        return False
+
+
+class PinScreen(StateScreen):
+    screen_id = "pin"
+    icon = "keypad"
+    submitted = Signal()
+    confirm_last = Signal()
+    cancel_last = Signal()
+    retry_requested = Signal()
+    finish_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tries = Body("", self)
+        self.tries.setObjectName("triesLeft")
+        self.body.addWidget(self.tries)
+        self.text = self.add_text()
+        self.problem_text = self.add_text("problem")
+        self.problem_text.setObjectName("pinProblem")
+        self.pad = PinPad(self)
+        self.body.addWidget(self.pad, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.pad.ok_pressed.connect(self.submitted)
+        # Last try: a second confirmation
+        self.confirm_box = QFrame(self)
+        self.confirm_box.setObjectName("panel")
+        box = QVBoxLayout(self.confirm_box)
+        self.confirm_text = Body("", self.confirm_box, "problem")
+        box.addWidget(self.confirm_text)
+        self.confirm_no = BigButton("", "close", self.confirm_box)
+        self.confirm_no.setObjectName("lastTryNo")
+        self.confirm_no.clicked.connect(self.cancel_last)
+        self.confirm_yes = BigButton("", "check", self.confirm_box, primary=True)
+        self.confirm_yes.setObjectName("lastTryYes")
+        self.confirm_yes.clicked.connect(self.confirm_last)
+        box.addWidget(self.confirm_no)
+        box.addWidget(self.confirm_yes)
+        self.body.addWidget(self.confirm_box)
+        self.retry = self.add_action("retry", primary=True)
+        self.retry.setObjectName("pinRetry")
+        self.retry.clicked.connect(self._retry_clicked)
+        self.finish = self.add_action("finish")
+        self.finish.setObjectName("pinFinish")
+        self.finish.clicked.connect(self.finish_requested)
+
+    def _retry_clicked(self) -> None:
+        s = self.state
+        if s.pinpad and s.tries_left == 1 and s.problem is not Problem.PIN_CHECK_FAILED:
+            self.submitted.emit()  # the journey asks for the second confirmation
+        else:
+            self.retry_requested.emit()
+
+    # PIN ownership ----------------------------------------------------------------------
+    def take_pin(self) -> bytearray:
+        return self.pad.take()
+
+    def clear_pin(self) -> None:
+        self.pad.clear()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self._typing() and self.pad.handle_key(event):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def _typing(self) -> bool:
+        s = self.state
+        return (
+            not s.busy
+            and not s.pinpad
+            and not s.confirm_last_try
+            and s.problem not in (Problem.PIN_BLOCKED, Problem.PIN_CHECK_FAILED)
+        )
+
+    def retranslate(self) -> None:
+        s = self.state
+        self.pad.retranslate()
+        blocked = s.problem is Problem.PIN_BLOCKED
+        typing = self._typing()
+        self.pad.setVisible(
+            not s.pinpad and not blocked and s.problem is not Problem.PIN_CHECK_FAILED
+        )
+        self.pad.setEnabled(typing)
+        self.confirm_box.setVisible(s.confirm_last_try)
+        self.retry.setVisible(
+            not s.busy
+            and (
+                s.problem is Problem.PIN_CHECK_FAILED
+                or (s.pinpad and s.problem is Problem.PIN_WRONG and s.tries_left != 1)
+            )
+        )
+        self.finish.setVisible(blocked)
+        self.problem_text.setVisible(s.problem is not None)
+        self.retry.set_text(_("Try again"))
+        self.finish.set_text(_("Finish"))
+        self.confirm_text.setText(
+            _(
+                "Careful: this is your last try. If this PIN code is wrong, your card is "
+                "blocked. Are you sure of your PIN code?"
+            )
+        )
+        self.confirm_no.set_text(_("No, I will check first"))
+        self.confirm_yes.set_text(_("Yes, check my PIN code"))
+        # tries left: always shown while the PIN can still be typed
+        if blocked:
+            self.tries.setText(_("You have no tries left."))
+        elif s.tries_left is None:
+            self.tries.setText(_("You have 3 tries."))
+        else:
+            self.tries.setText(
+                ngettext("You have {n} try left.", "You have {n} tries left.", s.tries_left).format(
+                    n=s.tries_left
+                )
+            )
+        if blocked:
+            self.set_icon("lock")
+            self.heading.setText(_("Your card is blocked."))
+            self.text.setText(
+                _(
+                    "The PIN code was wrong 3 times. Go to your commune with your card "
+                    "and the PUK code from your PIN letter. They can unblock the card."
+                )
+            )
+            self.problem_text.setText(_("You cannot go on with this card today."))
+            return
+        if s.problem is Problem.PIN_CHECK_FAILED:
+            self.set_icon("error")
+            self.heading.setText(_("The card did not answer."))
+            self.text.setText(_("Leave the card in the reader. Press Try again."))
+            self.problem_text.setText(_("Your PIN code was not used."))
+            return
+        if s.problem is Problem.PIN_WRONG:
+            self.problem_text.setText(_("The PIN code is not correct."))
+        if s.busy:
+            self.set_icon("hourglass")
+            self.heading.setText(
+                _("Type your PIN code on the card reader.")
+                if s.pinpad
+                else _("Checking your PIN code. Please wait.")
+            )
+            self.text.setText(
+                _("Use the keys of the card reader. Then press OK on the reader.")
+                if s.pinpad
+                else _("Leave the card in the reader.")
+            )
+            return
+        if s.pinpad:
+            self.set_icon("keypad")
+            self.heading.setText(_("Type your PIN code on the card reader."))
+            self.text.setText(
+                _("Your reader has its own keys. Press Try again when you are ready.")
+                if s.problem is Problem.PIN_WRONG
+                else _("Use the keys of the card reader. Then press OK on the reader.")
+            )
+            if s.tries_left == 1 and not s.confirm_last_try:
+                self.retry.setVisible(True)
+                self.retry.set_text(_("I am ready to type my PIN code"))
+            return
+        self.set_icon("keypad")
+        self.heading.setText(_("Type your PIN code."))
+        self.text.setText(
+            _("Use the keys below or the keyboard. Nobody else should look. Then press OK.")
+        )
+
+    def speech_text(self) -> str:
+        # Never the digits: only the question, the tries and what to do.
+        parts = [self.heading.text(), self.tries.text(), self.text.text()]
+        if self.problem_text.isVisibleTo(self):
+            parts.insert(1, self.problem_text.text())
+        if self.confirm_box.isVisibleTo(self):
+            parts.append(self.confirm_text.text())
+        return "\n".join(p for p in parts if p)
+
+    def focus_first(self) -> None:
+        if self.confirm_box.isVisibleTo(self):
+            self.confirm_no.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif self.retry.isVisibleTo(self):
+            self.retry.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif self.finish.isVisibleTo(self):
+            self.finish.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif self.pad.isVisibleTo(self) and self.pad.isEnabled():
+            self.pad.digit_buttons["1"].setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def help_text(self) -> str:
+        return _(
+            "Type the PIN code from your PIN letter. The screen shows dots, never the digits. "
+            "If you typed a wrong digit, press Erase. The program never tries again by itself. "
+            "There is no time limit."
+        )
