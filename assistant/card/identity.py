@@ -319,8 +319,9 @@ class Identity:
 
     @property
     def given_and_surname(self) -> str:
-        """ "First Surname", the way the person is addressed."""
-        return " ".join(part for part in (self.first_names.strip(), self.surname.strip()) if part)
+        """The first given name and the surname ("Anne Peeters"), as the certificates write it."""
+        names = self.first_names.split()
+        return " ".join(part for part in (names[0] if names else "", self.surname.strip()) if part)
 
     def __repr__(self) -> str:
         return f"Identity(<hidden>, document_type={self.document_type.name})"

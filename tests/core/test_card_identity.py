@@ -71,7 +71,7 @@ def test_all_basic_tags_are_parsed() -> None:
     assert identity.special_status == "0"
     assert identity.photo_hash == bytes(range(20))
     assert identity.unknown == {}
-    assert identity.given_and_surname == "Anne Marie Peeters-Dubois"
+    assert identity.given_and_surname == "Anne Peeters-Dubois"
 
 
 def test_newer_tags_are_typed_and_unknown_tags_kept() -> None:
