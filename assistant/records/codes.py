@@ -278,8 +278,9 @@ def medication_rule_breaks(med: Medication) -> list[tuple[UnreadableReason, str,
     with_weekday = [t for t in timings if t.weekday is not None]
     if with_weekday:
         one_time = med.temporality is None or med.temporality.code == "oneshot"
-        if freq is None and not one_time:
-            bad("weekday used without a frequency", _weekday_name(with_weekday[0].weekday))
+        if freq is None:
+            if not one_time:
+                bad("weekday used without a frequency", _weekday_name(with_weekday[0].weekday))
         elif freq.unit in _DAY_LIKE:
             bad("weekday used with a frequency in days", freq.coding.code if freq.coding else "")
         elif freq.unit is TimeUnit.YEAR:

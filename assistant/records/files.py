@@ -1,0 +1,72 @@
+"""Open a health record file the patient received: KMEHR XML or FHIR JSON."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from assistant.errors import BadDataError
+from assistant.records.fhir_map import record_from_fhir
+from assistant.records.kmehr import record_from_kmehr
+from assistant.records.model import ItemSource, Record, SourceKind
+
+log = logging.getLogger(__name__)
+
+#: Larger files are refused (the 100× Sumehr load fixture is 1.2 MB).
+MAX_FILE_BYTES = 32 * 1024 * 1024
+
+_BOMS = (b"\xef\xbb\xbf",)
+
+
+def open_record_file(path: str | Path) -> Record:
+    """Read a KMEHR or FHIR file; raises BadDataError with a clear (non-personal) detail."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise BadDataError(f"cannot open the file: {type(exc).__name__}") from None
+    if size > MAX_FILE_BYTES:
+        raise BadDataError(f"file too large: {size} bytes (limit {MAX_FILE_BYTES})")
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise BadDataError(f"cannot read the file: {type(exc).__name__}") from None
+    return record_from_bytes(data, p.name)
+
+
+def record_from_bytes(data: bytes, label: str) -> Record:
+    """Detect the format from the content (not the file name) and map it."""
+    if len(data) > MAX_FILE_BYTES:
+        raise BadDataError(f"data too large: {len(data)} bytes (limit {MAX_FILE_BYTES})")
+    head = data.lstrip()
+    for bom in _BOMS:
+        if head.startswith(bom):
+            head = head[len(bom) :].lstrip()
+    if not head:
+        raise BadDataError("the file is empty")
+    first = head[:1]
+    if first == b"<":
+        record = record_from_kmehr(data, ItemSource(SourceKind.KMEHR_FILE, label))
+    elif first in (b"{", b"["):
+        record = record_from_fhir(_load_json(head), ItemSource(SourceKind.FHIR_FILE, label))
+    else:
+        raise BadDataError("the file is neither KMEHR XML nor FHIR JSON")
+    log.info("opened a record file: %s", record.counts())
+    return record
+
+
+def _load_json(data: bytes) -> dict[str, object] | list[dict[str, object]]:
+    try:
+        value = json.loads(data)
+    except UnicodeDecodeError:
+        raise BadDataError("JSON is not valid UTF-8") from None
+    except json.JSONDecodeError as exc:
+        raise BadDataError(f"JSON not well-formed at line {exc.lineno}: {exc.msg}") from None
+    except RecursionError:
+        raise BadDataError("JSON nested too deeply") from None
+    except ValueError as exc:
+        raise BadDataError(f"JSON unreadable: {type(exc).__name__}") from None
+    if not isinstance(value, dict | list):
+        raise BadDataError("JSON is not an object or a list")
+    return value
