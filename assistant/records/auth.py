@@ -1,0 +1,80 @@
+"""Log in to a hub with the eID card: challenge → card signature → short-lived bearer token.
+
+The card must already have its PIN verified (the signer raises otherwise). Card errors
+(``CardRemovedError``, ``CardError``, ``PinError``) pass through unchanged; hub answers map
+to the shared error kinds (see ``fhir_client``).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import time
+from dataclasses import dataclass, field
+
+import httpx
+
+from assistant.card.signature import ChallengeSigner
+from assistant.errors import BadDataError
+from assistant.records.fhir_client import request_json
+
+MIN_NONCE = 16
+MAX_NONCE = 256
+
+
+@dataclass(frozen=True)
+class AccessToken:
+    """A bearer token for one patient. ``expires_at`` is on the ``time.monotonic`` clock."""
+
+    token: str = field(repr=False)
+    patient_id: str
+    expires_at: float
+
+    def expired(self, *, margin: float = 0.0) -> bool:
+        return time.monotonic() + margin >= self.expires_at
+
+
+def login(
+    client: httpx.Client,
+    base_url: str,
+    signer: ChallengeSigner,
+    *,
+    timeout: httpx.Timeout | float | None = None,
+) -> AccessToken:
+    """Run the eID challenge login against the hub at ``base_url``."""
+    base = base_url.rstrip("/")
+    challenge = request_json(
+        client, "POST", f"{base}/auth/challenge", json_body={}, timeout=timeout
+    )
+    nonce_text = challenge.get("nonce")
+    if not isinstance(nonce_text, str):
+        raise BadDataError("login: challenge without a nonce")
+    try:
+        nonce = base64.b64decode(nonce_text, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise BadDataError("login: nonce is not base64") from exc
+    if not MIN_NONCE <= len(nonce) <= MAX_NONCE:
+        raise BadDataError("login: nonce has an unexpected size")
+
+    signed = signer.sign_challenge(nonce)
+    answer = {
+        "nonce": nonce_text,
+        "signature": base64.b64encode(signed.signature).decode("ascii"),
+        "certificate_chain": [
+            base64.b64encode(cert).decode("ascii") for cert in signed.certificate_chain
+        ],
+    }
+    started = time.monotonic()
+    grant = request_json(client, "POST", f"{base}/auth/token", json_body=answer, timeout=timeout)
+    token = grant.get("access_token")
+    patient = grant.get("patient")
+    expires_in = grant.get("expires_in")
+    if not isinstance(token, str) or not token:
+        raise BadDataError("login: no access token in the answer")
+    if str(grant.get("token_type", "")).lower() != "bearer":
+        raise BadDataError("login: token is not a bearer token")
+    if not isinstance(patient, str) or not patient or "/" in patient:
+        raise BadDataError("login: answer does not say which patient")
+    if not isinstance(expires_in, int | float) or isinstance(expires_in, bool) or expires_in <= 0:
+        raise BadDataError("login: token lifetime missing")
+    return AccessToken(token=token, patient_id=patient, expires_at=started + float(expires_in))

@@ -1,0 +1,277 @@
+"""A small FHIR R4 JSON client over httpx: one request at a time, paging, strict error mapping.
+
+Every HTTP or transport failure becomes one of the shared error kinds:
+
+* no connection, TLS not trusted, connection reset, a redirect (captive portal) → NetworkError
+* timeout after connecting, 5xx, 429, 408 → ServiceDownError (``retry_after`` from Retry-After)
+* 401 / 403 → ServiceRefusedError
+* other 4xx (our request was wrong) → ProgramError
+* wrong content type, malformed JSON, body too large, broken Bundle → BadDataError
+
+There is no automatic retry: the UI decides, with the patient, whether to try again.
+A malformed entry inside a Bundle is reported as an :class:`UnreadablePart` and skipped.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from assistant.errors import (
+    AssistantError,
+    BadDataError,
+    NetworkError,
+    ProgramError,
+    ServiceDownError,
+    ServiceRefusedError,
+)
+from assistant.records.model import UnreadablePart, UnreadableReason
+
+log = logging.getLogger(__name__)
+
+JSON_TYPES = ("application/fhir+json", "application/json", "application/json+fhir")
+DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+MAX_BODY_BYTES = 16 * 1024 * 1024
+MAX_PAGES = 200
+RAW_EXCERPT = 400
+
+Json = dict[str, Any]
+
+
+def retry_after_seconds(value: str | None, *, now: float | None = None) -> float | None:
+    """Parse a Retry-After header (seconds or an HTTP date) into seconds from now."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    current = time.time() if now is None else now
+    return max(0.0, when.timestamp() - current)
+
+
+def _error_for_status(response: httpx.Response) -> AssistantError | None:
+    status = response.status_code
+    where = f"HTTP {status} from {response.request.method} {urlsplit(str(response.url)).path}"
+    if 200 <= status < 300:
+        return None
+    if 300 <= status < 400:
+        return NetworkError(f"{where}: unexpected redirect (captive portal?)")
+    if status in (401, 403):
+        return ServiceRefusedError(f"{where}: refused")
+    if status in (408, 429) or status >= 500:
+        retry = retry_after_seconds(response.headers.get("Retry-After"))
+        return ServiceDownError(f"{where}: service unavailable", retry_after=retry)
+    return ProgramError(f"{where}: request not understood")
+
+
+def _content_type_ok(response: httpx.Response) -> bool:
+    media = response.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+    return media in JSON_TYPES
+
+
+def request_json(
+    client: httpx.Client,
+    method: str,
+    url: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    params: Mapping[str, str] | None = None,
+    json_body: Any = None,
+    timeout: httpx.Timeout | float | None = None,
+    max_bytes: int = MAX_BODY_BYTES,
+) -> Json:
+    """One request whose answer must be a JSON object; raises the shared error kinds."""
+    path = urlsplit(url).path
+    request_headers = {"Accept": "application/fhir+json, application/json;q=0.9"}
+    request_headers.update(headers or {})
+    try:
+        with client.stream(
+            method,
+            url,
+            headers=request_headers,
+            params=params,
+            json=json_body,
+            timeout=timeout if timeout is not None else DEFAULT_TIMEOUT,
+        ) as response:
+            error = _error_for_status(response)
+            if error is not None:
+                raise error
+            if not _content_type_ok(response):
+                raise BadDataError(f"{method} {path}: answer is not JSON")
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > max_bytes:
+                raise BadDataError(f"{method} {path}: answer too large ({declared} bytes)")
+            body = bytearray()
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > max_bytes:
+                    raise BadDataError(f"{method} {path}: answer larger than {max_bytes} bytes")
+    except AssistantError:
+        raise
+    except httpx.ConnectTimeout as exc:
+        raise NetworkError(f"{method} {path}: connection timed out") from exc
+    except httpx.PoolTimeout as exc:
+        raise NetworkError(f"{method} {path}: no free connection") from exc
+    except httpx.TimeoutException as exc:
+        raise ServiceDownError(f"{method} {path}: service too slow ({type(exc).__name__})") from exc
+    except httpx.ConnectError as exc:
+        why = "TLS certificate not trusted" if "CERTIFICATE_VERIFY" in str(exc) else "no connection"
+        raise NetworkError(f"{method} {path}: {why}") from exc
+    except httpx.DecodingError as exc:
+        raise BadDataError(f"{method} {path}: body encoding broken") from exc
+    except httpx.TransportError as exc:
+        raise NetworkError(f"{method} {path}: connection lost ({type(exc).__name__})") from exc
+    except OSError as exc:  # in-process transports surface socket-like errors directly
+        raise NetworkError(f"{method} {path}: connection lost ({type(exc).__name__})") from exc
+    try:
+        data = json.loads(bytes(body))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadDataError(f"{method} {path}: malformed JSON") from exc
+    if not isinstance(data, dict):
+        raise BadDataError(f"{method} {path}: JSON answer is not an object")
+    return data
+
+
+@dataclass
+class SearchResult:
+    """Resources of a search (matches and includes, each once) and what could not be read."""
+
+    resources: list[Json] = field(default_factory=list)
+    unreadable: list[UnreadablePart] = field(default_factory=list)
+    total: int | None = None
+    pages: int = 0
+
+
+def _excerpt(value: Any) -> str:
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= RAW_EXCERPT else text[:RAW_EXCERPT] + "…"
+
+
+class FhirClient:
+    """Reads and searches one FHIR server (``fhir_base`` like ``https://host/fhir``)."""
+
+    def __init__(
+        self,
+        client: httpx.Client,
+        fhir_base: str,
+        token: str | None = None,
+        *,
+        timeout: httpx.Timeout | float | None = None,
+        max_bytes: int = MAX_BODY_BYTES,
+        max_pages: int = MAX_PAGES,
+    ) -> None:
+        self.client = client
+        self.fhir_base = fhir_base.rstrip("/")
+        self._token = token
+        self.timeout = timeout
+        self.max_bytes = max_bytes
+        self.max_pages = max_pages
+
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self._token}"} if self._token else {}
+
+    def get(self, url: str, params: Mapping[str, str] | None = None) -> Json:
+        return request_json(
+            self.client,
+            "GET",
+            url,
+            headers=self._headers(),
+            params=params,
+            timeout=self.timeout,
+            max_bytes=self.max_bytes,
+        )
+
+    def read(self, resource_type: str, resource_id: str) -> Json:
+        resource = self.get(f"{self.fhir_base}/{resource_type}/{resource_id}")
+        if resource.get("resourceType") != resource_type:
+            raise BadDataError(f"read {resource_type}: got another resource type")
+        return resource
+
+    def search(self, resource_type: str, params: Mapping[str, str] | None = None) -> SearchResult:
+        """Run a search and follow its ``next`` links (same server only)."""
+        result = SearchResult()
+        seen: set[str] = set()
+        visited: set[str] = set()
+        url: str | None = f"{self.fhir_base}/{resource_type}"
+        query: Mapping[str, str] | None = params
+        while url is not None:
+            if result.pages >= self.max_pages:
+                raise BadDataError(f"search {resource_type}: more than {self.max_pages} pages")
+            bundle = self.get(url, query)
+            result.pages += 1
+            self._take_page(resource_type, bundle, result, seen)
+            url = self._next_link(resource_type, bundle)
+            query = None
+            if url is not None:
+                if url in visited:
+                    raise BadDataError(f"search {resource_type}: paging goes round in a circle")
+                visited.add(url)
+        return result
+
+    def _take_page(
+        self, resource_type: str, bundle: Json, result: SearchResult, seen: set[str]
+    ) -> None:
+        if bundle.get("resourceType") != "Bundle" or bundle.get("type") != "searchset":
+            raise BadDataError(f"search {resource_type}: answer is not a searchset Bundle")
+        total = bundle.get("total")
+        if isinstance(total, int) and result.total is None:
+            result.total = total
+        entries = bundle.get("entry", [])
+        if not isinstance(entries, list):
+            raise BadDataError(f"search {resource_type}: Bundle.entry is not a list")
+        for index, entry in enumerate(entries):
+            where = f"{resource_type} search, page {result.pages}, entry {index + 1}"
+            resource = entry.get("resource") if isinstance(entry, dict) else None
+            kind = resource.get("resourceType") if isinstance(resource, dict) else None
+            if not isinstance(resource, dict) or not isinstance(kind, str) or not kind:
+                result.unreadable.append(
+                    UnreadablePart(
+                        where=where,
+                        why="Bundle entry without a resource type",
+                        reason=UnreadableReason.MALFORMED,
+                        raw=_excerpt(entry),
+                    )
+                )
+                continue
+            mode = entry.get("search", {}).get("mode") if isinstance(entry, dict) else None
+            if kind == "OperationOutcome" or mode == "outcome":
+                log.info("hub: search %s returned an OperationOutcome entry", resource_type)
+                continue
+            rid = resource.get("id")
+            key = f"{kind}/{rid}" if isinstance(rid, str) and rid else ""
+            if key and key in seen:
+                continue
+            if key:
+                seen.add(key)
+            result.resources.append(resource)
+
+    def _next_link(self, resource_type: str, bundle: Json) -> str | None:
+        links = bundle.get("link", [])
+        if not isinstance(links, list):
+            return None
+        for link in links:
+            if isinstance(link, dict) and link.get("relation") == "next":
+                url = link.get("url")
+                if not isinstance(url, str):
+                    raise BadDataError(f"search {resource_type}: next link is not a URL")
+                if not url.startswith(self.fhir_base + "/"):
+                    raise BadDataError(f"search {resource_type}: next link leaves the server")
+                return url
+        return None

@@ -1,0 +1,224 @@
+"""The record from a FHIR hub, after an eID login: :class:`HubRecordSource` (a RecordSource).
+
+One ``load()`` = log in with the card (challenge, signature, token), then read the patient and
+run one search per section, following paging. The resources go through the FHIR mapper;
+entries the client could not read come back as :class:`UnreadablePart` items.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+import httpx
+
+from assistant.card.signature import ChallengeSigner
+from assistant.errors import BadDataError, ServiceRefusedError
+from assistant.records.auth import AccessToken, login
+from assistant.records.fhir_client import FhirClient, Json
+from assistant.records.model import (
+    Coding,
+    ItemSource,
+    Record,
+    SourceKind,
+    UnreadablePart,
+    UnreadableReason,
+    Vaccination,
+)
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = "100"
+
+#: One search per section of the record, with the references worth including.
+SEARCHES: tuple[tuple[str, dict[str, str]], ...] = (
+    ("MedicationStatement", {"_include": "MedicationStatement:source"}),
+    ("MedicationRequest", {"status": "active", "_include": "MedicationRequest:requester"}),
+    ("Immunization", {"_include": "Immunization:performer"}),
+    ("ImmunizationRecommendation", {}),
+    ("AllergyIntolerance", {"_include": "AllergyIntolerance:recorder"}),
+    ("Condition", {}),
+    ("DiagnosticReport", {}),
+    ("Observation", {"category": "laboratory"}),
+    ("DocumentReference", {"_include": "DocumentReference:author"}),
+    ("Consent", {"_include": "Consent:actor"}),
+    ("CareTeam", {"_include": "CareTeam:participant"}),
+    ("AuditEvent", {"_include": "AuditEvent:agent"}),
+)
+
+
+class HubRecordSource:
+    """Loads the card holder's record from the hub at ``base_url`` (blocking; use a worker).
+
+    Raises NetworkError / ServiceDownError / ServiceRefusedError / BadDataError (and the
+    card's own errors while signing the challenge).
+    """
+
+    def __init__(
+        self,
+        client: httpx.Client,
+        base_url: str,
+        signer: ChallengeSigner,
+        *,
+        timeout: httpx.Timeout | float | None = None,
+    ) -> None:
+        self.client = client
+        self.base_url = base_url.rstrip("/")
+        self.signer = signer
+        self.timeout = timeout
+        self.last_token: AccessToken | None = None
+
+    @property
+    def fhir_base(self) -> str:
+        return f"{self.base_url}/fhir"
+
+    def load(self) -> Record:
+        token = login(self.client, self.base_url, self.signer, timeout=self.timeout)
+        self.last_token = token
+        return self.load_with(token)
+
+    def load_with(self, token: AccessToken) -> Record:
+        """Fetch and map the record with a token already obtained."""
+        if token.expired():
+            raise ServiceRefusedError("hub token expired before the record was read")
+        fhir = FhirClient(self.client, self.fhir_base, token.token, timeout=self.timeout)
+        resources, unreadable = self.fetch(fhir, token.patient_id)
+        from assistant.records.fhir_map import record_from_fhir
+
+        source = ItemSource(SourceKind.HUB, self.base_url)
+        recommendations = [
+            r for r in resources if r.get("resourceType") == "ImmunizationRecommendation"
+        ]
+        record = record_from_fhir(
+            [r for r in resources if r.get("resourceType") != "ImmunizationRecommendation"],
+            source,
+        )
+        apply_recommendations(record, recommendations, source)
+        for part in unreadable:
+            record.unreadable.append(
+                UnreadablePart(
+                    where=part.where,
+                    why=part.why,
+                    reason=part.reason,
+                    kind=part.kind,
+                    raw=part.raw,
+                    source=source,
+                )
+            )
+        return record
+
+    def fetch(self, fhir: FhirClient, patient_id: str) -> tuple[list[Json], list[UnreadablePart]]:
+        """The raw resources of the patient (each once) and the entries that could not be read."""
+        patient = fhir.read("Patient", patient_id)
+        if patient.get("id") != patient_id:
+            raise BadDataError("hub returned another patient than the token's")
+        resources: list[Json] = [patient]
+        seen = {f"Patient/{patient_id}"}
+        unreadable: list[UnreadablePart] = []
+        for resource_type, extra in SEARCHES:
+            params = {"patient": patient_id, "_count": PAGE_SIZE, **extra}
+            result = fhir.search(resource_type, params)
+            unreadable.extend(result.unreadable)
+            for resource in result.resources:
+                key = f"{resource.get('resourceType')}/{resource.get('id')}"
+                if resource.get("id") is not None and key in seen:
+                    continue
+                seen.add(key)
+                resources.append(resource)
+        log.info("hub: record read (%d resources, %d unreadable)", len(resources), len(unreadable))
+        return resources, unreadable
+
+
+def _codings(concepts: Any) -> tuple[Coding, ...]:
+    out: list[Coding] = []
+    for concept in concepts if isinstance(concepts, list) else [concepts]:
+        if isinstance(concept, dict):
+            for c in concept.get("coding", []) or []:
+                if isinstance(c, dict) and isinstance(c.get("code"), str):
+                    out.append(
+                        Coding(str(c.get("system", "")), c["code"], str(c.get("display", "")))
+                    )
+    return tuple(out)
+
+
+def _text(concepts: Any) -> str:
+    for concept in concepts if isinstance(concepts, list) else [concepts]:
+        if isinstance(concept, dict):
+            if isinstance(concept.get("text"), str):
+                return str(concept["text"])
+            for c in concept.get("coding", []) or []:
+                if isinstance(c, dict) and isinstance(c.get("display"), str):
+                    return str(c["display"])
+    return ""
+
+
+def apply_recommendations(record: Record, recommendations: list[Json], source: ItemSource) -> None:
+    """Next doses due (FHIR ImmunizationRecommendation) onto the record's vaccinations.
+
+    A due dose of a vaccine already given sets ``next_due`` on its latest dose; a vaccine
+    never given yet becomes a Vaccination with status "due" and no date.
+    """
+    for resource in recommendations:
+        ref = f"ImmunizationRecommendation/{resource.get('id', '')}"
+        items = resource.get("recommendation")
+        if not isinstance(items, list):
+            record.unreadable.append(
+                UnreadablePart(
+                    ref,
+                    "recommendation without items",
+                    UnreadableReason.MISSING_VALUE,
+                    source=source.at(ref),
+                )
+            )
+            continue
+        for item in items:
+            due = _due_date(item)
+            if due is None:
+                record.unreadable.append(
+                    UnreadablePart(
+                        ref,
+                        "recommendation without a due date",
+                        UnreadableReason.MISSING_VALUE,
+                        source=source.at(ref),
+                    )
+                )
+                continue
+            codings = _codings(item.get("vaccineCode"))
+            codes = {(c.system, c.code) for c in codings}
+            dose = item.get("doseNumberPositiveInt")
+            given = [
+                (i, v)
+                for i, v in enumerate(record.vaccinations)
+                if codes & {(c.system, c.code) for c in v.codings}
+            ]
+            if given:
+                index, latest = max(given, key=lambda iv: iv[1].date or date.min)
+                record.vaccinations[index] = replace(latest, next_due=due)
+                continue
+            target = _text(item.get("targetDisease"))
+            record.vaccinations.append(
+                Vaccination(
+                    vaccine=_text(item.get("vaccineCode")) or target,
+                    codings=codings,
+                    dose_number=dose if isinstance(dose, int) else None,
+                    next_due=due,
+                    status="due",
+                    target_diseases=(target,) if target else (),
+                    source=source.at(ref),
+                )
+            )
+
+
+def _due_date(item: Any) -> date | None:
+    if not isinstance(item, dict):
+        return None
+    for criterion in item.get("dateCriterion", []) or []:
+        value = criterion.get("value") if isinstance(criterion, dict) else None
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value[:10])
+            except ValueError:
+                return None
+    return None
