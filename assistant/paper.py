@@ -8,6 +8,7 @@ the date and "This is a copy for you"; the UI prints it with Qt (QPrinter / PDF)
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
@@ -87,14 +88,31 @@ def weekday_names(days: tuple[Weekday, ...]) -> str:
     return ", ".join(str(names[d.value - 1]) for d in days)
 
 
+_BASE_PERIODS = (DayPeriod.MORNING, DayPeriod.NOON, DayPeriod.EVENING, DayPeriod.NIGHT)
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def unit_text(unit: str) -> str:
+    """A UCUM unit as people write it: "mL/min/{1.73_m2}" -> "mL/min/1.73 m²",
+    "10*9/L" -> "10⁹/L", "ug" -> "µg"."""
+    text = unit.replace("{", "").replace("}", "").replace("_", " ")
+    text = re.sub(r"10\*(-?\d+)", lambda m: "10" + m.group(1).translate(_SUPERSCRIPT), text)
+    text = re.sub(r"(?<=[a-zA-Z])2(?![\d.])", "²", text)
+    text = re.sub(r"(?<=[a-zA-Z])3(?![\d.])", "³", text)
+    text = re.sub(r"\bu(?=(L|g|mol|l|U)\b)", "µ", text)
+    return text
+
+
 def dose_text(dose: Dose) -> str:
-    """E.g. "1 tablet, after breakfast" or "2 (07:30)"."""
+    """E.g. "1 tablet, after breakfast" or "2 (07:30)" (the plan's own column is not
+    repeated: "in the morning" is left out of the morning column)."""
     if dose.quantity is not None:
         amount = format_decimal(dose.quantity, max_decimals=2)
     else:
         amount = dose.quantity_text or "?"
     text = f"{amount} {dose.unit}".strip()
-    hints = [_(PERIOD_WORDS[p]) for p in dose.periods if p in PERIOD_WORDS]
+    hints = [_(PERIOD_WORDS[p]) for p in dose.periods if p not in _BASE_PERIODS]
     hints += [format_time(t) for t in dose.times]
     if hints:
         text = _("{amount}, {when}").format(amount=text, when=", ".join(hints))
@@ -202,14 +220,14 @@ def value_text(result: LabResult) -> str:
         text = f"{result.comparator}{value}"
     else:
         text = result.value_text or "?"
-    return f"{text} {result.unit}".strip()
+    return f"{text} {unit_text(result.unit)}".strip()
 
 
 def range_text(result: LabResult) -> str:
     rng = result.reference_range
     if rng is None:
         return ""
-    unit = rng.unit or result.unit
+    unit = unit_text(rng.unit or result.unit)
     if rng.low is not None and rng.high is not None:
         return (
             _("Usual values: {low} to {high} {unit}")

@@ -1,0 +1,53 @@
+"""Records the record-viewer tests run over: the demo hub's rich patients and every fixture."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from assistant.card.virtual.citizens import CITIZENS
+from assistant.hub.patients import synthetic_patients
+from assistant.records.fhir_map import record_from_fhir
+from assistant.records.files import open_record_file
+from assistant.records.model import ItemSource, Record, SourceKind
+
+FIXTURES = Path("/work/shared/fixtures")
+if not FIXTURES.is_dir():  # a fresh clone keeps a copy next to the tests
+    FIXTURES = Path(__file__).resolve().parents[1] / "data" / "shared-fixtures"
+
+
+def fixture_files() -> list[Path]:
+    """Every KMEHR and FHIR file of the shared fixtures."""
+    out = sorted(p for p in FIXTURES.rglob("*") if p.suffix in (".xml", ".kmehr", ".json"))
+    return [p for p in out if p.name != "sumehr_example100.kmehr"]
+
+
+def demo_record(citizen_id: str) -> Record:
+    """The demo hub's record of a virtual-card citizen, mapped like the hub client does."""
+    nn = CITIZENS[citizen_id].national_number
+    patient = synthetic_patients()[nn]
+    return record_from_fhir(list(patient.resources), ItemSource(SourceKind.DEMO, "demo hub"))
+
+
+@cache
+def fixture_record(path: Path) -> Record:
+    return open_record_file(path)
+
+
+def test_fixture_folder_is_there() -> None:
+    assert len(fixture_files()) >= 40
+
+
+@pytest.mark.parametrize("citizen", ["adult", "kid"])
+def test_demo_records_are_rich(citizen: str) -> None:
+    record = demo_record(citizen)
+    counts = record.counts()
+    if citizen == "adult":
+        assert counts["medications"] >= 10
+        assert counts["lab_results"] >= 20
+        assert counts["documents"] >= 5
+        assert counts["prescriptions"] >= 2
+    else:
+        assert counts["vaccinations"] >= 5

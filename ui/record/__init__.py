@@ -1,0 +1,1 @@
+"""The record viewer: record home, sections, explanations and the patient's tools."""

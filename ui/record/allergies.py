@@ -1,0 +1,69 @@
+"""My allergies and problems: allergies, bad reactions to medicines, health problems, risks."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from assistant.i18n import _, format_date
+from assistant.paper import ALLERGY_KIND, PROBLEM_STATUS
+from assistant.records.model import Criticality, ProblemCategory, ProblemStatus
+from ui.record.common import ItemCard, Page, explain_button, small_button
+
+
+class AllergiesPage(Page):
+    key = "allergies"
+    icon = "allergy"
+
+    def title(self) -> str:
+        return _("My allergies and problems")
+
+    def build(self) -> None:
+        self.add_subheading(_("Allergies and bad reactions"), "allergy")
+        if not self.record.allergies:
+            self.add_text(_("Your record has no allergies."))
+        for a in self.record.allergies:
+            lines = [_(ALLERGY_KIND[a.kind])]
+            if a.reaction:
+                lines.append(_("What happens: {reaction}").format(reaction=a.reaction))
+            if a.criticality is Criticality.HIGH:
+                lines.append(_("This can be dangerous. Always tell your doctor and pharmacist."))
+            if a.onset:
+                lines.append(_("Since {date}").format(date=format_date(a.onset)))
+            if not a.active:
+                lines.append(_("Not active now"))
+            if a.note:
+                lines.append(a.note)
+            card = ItemCard("allergy", a.substance, lines, self.body)
+            card.add_button(explain_button(self.nav, a.substance, a.codings))
+            card.add_button(
+                small_button(
+                    _("Write a question"), "write", lambda: self.nav.open_page("notes", "allergies")
+                )
+            )
+            self.add_card(card)
+
+        problems = sorted(
+            self.record.problems,
+            key=lambda p: (
+                p.status is not ProblemStatus.ACTIVE,
+                -(p.onset or date.min).toordinal(),
+            ),
+        )
+        self.add_subheading(_("Health problems"), "problems")
+        if not problems:
+            self.add_text(_("Your record has no health problems."))
+        for p in problems:
+            lines = [_(PROBLEM_STATUS[p.status])]
+            if p.category is ProblemCategory.RISK:
+                lines.append(_("This is a risk to watch."))
+            elif p.category is ProblemCategory.HISTORY:
+                lines.append(_("This is in your past."))
+            if p.onset:
+                lines.append(_("Since {date}").format(date=format_date(p.onset)))
+            if p.end:
+                lines.append(_("Until {date}").format(date=format_date(p.end)))
+            if p.note:
+                lines.append(p.note)
+            card = ItemCard("problems", p.name, lines, self.body)
+            card.add_button(explain_button(self.nav, p.name, p.codings))
+            self.add_card(card)

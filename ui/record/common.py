@@ -1,0 +1,235 @@
+"""Pieces shared by every record page: the page frame, item cards, glossary buttons, words.
+
+A page is built from the record in :meth:`Page.build` and rebuilt when the language or the
+record changes. Pages ask their host (the :class:`Navigator`, i.e. :class:`RecordHome`) to open
+other pages, so every item stays a few actions away from the record home.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
+from typing import Protocol
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assistant.i18n import _, format_date, format_decimal
+from assistant.records.model import Coding, Record
+from ui.widgets import BigButton, Body, Heading, IconText, Pictogram
+
+
+class Navigator(Protocol):
+    """What a page may ask of its host."""
+
+    def open_page(self, key: str, *args: object) -> None: ...
+
+    def explain(
+        self, title: str, codings: Sequence[Coding] = (), term: str = "", unit: str = ""
+    ) -> None: ...
+
+
+def day_text(d: date | datetime | None) -> str:
+    """A date in words in the current language, or "date not known"."""
+    if d is None:
+        return _("Date not known")
+    return format_date(d, "long")
+
+
+def number_text(x: float | None) -> str:
+    """A quantity or value with the language's decimal sign, at most 2 decimals."""
+    if x is None:
+        return ""
+    return format_decimal(x, max_decimals=2)
+
+
+class ItemCard(QFrame):
+    """One item of a list: a pictogram, a bold title, lines of facts and a row of buttons.
+
+    Its accessible name is the title; its description repeats the facts for screen readers.
+    """
+
+    def __init__(
+        self,
+        icon: str,
+        title: str,
+        lines: Iterable[str] = (),
+        parent: QWidget | None = None,
+        *,
+        role: str = "body",
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("panel")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(14, 12, 14, 12)
+        outer.setSpacing(14)
+        self.pictogram = Pictogram(icon, self)
+        outer.addWidget(self.pictogram, 0, Qt.AlignmentFlag.AlignTop)
+        inner = QVBoxLayout()
+        inner.setSpacing(6)
+        outer.addLayout(inner, 1)
+        self.title_label = Body(title, self)
+        font = self.title_label.font()
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.title_label.setProperty("itemTitle", True)
+        inner.addWidget(self.title_label)
+        self.lines: list[QLabel] = []
+        for line in lines:
+            if line:
+                label = Body(line, self, role)
+                inner.addWidget(label)
+                self.lines.append(label)
+        self.buttons = QHBoxLayout()
+        self.buttons.setSpacing(10)
+        inner.addLayout(self.buttons)
+        self.setAccessibleName(title)
+        self.setAccessibleDescription(" ".join(label.text() for label in self.lines))
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+
+    @property
+    def title(self) -> str:
+        return self.title_label.text()
+
+    def add_line(self, widget: QWidget) -> None:
+        """Put an extra widget (a picture, a QR code) under the facts."""
+        lay = self.layout()
+        assert isinstance(lay, QHBoxLayout)
+        inner = lay.itemAt(1).layout()
+        assert inner is not None
+        inner.insertWidget(inner.count() - 1, widget)
+
+    def add_button(self, button: QAbstractButton) -> QAbstractButton:
+        self.buttons.addWidget(button)
+        return button
+
+    def finish(self) -> None:
+        """Push the buttons to the left once all are added."""
+        self.buttons.addStretch(1)
+
+
+def small_button(text: str, icon: str, on_click: Callable[[], None]) -> BigButton:
+    """A secondary action inside a card (still ≥ 44×44 px)."""
+    button = BigButton(text, icon)
+    button.label().setStyleSheet("background: transparent;")
+    button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Minimum)
+    button.clicked.connect(on_click)
+    return button
+
+
+def explain_button(
+    nav: Navigator, title: str, codings: Sequence[Coding] = (), term: str = "", unit: str = ""
+) -> BigButton:
+    """The "What is this?" button of an item: one tap to its plain explanation."""
+    button = small_button(
+        _("What is this?"), "explain", lambda: nav.explain(title, codings, term, unit)
+    )
+    button.setAccessibleName(_("What is this? {name}").format(name=title))
+    button.setProperty("explains", title)
+    return button
+
+
+class Page(QWidget):
+    """A scrollable record page with one heading. Subclasses fill :meth:`build`."""
+
+    key = ""
+    icon = "heart"
+
+    def __init__(self, record: Record, nav: Navigator, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.record = record
+        self.nav = nav
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        outer.addWidget(self.scroll)
+        self.body: QWidget | None = None
+        self.content: QVBoxLayout | None = None
+        self.rebuild()
+
+    def title(self) -> str:
+        raise NotImplementedError
+
+    def rebuild(self) -> None:
+        """(Re)draw the page from the record in the current language."""
+        self.body = QWidget()
+        self.body.setObjectName("recordPageBody")
+        self.content = QVBoxLayout(self.body)
+        self.content.setContentsMargins(24, 16, 24, 24)
+        self.content.setSpacing(14)
+        self.heading = Heading(self.title(), self.body)
+        self.content.addWidget(self.heading)
+        self.build()
+        self.content.addStretch(1)
+        self.scroll.setWidget(self.body)
+
+    def build(self) -> None:
+        raise NotImplementedError
+
+    # helpers for subclasses -------------------------------------------------------------
+    def add(self, widget: QWidget) -> QWidget:
+        assert self.content is not None
+        self.content.addWidget(widget)
+        return widget
+
+    def add_text(self, text: str, role: str = "body") -> Body:
+        label = Body(text, self.body, role)
+        self.add(label)
+        return label
+
+    def add_subheading(self, text: str, icon: str) -> IconText:
+        row = IconText(icon, text, self.body)
+        font = row.body.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        row.body.setFont(font)
+        row.body.setProperty("subheading", True)
+        row.setAccessibleName(text)
+        self.add(row)
+        return row
+
+    def add_card(self, card: ItemCard) -> ItemCard:
+        card.finish()
+        self.add(card)
+        return card
+
+    def speech_text(self) -> str:
+        """What Listen reads: the visible texts of the page, in order (never button labels)."""
+        if self.body is None:
+            return ""
+        parts: list[str] = []
+        for label in self.body.findChildren(QLabel):
+            if _inside_button(label) or not label.text() or label.isHidden():
+                continue
+            if label.textFormat() == Qt.TextFormat.RichText:
+                continue
+            parts.append(label.text())
+        return "\n".join(parts)
+
+    def item_widgets(self) -> list[QWidget]:
+        """Every item card on the page (tests walk them)."""
+        if self.body is None:
+            return []
+        return list(self.body.findChildren(ItemCard))
+
+
+def _inside_button(widget: QWidget) -> bool:
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QAbstractButton):
+            return True
+        parent = parent.parentWidget()
+    return False

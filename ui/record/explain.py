@@ -1,0 +1,118 @@
+""" "What is this?" (the plain explanation of a word or code) and "Who can explain this to me?"."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistant.glossary import (
+    GlossaryEntry,
+    explain_coding,
+    explain_specific,
+    explain_term,
+    explain_unit,
+    find_terms,
+    who_can_explain,
+)
+from assistant.i18n import _
+from assistant.records.model import Coding, Record, RelationKind
+from ui.record.common import ItemCard, Navigator, Page, small_button
+
+
+def explanations_for(
+    title: str, codings: Sequence[Coding] = (), term: str = "", unit: str = ""
+) -> list[GlossaryEntry]:
+    """Every glossary entry that explains an item: its term, its codes, its name's words.
+
+    Specific code entries come first; code-system entries only when no code is known.
+    """
+    found: list[GlossaryEntry] = []
+
+    def add(entry: GlossaryEntry | None) -> None:
+        if entry is not None and all(e.key != entry.key for e in found):
+            found.append(entry)
+
+    if term:
+        add(explain_term(term))
+    specific = [explain_specific(c) for c in codings]
+    for entry in specific:
+        add(entry)
+    if title:
+        add(explain_term(title))
+    if not any(specific):
+        for c in codings:
+            add(explain_coding(c))
+    if unit:
+        add(explain_unit(unit))
+    if not found and title:
+        for entry in find_terms(title):
+            add(entry)
+    return found
+
+
+class ExplainPage(Page):
+    key = "explain"
+    icon = "explain"
+
+    def __init__(
+        self,
+        record: Record,
+        nav: Navigator,
+        item_title: str,
+        codings: Sequence[Coding] = (),
+        term: str = "",
+        unit: str = "",
+    ) -> None:
+        self.item_title = item_title
+        self.codings = tuple(codings)
+        self.term = term
+        self.unit = unit
+        self.entries: list[GlossaryEntry] = []
+        super().__init__(record, nav)
+
+    def title(self) -> str:
+        return _("What is this? {name}").format(name=self.item_title)
+
+    def build(self) -> None:
+        self.entries = explanations_for(self.item_title, self.codings, self.term, self.unit)
+        if not self.entries:
+            self.add_text(_("We have no explanation for this yet."))
+        for entry in self.entries:
+            card = ItemCard("explain", entry.term, [entry.explanation], self.body)
+            card.setProperty("glossaryKey", entry.key)
+            self.add_card(card)
+        self.add_text(_("Still not clear? A person can explain it to you."))
+        self.add(
+            small_button(
+                _("Who can explain this to me?"), "doctor", lambda: self.nav.open_page("contacts")
+            )
+        )
+
+
+class ContactsPage(Page):
+    """People who can explain the record: the patient's own GP and pharmacist first."""
+
+    key = "contacts"
+    icon = "doctor"
+
+    def title(self) -> str:
+        return _("Who can explain this to me?")
+
+    def build(self) -> None:
+        own = [
+            r
+            for r in self.record.relations
+            if r.kind in (RelationKind.GMD_HOLDER, RelationKind.THERAPEUTIC, RelationKind.CARE_TEAM)
+        ]
+        if own:
+            self.add_subheading(_("Your own care providers"), "doctor")
+            for r in own:
+                lines = [r.role, r.organisation, *r.telecom]
+                self.add_card(ItemCard("doctor", r.name, lines, self.body))
+        self.add_subheading(_("Other people who can help"), "call")
+        for contact in who_can_explain():
+            lines = [contact.description]
+            if contact.phone:
+                lines.append(_("Phone: {number}").format(number=contact.phone))
+            if contact.website:
+                lines.append(_("Website: {address}").format(address=contact.website))
+            self.add_card(ItemCard("call", contact.name, lines, self.body))

@@ -1,0 +1,463 @@
+"""The record home: six big tiles with counts, the patient's tools, and every record page.
+
+``RecordHome(record)`` is a widget the shell embeds at the Record step. It keeps its own pages
+(a section, an explanation, a chart...) and their history, so the shell's Back goes through
+:meth:`RecordHome.go_back` first. Any item is at most 3 actions from the tiles.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGridLayout,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assistant.errors import AssistantError
+from assistant.i18n import _, add_language_listener, ngettext, remove_language_listener
+from assistant.notes import Notebook
+from assistant.records.model import Coding, Record
+from ui import theme as theme_mod
+from ui.record.allergies import AllergiesPage
+from ui.record.common import Page, small_button
+from ui.record.documents import DocumentPage, DocumentsPage
+from ui.record.explain import ContactsPage, ExplainPage
+from ui.record.medicines import MedicinesPage
+from ui.record.results import ResultsPage, TrendPage, WhyResultPage, grouped_results
+from ui.record.sharing import SharingPage
+from ui.record.tools import NotesPage, PaperPage, PhonePage, UnreadablePage
+from ui.record.vaccines import VaccinesPage
+from ui.widgets import BigButton, Body, Heading, announce
+from ui.workers import Job, run_in_worker
+
+log = logging.getLogger(__name__)
+
+#: The six sections, in tile order.
+SECTION_KEYS: tuple[str, ...] = (
+    "medicines",
+    "vaccines",
+    "results",
+    "allergies",
+    "documents",
+    "sharing",
+)
+
+TILE_ICONS: dict[str, str] = {
+    "medicines": "medicines",
+    "vaccines": "vaccine",
+    "results": "lab-results",
+    "allergies": "allergy",
+    "documents": "documents",
+    "sharing": "who-can-see",
+}
+
+TOOL_KEYS: tuple[str, ...] = ("notes", "paper", "phone", "open_file")
+
+
+def tile_text(key: str, record: Record) -> tuple[str, str]:
+    """(title, count line) of one tile in the current language."""
+    if key == "medicines":
+        n = len(record.medications)
+        return _("My medicines"), ngettext("{n} medicine", "{n} medicines", n).format(n=n)
+    if key == "vaccines":
+        n = len(record.vaccinations)
+        return _("My vaccines"), ngettext("{n} vaccine", "{n} vaccines", n).format(n=n)
+    if key == "results":
+        n = len(grouped_results(record))
+        return _("My results"), ngettext("{n} test", "{n} tests", n).format(n=n)
+    if key == "allergies":
+        a, p = len(record.allergies), len(record.problems)
+        return _("My allergies and problems"), ", ".join(
+            (
+                ngettext("{n} allergy", "{n} allergies", a).format(n=a),
+                ngettext("{n} problem", "{n} problems", p).format(n=p),
+            )
+        )
+    if key == "documents":
+        n = len(record.documents)
+        return _("My documents"), ngettext("{n} document", "{n} documents", n).format(n=n)
+    if key == "sharing":
+        n = len(record.relations)
+        return _("Who can see my record"), ngettext(
+            "{n} care provider", "{n} care providers", n
+        ).format(n=n)
+    raise KeyError(key)
+
+
+def tool_text(key: str) -> tuple[str, str]:
+    """(text, icon) of a tool button."""
+    return {
+        "notes": (_("Questions for my doctor"), "notes"),
+        "paper": (_("Paper copy"), "print"),
+        "phone": (_("Continue on my phone"), "phone"),
+        "open_file": (_("Open a file I received"), "open-file"),
+    }[key]
+
+
+class HomePage(QWidget):
+    """The tiles page."""
+
+    def __init__(self, host: RecordHome) -> None:
+        super().__init__()
+        self.host = host
+        self.setObjectName("recordHomePage")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer.addWidget(self.scroll)
+        self.tiles: dict[str, BigButton] = {}
+        self.tools: dict[str, BigButton] = {}
+        self.body: QWidget | None = None
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        record = self.host.record
+        body = QWidget()
+        self.body = body
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(24, 16, 24, 24)
+        lay.setSpacing(16)
+        who = record.patient.full_name if record.patient is not None else ""
+        self.heading = Heading(
+            _("Health record of {name}").format(name=who) if who else _("My health record"), body
+        )
+        lay.addWidget(self.heading)
+        lay.addWidget(Body(_("Choose what you want to see."), body))
+        grid = QGridLayout()
+        grid.setSpacing(14)
+        columns = 3 if theme_mod.current().text_scale < 1.5 else 2
+        self.tiles = {}
+        for i, key in enumerate(SECTION_KEYS):
+            title, count = tile_text(key, record)
+            tile = BigButton(f"{title}\n{count}", TILE_ICONS[key], body)
+            tile.setObjectName(f"tile_{key}")
+            tile.pictogram()._factor = 1.5
+            tile.pictogram()._on_theme()
+            tile.setMinimumHeight(round(96 * theme_mod.current().text_scale))
+            tile.clicked.connect(lambda _c=False, k=key: self.host.open_page(k))
+            grid.addWidget(tile, i // columns, i % columns)
+            self.tiles[key] = tile
+        lay.addLayout(grid)
+        self.unreadable_notice: QWidget | None = None
+        if record.unreadable:
+            n = len(record.unreadable)
+            notice = Body(
+                ngettext(
+                    "We could not read {n} part of your record.",
+                    "We could not read {n} parts of your record.",
+                    n,
+                ).format(n=n),
+                body,
+                "problem",
+            )
+            lay.addWidget(notice)
+            button = small_button(
+                _("See what we could not read"),
+                "warning",
+                lambda: self.host.open_page("unreadable"),
+            )
+            lay.addWidget(button)
+            self.unreadable_notice = button
+        lay.addWidget(Body(_("Your tools"), body, "muted"))
+        tools = QGridLayout()
+        tools.setSpacing(14)
+        self.tools = {}
+        for i, key in enumerate(TOOL_KEYS):
+            text, icon = tool_text(key)
+            button = BigButton(text, icon, body)
+            button.setObjectName(f"tool_{key}")
+            button.clicked.connect(lambda _c=False, k=key: self.host.open_page(k))
+            tools.addWidget(button, i // 2, i % 2)
+            self.tools[key] = button
+        lay.addLayout(tools)
+        lay.addStretch(1)
+        self.scroll.setWidget(body)
+
+    def speech_text(self) -> str:
+        parts = [self.heading.text(), _("Choose what you want to see.")]
+        for tile in self.tiles.values():
+            parts.append(tile.text().replace("\n", ": "))
+        return "\n".join(parts)
+
+
+class RecordHome(QWidget):
+    """The record viewer. Signals tell the shell what is shown and when the record changed."""
+
+    #: Key of the page now shown: "home", a section key, "explain", "trend", "document", ...
+    page_changed = Signal(str)
+    #: The record shown was replaced (a file was opened).
+    record_changed = Signal(object)
+    #: Ask the shell to announce a status change to screen readers.
+    announce_requested = Signal(str)
+
+    def __init__(
+        self,
+        record: Record,
+        parent: QWidget | None = None,
+        *,
+        notebook: Notebook | None = None,
+        may_save_files: bool = True,
+        open_file_dialog: Callable[[QWidget], str | None] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("recordHome")
+        self.record = record
+        self.notebook = notebook if notebook is not None else Notebook(None)
+        self.may_save_files = may_save_files
+        self._open_file_dialog = open_file_dialog or _ask_for_file
+        self.history: list[tuple[str, tuple[object, ...]]] = []
+        self.current: tuple[str, tuple[object, ...]] = ("home", ())
+        self.page: Page | None = None
+        self.opened: Record | None = None
+        self.open_job: Job | None = None
+        self.open_problem: str = ""
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.stack = QStackedWidget(self)
+        lay.addWidget(self.stack)
+        self.home = HomePage(self)
+        self.stack.addWidget(self.home)
+        add_language_listener(self._on_language)
+        theme_mod.notifier().changed.connect(self._on_theme)
+        self.destroyed.connect(lambda *_a, cb=self._on_language: remove_language_listener(cb))
+
+    # navigation ---------------------------------------------------------------------------
+    @property
+    def current_key(self) -> str:
+        return self.current[0]
+
+    def open_page(self, key: str, *args: object) -> None:
+        """Show a page; the page shown before goes on the Back history."""
+        if key == "open_file":
+            self.open_file()
+            return
+        self.history.append(self.current)
+        self._show(key, args)
+
+    def explain(
+        self, title: str, codings: Sequence[Coding] = (), term: str = "", unit: str = ""
+    ) -> None:
+        self.open_page("explain", title, tuple(codings), term, unit)
+
+    def go_back(self) -> bool:
+        """One page back; False when already at the record home (the shell handles Back)."""
+        if not self.history:
+            return False
+        key, args = self.history.pop()
+        self._show(key, args)
+        return True
+
+    def go_home(self) -> None:
+        self.history.clear()
+        self._show("home", ())
+
+    def _make_page(self, key: str, args: tuple[object, ...]) -> Page:
+        r = self.record
+        simple: dict[str, type[Page]] = {
+            "medicines": MedicinesPage,
+            "vaccines": VaccinesPage,
+            "results": ResultsPage,
+            "allergies": AllergiesPage,
+            "documents": DocumentsPage,
+            "sharing": SharingPage,
+            "why_result": WhyResultPage,
+            "contacts": ContactsPage,
+            "phone": PhonePage,
+            "unreadable": UnreadablePage,
+        }
+        if key in simple:
+            return simple[key](r, self)
+        if key == "trend":
+            return TrendPage(r, self, str(args[0]))
+        if key == "document":
+            index = args[0]
+            assert isinstance(index, int)
+            return DocumentPage(r, self, index)
+        if key == "explain":
+            codings = args[1] if len(args) > 1 else ()
+            assert isinstance(codings, tuple)
+            return ExplainPage(
+                r, self, str(args[0]), codings, str(args[2]) if len(args) > 2 else ""
+            )
+        if key == "notes":
+            return NotesPage(r, self, self.notebook, str(args[0]) if args else "general")
+        if key == "paper":
+            return PaperPage(
+                r, self, self.notebook, str(args[0]) if args else "all", self.may_save_files
+            )
+        if key == "opened_file":
+            return OpenedFilePage(r, self)
+        raise KeyError(key)
+
+    def _show(self, key: str, args: tuple[object, ...]) -> None:
+        old = self.page
+        self.current = (key, args)
+        if key == "home":
+            self.page = None
+            self.home.rebuild()
+            self.stack.setCurrentWidget(self.home)
+        else:
+            self.page = self._make_page(key, args)
+            self.stack.addWidget(self.page)
+            self.stack.setCurrentWidget(self.page)
+        if old is not None:
+            self.stack.removeWidget(old)
+            old.deleteLater()
+        self._focus_first()
+        self.page_changed.emit(key)
+
+    def _focus_first(self) -> None:
+        target: QWidget | None = self.page if self.page is not None else self.home
+        if target is None:
+            return
+        for button in target.findChildren(BigButton):
+            if button.isEnabled():
+                button.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
+
+    # what the shell asks ---------------------------------------------------------------------
+    def title(self) -> str:
+        if self.page is not None:
+            return self.page.title()
+        return self.home.heading.text()
+
+    def speech_text(self) -> str:
+        """What Listen reads for the page shown now."""
+        if self.page is not None:
+            return self.page.speech_text()
+        return self.home.speech_text()
+
+    def retranslate(self) -> None:
+        self._redraw()
+
+    def _on_language(self, _code: str) -> None:
+        self._redraw()
+
+    def _on_theme(self, _theme: object) -> None:
+        self._redraw()
+
+    def _redraw(self) -> None:
+        self.home.rebuild()
+        if self.page is not None:
+            self.page.rebuild()
+
+    def set_record(self, record: Record) -> None:
+        """Show another record (from the start: the record home)."""
+        self.record = record
+        self.history.clear()
+        self._show("home", ())
+        self.record_changed.emit(record)
+
+    def wipe(self) -> None:
+        """Forget what is shown (card removed, Finish): pages closed, notes in memory wiped."""
+        if self.open_job is not None:
+            self.open_job.cancel()
+        self.opened = None
+        self.record = Record()
+        self.history.clear()
+        self._show("home", ())
+        if not self.notebook.persistent:
+            self.notebook.wipe()
+
+    # open a file I received -------------------------------------------------------------------
+    def open_file(self, path: str | None = None) -> None:
+        """Ask for a KMEHR or FHIR file, read it in a worker, then offer to show it."""
+        if path is None:
+            path = self._open_file_dialog(self)
+        if not path:
+            return
+        from assistant.records.files import open_record_file
+
+        self.open_problem = ""
+        self.announce_requested.emit(_("Please wait. The file is opening."))
+        target = Path(path)
+        self.open_job = run_in_worker(
+            lambda: open_record_file(target), self._file_opened, self._file_failed
+        )
+
+    def _file_opened(self, record: object) -> None:
+        assert isinstance(record, Record)
+        self.opened = record
+        self.open_page("opened_file")
+        announce(self, _("The file is open."))
+
+    def _file_failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, AssistantError):
+            log.error("opening a file failed: %s", type(exc).__name__)
+        self.opened = None
+        self.open_problem = _(
+            "This file cannot be read. It is not a health record, or it is damaged."
+        )
+        self.open_page("opened_file")
+        announce(self, self.open_problem)
+
+    def show_opened(self, merge: bool) -> None:
+        if self.opened is None:
+            return
+        record = self.record.merge(self.opened) if merge else self.opened
+        self.opened = None
+        self.set_record(record)
+
+
+class OpenedFilePage(Page):
+    """After opening a file: show it with my record, or alone."""
+
+    key = "opened_file"
+    icon = "open-file"
+
+    def title(self) -> str:
+        return _("Open a file I received")
+
+    def build(self) -> None:
+        host = self.nav
+        assert isinstance(host, RecordHome)
+        if host.opened is None:
+            self.add_text(host.open_problem or _("No file is open."), "problem")
+            self.add(small_button(_("Choose another file"), "open-file", host.open_file))
+            return
+        opened = host.opened
+        counts = opened.counts()
+        self.add_text(_("The file is open. It holds:"))
+        for key in SECTION_KEYS:
+            title, count = tile_text(key, opened)
+            if key == "sharing" and not counts["relations"]:
+                continue
+            self.add_text(f"{title}: {count}")
+        if opened.unreadable:
+            self.add_text(
+                ngettext(
+                    "We could not read {n} part of it.",
+                    "We could not read {n} parts of it.",
+                    len(opened.unreadable),
+                ).format(n=len(opened.unreadable)),
+                "problem",
+            )
+        together = BigButton(_("Show it with my record"), "plus", primary=True)
+        together.clicked.connect(lambda: host.show_opened(True))
+        self.add(together)
+        alone = BigButton(_("Show only this file"), "document")
+        alone.clicked.connect(lambda: host.show_opened(False))
+        self.add(alone)
+
+
+def _ask_for_file(parent: QWidget) -> str | None:
+    path, _filter = QFileDialog.getOpenFileName(
+        parent,
+        _("Open a file I received"),
+        str(Path.home()),
+        _("Health record files") + " (*.xml *.kmehr *.json);;" + _("All files") + " (*)",
+    )
+    return path or None
+
+
+__all__ = ["SECTION_KEYS", "TOOL_KEYS", "RecordHome"]

@@ -1,0 +1,216 @@
+"""My medicines: the day plan (morning, noon, evening, night), the list, open e-prescriptions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+
+from assistant.dayplan import MOMENTS, DayPlan, PlanRow, day_plan
+from assistant.i18n import _, format_date, ngettext
+from assistant.paper import MOMENT_ICONS, dose_text, moment_word, rhythm_text, status_text
+from assistant.records.model import Medication, Prescription
+from ui.record.common import ItemCard, Page, explain_button, small_button
+from ui.record.qr import QrCode
+from ui.widgets import Body, Pictogram
+
+
+def today() -> date:
+    return date.today()
+
+
+class DayPlanGrid(QFrame):
+    """Rows of medicines, columns morning / noon / evening / night with the quantity to take."""
+
+    def __init__(self, rows: list[PlanRow], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("panel")
+        grid = QGridLayout(self)
+        grid.setContentsMargins(12, 12, 12, 12)
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(10)
+        self.row_texts: list[str] = []
+        for col, moment in enumerate(MOMENTS, start=1):
+            head = QWidget(self)
+            head.setStyleSheet("background: transparent;")
+            lay = QVBoxLayout(head)
+            lay.setContentsMargins(0, 0, 0, 0)
+            lay.addWidget(Pictogram(MOMENT_ICONS[moment], head), 0, Qt.AlignmentFlag.AlignHCenter)
+            word = Body(moment_word(moment), head)
+            word.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+            lay.addWidget(word)
+            grid.addWidget(head, 0, col)
+        for r, row in enumerate(rows, start=1):
+            name = Body(row.medication.name, self)
+            font = name.font()
+            font.setBold(True)
+            name.setFont(font)
+            grid.addWidget(name, r, 0)
+            spoken: list[str] = []
+            for col, moment in enumerate(MOMENTS, start=1):
+                dose = row.dose_at(moment)
+                cell = Body(dose_text(dose) if dose is not None else "—", self)
+                cell.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+                if dose is None:
+                    cell.setAccessibleName(_("Nothing"))
+                else:
+                    spoken.append(
+                        _("{moment}: {dose}").format(moment=moment_word(moment), dose=cell.text())
+                    )
+                grid.addWidget(cell, r, col)
+            text = _("{name}: {doses}").format(name=row.medication.name, doses="; ".join(spoken))
+            name.setAccessibleDescription(text)
+            self.row_texts.append(text)
+        grid.setColumnStretch(0, 3)
+        for col in range(1, len(MOMENTS) + 1):
+            grid.setColumnStretch(col, 2)
+        self.setAccessibleName(_("Day plan"))
+        self.setAccessibleDescription(" ".join(self.row_texts))
+
+
+class MedicinesPage(Page):
+    key = "medicines"
+    icon = "medicines"
+
+    def title(self) -> str:
+        return _("My medicines")
+
+    def build(self) -> None:
+        day = today()
+        plan = day_plan(self.record.medications, day)
+        self.plan = plan
+        meds = self.record.medications
+        if not meds and not self.record.prescriptions:
+            self.add_text(_("Your record has no medicines."))
+            return
+        self._build_plan(plan)
+        self._build_prescriptions(self.record.prescriptions)
+        self.add_subheading(_("All my medicines"), "pill-bottle")
+        self.add_text(
+            ngettext(
+                "Your record has {n} medicine.", "Your record has {n} medicines.", len(meds)
+            ).format(n=len(meds))
+        )
+        rows = {id(r.medication): r for r in plan.rows()}
+        for med in meds:
+            self.add_card(self._medicine_card(med, rows.get(id(med)), day))
+
+    def _build_plan(self, plan: DayPlan) -> None:
+        self.add_subheading(
+            _("What to take today, {date}").format(date=format_date(plan.day)), "calendar"
+        )
+        if plan.today:
+            self.add_text(_("Take these medicines at these moments of the day."))
+            self.grid = DayPlanGrid(plan.today, self.body)
+            self.add(self.grid)
+        else:
+            self.add_text(_("No medicine is planned at a set time today."))
+        if plan.other_days:
+            self.add_text(_("Not every day:"), "muted")
+            for row in plan.other_days:
+                self.add(self._plan_line(row))
+        if plan.as_needed:
+            self.add_text(_("Only when you need it:"), "muted")
+            for row in plan.as_needed:
+                self.add(self._plan_line(row))
+        if plan.see_text:
+            self.add_text(_("Read how to take these:"), "muted")
+            for row in plan.see_text:
+                self.add(self._plan_line(row))
+
+    def _plan_line(self, row: PlanRow) -> QWidget:
+        med = row.medication
+        parts = [rhythm_text(row)]
+        parts += [
+            _("{moment}: {dose}").format(moment=moment_word(m), dose=dose_text(d))
+            for m, d in row.doses
+        ]
+        if med.posology_text:
+            parts.append(med.posology_text)
+        widget = QWidget(self.body)
+        lay = QHBoxLayout(widget)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(Pictogram("pill-bottle", widget), 0, Qt.AlignmentFlag.AlignTop)
+        label = Body(_("{name}: {how}").format(name=med.name, how=". ".join(parts)), widget)
+        lay.addWidget(label, 1)
+        return widget
+
+    def _build_prescriptions(self, prescriptions: list[Prescription]) -> None:
+        if not prescriptions:
+            return
+        self.add_subheading(_("Prescriptions to collect at the pharmacy"), "prescription")
+        self.add_text(
+            _("Show this code to the pharmacist. They scan it to find your prescription.")
+        )
+        for p in prescriptions:
+            lines = [
+                _("Code for the pharmacist: {rid}").format(rid=p.rid),
+                _("Prescribed by {who}").format(who=p.prescriber) if p.prescriber else "",
+                _("Written on {date}").format(date=format_date(p.date)) if p.date else "",
+                _("Valid until {date}").format(date=format_date(p.expiry)) if p.expiry else "",
+                p.posology_text,
+            ]
+            card = ItemCard("prescription", p.medication, lines, self.body)
+            card.add_line(
+                QrCode(
+                    p.rid,
+                    _("Code to scan for the prescription of {name}").format(name=p.medication),
+                    card,
+                )
+            )
+            card.add_button(explain_button(self.nav, p.medication, p.codings))
+            about = explain_button(self.nav, _("Electronic prescription"), (), "e-prescription")
+            about.set_text(_("What is an electronic prescription?"))
+            card.add_button(about)
+            self.add_card(card)
+
+    def _medicine_card(self, med: Medication, row: PlanRow | None, day: date) -> ItemCard:
+        status, icon = status_text(med, day)
+        lines = [status]
+        if med.use:
+            lines.append(_("What it is for: {use}").format(use=med.use))
+        if row is not None and row.doses:
+            how = "; ".join(
+                _("{moment}: {dose}").format(moment=moment_word(m), dose=dose_text(d))
+                for m, d in row.doses
+            )
+            lines.append(_("{when}. {how}").format(when=rhythm_text(row), how=how))
+        elif row is not None:
+            lines.append(rhythm_text(row))
+        if med.posology_text:
+            lines.append(med.posology_text)
+        if med.instructions:
+            lines.append(_("Advice: {text}").format(text=med.instructions))
+        if med.active_ingredient and med.active_ingredient != med.name:
+            lines.append(_("Active substance: {name}").format(name=med.active_ingredient))
+        if med.begin:
+            lines.append(_("Since {date}").format(date=format_date(med.begin)))
+        if med.end:
+            lines.append(_("Until {date}").format(date=format_date(med.end)))
+        for s in med.suspensions:
+            if s.reason:
+                lines.append(_("Why it was paused or stopped: {reason}").format(reason=s.reason))
+        if med.prescriber:
+            lines.append(_("Prescribed by {who}").format(who=med.prescriber))
+        card = ItemCard("pill-bottle", med.name, lines, self.body)
+        card.status_label = card.lines[0]
+        status_picto = Pictogram(icon, card, size_factor=0.7, description=status)
+        card.add_line(status_picto)
+        card.add_button(explain_button(self.nav, med.name, med.codings))
+        card.add_button(
+            small_button(
+                _("Write a question"), "write", lambda: self.nav.open_page("notes", "medicines")
+            )
+        )
+        return card
+
+
+def plan_speech(plan: DayPlan) -> str:
+    """The day plan as sentences (for tests and for Listen)."""
+    out: list[str] = []
+    for moment in MOMENTS:
+        names = [r.medication.name for r in plan.today if r.dose_at(moment) is not None]
+        if names:
+            out.append(f"{moment_word(moment)}: {', '.join(names)}")
+    return "\n".join(out)

@@ -1,0 +1,305 @@
+"""My results: the last value of each test with its usual range in words, colour and pictogram;
+each test's values over time as a chart AND a table (for screen readers); why a result can be
+missing for a few days."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from PySide6.QtCharts import (
+    QChart,
+    QChartView,
+    QDateTimeAxis,
+    QLineSeries,
+    QScatterSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+
+from assistant.i18n import _, format_date, ngettext
+from assistant.paper import INTERPRETATION, interpretation_of, range_text, value_text
+from assistant.records.model import LabResult, Record, ResultStatus
+from ui import theme as theme_mod
+from ui.record.common import ItemCard, Navigator, Page, explain_button, small_button
+from ui.widgets import IconText
+
+HIDDEN_STATUSES = (ResultStatus.HELD_BACK,)
+NOT_FINAL = (ResultStatus.PRELIMINARY,)
+
+
+def test_key(result: LabResult) -> str:
+    """Results of the same test share a key: the LOINC code when there is one, else the name."""
+    for c in result.codings:
+        if "loinc" in c.system.lower() and c.code:
+            return f"loinc:{c.code}"
+    return "name:" + result.test_name.strip().lower()
+
+
+def grouped_results(record: Record) -> dict[str, list[LabResult]]:
+    """Results per test, newest first; tests ordered by their newest result."""
+    groups: dict[str, list[LabResult]] = {}
+    for r in record.lab_results:
+        groups.setdefault(test_key(r), []).append(r)
+    for rs in groups.values():
+        rs.sort(key=lambda r: r.date or datetime.min, reverse=True)
+    return dict(
+        sorted(
+            groups.items(),
+            key=lambda kv: (kv[1][0].date or datetime.min, kv[1][0].test_name),
+            reverse=True,
+        )
+    )
+
+
+def _naive(d: datetime | None) -> datetime:
+    if d is None:
+        return datetime.min
+    return d.replace(tzinfo=None)
+
+
+def interpretation_row(result: LabResult, parent: object = None) -> IconText:
+    """Words + pictogram + colour, so the meaning never rests on colour alone."""
+    words, icon, role = INTERPRETATION[interpretation_of(result)]
+    row = IconText(icon, _(words))
+    colors = theme_mod.current().colors
+    color = {"problem": colors.problem_text, "success": colors.success}.get(role, colors.text)
+    row.pictogram._role = {"problem": "problem", "success": "success"}.get(role, "pictogram")
+    row.pictogram._on_theme()
+    row.body.setStyleSheet(f"color: {color}; font-weight: bold;")
+    row.setAccessibleName(_(words))
+    return row
+
+
+class ResultsPage(Page):
+    key = "results"
+    icon = "lab-results"
+
+    def title(self) -> str:
+        return _("My results")
+
+    def build(self) -> None:
+        groups = grouped_results(self.record)
+        why = small_button(
+            _("Why can't I see this result yet?"), "help", lambda: self.nav.open_page("why_result")
+        )
+        if not groups:
+            self.add_text(_("Your record has no results."))
+            self.add(why)
+            return
+        self.add_text(
+            ngettext(
+                "Your record has results for {n} test.",
+                "Your record has results for {n} tests.",
+                len(groups),
+            ).format(n=len(groups))
+        )
+        self.add_text(_("A result is missing? It can come a few days later."), "muted")
+        self.add(why)
+        for key, results in groups.items():
+            self.add_card(self._test_card(key, results))
+
+    def _test_card(self, key: str, results: list[LabResult]) -> ItemCard:
+        visible = [r for r in results if r.status not in HIDDEN_STATUSES]
+        latest = visible[0] if visible else results[0]
+        name = latest.test_name
+        lines: list[str] = []
+        held = [r for r in results if r.status in HIDDEN_STATUSES]
+        if visible:
+            lines.append(_("Result: {value}").format(value=value_text(latest)))
+            if latest.date:
+                lines.append(_("On {date}").format(date=format_date(latest.date)))
+            rng = range_text(latest)
+            if rng:
+                lines.append(rng)
+            if latest.status in NOT_FINAL:
+                lines.append(_("This result can still change."))
+            if latest.note:
+                lines.append(latest.note)
+        if held:
+            lines.append(_("A newer result is not ready for you yet."))
+        card = ItemCard("test-tube", name, lines, self.body)
+        card.setProperty("testKey", key)
+        if visible:
+            card.add_line(interpretation_row(latest))
+        card.add_button(explain_button(self.nav, name, latest.codings, unit=latest.unit))
+        if len(visible) > 1:
+            card.add_button(
+                small_button(
+                    ngettext(
+                        "See over time ({n} result)", "See over time ({n} results)", len(visible)
+                    ).format(n=len(visible)),
+                    "chart",
+                    lambda: self.nav.open_page("trend", key),
+                )
+            )
+        if held:
+            card.add_button(
+                small_button(
+                    _("Why can't I see this result yet?"),
+                    "help",
+                    lambda: self.nav.open_page("why_result"),
+                )
+            )
+        return card
+
+
+class TrendPage(Page):
+    """One test over time: a chart and the same values as a table."""
+
+    key = "trend"
+    icon = "chart"
+
+    def __init__(self, record: Record, nav: Navigator, test: str) -> None:
+        self.test = test
+        every = grouped_results(record).get(test, [])
+        self.test_name = every[0].test_name if every else ""
+        self.results = [r for r in every if r.status not in HIDDEN_STATUSES]
+        super().__init__(record, nav)
+
+    def title(self) -> str:
+        return _("{test} over time").format(test=self.test_name)
+
+    def build(self) -> None:
+        if not self.results:
+            self.add_text(_("There is nothing to show."))
+            return
+        latest = self.results[0]
+        rng = range_text(latest)
+        if rng:
+            self.add_text(rng)
+        numeric = [r for r in self.results if r.value is not None and r.date is not None]
+        if len(numeric) >= 2:
+            self.chart_view = self._chart(numeric)
+            self.add(self.chart_view)
+        self.add_subheading(_("All values"), "table")
+        self.table = self._table(self.results)
+        self.add(self.table)
+        self.add(explain_button(self.nav, latest.test_name, latest.codings, unit=latest.unit))
+
+    def _chart(self, results: Sequence[LabResult]) -> QChartView:
+        colors = theme_mod.current().colors
+        chart = QChart()
+        chart.legend().hide()
+        chart.setBackgroundBrush(QColor(colors.window))
+        chart.setTitleBrush(QColor(colors.text))
+        line = QLineSeries()
+        dots = QScatterSeries()
+        pen = QPen(QColor(colors.primary))
+        pen.setWidth(3)
+        line.setPen(pen)
+        dots.setColor(QColor(colors.primary))
+        dots.setMarkerSize(12)
+        values: list[float] = []
+        for r in sorted(results, key=lambda r: _naive(r.date)):
+            assert r.value is not None and r.date is not None
+            ms = QDateTime(_naive(r.date)).toMSecsSinceEpoch()
+            line.append(ms, r.value)
+            dots.append(ms, r.value)
+            values.append(r.value)
+        chart.addSeries(line)
+        chart.addSeries(dots)
+        rng = results[0].reference_range
+        bounds = [*values]
+        for limit in (rng.low if rng else None, rng.high if rng else None):
+            if limit is None:
+                continue
+            band = QLineSeries()
+            band_pen = QPen(QColor(colors.success))
+            band_pen.setStyle(Qt.PenStyle.DashLine)
+            band_pen.setWidth(2)
+            band.setPen(band_pen)
+            first = QDateTime(_naive(results[-1].date)).toMSecsSinceEpoch()
+            last = QDateTime(_naive(results[0].date)).toMSecsSinceEpoch()
+            band.append(min(first, last), limit)
+            band.append(max(first, last), limit)
+            chart.addSeries(band)
+            bounds.append(limit)
+        x_axis = QDateTimeAxis()
+        x_axis.setFormat("MM/yyyy")
+        x_axis.setLabelsColor(QColor(colors.text))
+        y_axis = QValueAxis()
+        y_axis.setLabelsColor(QColor(colors.text))
+        low, high = min(bounds), max(bounds)
+        pad = (high - low) * 0.1 or 1.0
+        y_axis.setRange(low - pad, high + pad)
+        chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
+        for s in chart.series():
+            s.attachAxis(x_axis)
+            s.attachAxis(y_axis)
+        view = QChartView(chart)
+        view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        view.setMinimumHeight(round(260 * theme_mod.current().text_scale))
+        view.setAccessibleName(
+            _("Chart of {test} over time. The table below has the same values.").format(
+                test=results[0].test_name
+            )
+        )
+        return view
+
+    def _table(self, results: Sequence[LabResult]) -> QTableWidget:
+        table = QTableWidget(len(results), 3, self.body)
+        table.setHorizontalHeaderLabels([_("Date"), _("Result"), _("Compared to usual")])
+        for row, r in enumerate(results):
+            words = _(INTERPRETATION[interpretation_of(r)][0])
+            cells = [format_date(r.date) if r.date else _("Date not known"), value_text(r), words]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+                table.setItem(row, col, item)
+        table.verticalHeader().setVisible(False)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAccessibleName(
+            _("Table of all values of {test}").format(test=results[0].test_name)
+        )
+        table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        row_height = round(table.fontMetrics().height() * 1.8)
+        table.verticalHeader().setDefaultSectionSize(row_height)
+        table.verticalHeader().setMinimumSectionSize(row_height)
+        height = table.horizontalHeader().height() + sum(
+            table.rowHeight(i) for i in range(table.rowCount())
+        )
+        table.setFixedHeight(height + 6)
+        return table
+
+    def speech_text(self) -> str:
+        lines = [self.title()]
+        for r in self.results:
+            when = format_date(r.date) if r.date else _("Date not known")
+            lines.append(
+                _("{date}: {value}, {meaning}").format(
+                    date=when,
+                    value=value_text(r),
+                    meaning=_(INTERPRETATION[interpretation_of(r)][0]),
+                )
+            )
+        return "\n".join(lines)
+
+
+class WhyResultPage(Page):
+    """Why a result can be missing for a few days."""
+
+    key = "why_result"
+    icon = "help"
+
+    def title(self) -> str:
+        return _("Why can't I see this result yet?")
+
+    def build(self) -> None:
+        for text in (
+            _("Some results come to your record a few days later."),
+            _("This gives your doctor time to see them first."),
+            _("Your doctor can then explain them to you, for example when a result is worrying."),
+            _("The law allows this wait. After it, you can see the result here."),
+            _("Do you need the result sooner? Ask your doctor."),
+        ):
+            self.add_text(text)
+        self.add(
+            small_button(
+                _("Who can explain this to me?"), "doctor", lambda: self.nav.open_page("contacts")
+            )
+        )
