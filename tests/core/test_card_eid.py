@@ -239,7 +239,7 @@ def test_sign_after_pin() -> None:
     signature = eid.sign_digest(conn, challenge_digest(challenge), info)
     assert len(signature) == 96
     _check_signature(card, challenge, signature)
-    mse = [a for a in conn.apdus if a[1] == 0x22][0]
+    mse = next(a for a in conn.apdus if a[1] == 0x22)
     assert mse == bytes.fromhex("002241B6050480028482")
 
 

@@ -78,9 +78,12 @@ class FakePinpadConnection(VirtualConnection):
 
     def control(self, code: int, data: bytes = b"") -> bytes:
         if code == CM_IOCTL_GET_FEATURE_REQUEST:
-            return bytes([FEATURE_VERIFY_PIN_DIRECT, 4]) + VERIFY_DIRECT_CODE.to_bytes(
-                4, "big"
-            ) + bytes([FEATURE_MODIFY_PIN_DIRECT, 4]) + MODIFY_DIRECT_CODE.to_bytes(4, "big")
+            return (
+                bytes([FEATURE_VERIFY_PIN_DIRECT, 4])
+                + VERIFY_DIRECT_CODE.to_bytes(4, "big")
+                + bytes([FEATURE_MODIFY_PIN_DIRECT, 4])
+                + MODIFY_DIRECT_CODE.to_bytes(4, "big")
+            )
         if code == VERIFY_DIRECT_CODE:
             return self._verify_direct(data)
         raise ReaderError(f"unknown control code 0x{code:08X}")

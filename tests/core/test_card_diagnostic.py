@@ -1,0 +1,93 @@
+"""The ``dossier-assistant card`` diagnostic: every situation gets a clear message and exit code."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from assistant.card.diagnostic import (
+    EXIT_NO_CARD,
+    EXIT_NO_READER,
+    EXIT_NO_SERVICE,
+    EXIT_NOT_EID,
+    EXIT_OK,
+    _diagnose,
+    main,
+    mask_national_number,
+)
+from assistant.card.service import ServiceUnavailableError
+from assistant.card.virtual.citizens import CITIZENS
+from assistant.card.virtual.inprocess import InProcessBackend
+from assistant.card.virtual.model import NonEidCard, VirtualEidCard
+from assistant.i18n import set_language
+
+
+@pytest.fixture(autouse=True)
+def english() -> None:
+    set_language("en")
+
+
+def test_mask_keeps_only_the_last_two_digits() -> None:
+    assert mask_national_number("56031224609") == "•••••••••09"
+    assert mask_national_number("56.03.12-246.09") == "•••••••••09"
+    assert mask_national_number("7") == "•"
+
+
+def test_reads_the_virtual_card_in_process(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--virtual", "adult", "--in-process", "--language", "en"]) == EXIT_OK
+    out = capsys.readouterr().out
+    citizen = CITIZENS["adult"]
+    assert "Name: Jacqueline Dumont" in out
+    assert "•••••••••09" in out
+    assert citizen.national_number not in out
+    assert "Card valid from 15 April 2021 to 15 April 2031" in out
+    assert "card inside" in out
+
+
+def test_unknown_virtual_citizen(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--virtual", "nobody", "--in-process", "--language", "en"]) == 1
+    assert "Unknown virtual card" in capsys.readouterr().out
+
+
+class NoService(InProcessBackend):
+    def list_readers(self) -> list[str]:
+        raise ServiceUnavailableError("pcscd down")
+
+
+def _run(backend: InProcessBackend, reader: str | None = None) -> tuple[int, str]:
+    out = io.StringIO()
+    code = _diagnose(backend, reader, out)
+    return code, out.getvalue()
+
+
+def test_service_not_running() -> None:
+    code, out = _run(NoService())
+    assert code == EXIT_NO_SERVICE
+    assert "The smart card service is not running." in out
+
+
+def test_no_reader() -> None:
+    backend = InProcessBackend()
+    backend.unplug_reader()
+    code, out = _run(backend)
+    assert code == EXIT_NO_READER
+    assert "No card reader found" in out
+
+
+def test_no_card() -> None:
+    code, out = _run(InProcessBackend())
+    assert code == EXIT_NO_CARD
+    assert "No card in the reader" in out
+
+
+def test_not_an_eid_card() -> None:
+    code, out = _run(InProcessBackend(NonEidCard()))
+    assert code == EXIT_NOT_EID
+    assert "This is not a Belgian identity card." in out
+
+
+def test_unknown_reader_name() -> None:
+    code, out = _run(InProcessBackend(VirtualEidCard("kid")), reader="Nope")
+    assert code == EXIT_NO_READER
+    assert "no reader with that name" in out
