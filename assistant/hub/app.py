@@ -301,8 +301,8 @@ class HubApp:
             page = compartment.search(
                 resource_type,
                 filters,
-                params.get("_include", []),
-                params.get("_include:iterate", []),
+                _split(params.get("_include", [])),
+                _split(params.get("_include:iterate", [])),
                 offset=offset,
                 count=count,
             )
@@ -349,6 +349,10 @@ class HubApp:
                     owner = self.store.owner_of_identifier(one)
                     if owner is not None and owner is not compartment:
                         raise HttpProblem(403, "forbidden", "this token does not open that patient")
+
+
+def _split(values: list[str]) -> list[str]:
+    return [one for value in values for one in value.split(",") if one]
 
 
 def _require_method(method: str, allowed: str) -> None:

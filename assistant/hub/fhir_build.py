@@ -36,6 +36,8 @@ SYSTEM_ICPC2 = "http://hl7.org/fhir/sid/icpc-2"
 SYSTEM_ICD10 = "http://hl7.org/fhir/sid/icd-10"
 SYSTEM_INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
 SYSTEM_CVX = "http://hl7.org/fhir/sid/cvx"
+#: The demo hub's own (synthetic) code system for kinds of therapeutic relation.
+SYSTEM_RELATION = "https://demo-hub.invalid/fhir/CodeSystem/therapeutic-relation"
 
 EXT_RECORDED_DATE = f"{BE}/medication/StructureDefinition/BeExtRecordedDate"
 EXT_SUSPENSION = f"{BE}/medication/StructureDefinition/extension-MedicationSuspension"

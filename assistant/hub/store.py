@@ -45,6 +45,7 @@ INCLUDES: dict[str, tuple[str, ...]] = {
     "Consent:actor": ("provision",),
     "AuditEvent:agent": ("agent",),
     "PractitionerRole:practitioner": ("practitioner",),
+    "PractitionerRole:organization": ("organization",),
 }
 
 #: Token-style filters supported per type: parameter → element holding a code.

@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = "100"
 
 #: One search per section of the record, with the references worth including.
+_ROLES = "PractitionerRole:practitioner,PractitionerRole:organization"
 SEARCHES: tuple[tuple[str, dict[str, str]], ...] = (
     ("MedicationStatement", {"_include": "MedicationStatement:source"}),
     ("MedicationRequest", {"status": "active", "_include": "MedicationRequest:requester"}),
@@ -43,9 +44,9 @@ SEARCHES: tuple[tuple[str, dict[str, str]], ...] = (
     ("DiagnosticReport", {}),
     ("Observation", {"category": "laboratory"}),
     ("DocumentReference", {"_include": "DocumentReference:author"}),
-    ("Consent", {"_include": "Consent:actor"}),
-    ("CareTeam", {"_include": "CareTeam:participant"}),
-    ("AuditEvent", {"_include": "AuditEvent:agent"}),
+    ("Consent", {"_include": "Consent:actor", "_include:iterate": _ROLES}),
+    ("CareTeam", {"_include": "CareTeam:participant", "_include:iterate": _ROLES}),
+    ("AuditEvent", {"_include": "AuditEvent:agent", "_include:iterate": _ROLES}),
 )
 
 

@@ -63,15 +63,26 @@ def _panel(rng: random.Random, step: int, total: int) -> list[LabValue]:
 
 def build_adult(seed: PatientSeed) -> SyntheticPatient:
     b = PatientBuilder(seed)
-    gp = b.practitioner("Lambert", "Sophie", "17345678004", "persphysician", "General practitioner")
-    cardio = b.practitioner("Vermeulen", "Pieter", "12876543580", "persphysician", "Cardiologist")
-    endo = b.practitioner("Dubois", "Claire", "14567890580", "persphysician", "Endocrinologist")
-    pharmacist = b.practitioner("Peeters", "Marc", "24012345001", "perspharmacist", "Pharmacist")
-    nurse = b.practitioner("Janssens", "Ann", "43123456001", "persnurse", "Home nurse")
-    excluded = b.practitioner("Mertens", "Luc", "19988776004", "persphysician", "Physician")
-    hospital = b.organization("AZ Sint-Elisabeth", "71000123", "Brussel")
-    lab = b.organization("Laboratoire Central Iris", "82470091001", "Bruxelles")
-    pharmacy = b.organization("Pharmacie du Parc", "24012345", "Bruxelles")
+    hospital = b.organization("Clinique Saint-Luc Bouge", "71000123", "Namur")
+    lab = b.organization("Laboratoire de biologie clinique de Namur", "82470091001", "Namur")
+    pharmacy = b.organization("Pharmacie des Tilleuls", "24012345", "Namur")
+    practice = b.organization("Cabinet médical du Parc", "19812345", "Namur")
+    gp = b.practitioner(
+        "Lambert", "Sophie", "17345678004", "persphysician", "General practitioner", practice
+    )
+    cardio = b.practitioner(
+        "Vermeulen", "Pieter", "12876543580", "persphysician", "Cardiologist", hospital
+    )
+    endo = b.practitioner(
+        "Dubois", "Claire", "14567890580", "persphysician", "Endocrinologist", hospital
+    )
+    pharmacist = b.practitioner(
+        "Peeters", "Marc", "24012345001", "perspharmacist", "Pharmacist", pharmacy
+    )
+    nurse = b.practitioner("Janssens", "Ann", "43123456001", "persnurse", "Home nurse", None)
+    excluded = b.practitioner(
+        "Mertens", "Luc", "19988776004", "persphysician", "Physician", hospital
+    )
 
     # -- medication scheme: 14 lines, one stopped, one suspended ----------------------
     b.medication_line(
@@ -419,14 +430,14 @@ def build_adult(seed: PatientSeed) -> SyntheticPatient:
     b.exclusion(excluded, "2022-01-10")
     b.care_team(
         [
-            (gp, "GMD holder (general practitioner)", "2010-01-04"),
-            (pharmacist, "Reference pharmacist", "2018-02-01"),
-            (cardio, "Therapeutic relation", "2019-10-30"),
-            (endo, "Therapeutic relation", "2018-06-04"),
-            (nurse, "Home nurse", "2023-02-20"),
+            (gp, "gmd-holder", "2010-01-04"),
+            (pharmacist, "reference-pharmacist", "2018-02-01"),
+            (cardio, "therapeutic-relation", "2019-10-30"),
+            (endo, "therapeutic-relation", "2018-06-04"),
+            (nurse, "therapeutic-relation", "2023-02-20"),
         ]
     )
-    for who, org, when, what in (
+    for who, org, when, what in (  # who looked at what, from where
         (gp, pharmacy, "2026-11-10T10:12:00+01:00", "Medication scheme"),
         (pharmacist, pharmacy, "2026-11-12T15:40:00+01:00", "Open prescriptions"),
         (cardio, hospital, "2026-10-28T09:05:00+01:00", "Laboratory results"),

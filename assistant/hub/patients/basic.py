@@ -78,10 +78,15 @@ ROUTES = {
 def build_basic(seed: PatientSeed, conditions: tuple[str, ...]) -> SyntheticPatient:
     """A few medication lines, a problem or two, a result, a vaccination and a document."""
     b = PatientBuilder(seed)
-    gp = b.practitioner("Renard", "Julie", "17654321004", "persphysician", "General practitioner")
-    pharmacist = b.practitioner("Maes", "Sarah", "24098765001", "perspharmacist", "Pharmacist")
     lab = b.organization("Laboratoire Saint-Luc", "82400123001", "Bruxelles")
     practice = b.organization("Maison médicale du Centre", "19800123", "Bruxelles")
+    pharmacy = b.organization("Pharmacie de la Gare", "24098765", "Bruxelles")
+    gp = b.practitioner(
+        "Renard", "Julie", "17654321004", "persphysician", "General practitioner", practice
+    )
+    pharmacist = b.practitioner(
+        "Maes", "Sarah", "24098765001", "perspharmacist", "Pharmacist", pharmacy
+    )
 
     for name in conditions:
         known = CONDITIONS.get(name)
@@ -170,8 +175,8 @@ def build_basic(seed: PatientSeed, conditions: tuple[str, ...]) -> SyntheticPati
     b.consent("2016-09-12")
     b.care_team(
         [
-            (gp, "GMD holder (general practitioner)", "2016-09-12"),
-            (pharmacist, "Reference pharmacist", "2021-03-01"),
+            (gp, "gmd-holder", "2016-09-12"),
+            (pharmacist, "reference-pharmacist", "2021-03-01"),
         ]
     )
     b.access(gp, practice, "2026-05-20T09:15:00+02:00", "Laboratory results")

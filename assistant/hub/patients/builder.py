@@ -31,6 +31,13 @@ UNIT_AMPOULE = ("ampoule", "732978007")
 UNIT_INSULIN = ("IU", "[iU]")
 UNIT_APPLICATION = ("application", "733024002")
 
+#: Kinds of therapeutic relation (codes of the demo hub's own relation code system).
+RELATIONS = {
+    "gmd-holder": "Holds your global medical file (GMD)",
+    "reference-pharmacist": "Your reference pharmacist",
+    "therapeutic-relation": "Therapeutic relation",
+}
+
 #: Our day periods → FHIR EventTiming codes used by BeDosage.
 WHEN = {
     "morning": "MORN",
@@ -116,7 +123,13 @@ class PatientBuilder:
     # -- care providers --------------------------------------------------------------
 
     def practitioner(
-        self, family: str, given: str, nihdi: str, role: str, role_display: str
+        self,
+        family: str,
+        given: str,
+        nihdi: str,
+        role: str,
+        role_display: str,
+        organization: Resource | None,
     ) -> Resource:
         """A practitioner and their role; returns the PractitionerRole."""
         person = self._new("Practitioner", fb.PROFILE_PRACTITIONER, subject=False)
@@ -137,6 +150,8 @@ class PatientBuilder:
             practitioner={**fb.ref(person), "display": f"{given} {family}"},
             code=[fb.concept(role_display, fb.coding(fb.SYSTEM_HCPARTY, role, role_display))],
         )
+        if organization is not None:
+            role_res["organization"] = {**fb.ref(organization), "display": organization["name"]}
         return role_res
 
     def organization(self, name: str, nihdi: str, city: str) -> Resource:
@@ -633,13 +648,18 @@ class PatientBuilder:
         return res
 
     def care_team(self, members: list[tuple[Resource, str, str]]) -> Resource:
-        """Therapeutic relations: (role resource, relation text, since)."""
+        """Therapeutic relations: (role resource, relation code of RELATIONS, since)."""
         team = self._new("CareTeam", None)
         participants: list[dict[str, Any]] = []
         for member, relation, since in members:
             participants.append(
                 {
-                    "role": [fb.concept(relation)],
+                    "role": [
+                        fb.concept(
+                            RELATIONS[relation],
+                            fb.coding(fb.SYSTEM_RELATION, relation, RELATIONS[relation]),
+                        )
+                    ],
                     "member": {**fb.ref(member), "display": self.display_of(member)},
                     "period": {"start": since},
                 }
@@ -672,12 +692,7 @@ class PatientBuilder:
                 },
             ],
             source={"observer": {"display": "Demo hub"}},
-            entity=[
-                {
-                    "what": {**fb.ref(self.patient)},
-                    "description": what,
-                }
-            ],
+            entity=[{"what": fb.ref(self.patient), "name": what, "description": what}],
         )
         return event
 

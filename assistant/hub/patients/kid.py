@@ -74,15 +74,19 @@ def birth_of(seed: PatientSeed) -> date:
 def build_kid(seed: PatientSeed) -> SyntheticPatient:
     b = PatientBuilder(seed)
     born = birth_of(seed)
-    paediatrician = b.practitioner(
-        "De Smet", "Katrien", "18234567580", "persphysician", "Paediatrician"
-    )
-    gp = b.practitioner("Claes", "Tom", "17456789004", "persphysician", "General practitioner")
-    school_doctor = b.practitioner(
-        "Wouters", "Els", "15678901004", "persphysician", "School doctor (CLB)"
-    )
     hospital = b.organization("UZ Gent", "71000436", "Gent")
     lab = b.organization("Labo Gent Centrum", "82410001001", "Gent")
+    practice = b.organization("Huisartsenpraktijk De Linde", "19834567", "Gent")
+    clb = b.organization("CLB Gent", "19856789", "Gent")
+    paediatrician = b.practitioner(
+        "De Smet", "Katrien", "18234567580", "persphysician", "Paediatrician", hospital
+    )
+    gp = b.practitioner(
+        "Claes", "Tom", "17456789004", "persphysician", "General practitioner", practice
+    )
+    school_doctor = b.practitioner(
+        "Wouters", "Els", "15678901004", "persphysician", "School doctor (CLB)", clb
+    )
 
     for age, name, atc, cnk, dose, series, target in SCHEDULE:
         performer = school_doctor if age > 2000 else paediatrician
@@ -215,8 +219,8 @@ def build_kid(seed: PatientSeed) -> SyntheticPatient:
     b.consent("2018-06-01")
     b.care_team(
         [
-            (gp, "GMD holder (general practitioner)", "2018-06-01"),
-            (paediatrician, "Therapeutic relation", "2018-07-02"),
+            (gp, "gmd-holder", "2018-06-01"),
+            (paediatrician, "therapeutic-relation", "2018-07-02"),
         ]
     )
     b.access(paediatrician, hospital, "2026-03-09T10:30:00+01:00", "Vaccinations")
