@@ -47,7 +47,7 @@ def record_from_bytes(data: bytes, label: str) -> Record:
         raise BadDataError("the file is empty")
     first = head[:1]
     if first == b"<":
-        record = record_from_kmehr(data, ItemSource(SourceKind.KMEHR_FILE, label))
+        record = record_from_kmehr(head, ItemSource(SourceKind.KMEHR_FILE, label))
     elif first in (b"{", b"["):
         record = record_from_fhir(_load_json(head), ItemSource(SourceKind.FHIR_FILE, label))
     else:
