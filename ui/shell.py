@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QScrollArea,
     QSizePolicy,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -128,10 +127,19 @@ class Shell(QMainWindow):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.stack = QStackedWidget()
-        self.stack.setObjectName("content")
-        self.scroll.setWidget(self.stack)
+        # Screens not shown wait, hidden, in this holder; the one shown is the scroll's widget.
+        self._holder = QWidget(central)
+        self._holder.setObjectName("screenHolder")
+        self._holder.hide()
+        self._screens: list[Screen] = []
         middle.addWidget(self.scroll, 1)
+        # Screens that scroll by themselves (the record viewer) sit here instead.
+        self.direct = QWidget(central)
+        self.direct.setObjectName("directContent")
+        direct_layout = QVBoxLayout(self.direct)
+        direct_layout.setContentsMargins(0, 0, 0, 0)
+        self.direct.hide()
+        middle.addWidget(self.direct, 1)
         self.side_area = QVBoxLayout()
         self.side_area.setContentsMargins(0, 0, 0, 0)
         middle.addLayout(self.side_area)
@@ -205,9 +213,14 @@ class Shell(QMainWindow):
         return self._screen
 
     def add_screen(self, screen: Screen) -> None:
-        if self.stack.indexOf(screen) < 0:
-            self.stack.addWidget(screen)
+        if screen not in self._screens:
+            self._screens.append(screen)
+            screen.setParent(self._holder)
             screen.announce_requested.connect(self.announce)
+
+    @property
+    def screens(self) -> list[Screen]:
+        return list(self._screens)
 
     def show_screen(self, screen: Screen, step: tuple[int, int] | None = None) -> None:
         """Swap the content to ``screen``; ``step`` is (N, M) for "Step N of M"."""
@@ -215,7 +228,7 @@ class Shell(QMainWindow):
         self._screen = screen
         self._step = step
         screen.retranslate()
-        self.stack.setCurrentWidget(screen)
+        self._place(screen)
         self.scroll.verticalScrollBar().setValue(0)
         self._update_step_label()
         self.speaker.stop()
@@ -225,6 +238,32 @@ class Shell(QMainWindow):
             self.listen()
 
     speaker_auto = False
+
+    def _place(self, screen: Screen) -> None:
+        """Put ``screen`` in the scroll area, or directly when it scrolls by itself."""
+        direct_layout = self.direct.layout()
+        assert direct_layout is not None
+        current = self.scroll.widget() or (
+            direct_layout.itemAt(0).widget() if direct_layout.count() else None
+        )
+        if current is screen:
+            return
+        if current is not None:
+            if current is self.scroll.widget():
+                self.scroll.takeWidget()
+            else:
+                direct_layout.removeWidget(current)
+            current.hide()
+            current.setParent(self._holder)
+        if screen.scrolls_itself:
+            self.scroll.hide()
+            direct_layout.addWidget(screen)
+            self.direct.show()
+        else:
+            self.direct.hide()
+            self.scroll.setWidget(screen)
+            self.scroll.show()
+        screen.show()
 
     def set_back_enabled(self, enabled: bool) -> None:
         self._back_enabled = enabled

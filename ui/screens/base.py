@@ -23,11 +23,13 @@ class Screen(QWidget):
     screen_id = "screen"
     #: Pictogram next to the question.
     icon = "info"
+    #: True when the screen has its own scroll area (the shell then does not add one).
+    scrolls_itself = False
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(self.screen_id)
-        outer = QVBoxLayout(self)
+        outer = self.outer = QVBoxLayout(self)
         outer.setContentsMargins(32, 24, 32, 24)
         outer.setSpacing(20)
         top = QHBoxLayout()

@@ -119,12 +119,15 @@ class RecordScreen(StateScreen):
 
     screen_id = "record"
     icon = "heart"
+    scrolls_itself = True
     finish_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.viewer_area = QVBoxLayout()
-        self.body.addLayout(self.viewer_area)
+        self.body.addLayout(self.viewer_area, 1)
+        self.outer.setStretchFactor(self.body, 10)
+        self.outer.setContentsMargins(16, 8, 16, 8)
         self.viewer: Any = None
         self.done = self.add_action("finish", primary=True)
         self.done.setObjectName("recordDone")
@@ -138,7 +141,7 @@ class RecordScreen(StateScreen):
             return
         if viewer is not None:
             self.viewer = viewer
-            self.viewer_area.addWidget(viewer)
+            self.viewer_area.addWidget(viewer, 1)
         else:
             self._show_counts(record)
         self.retranslate()
@@ -168,6 +171,10 @@ class RecordScreen(StateScreen):
             self._fallback.append(w)
 
     def retranslate(self) -> None:
+        # The viewer has its own title ("Health record of ..."): no second heading then.
+        has_viewer = self.viewer is not None
+        self.heading.setVisible(not has_viewer)
+        self.pictogram.setVisible(not has_viewer)
         self.heading.setText(_("Your health record"))
         self.done.set_text(_("I am done"))
         viewer = self.viewer

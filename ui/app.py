@@ -1,0 +1,257 @@
+"""The graphical assistant: ``main(args)`` parses the command line and runs the journey.
+
+By default (no real reader asked for) it runs in demo mode: the virtual eID card (through
+pcscd + vpcd when available, else in-process) and the embedded demo hub.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication
+
+from assistant import settings as settings_mod
+from assistant.card.connection import CardBackend
+from assistant.card.signature import ChallengeSigner
+from assistant.i18n import (
+    LOCALE_NAMES,
+    _,
+    add_language_listener,
+    current_language,
+    set_language,
+    system_language,
+)
+from assistant.records.source import RecordSource
+from ui import theme as theme_mod
+from ui.journey_view import JourneyController
+from ui.shell import Shell
+from ui.speech import Speaker
+from ui.widgets import Body
+
+log = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dossier-assistant",
+        description="See and understand your health record with your Belgian eID card.",
+    )
+    settings_mod.add_arguments(parser)
+    parser.add_argument(
+        "--real-card",
+        action="store_true",
+        help="use the card readers of this computer (PC/SC) instead of the demo card",
+    )
+    parser.add_argument("--reader", metavar="NAME", help="only use readers whose name has NAME")
+    parser.add_argument(
+        "--hub-url", metavar="URL", help="FHIR hub to load the record from (default: demo hub)"
+    )
+    parser.add_argument("--hub-ca", metavar="PEM", help="CA certificate file for --hub-url")
+    parser.add_argument(
+        "--citizen", default=None, help="demo mode: which virtual citizen's card to insert"
+    )
+    parser.add_argument("--no-pcscd", action="store_true", help="demo: use the in-process reader")
+    parser.add_argument("--quit-after", type=float, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--report-ready", action="store_true", help=argparse.SUPPRESS)
+    return parser
+
+
+class QtTranslations:
+    """Qt's own translations for standard dialogs (qtbase_xx), following the language."""
+
+    def __init__(self, app: QApplication) -> None:
+        self.app = app
+        self.translator: QTranslator | None = None
+
+    def apply(self, code: str) -> bool:
+        if self.translator is not None:
+            self.app.removeTranslator(self.translator)
+            self.translator = None
+        QLocale.setDefault(QLocale(LOCALE_NAMES.get(code, code)))
+        if code == "en":
+            return True
+        path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        translator = QTranslator(self.app)
+        if translator.load(f"qtbase_{code}", path):
+            self.app.installTranslator(translator)
+            self.translator = translator
+            return True
+        log.info("no Qt translation for %s in %s", code, path)
+        return False
+
+
+@dataclass
+class Running:
+    """What ``build_app`` made (tests drive it; ``main`` runs it)."""
+
+    app: QApplication
+    shell: Shell
+    controller: JourneyController
+    settings: settings_mod.Settings
+    cleanups: list[Callable[[], None]] = field(default_factory=list)
+    demo: Any = None
+    hub: Any = None
+
+    def close(self) -> None:
+        self.controller.stop()
+        self.shell.close()
+        for cleanup in reversed(self.cleanups):
+            try:
+                cleanup()
+            except Exception:
+                log.exception("cleanup failed")
+        self.cleanups.clear()
+
+
+def _card_backend(ns: argparse.Namespace, s: settings_mod.Settings, run: Running) -> CardBackend:
+    if ns.real_card and not s.uses_virtual_card:
+        from assistant.card.pcsc import PcscBackend
+
+        backend = PcscBackend(ns.reader)
+        close = getattr(backend, "close", None)
+        if callable(close):
+            run.cleanups.append(close)
+        return backend
+    from assistant.card.virtual.citizens import DEFAULT_CITIZEN
+    from assistant.card.virtual.demo import start_demo_card
+
+    demo = start_demo_card(ns.citizen or DEFAULT_CITIZEN, use_pcscd=not ns.no_pcscd)
+    run.demo = demo
+    run.cleanups.append(demo.stop)
+    return demo.backend
+
+
+def _record_source(
+    ns: argparse.Namespace, run: Running
+) -> Callable[[ChallengeSigner], RecordSource]:
+    if ns.hub_url:
+        import httpx
+
+        from assistant.records.hub_source import HubRecordSource
+
+        client = httpx.Client(verify=ns.hub_ca or True, timeout=30.0)
+        run.cleanups.append(client.close)
+        url = str(ns.hub_url)
+        return lambda signer: HubRecordSource(client, url, signer)
+    from assistant.hub.embedded import start_embedded_hub
+
+    hub = start_embedded_hub()
+    run.hub = hub
+    run.cleanups.append(hub.stop)
+    return hub.record_source
+
+
+def _viewer_factory(s: settings_mod.Settings) -> Callable[[Any], Any] | None:
+    try:
+        from ui.record.home import RecordHome
+    except ImportError:  # the viewer is optional while it is being built
+        log.warning("record viewer not available; showing section counts")
+        return None
+    from assistant.notes import Notebook
+
+    def make(record: Any) -> Any:
+        return RecordHome(
+            record,
+            notebook=Notebook(s.notes_path()),
+            may_save_files=s.may_write_personal_data,
+        )
+
+    return make
+
+
+def build_app(args: list[str], app: QApplication | None = None) -> Running:
+    """Parse ``args`` and build the window, the journey and its card and record sources."""
+    parser = build_parser()
+    ns = parser.parse_args(args)
+    s = settings_mod.settings_from_args(ns)
+    if s.mode is settings_mod.Mode.HOME and not s.training:
+        s = s.with_preferences(settings_mod.load_preferences(s))
+    settings_mod.install(s)
+    qapp = app or QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(qapp, QApplication)
+    qapp.setApplicationName("Dossier Assistant")
+    qapp.setApplicationDisplayName(_("Dossier Assistant"))
+    set_language(s.language or system_language())
+    qt_tr = QtTranslations(qapp)
+    qt_tr.apply(current_language())
+    add_language_listener(qt_tr.apply)
+    theme_mod.set_theme(
+        theme_mod.Theme(high_contrast=s.high_contrast, text_scale=s.text_scale), qapp
+    )
+    speaker = Speaker()
+    shell = Shell(speaker, s.languages)
+    shell.speaker_auto = s.speech_on
+    run = Running(qapp, shell, None, s)  # type: ignore[arg-type]
+    backend = _card_backend(ns, s, run)
+    source = _record_source(ns, run)
+    controller = JourneyController(
+        shell, backend, source, viewer_factory=_viewer_factory(s), languages=s.languages
+    )
+    run.controller = controller
+    if run.demo is not None and not s.training:
+        banner = Body("", shell, "muted")
+        banner.setObjectName("demoBanner")
+
+        def banner_text(_code: str = "") -> None:
+            banner.setText(_("Demo: a made-up patient and a practice card. Not a real record."))
+
+        banner_text()
+        add_language_listener(banner_text)
+        banner.setContentsMargins(16, 4, 16, 4)
+        shell.add_banner(banner)
+    _install_mode_hooks(run)
+    return run
+
+
+def _install_mode_hooks(run: Running) -> None:
+    """Mediator panel and kiosk frame (helper H's modules) when their mode is on."""
+    mode = run.settings.mode
+    try:
+        if mode is settings_mod.Mode.MEDIATOR or run.settings.training:
+            from ui import mediator
+
+            hook = getattr(mediator, "install", None)
+            if callable(hook):
+                hook(run)
+        if mode is settings_mod.Mode.KIOSK:
+            from ui import kiosk
+
+            hook = getattr(kiosk, "install", None)
+            if callable(hook):
+                hook(run)
+    except ImportError:
+        log.warning("mode %s not available in this build", mode.value)
+
+
+def main(args: list[str]) -> int:
+    logging.basicConfig(
+        level=os.environ.get("DOSSIER_LOG_LEVEL", "WARNING"),
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    run = build_app(args)
+    ns = build_parser().parse_args(args)
+    shell = run.shell
+    shell.resize(1024, 768)
+    if run.settings.mode is settings_mod.Mode.KIOSK:
+        shell.showFullScreen()
+    else:
+        shell.show()
+    if ns.report_ready:
+        # Benchmarks: say when the first screen can take input, from the event loop.
+        def ready() -> None:
+            sys.stdout.write("READY\n")
+            sys.stdout.flush()
+
+        QTimer.singleShot(0, ready)
+    if ns.quit_after is not None:
+        QTimer.singleShot(int(ns.quit_after * 1000), run.app.quit)
+    code = run.app.exec()
+    run.close()
+    return int(code)
