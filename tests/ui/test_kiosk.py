@@ -1,0 +1,361 @@
+"""Kiosk mode on the real shell and journey: no way out, idle warning and reset, staff code."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from pytestqt.qtbot import QtBot
+
+from assistant.i18n import current_language, remove_language_listener, set_language
+from assistant.idle import IdlePhase, ResetReason
+from assistant.journey import Journey, ReaderStatus, Step
+from assistant.session_log import read_sessions
+from assistant.settings import HelpContact, KioskConfig, Mode, Settings, hash_exit_code
+from ui import theme as theme_mod
+from ui.kiosk import KioskMode, is_escape_key, kiosk_help_text
+from ui.onscreen_keyboard import KeyButton, OnScreenKeyboard
+from ui.shell import Shell
+
+CODE = "24Ab"
+MODIFIER_KEYS = {Qt.Key.Key_Alt, Qt.Key.Key_Control, Qt.Key.Key_Shift, Qt.Key.Key_AltGr}
+FAST_HASH = hash_exit_code(CODE, n=2**12)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class KeyProbe(QLineEdit):
+    """A field that records every key it receives."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.keys: list[tuple[int, Qt.KeyboardModifier]] = []
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() not in MODIFIER_KEYS:
+            self.keys.append((event.key(), event.modifiers()))
+        super().keyPressEvent(event)
+
+
+Kiosk = tuple[Shell, KioskMode, Journey, "FakeClock"]
+
+
+def kiosk_settings(tmp_path: object, **over: object) -> Settings:
+    cfg = KioskConfig(
+        pharmacy_name="Pharmacie Test",
+        exit_code_hash=FAST_HASH,
+        languages=("fr", "nl"),
+        default_language="fr",
+        idle_timeout_seconds=60,
+        warning_seconds=20,
+        help_contacts=(HelpContact("The pharmacist", phone="02 000 00 00"),),
+    )
+    return Settings(mode=Mode.KIOSK, kiosk=cfg, speech_on=True, session_log_dir=tmp_path, **over)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def kiosk(qtbot: QtBot, tmp_path: object) -> Iterator[tuple[Shell, KioskMode, Journey, FakeClock]]:
+    set_language("fr")
+    shell = Shell(languages=("fr", "nl"))
+    qtbot.addWidget(shell)
+    journey = Journey()
+    clock = FakeClock()
+    mode = KioskMode(shell, kiosk_settings(tmp_path), journey=journey, clock=clock, tick_ms=10)
+    shell.add_banner(mode.banner)
+    journey.start()
+    qtbot.waitExposed(shell)
+    yield shell, mode, journey, clock
+    mode.shutdown()
+    dispose(shell)
+
+
+def dispose(shell: Shell) -> None:
+    """Close and really delete a shell, so later tests do not pay for it."""
+    shell.close()
+    remove_language_listener(shell._language_listener)
+    shell.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    set_language("en")
+    if theme_mod.current() != theme_mod.Theme().with_(family=theme_mod.current().family):
+        theme_mod.set_theme(theme_mod.Theme())
+
+
+def press(
+    widget: QWidget, key: Qt.Key, mods: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+) -> None:
+    QTest.keyClick(widget, key, mods)
+
+
+ESCAPES = [
+    (Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier),
+    (Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
+    (Qt.Key.Key_Tab, Qt.KeyboardModifier.AltModifier),
+    (Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier),
+    (Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier),
+    (Qt.Key.Key_F11, Qt.KeyboardModifier.NoModifier),
+    (Qt.Key.Key_Space, Qt.KeyboardModifier.AltModifier),
+    (Qt.Key.Key_F2, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier),
+]
+
+
+def test_window_is_full_screen_and_frameless(
+    kiosk: Kiosk,
+) -> None:
+    shell, _mode, _journey, _clock = kiosk
+    assert shell.isFullScreen()
+    assert shell.windowFlags() & Qt.WindowType.FramelessWindowHint
+    assert shell.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+
+
+@pytest.mark.parametrize(("key", "mods"), ESCAPES)
+def test_escape_keys_never_reach_the_program(
+    qtbot: QtBot,
+    kiosk: Kiosk,
+    key: Qt.Key,
+    mods: Qt.KeyboardModifier,
+) -> None:
+    shell, mode, _journey, _clock = kiosk
+    probe = KeyProbe(shell)
+    probe.show()
+    probe.setFocus()
+    qtbot.waitUntil(probe.hasFocus)
+    press(probe, Qt.Key.Key_A)  # an ordinary key goes through (so the probe works)
+    assert probe.keys and probe.keys[-1][0] == Qt.Key.Key_A
+    before = mode.guard.blocked if mode.guard else 0
+    press(probe, key, mods)
+    assert [k for k, _m in probe.keys] == [Qt.Key.Key_A]
+    assert mode.guard is not None and mode.guard.blocked > before
+    assert shell.isVisible() and shell.isFullScreen()
+
+
+def test_escape_help_does_not_close_through_escape(
+    kiosk: Kiosk,
+) -> None:
+    shell, _mode, _journey, _clock = kiosk
+    shell.show_help()
+    press(shell, Qt.Key.Key_Escape)
+    assert shell.isVisible()
+
+
+def test_close_is_refused_until_unlocked(qtbot: QtBot, kiosk: Kiosk) -> None:
+    shell, mode, _journey, _clock = kiosk
+    assert shell.close() is False
+    assert shell.isVisible()
+    QApplication.closeAllWindows()
+    assert shell.isVisible()
+    # The pharmacist types the code on the on-screen keyboard of the staff panel.
+    mode.banner.staff_button.click()
+    assert mode.staff.isVisible()
+    keys = {k.text(): k for k in mode.staff.keyboard.findChildren(KeyButton)}
+    for ch in CODE:
+        if ch.isupper():
+            mode.staff.keyboard.shift_key.click()
+            ch = ch.lower()
+        keys[ch].click()
+    assert mode.staff.code.text() == CODE
+    mode.staff.open_button.click()
+    assert mode.staff.code.text() == ""  # the code never stays in the field
+    assert mode.staff.quit_button.isVisible()
+    mode.staff.quit_button.click()
+    qtbot.waitUntil(lambda: not shell.isVisible())
+
+
+def test_minimise_comes_back_full_screen(qtbot: QtBot, kiosk: Kiosk) -> None:
+    shell, _mode, _journey, _clock = kiosk
+    shell.showNormal()
+    qtbot.waitUntil(shell.isFullScreen)
+    shell.showMinimized()
+    qtbot.waitUntil(lambda: shell.isFullScreen() and not shell.isMinimized())
+
+
+def test_wrong_codes_lock_out(kiosk: Kiosk) -> None:
+    shell, mode, _journey, clock = kiosk
+    mode.staff.open()
+    for _ in range(3):
+        mode.staff.code.setText("0000")
+        assert not mode.staff.try_code()
+    assert mode.guard is not None and not mode.guard.unlocked
+    mode.staff.code.setText(CODE)  # the right code is refused during the lockout
+    assert not mode.staff.try_code()
+    clock.now += 31
+    mode.staff.code.setText(CODE)
+    assert mode.staff.try_code()
+    assert mode.guard.unlocked
+    mode.staff.back_button.click()  # back to the patient: locked again
+    assert not mode.guard.unlocked
+    assert shell.close() is False
+
+
+def _start_session(journey: Journey) -> None:
+    journey.next()  # Welcome -> Language
+    journey.reader_changed(ReaderStatus.NO_CARD)
+    journey.choose_language()
+
+
+def test_idle_warning_extend_and_reset(qtbot: QtBot, kiosk: Kiosk, tmp_path: object) -> None:
+    shell, mode, journey, clock = kiosk
+    _start_session(journey)
+    assert mode.idle.running
+    assert not mode.warning.isVisible()
+    set_language("nl")  # the patient changed the look and language
+    theme_mod.set_theme(theme_mod.current().with_(text_scale=2.0, high_contrast=True))
+    clock.now += 40
+    qtbot.waitUntil(mode.warning.isVisible)
+    assert mode.warning.geometry() == shell.rect()
+    assert mode.warning.countdown.text() == "20"
+    assert mode.warning.button.hasFocus()
+    clock.now += 5.5
+    qtbot.waitUntil(lambda: mode.warning.countdown.text() == "15")
+    # A touch elsewhere does not count; the button does.
+    QTest.mouseClick(mode.warning.text, Qt.MouseButton.LeftButton)
+    assert mode.idle.phase is IdlePhase.WARNING
+    QTest.mouseClick(mode.warning.button, Qt.MouseButton.LeftButton)
+    assert not mode.warning.isVisible()
+    assert mode.idle.phase is IdlePhase.ACTIVE
+    # Activity postpones; then nobody touches and the reset comes.
+    clock.now += 39
+    QTest.mouseClick(shell.help_button, Qt.MouseButton.LeftButton)
+    shell.close_help()
+    clock.now += 39
+    QTest.qWait(30)
+    assert not mode.warning.isVisible()
+    clock.now += 1
+    qtbot.waitUntil(mode.warning.isVisible)
+    clock.now += 20
+    qtbot.waitUntil(lambda: mode.resets == [ResetReason.IDLE])
+    assert journey.step is Step.WELCOME
+    assert not mode.warning.isVisible()
+    assert current_language() == "fr"
+    assert theme_mod.current().text_scale == 1.0 and not theme_mod.current().high_contrast
+    (entry,) = read_sessions(tmp_path)  # type: ignore[arg-type]
+    assert entry["ended_by"] == "idle" and entry["mode"] == "kiosk"
+
+
+def test_card_removal_resets_at_once(qtbot: QtBot, kiosk: Kiosk) -> None:
+    shell, mode, journey, _clock = kiosk
+    _start_session(journey)
+    (read,) = journey.reader_changed(ReaderStatus.CARD_PRESENT)
+
+    class Card:
+        wiped = False
+
+        def wipe(self) -> None:
+            self.wiped = True
+
+    card = Card()
+    journey.card_read(read.token, card)
+    assert journey.step is Step.CONFIRM_IDENTITY
+    field = QLineEdit(shell)
+    field.setText("question for my doctor")
+    wiped: list[str] = []
+    mode.wipe_list.add("probe", lambda: wiped.append("x"))
+    journey.reader_changed(ReaderStatus.NO_CARD)
+    qtbot.waitUntil(lambda: mode.resets == [ResetReason.CARD_REMOVED])
+    assert journey.step is Step.WELCOME
+    assert card.wiped and wiped == ["x"]
+    assert field.text() == ""
+
+
+def test_no_idle_reset_at_welcome(qtbot: QtBot, kiosk: Kiosk) -> None:
+    _shell, mode, _journey, clock = kiosk
+    clock.now += 10_000
+    QTest.qWait(30)
+    assert not mode.warning.isVisible()
+    assert mode.resets == []
+
+
+def test_staff_new_patient(qtbot: QtBot, kiosk: Kiosk) -> None:
+    _shell, mode, journey, _clock = kiosk
+    _start_session(journey)
+    mode.staff.open()
+    mode.staff.code.setText(CODE)
+    assert mode.staff.try_code()
+    mode.staff.reset_button.click()
+    qtbot.waitUntil(lambda: mode.resets == [ResetReason.STAFF])
+    assert journey.step is Step.WELCOME
+
+
+def test_is_escape_key() -> None:
+    def ev(key: Qt.Key, mods: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> QKeyEvent:
+        return QKeyEvent(QEvent.Type.KeyPress, key, mods)
+
+    for key, mods in ESCAPES:
+        assert is_escape_key(ev(key, mods))
+    assert not is_escape_key(ev(Qt.Key.Key_A))
+    assert not is_escape_key(ev(Qt.Key.Key_Tab))  # plain Tab moves the focus: allowed
+    assert not is_escape_key(ev(Qt.Key.Key_F1))  # help
+    assert not is_escape_key(ev(Qt.Key.Key_Return))
+
+
+def test_help_contacts_text() -> None:
+    cfg = KioskConfig(
+        pharmacy_name="P",
+        exit_code_hash=FAST_HASH,
+        help_contacts=(HelpContact("The pharmacist", phone="02 000 00 00", note="Ask us."),),
+    )
+    text = kiosk_help_text(cfg)
+    assert "The pharmacist" in text and "02 000 00 00" in text and "Ask us." in text
+
+
+# --- on-screen keyboard -----------------------------------------------------------------
+
+
+def test_keyboard_types_accents_capitals_and_deletes(qtbot: QtBot) -> None:
+    kb = OnScreenKeyboard()
+    qtbot.addWidget(kb)
+    field = QLineEdit()
+    qtbot.addWidget(field)
+    kb.set_target(field)
+    keys = {k.text(): k for k in kb.findChildren(KeyButton)}
+    kb.shift_key.click()
+    assert keys["z"].text() == "Z"
+    keys["z"].click()  # shift shows capitals
+    keys["é"].click()  # one capital only
+    keys["ö"].click()
+    kb.space_key.click()
+    keys["?"].click()
+    keys["1"].click()
+    assert field.text() == "Zéö ?1"
+    kb.backspace_key.click()
+    assert field.text() == "Zéö ?"
+    with qtbot.waitSignal(kb.submitted):
+        kb.enter_key.click()
+    for key in kb.findChildren(KeyButton):
+        assert key.accessibleName(), key.text()
+        assert key.focusPolicy() == Qt.FocusPolicy.NoFocus
+        assert key.minimumHeight() >= 44
+
+
+def test_keyboard_respects_max_length(qtbot: QtBot) -> None:
+    kb = OnScreenKeyboard()
+    qtbot.addWidget(kb)
+    field = QLineEdit()
+    field.setMaxLength(2)
+    kb.set_target(field)
+    for _ in range(4):
+        kb.type_char("a")
+    assert field.text() == "aa"
+
+
+def test_keyboard_dock_follows_focus(qtbot: QtBot, kiosk: Kiosk) -> None:
+    shell, mode, _journey, _clock = kiosk
+    field = QLineEdit(shell)
+    field.show()
+    other = QLineEdit(shell)
+    other.setProperty("onscreen_keyboard", False)
+    other.show()
+    field.setFocus()
+    qtbot.waitUntil(mode.keyboard.isVisible)
+    assert mode.keyboard.target() is field
+    other.setFocus()
+    qtbot.waitUntil(lambda: not mode.keyboard.isVisible())
