@@ -3,9 +3,9 @@
 * :class:`KioskGuard` swallows the ways out (Alt+F4, Escape, Alt+Tab, Ctrl+Q/W, F11, the
   window menu, the Windows/Super key) and refuses to close or leave full screen until the
   pharmacist's code unlocks it.
-* :class:`IdleWarning` is the large "Are you still here?" page with a countdown and one
-  button; :class:`KioskMode` drives it from :class:`assistant.idle.IdleTimer`, resets to
-  Welcome and wipes everything on inactivity and at once when the card is removed.
+* :class:`KioskMode` puts it together with :class:`ui.kiosk_idle.SessionWatch`: the large
+  "Are you still here?" warning, the reset to Welcome with a wipe on inactivity, and at once
+  when the card is removed. :func:`install` is the hook ``ui.app`` calls in kiosk mode.
 * :class:`StaffPanel` asks for the pharmacist's code on an on-screen keyboard; only its hash is
   in the kiosk file.
 """
@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
@@ -26,19 +27,17 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
-    QPlainTextEdit,
-    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from assistant.i18n import _, current_language, ngettext, set_language
-from assistant.idle import IdlePhase, IdleTimer, ResetReason
-from assistant.journey import CARD_STEPS, Journey, JourneyState, Problem, Step
-from assistant.session_log import JourneyRecorder, SessionLog
+from assistant.i18n import _
+from assistant.idle import IdleTimer, ResetReason
+from assistant.journey import Journey
+from assistant.session_log import SessionLog
 from assistant.settings import KioskConfig, Mode, Settings
 from assistant.wipe import WipeList
-from ui import theme as theme_mod
+from ui.kiosk_idle import Cover, IdleWarning, SessionWatch
 from ui.onscreen_keyboard import KeyboardDock, OnScreenKeyboard
 from ui.widgets import BigButton, Body, Heading, Pictogram, announce
 
@@ -80,17 +79,6 @@ def is_escape_key(event: QKeyEvent) -> bool:
     if mods & _MOD.AltModifier and _KEY.Key_F1 <= key <= _KEY.Key_F12:
         return True  # Ctrl+Alt+Fn = switch virtual terminal
     return bool(mods & _MOD.ControlModifier and key in _BLOCKED_WITH_CTRL)
-
-
-#: Input that counts as "someone is using the kiosk".
-_ACTIVITY_EVENTS = frozenset(
-    {
-        QEvent.Type.MouseButtonPress,
-        QEvent.Type.TouchBegin,
-        QEvent.Type.KeyPress,
-        QEvent.Type.Wheel,
-    }
-)
 
 
 class KioskGuard(QObject):
@@ -174,95 +162,7 @@ def lock_window(window: QWidget) -> KioskGuard:
     return guard
 
 
-class _Cover(QFrame):
-    """A page that covers the whole window (idle warning, staff panel)."""
-
-    def __init__(self, window: QWidget, name: str) -> None:
-        super().__init__(window)
-        self.setObjectName(name)
-        self.setAutoFillBackground(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self._window = window
-        window.installEventFilter(self)
-        self.hide()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._window and event.type() is QEvent.Type.Resize and self.isVisible():
-            self.setGeometry(self._window.rect())
-        return False
-
-    def cover(self) -> None:
-        self.setGeometry(self._window.rect())
-        self.show()
-        self.raise_()
-
-
-class IdleWarning(_Cover):
-    """ "Are you still here?": large text, a countdown and one big button."""
-
-    still_here = Signal()
-
-    def __init__(self, window: QWidget) -> None:
-        super().__init__(window, "idleWarning")
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(64, 64, 64, 64)
-        lay.setSpacing(28)
-        top = QHBoxLayout()
-        self.pictogram = Pictogram("clock", self, size_factor=2.0)
-        self.heading = Heading("", self)
-        top.addWidget(self.pictogram, 0, Qt.AlignmentFlag.AlignTop)
-        top.addWidget(self.heading, 1)
-        lay.addLayout(top)
-        self.countdown = QLabel(self)
-        self.countdown.setObjectName("idleCountdown")
-        self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        lay.addWidget(self.countdown)
-        self.text = Body("", self)
-        lay.addWidget(self.text)
-        lay.addStretch(1)
-        self.button = BigButton("", "check", self, primary=True)
-        self.button.setObjectName("stillHere")
-        self.button.setMinimumHeight(theme_mod.current().target_px() * 2)
-        self.button.clicked.connect(self.still_here.emit)
-        lay.addWidget(self.button)
-        self._seconds = 0
-        theme_mod.notifier().changed.connect(self._style_countdown)
-        self._style_countdown()
-        self.retranslate()
-
-    def _style_countdown(self, _theme: object = None) -> None:
-        font = theme_mod.current().font("heading", bold=True)
-        font.setPointSizeF(font.pointSizeF() * 3)
-        self.countdown.setFont(font)
-
-    def retranslate(self) -> None:
-        self.heading.setText(_("Are you still here?"))
-        self.text.setText(
-            _(
-                "Nobody touched the screen for a while. Soon the screen starts again for the next "
-                "person. Your data will be wiped."
-            )
-        )
-        self.button.set_text(_("I am still here"), _("Keep my screen open."))
-        self.set_seconds(self._seconds)
-
-    def set_seconds(self, seconds: int) -> None:
-        self._seconds = seconds
-        self.countdown.setText(str(seconds))
-        self.countdown.setAccessibleName(
-            ngettext(
-                "The screen starts again in {n} second.",
-                "The screen starts again in {n} seconds.",
-                seconds,
-            ).format(n=seconds)
-        )
-
-    def message(self) -> str:
-        """What is read aloud when the warning appears."""
-        return "\n".join([self.heading.text(), self.countdown.accessibleName(), self.button.text()])
-
-
-class StaffPanel(_Cover):
+class StaffPanel(Cover):
     """The pharmacist's panel: code on an on-screen keyboard, then reset or close."""
 
     unlocked = Signal()
@@ -447,14 +347,12 @@ def kiosk_help_text(config: KioskConfig) -> str:
 
 
 class KioskMode(QObject):
-    """Everything kiosk mode adds to the main window.
+    """Everything kiosk mode adds to the main window: lock, banner, staff panel, keyboard,
+    and a :class:`SessionWatch` that resets between patients.
 
     ``reset`` is the app's "start again for the next patient" (journey reset, screens back to
-    Welcome); the kiosk adds its own cleaning (text fields, overlays, language, look, wipe list).
-    ``wipe_list`` collects wipe callbacks of UI parts holding personal data.
+    Welcome). UI parts holding personal data register in :attr:`wipe_list`.
     """
-
-    reset_done = Signal(object)  # ResetReason
 
     def __init__(
         self,
@@ -478,23 +376,26 @@ class KioskMode(QObject):
         self.settings = settings
         self.config: KioskConfig = settings.kiosk
         self.journey = journey
-        self._reset_app = reset
-        self._speak = speak
-        self.wipe_list = WipeList()
-        self.resets: list[ResetReason] = []
-        self._resetting = False
-
-        self.idle = IdleTimer(
-            timeout_seconds if timeout_seconds is not None else self.config.idle_timeout_seconds,
-            warning_seconds if warning_seconds is not None else self.config.warning_seconds,
+        self.watch = SessionWatch(
+            window,
+            timeout_seconds=(
+                timeout_seconds if timeout_seconds is not None else self.config.idle_timeout_seconds
+            ),
+            warning_seconds=(
+                warning_seconds if warning_seconds is not None else self.config.warning_seconds
+            ),
+            mode=Mode.KIOSK,
+            journey=journey,
+            reset=reset,
+            speak=speak,
+            session_log=SessionLog(settings.session_log_folder()),
+            training=settings.training,
+            language=self.config.default_language or self.config.languages[0],
+            reset_on_card_removal=True,
             clock=clock,
-            on_warning=self._on_warning,
-            on_reset=self._on_reset,
-            on_extend=self._on_extend,
+            tick_ms=tick_ms,
             min_warning_seconds=min_warning_seconds,
         )
-        self.warning = IdleWarning(window)
-        self.warning.still_here.connect(self.still_here)
         self.staff = StaffPanel(window, self.config.check_exit_code, clock=clock)
         self.staff.unlocked.connect(self._staff_unlocked)
         self.staff.new_patient.connect(lambda: self.reset_now(ResetReason.STAFF))
@@ -504,164 +405,36 @@ class KioskMode(QObject):
         self.banner.staff_button.clicked.connect(self.staff.open)
         self.keyboard = OnScreenKeyboard(window)
         self.keyboard_dock = KeyboardDock(window, self.keyboard, _dock_layout(window))
-
-        self.session_log = SessionLog(settings.session_log_folder())
-        self.recorder = JourneyRecorder(self.session_log, Mode.KIOSK, training=settings.training)
-
-        self._timer = QTimer(self)
-        self._timer.setInterval(tick_ms)
-        self._timer.timeout.connect(self.tick)
-        self._shown_seconds: int | None = None
-
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        self.watch.before_reset += [self.staff.hide, self.keyboard_dock.hide_keyboard]
+        self.watch.warning.shown.connect(self.staff.hide)
         self.guard: KioskGuard | None = lock_window(window) if lock else None
-        if journey is not None:
-            journey.add_listener(self._journey_changed)
-            journey.add_listener(self.recorder)
+
+    # The parts tests and the app use.
+    @property
+    def idle(self) -> IdleTimer:
+        return self.watch.idle
+
+    @property
+    def warning(self) -> IdleWarning:
+        return self.watch.warning
+
+    @property
+    def wipe_list(self) -> WipeList:
+        return self.watch.wipe_list
+
+    @property
+    def resets(self) -> list[ResetReason]:
+        return self.watch.resets
+
+    def reset_now(self, reason: ResetReason) -> None:
+        self.watch.reset_now(reason)
 
     def shutdown(self) -> None:
         """Stop timers and remove the application-wide filters (before the window goes)."""
-        self._timer.stop()
-        self.idle.stop()
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
+        self.watch.shutdown()
         if self.guard is not None:
             self.guard.unlock()
             self.guard.remove()
-
-    # -- journey ---------------------------------------------------------------------------
-
-    def _journey_changed(self, state: JourneyState, _commands: object) -> None:
-        if state.step is Step.WELCOME:
-            self.idle.stop()
-            self._timer.stop()
-            self.warning.hide()
-            return
-        if not self.idle.running:
-            self.start_session()
-        removed = state.problem in (Problem.CARD_REMOVED, Problem.READER_UNPLUGGED)
-        if removed and state.step in CARD_STEPS | {Step.READER}:
-            # The journey has wiped already; the kiosk goes all the way back to Welcome.
-            QTimer.singleShot(0, self.card_removed)
-
-    def start_session(self) -> None:
-        """A patient started (left Welcome): count inactivity from now."""
-        self.idle.start()
-        self._timer.start()
-
-    def card_removed(self) -> None:
-        self.idle.card_removed()
-
-    # -- activity --------------------------------------------------------------------------
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            event.type()
-            in (
-                QEvent.Type.MouseButtonPress,
-                QEvent.Type.TouchBegin,
-                QEvent.Type.KeyPress,
-                QEvent.Type.Wheel,
-            )
-            and isinstance(watched, QWidget)
-            and watched.window() is self.window
-        ):
-            self.idle.activity()
-        return False
-
-    def tick(self) -> None:
-        status = self.idle.poll()
-        if status.phase is IdlePhase.WARNING:
-            seconds = status.whole_seconds_left or 0
-            if seconds != self._shown_seconds:
-                self._shown_seconds = seconds
-                self.warning.set_seconds(seconds)
-                if seconds == 10:
-                    announce(self.warning.countdown, self.warning.countdown.accessibleName())
-        if not self.idle.running:
-            self._timer.stop()
-
-    def still_here(self) -> None:
-        self.idle.still_here()
-
-    # -- idle callbacks --------------------------------------------------------------------
-
-    def _on_warning(self, seconds_left: float) -> None:
-        self._shown_seconds = round(seconds_left)
-        self.warning.set_seconds(self._shown_seconds)
-        self.warning.retranslate()
-        self.staff.hide()
-        self.warning.cover()
-        self.warning.button.setFocus(Qt.FocusReason.OtherFocusReason)
-        announce(self.warning, self.warning.message())
-        if self._speak is not None:
-            self._speak(self.warning.message())
-
-    def _on_extend(self) -> None:
-        self.warning.hide()
-        self._shown_seconds = None
-
-    def _on_reset(self, reason: ResetReason) -> None:
-        # Called from IdleTimer (possibly inside a journey listener): do the work next.
-        QTimer.singleShot(0, lambda: self._do_reset(reason))
-
-    def reset_now(self, reason: ResetReason) -> None:
-        """Reset at once (staff button, tests)."""
-        if self.idle.running:
-            self.idle.reset_now(reason)
-        else:
-            self._do_reset(reason)
-
-    def _do_reset(self, reason: ResetReason) -> None:
-        if self._resetting:
-            return
-        self._resetting = True
-        try:
-            self.recorder.ending(reason)
-            self._timer.stop()
-            self.idle.stop()
-            self.warning.hide()
-            self.staff.hide()
-            self.keyboard.hide()
-            self.keyboard.set_target(None)
-            if self._reset_app is not None:
-                self._reset_app()
-            elif self.journey is not None:
-                self.journey.reset()
-            self.wipe_list.wipe_all()
-            self._clear_inputs()
-            self._restore_defaults()
-            self.resets.append(reason)
-            log.info("kiosk reset: %s", reason.value)
-            self.reset_done.emit(reason)
-        finally:
-            self._resetting = False
-
-    def _clear_inputs(self) -> None:
-        for field in self.window.findChildren(QLineEdit):
-            field.clear()
-        for field in self.window.findChildren(QTextEdit):
-            field.clear()
-        for field in self.window.findChildren(QPlainTextEdit):
-            field.clear()
-        clipboard = QApplication.clipboard()
-        if clipboard is not None:
-            clipboard.clear()
-
-    def _restore_defaults(self) -> None:
-        """The next patient starts with the kiosk's language and the normal look."""
-        lang = self.config.default_language or self.config.languages[0]
-        if current_language() != lang:
-            set_language(lang)
-        if theme_mod.current() != theme_mod.current().with_(high_contrast=False, text_scale=1.0):
-            theme_mod.set_theme(theme_mod.current().with_(high_contrast=False, text_scale=1.0))
-        for name in ("show_screen_again", "close_help"):
-            action = getattr(self.window, name, None)
-            if callable(action):
-                action()
 
     # -- staff -----------------------------------------------------------------------------
 
@@ -677,5 +450,31 @@ class KioskMode(QObject):
         """Wipe, then close (only reachable after the pharmacist's code)."""
         if self.guard is not None and not self.guard.unlocked:
             return
-        self._do_reset(ResetReason.STAFF)
+        self.watch.reset_now(ResetReason.STAFF)
         self.window.close()
+
+
+def install(run: Any) -> KioskMode:
+    """The hook ``ui.app`` calls in kiosk mode (``run`` is its ``Running``)."""
+    shell = run.shell
+    controller = run.controller
+    mode = KioskMode(
+        shell,
+        run.settings,
+        journey=controller.journey,
+        reset=controller.reset,
+        speak=shell.say if run.settings.speech_on else None,
+    )
+    shell.add_banner(mode.banner)
+    config = mode.config
+
+    def add_contacts(_text: str) -> None:
+        label = shell.help_overlay.text
+        label.setText(label.text() + "\n\n" + kiosk_help_text(config))
+
+    if config.help_contacts:
+        shell.help_shown.connect(add_contacts)
+    controller.wiped.connect(mode.keyboard_dock.hide_keyboard)
+    run.kiosk = mode
+    run.cleanups.append(mode.shutdown)
+    return mode

@@ -227,6 +227,10 @@ class KeyboardDock(QObject):
             self._place()
         return False
 
+    def hide_keyboard(self) -> None:
+        """Hide the keyboard and forget its field."""
+        self._hide()
+
     def _hide(self) -> None:
         self.keyboard.hide()
         self.keyboard.set_target(None)
