@@ -36,6 +36,8 @@ def inserted_card(
     link = VpcdLink(card, port=slot.port, host=slot.host)
     link.insert()
     try:
+        if not link.wait_active(CARD_EVENT_SECONDS):
+            raise RuntimeError(f"vpcd does not talk to the card in {slot.reader_name} (busy?)")
         if not wait_for_card_state(slot.reader_name, True, CARD_EVENT_SECONDS):
             raise RuntimeError(f"pcscd did not see the virtual card in {slot.reader_name}")
         yield link

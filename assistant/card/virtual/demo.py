@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 PROBE_SECONDS = 2.0
 CARD_EVENT_SECONDS = 4.0
+ACTIVE_SECONDS = 2.0
 
 BackendFactory = Callable[[str], CardBackend]
 
@@ -120,20 +121,23 @@ class DemoCard:
 def start_demo_card(
     citizen_id: str = DEFAULT_CITIZEN,
     *,
-    port: int = VPCD_PORT,
+    port: int | None = None,
     use_pcscd: bool = True,
     backend_factory: BackendFactory | None = None,
 ) -> DemoCard:
     """Insert the demo card for ``citizen_id`` and return it with the backend to read it.
 
-    ``port`` picks the vpcd slot (35963 first, 35964 second); ``use_pcscd=False`` forces the
-    in-process reader; ``backend_factory`` builds the PC/SC backend for a reader name (tests).
+    ``port`` picks the vpcd slot (default: the first free of 35963 and 35964);
+    ``use_pcscd=False`` forces the in-process reader; ``backend_factory`` builds the PC/SC
+    backend for a reader name (tests).
     """
     card = VirtualEidCard(CITIZENS[citizen_id], pin=DEFAULT_PIN)
     if use_pcscd:
-        demo = _try_pcscd(card, port, backend_factory or _pcsc_backend)
-        if demo is not None:
-            return demo
+        ports = [port] if port is not None else [VPCD_PORT, VPCD_PORT + 1]
+        for candidate in ports:
+            demo = _try_pcscd(card, candidate, backend_factory or _pcsc_backend)
+            if demo is not None:
+                return demo
     backend = InProcessBackend(card)
     log.info("demo card in the in-process reader")
     return DemoCard(card, backend, None, backend.list_readers()[0])
@@ -157,6 +161,10 @@ def _try_pcscd(card: VirtualEidCard, port: int, factory: BackendFactory) -> Demo
         link.insert()
     except AssistantError:
         log.info("the vpcd driver does not accept the card")
+        return None
+    if not link.wait_active(ACTIVE_SECONDS):
+        log.info("the vpcd slot is busy with another card")
+        link.close()
         return None
     seen = _with_time_limit(
         lambda: wait_for_card_state(reader, True, CARD_EVENT_SECONDS), CARD_EVENT_SECONDS + 1

@@ -209,6 +209,8 @@ class VirtualCard:
         self.powered = False
         self._lock = threading.RLock()
         self._interrupt = threading.Event()
+        #: Set when a stall from the fault plan begins (lets tests act during it).
+        self.stalled = threading.Event()
         self.received: list[bytes] = []
 
     def on_insert(self) -> None:
@@ -218,6 +220,12 @@ class VirtualCard:
             self._interrupt.clear()
             self.powered = False
             self._session_reset()
+
+    def removal_due(self) -> bool:
+        """Whether the fault plan pulls the card out now (after the APDUs it may answer)."""
+        with self._lock:
+            limit = self.faults.remove_after
+            return limit is not None and self.apdu_count >= limit
 
     def power_on(self) -> None:
         with self._lock:
@@ -252,6 +260,7 @@ class VirtualCard:
                 raise VirtualCardRemoved(f"card pulled at APDU {n}")
             stall = plan.stall_seconds if plan.stall_at == n else 0.0
         if stall > 0:
+            self.stalled.set()
             self._interrupt.wait(stall)
         with self._lock:
             self.received.append(bytes(apdu))

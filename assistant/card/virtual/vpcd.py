@@ -58,6 +58,7 @@ class VpcdLink:
         self._lock = threading.Lock()
         self._gone = threading.Event()
         self._gone.set()
+        self._active = threading.Event()
 
     @property
     def inserted(self) -> bool:
@@ -79,6 +80,7 @@ class VpcdLink:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self._sock = sock
             self._gone.clear()
+            self._active.clear()
             self.card.on_insert()
             self._thread = threading.Thread(
                 target=self._serve, args=(sock,), name=f"vpcd-{self.port}", daemon=True
@@ -93,6 +95,11 @@ class VpcdLink:
     def close(self) -> None:
         """Remove the card and stop the link."""
         self.remove()
+
+    def wait_active(self, timeout: float) -> bool:
+        """Wait until vpcd talks to the card: the slot accepted it (it may be busy with
+        another card, whose connection vpcd serves first)."""
+        return self._active.wait(timeout)
 
     def wait_removed(self, timeout: float) -> bool:
         """Wait until the card is out (e.g. after a removal fault)."""
@@ -116,6 +123,7 @@ class VpcdLink:
                 message = _receive(sock)
                 if message is None:
                     break
+                self._active.set()
                 if len(message) == 1:
                     reply = self._control(message[0])
                     if reply is not None:
@@ -124,9 +132,17 @@ class VpcdLink:
                 try:
                     response = self.card.process(message)
                 except VirtualCardRemoved:
+                    # Pulled out while vpcd waits for the answer (remove_after=0): vpcd
+                    # then hands pcscd an empty response for this command.
                     log.debug("virtual card pulled out by the fault plan")
+                    _abort(sock)
                     break
                 _send(sock, response)
+                if self.card.removal_due():
+                    # Pulled out right after this answer: vpcd then fails the next command
+                    # (closing while vpcd waits for an answer would give it an empty one).
+                    _abort(sock)
+                    break
         except OSError:
             pass
         finally:
@@ -146,6 +162,14 @@ class VpcdLink:
         elif code == CTRL_ATR:
             return self.card.atr
         return None
+
+
+def _abort(sock: socket.socket) -> None:
+    """Reset the connection (RST, not FIN): vpcd then fails the pending command instead of
+    returning an empty response, as a reader does when the card is pulled mid-command."""
+    with contextlib.suppress(OSError):
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
 
 
 def _receive(sock: socket.socket) -> bytes | None:
