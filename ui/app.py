@@ -25,6 +25,7 @@ from assistant.i18n import (
     _,
     add_language_listener,
     current_language,
+    remove_language_listener,
     set_language,
     system_language,
 )
@@ -204,6 +205,7 @@ def build_app(args: list[str], app: QApplication | None = None) -> Running:
 
         banner_text()
         add_language_listener(banner_text)
+        banner.destroyed.connect(lambda *_a: remove_language_listener(banner_text))
         banner.setContentsMargins(16, 4, 16, 4)
         shell.add_banner(banner)
     _install_mode_hooks(run)

@@ -25,7 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.i18n import LANGUAGES, _, add_language_listener, current_language, set_language
+from assistant.i18n import (
+    LANGUAGES,
+    _,
+    add_language_listener,
+    current_language,
+    remove_language_listener,
+    set_language,
+)
 from ui import theme as theme_mod
 from ui.screens.base import Screen
 from ui.speech import Speaker
@@ -203,6 +210,7 @@ class Shell(QMainWindow):
 
         self.speaker.unavailable.connect(self._speech_problem)
         add_language_listener(self._language_listener)
+        self.destroyed.connect(lambda *_a, cb=self._language_listener: remove_language_listener(cb))
         theme_mod.notifier().changed.connect(self._theme_changed)
         self.setMinimumSize(800, 600)
         self.retranslate()

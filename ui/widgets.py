@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QAccessibleEvent,
     QColor,
     QIcon,
+    QKeyEvent,
     QPainter,
     QPaintEvent,
     QPixmap,
@@ -206,6 +207,17 @@ class BigButton(QPushButton):
         self.set_text(text, description)
         theme_mod.notifier().changed.connect(self._on_theme)
         self._on_theme()
+
+    #: Enter/Return press the button (keyboard users expect it); the PIN keypad turns it off.
+    enter_clicks = True
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self.enter_clicks and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if not event.isAutoRepeat():
+                self.click()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def _on_theme(self, _theme: object = None) -> None:
         primary = self.property("primary") == "true"

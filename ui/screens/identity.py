@@ -48,7 +48,10 @@ class IdentityScreen(StateScreen):
         self.no.setObjectName("identityNo")
         self.no.clicked.connect(lambda: self.answered.emit(False))
         self._card: Any = None
-        theme_mod.notifier().changed.connect(lambda _t: self._show_photo())
+        theme_mod.notifier().changed.connect(self._on_theme)
+
+    def _on_theme(self, _theme: object) -> None:
+        self._show_photo()
 
     def set_card(self, card: Any) -> None:
         """Show the card's holder (``CardData``); None clears everything shown."""

@@ -103,7 +103,7 @@ class PinPad(QFrame):
         lay.addLayout(grid)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.setMaximumWidth(720)
-        theme_mod.notifier().changed.connect(lambda _t: self._fonts())
+        theme_mod.notifier().changed.connect(self._on_theme)
         self._fonts()
         self._show()
 
@@ -111,10 +111,14 @@ class PinPad(QFrame):
         b = BigButton(digit, "keypad", self)
         b.setObjectName(f"pinDigit{digit}")
         b.pictogram().hide()
+        b.enter_clicks = False  # Enter means OK on the PIN pad, wherever the focus is
         b.label().setAlignment(Qt.AlignmentFlag.AlignCenter)
         b.clicked.connect(lambda _checked=False, d=digit: self.press(d))
         grid.addWidget(b, row, col)
         self.digit_buttons[digit] = b
+
+    def _on_theme(self, _theme: object) -> None:
+        self._fonts()
 
     def _fonts(self) -> None:
         t = theme_mod.current()
