@@ -13,10 +13,15 @@ from assistant.card.virtual.model import FaultPlan, VirtualEidCard
 from assistant.errors import CardRemovedError, PinError
 from assistant.hub.server import RunningHub
 from assistant.records.hub_source import HubRecordSource
+from tests.support import hub as hub_support
 from tests.support.pcsc import VpcdSlot
 from tests.support.virtual_card import inserted_card
 
-pytest_plugins = ["tests.support.hub"]
+# the shared hub fixtures, used by name in this module
+hub_clock = hub_support.hub_clock
+_session_hub = hub_support._session_hub
+tls_hub = hub_support.tls_hub
+hub_client = hub_support.hub_client
 pytestmark = pytest.mark.pcsc
 
 

@@ -23,6 +23,7 @@ from assistant.records.auth import AccessToken, login
 from assistant.records.fhir_client import FhirClient, request_json
 from assistant.records.hub_source import SEARCHES, HubRecordSource
 from assistant.records.model import Record, SourceKind
+from tests.support import hub as hub_support
 from tests.support.hub import (
     ManualClock,
     VirtualCardSigner,
@@ -31,7 +32,11 @@ from tests.support.hub import (
     wrong_key_signer,
 )
 
-pytest_plugins = ["tests.support.hub"]
+# the shared hub fixtures, used by name in this module
+hub_clock = hub_support.hub_clock
+_session_hub = hub_support._session_hub
+tls_hub = hub_support.tls_hub
+hub_client = hub_support.hub_client
 
 
 def _load(hub: RunningHub, client: httpx.Client, citizen_id: str = "adult", **kw: object) -> Record:
