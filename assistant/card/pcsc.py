@@ -42,6 +42,12 @@ _CARD_GONE = {
     _code(scard.SCARD_E_READER_UNAVAILABLE),
     _code(scard.SCARD_E_UNKNOWN_READER),
 }
+#: During a command these mean the card stopped answering: pulled out mid-command (the vpcd
+#: driver and many USB readers report it this way before the removal event arrives).
+_LOST_DURING_COMMAND = {
+    _code(scard.SCARD_E_NOT_TRANSACTED),
+    _code(scard.SCARD_E_COMM_DATA_LOST),
+}
 _CARD_MUTE = {
     _code(scard.SCARD_W_UNRESPONSIVE_CARD),
     _code(scard.SCARD_W_UNPOWERED_CARD),
@@ -72,6 +78,7 @@ class PcscConnection:
         self._handle = handle
         self._protocol = protocol
         self._closed = False
+        self._lost = False
 
     @property
     def reader_name(self) -> str:
@@ -80,7 +87,8 @@ class PcscConnection:
     def _fail(self, what: str, hresult: int) -> None:
         code = _code(hresult)
         detail = f"{what}: {_describe(hresult)}"
-        if code in _CARD_GONE:
+        if code in _CARD_GONE or (what == "SCardTransmit" and code in _LOST_DURING_COMMAND):
+            self._lost = True
             raise CardRemovedError(detail)
         if code in _SERVICE_DOWN:
             self._backend.forget_context()
@@ -109,7 +117,9 @@ class PcscConnection:
         if hresult != scard.SCARD_S_SUCCESS:
             self._fail("SCardTransmit", hresult)
         if len(response) < 2:
-            raise CardError("response shorter than a status word")
+            # No status word at all: the card left while answering.
+            self._lost = True
+            raise CardRemovedError("the card gave no answer")
         return bytes(response[:-2]), response[-2], response[-1]
 
     def control(self, code: int, data: bytes = b"") -> bytes:
@@ -127,11 +137,16 @@ class PcscConnection:
         return bytes(response)
 
     def disconnect(self) -> None:
-        """Disconnect and reset the card, so no verified PIN outlives this connection."""
+        """Disconnect and reset the card, so no verified PIN outlives this connection.
+
+        A card that was lost mid-command is left alone: resetting it would talk to a card that
+        is gone (and wedges some drivers, vpcd among them).
+        """
         if self._closed:
             return
         self._closed = True
-        hresult = scard.SCardDisconnect(self._handle, scard.SCARD_RESET_CARD)
+        disposition = scard.SCARD_LEAVE_CARD if self._lost else scard.SCARD_RESET_CARD
+        hresult = scard.SCardDisconnect(self._handle, disposition)
         if hresult != scard.SCARD_S_SUCCESS:
             log.debug("SCardDisconnect: %s", _describe(hresult))
 
