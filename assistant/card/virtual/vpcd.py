@@ -183,11 +183,23 @@ def _receive(sock: socket.socket) -> bytes | None:
 def _read_exact(sock: socket.socket, n: int) -> bytes | None:
     chunks = bytearray()
     while len(chunks) < n:
+        _quick_ack(sock)
         chunk = sock.recv(n - len(chunks))
         if not chunk:
             return None
         chunks += chunk
     return bytes(chunks)
+
+
+_TCP_QUICKACK = getattr(socket, "TCP_QUICKACK", None)
+
+
+def _quick_ack(sock: socket.socket) -> None:
+    """ACK at once: vpcd writes the length and the payload separately, so with Nagle on its
+    side a delayed ACK here would hold every command back by ~40 ms."""
+    if _TCP_QUICKACK is not None:
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.IPPROTO_TCP, _TCP_QUICKACK, 1)
 
 
 def _send(sock: socket.socket, payload: bytes) -> None:
