@@ -71,6 +71,10 @@ class HubRecordSource:
         self.timeout = timeout
         self.last_token: AccessToken | None = None
 
+    def forget(self) -> None:
+        """Drop the last token (Finish, card removal, inactivity lock)."""
+        self.last_token = None
+
     @property
     def fhir_base(self) -> str:
         return f"{self.base_url}/fhir"

@@ -9,9 +9,16 @@ import httpx
 import pytest
 
 from assistant.card.virtual.citizens import CITIZENS
-from assistant.errors import ProblemKind, ServiceRefusedError
+from assistant.errors import (
+    BadDataError,
+    NetworkError,
+    ProblemKind,
+    ServiceDownError,
+    ServiceRefusedError,
+)
 from assistant.hub.app import HubApp, make_hub_app
 from assistant.hub.embedded import EMBEDDED_BASE_URL, start_embedded_hub
+from assistant.hub.misbehaviour import Fault, Misbehaviour, Scope
 from assistant.hub.patients import synthetic_patients
 from assistant.records.auth import AccessToken, login
 from assistant.records.fhir_client import FhirClient
@@ -225,3 +232,28 @@ def test_citizen_without_a_record_is_refused() -> None:
         with pytest.raises(ServiceRefusedError) as caught:
             source.load()
     assert caught.value.kind is ProblemKind.SERVICE_REFUSED
+
+
+@pytest.mark.parametrize(
+    ("fault", "error"),
+    [
+        (Fault.RESET, NetworkError),
+        (Fault.UNAVAILABLE, ServiceDownError),
+        (Fault.MALFORMED_JSON, BadDataError),
+        (Fault.HUGE_BODY, BadDataError),
+    ],
+)
+def test_embedded_hub_misbehaves_the_same_way(fault: Fault, error: type) -> None:
+    hub = start_embedded_hub()
+    try:
+        hub.set_misbehaviour(Misbehaviour(fault, scope=Scope.ALL))
+        with pytest.raises(error):
+            hub.record_source(VirtualCardSigner()).load()
+        hub.set_misbehaviour(None)
+        source = hub.record_source(VirtualCardSigner())
+        assert source.load().patient is not None
+        assert isinstance(source, HubRecordSource) and source.last_token is not None
+        source.forget()
+        assert source.last_token is None
+    finally:
+        hub.stop()

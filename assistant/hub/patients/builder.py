@@ -31,6 +31,8 @@ UNIT_AMPOULE = ("ampoule", "732978007")
 UNIT_INSULIN = ("IU", "[iU]")
 UNIT_APPLICATION = ("application", "733024002")
 
+CONSENT_POLICY = "https://www.ehealth.fgov.be/ehealthplatform/fr/service-consentement-patient"
+
 #: Kinds of therapeutic relation (codes of the demo hub's own relation code system).
 RELATIONS = {
     "gmd-holder": "Holds your global medical file (GMD)",
@@ -600,11 +602,7 @@ class PatientBuilder:
                 )
             ],
             dateTime=f"{since}T10:00:00+01:00",
-            policy=[
-                {
-                    "uri": "https://www.ehealth.fgov.be/ehealthplatform/fr/service-consentement-patient"
-                }
-            ],
+            policy=[{"uri": CONSENT_POLICY}],
             provision={"type": "permit", "period": {"start": since}},
         )
         return res
@@ -627,6 +625,7 @@ class PatientBuilder:
                 )
             ],
             dateTime=f"{since}T10:00:00+01:00",
+            policy=[{"uri": CONSENT_POLICY}],
             provision={
                 "type": "deny",
                 "period": {"start": since},
