@@ -1,0 +1,311 @@
+"""Mediator mode on the real shell and journey: guide per step, PIN prompt, training banner,
+relay sheet (PDF read back with pdftotext), inactivity reset and the anonymous session log."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from assistant.errors import ProblemKind, ServiceDownError
+from assistant.i18n import remove_language_listener, set_language
+from assistant.idle import ResetReason
+from assistant.journey import Journey, JourneyState, PinOutcome, Problem, ReaderStatus, Step
+from assistant.session_log import read_sessions
+from assistant.settings import Mode, Settings
+from ui import theme as theme_mod
+from ui.mediator import MediatorMode
+from ui.mediator_panel import COMMON_PROBLEMS, GUIDES, PROBLEM_TIPS, MediatorPanel
+from ui.relay_sheet import RelaySheet, RelaySheetDialog, RelayTopic, relay_html, render_pdf
+from ui.shell import Shell
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 50.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Item:
+    def __init__(self) -> None:
+        self.wiped = False
+
+    def wipe(self) -> None:
+        self.wiped = True
+
+
+Env = tuple[Shell, MediatorMode, Journey, FakeClock]
+
+
+def dispose(shell: Shell) -> None:
+    shell.close()
+    remove_language_listener(shell._language_listener)
+    shell.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    set_language("en")
+    if theme_mod.current() != theme_mod.Theme().with_(family=theme_mod.current().family):
+        theme_mod.set_theme(theme_mod.Theme())
+
+
+def make_env(qtbot: QtBot, settings: Settings) -> Env:
+    set_language("en")
+    shell = Shell()  # disposed by dispose(), not by qtbot
+    journey = Journey()
+    clock = FakeClock()
+    mode = MediatorMode(
+        shell,
+        settings,
+        journey=journey,
+        clock=clock,
+        tick_ms=10,
+        timeout_seconds=100,
+        warning_seconds=30,
+    )
+    journey.start()
+    shell.show()
+    qtbot.waitExposed(shell)
+    return shell, mode, journey, clock
+
+
+@pytest.fixture
+def env(qtbot: QtBot, tmp_path: Path) -> Iterator[Env]:
+    settings = Settings(mode=Mode.MEDIATOR, training=True, demo=True, session_log_dir=tmp_path)
+    e = make_env(qtbot, settings)
+    yield e
+    e[1].shutdown()
+    dispose(e[0])
+
+
+def walk_to_pin(journey: Journey, *, pinpad: bool = False) -> None:
+    journey.next()
+    journey.reader_changed(ReaderStatus.CARD_PRESENT)
+    (read,) = journey.choose_language()
+    journey.card_read(read.token, Item(), pinpad=pinpad)
+    journey.confirm_identity(True)
+    journey.next()
+
+
+def test_panel_and_banner_are_shown(env: Env) -> None:
+    shell, mode, _journey, _clock = env
+    assert mode.panel is not None and mode.panel.isVisible()
+    assert mode.panel.parent() is not None and shell.isAncestorOf(mode.panel)
+    assert mode.banner is not None and mode.banner.isVisible()
+    assert "Practice — not a real record" in mode.banner.text()
+    assert mode.banner.accessibleName() == mode.banner.text()
+
+
+def test_guide_follows_every_step(env: Env) -> None:
+    _shell, mode, journey, _clock = env
+    panel = mode.panel
+    assert panel is not None
+    seen: dict[Step, str] = {}
+    journey.add_listener(lambda st, _c: seen.setdefault(st.step, panel.say.text()))
+    walk_to_pin(journey)
+    (verify,) = journey.submit_pin()
+    journey.pin_checked(verify.token, PinOutcome.CORRECT)
+    journey.connected(journey.token, Item())
+    journey.finish()
+    assert set(seen) >= {
+        Step.LANGUAGE,
+        Step.CARD,
+        Step.CONFIRM_IDENTITY,
+        Step.ABOUT_PIN,
+        Step.PIN,
+        Step.CONNECTING,
+        Step.RECORD,
+        Step.FINISH,
+    }
+    for step, text in seen.items():
+        assert text == "Say: " + GUIDES[step].say, step
+    assert panel.state().step is Step.FINISH
+    assert panel.dont.text().startswith("Do not: ")
+
+
+def test_pin_step_prompt(qtbot: QtBot, env: Env) -> None:
+    _shell, mode, journey, _clock = env
+    panel = mode.panel
+    assert panel is not None
+    assert not panel.pin_prompt.isVisible()
+    walk_to_pin(journey)
+    assert journey.step is Step.PIN
+    assert panel.pin_prompt.isVisible()
+    assert panel.pin_prompt.message() == "Mediator: please look away. Patient: type your PIN."
+    assert "look away" in panel.speech_text()
+    assert "Never type the PIN" in panel.dont.text()
+    journey.back()
+    assert not panel.pin_prompt.isVisible()
+
+
+def test_pin_step_prompt_with_pinpad(env: Env) -> None:
+    _shell, mode, journey, _clock = env
+    walk_to_pin(journey, pinpad=True)
+    assert mode.panel is not None
+    assert "keypad" in mode.panel.pin_prompt.message()
+    assert journey.state.busy  # the journey went straight to the pinpad
+
+
+def test_problem_tips(env: Env) -> None:
+    _shell, mode, journey, _clock = env
+    panel = mode.panel
+    assert panel is not None
+    walk_to_pin(journey)
+    (verify,) = journey.submit_pin()
+    journey.pin_checked(verify.token, PinOutcome.BLOCKED)
+    assert panel.problem_tip.isVisible()
+    assert panel.problem_tip.text() == PROBLEM_TIPS[Problem.PIN_BLOCKED]
+    state = JourneyState(
+        Step.CONNECTING, Problem.CONNECTION_FAILED, error_kind=ProblemKind.SERVICE_DOWN
+    )
+    assert "does not answer" in MediatorPanel.problem_tip_text(state)
+    state = JourneyState(
+        Step.CONNECTING, Problem.CONNECTION_FAILED, error_kind=ProblemKind.SERVICE_REFUSED
+    )
+    assert "consent" in MediatorPanel.problem_tip_text(state)
+    for problem in Problem:
+        assert MediatorPanel.problem_tip_text(JourneyState(Step.CARD, problem))
+
+
+def test_common_problem_answers(env: Env) -> None:
+    _shell, mode, _journey, _clock = env
+    panel = mode.panel
+    assert panel is not None
+    for key, (question, answer, _icon) in COMMON_PROBLEMS.items():
+        panel.problem_buttons[key].click()
+        assert panel.answer.isVisible()
+        assert panel.answer.text() == question + "\n" + answer
+    assert "town hall" in COMMON_PROBLEMS["no_pin_letter"][1]
+
+
+def test_guide_is_translated(env: Env) -> None:
+    _shell, mode, _journey, _clock = env
+    assert mode.panel is not None
+    english = mode.panel.title.text()
+    set_language("fr")
+    assert mode.panel.title.text()  # never empty
+    set_language("en")
+    assert mode.panel.title.text() == english
+
+
+def test_idle_reset_and_session_log(qtbot: QtBot, env: Env, tmp_path: Path) -> None:
+    _shell, mode, journey, clock = env
+    walk_to_pin(journey)
+    assert mode.watch is not None and mode.watch.idle.running
+    mode.open_relay_sheet()
+    assert mode.relay_dialog is not None
+    mode.relay_dialog.question.setPlainText("Can I take my pills with coffee?")
+    clock.now += 70
+    qtbot.waitUntil(mode.watch.warning.isVisible)
+    clock.now += 30
+    qtbot.waitUntil(lambda: mode.watch is not None and mode.watch.resets == [ResetReason.IDLE])
+    assert journey.step is Step.WELCOME
+    assert not mode.relay_dialog.isVisible()
+    assert mode.relay_dialog.question.toPlainText() == ""
+    (entry,) = read_sessions(tmp_path)
+    assert entry["mode"] == "mediator" and entry["training"] is True
+    assert entry["ended_by"] == "idle"
+    assert "pin" in entry["steps"]
+    blob = b"".join(p.read_bytes() for p in tmp_path.iterdir())
+    assert b"coffee" not in blob and b"pills" not in blob
+
+
+def test_connection_problem_logged_by_kind(env: Env, tmp_path: Path) -> None:
+    _shell, _mode, journey, _clock = env
+    walk_to_pin(journey)
+    (verify,) = journey.submit_pin()
+    (connect,) = journey.pin_checked(verify.token, PinOutcome.CORRECT)
+    journey.connection_failed(connect.token, ServiceDownError("hub 503"))
+    journey.finish()
+    journey.reader_changed(ReaderStatus.NO_CARD)
+    (entry,) = read_sessions(tmp_path)
+    assert entry["problems"] == {"service_down": 1}
+    assert entry["ended_by"] == "finished"
+
+
+def test_home_training_has_banner_but_no_panel(qtbot: QtBot, tmp_path: Path) -> None:
+    settings = Settings(mode=Mode.HOME, training=True, demo=True)
+    shell, mode, _journey, _clock = make_env(qtbot, settings)
+    try:
+        assert mode.banner is not None and mode.banner.isVisible()
+        assert mode.panel is None and mode.watch is None
+    finally:
+        mode.shutdown()
+        dispose(shell)
+
+
+def test_mediator_without_training_has_no_banner(qtbot: QtBot, tmp_path: Path) -> None:
+    settings = Settings(mode=Mode.MEDIATOR, session_log_dir=tmp_path)
+    shell, mode, _journey, _clock = make_env(qtbot, settings)
+    try:
+        assert mode.banner is None
+        assert mode.panel is not None
+    finally:
+        mode.shutdown()
+        dispose(shell)
+
+
+# --- relay sheet ------------------------------------------------------------------------------
+
+
+def pdf_text(path: Path) -> str:
+    exe = shutil.which("pdftotext")
+    assert exe is not None, "pdftotext (poppler-utils) is needed"
+    out = subprocess.run([exe, "-layout", str(path), "-"], capture_output=True, check=True)
+    return unicodedata.normalize("NFKC", out.stdout.decode("utf-8"))  # ligatures: ﬀ -> ff
+
+
+def test_relay_sheet_pdf(tmp_path: Path) -> None:
+    sheet = RelaySheet("Can I take my pills with coffee?\nAnd in the evening?", RelayTopic.MEDICINE)
+    path = render_pdf(sheet, tmp_path / "relay.pdf")
+    text = pdf_text(path)
+    flat = " ".join(text.split())
+    assert "My question for a care provider" in flat
+    assert "Can I take my pills with coffee?" in flat
+    assert "And in the evening?" in flat
+    assert "Your pharmacist" in flat and "Your family doctor" in flat
+    assert "Whom to ask" in flat
+    assert "112" in flat
+
+
+def test_relay_sheet_escapes_html() -> None:
+    html = relay_html(RelaySheet("<b>x</b> & <script>", RelayTopic.RESULT))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "The doctor who asked for the test" in html
+
+
+def test_relay_sheet_follows_the_language(tmp_path: Path) -> None:
+    from datetime import date
+
+    sheet = RelaySheet("Question ?", RelayTopic.VACCINE, day=date(2026, 3, 5))
+    set_language("fr")
+    try:
+        text = " ".join(pdf_text(render_pdf(sheet, tmp_path / "fr.pdf")).split())
+    finally:
+        set_language("en")
+    assert "Question ?" in text
+    assert "mars 2026" in text  # the date in French
+    english = " ".join(pdf_text(render_pdf(sheet, tmp_path / "en.pdf")).split())
+    assert "March 2026" in english
+
+
+def test_relay_dialog(qtbot: QtBot) -> None:
+    dialog = RelaySheetDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.topic_buttons[RelayTopic.RESULT].click()
+    assert "The doctor who asked for the test" in dialog.whom.text()
+    dialog.question.setPlainText("What does high mean?")
+    sheet = dialog.sheet()
+    assert sheet.topic is RelayTopic.RESULT and sheet.question == "What does high mean?"
+    for button in dialog.topic_buttons.values():
+        assert button.accessibleName()
+    dialog.close_button.click()
+    assert dialog.question.toPlainText() == ""

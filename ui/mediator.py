@@ -1,0 +1,117 @@
+"""Mediator mode (public digital spaces) and training mode, put together on the main window.
+
+The guide panel beside every screen, the training banner, the inactivity lock (a shared PC:
+the next visitor must never find the last patient's record), the anonymous session log, and
+"Relay to care providers". :func:`install` is the hook ``ui.app`` calls.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QWidget
+
+from assistant.journey import Journey, JourneyState
+from assistant.session_log import SessionLog
+from assistant.settings import Mode, Settings
+from ui.kiosk_idle import SessionWatch
+from ui.mediator_panel import MediatorPanel, TrainingBanner
+from ui.relay_sheet import RelaySheetDialog
+
+log = logging.getLogger(__name__)
+
+
+class MediatorMode(QObject):
+    """What mediator and training modes add to ``window`` (a :class:`ui.shell.Shell`)."""
+
+    def __init__(
+        self,
+        window: QWidget,
+        settings: Settings,
+        *,
+        journey: Journey,
+        reset: Callable[[], None] | None = None,
+        speak: Callable[[str], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        tick_ms: int = 250,
+        timeout_seconds: float | None = None,
+        warning_seconds: float | None = None,
+        min_warning_seconds: float = 20.0,
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.settings = settings
+        self.journey = journey
+        self.banner: TrainingBanner | None = None
+        self.panel: MediatorPanel | None = None
+        self.watch: SessionWatch | None = None
+        self.relay_dialog: RelaySheetDialog | None = None
+        if settings.training:
+            self.banner = TrainingBanner()
+            add_banner = getattr(window, "add_banner", None)
+            if callable(add_banner):
+                add_banner(self.banner)
+        if settings.mode is Mode.MEDIATOR:
+            self.panel = MediatorPanel()
+            self.panel.relay_requested.connect(self.open_relay_sheet)
+            set_side_panel = getattr(window, "set_side_panel", None)
+            if callable(set_side_panel):
+                set_side_panel(self.panel)
+            self.panel.set_state(journey.state)
+            journey.add_listener(self._journey_changed)
+            timeout = timeout_seconds or settings.idle_timeout_seconds or 600.0
+            self.watch = SessionWatch(
+                window,
+                timeout_seconds=timeout,
+                warning_seconds=warning_seconds or settings.warning_seconds,
+                mode=Mode.MEDIATOR,
+                journey=journey,
+                reset=reset,
+                speak=speak,
+                session_log=SessionLog(settings.session_log_folder()),
+                training=settings.training,
+                clock=clock,
+                tick_ms=tick_ms,
+                min_warning_seconds=min_warning_seconds,
+            )
+            self.watch.before_reset.append(self.close_relay_sheet)
+
+    def _journey_changed(self, state: JourneyState, _commands: object) -> None:
+        if self.panel is not None:
+            self.panel.set_state(state)
+
+    def open_relay_sheet(self) -> RelaySheetDialog:
+        """Open "Relay to care providers" (non-blocking: the idle lock keeps running)."""
+        if self.relay_dialog is None:
+            self.relay_dialog = RelaySheetDialog(self.window)
+        self.relay_dialog.retranslate()
+        self.relay_dialog.open()
+        return self.relay_dialog
+
+    def close_relay_sheet(self) -> None:
+        if self.relay_dialog is not None and self.relay_dialog.isVisible():
+            self.relay_dialog.reject()
+
+    def shutdown(self) -> None:
+        if self.watch is not None:
+            self.watch.shutdown()
+
+
+def install(run: Any) -> MediatorMode:
+    """The hook ``ui.app`` calls in mediator or training mode (``run`` is its ``Running``)."""
+    shell = run.shell
+    controller = run.controller
+    mode = MediatorMode(
+        shell,
+        run.settings,
+        journey=controller.journey,
+        reset=controller.reset,
+        speak=shell.say if run.settings.speech_on else None,
+    )
+    run.mediator = mode
+    run.cleanups.append(mode.shutdown)
+    return mode
