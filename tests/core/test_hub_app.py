@@ -7,6 +7,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from assistant.card.virtual.citizens import CITIZENS
 from assistant.errors import (
@@ -257,3 +259,60 @@ def test_embedded_hub_misbehaves_the_same_way(fault: Fault, error: type) -> None
         assert source.last_token is None
     finally:
         hub.stop()
+
+
+_names = st.sampled_from(
+    [
+        "patient",
+        "subject",
+        "_id",
+        "identifier",
+        "status",
+        "category",
+        "_count",
+        "_offset",
+        "_include",
+        "_include:iterate",
+        "code",
+        "_sort",
+        "date",
+    ]
+)
+_values = st.one_of(
+    st.text(alphabet="abcdefPatient/|:,-_0123456789", max_size=20),
+    st.sampled_from(["DiagnosticReport:result", "CareTeam:participant", "-1", "0", "99999"]),
+)
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    resource_type=st.sampled_from(
+        ["Observation", "Patient", "CareTeam", "Consent", "Nope", "Patient/x"]
+    ),
+    params=st.lists(st.tuples(_names, _values), max_size=5),
+)
+def test_any_query_gets_json_and_never_a_crash(
+    client: httpx.Client, resource_type: str, params: list[tuple[str, str]]
+) -> None:
+    token = _TOKENS.get("adult")
+    if token is None:  # one login for all examples (the module's clock is not moved here)
+        token = _TOKENS["adult"] = _token(client)
+    response = client.get(
+        f"{BASE}/fhir/{resource_type}",
+        params=params,
+        headers={"Authorization": f"Bearer {token.token}"},
+    )
+    assert response.status_code in (200, 400, 403, 404)
+    body = response.json()
+    assert body["resourceType"] in ("Bundle", "OperationOutcome", "Patient")
+    if body["resourceType"] == "Bundle":
+        own = f"Patient/{token.patient_id}"
+        for entry in body["entry"]:
+            resource = entry["resource"]
+            link = resource.get("subject") or resource.get("patient")
+            assert link is None or link["reference"] == own
+
+
+_TOKENS: dict[str, AccessToken] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -280,3 +281,15 @@ def test_malformed_resources_are_reported_and_skipped(
         >= expected["medications"]
     )
     assert len(record.unreadable) > len(untyped)
+
+
+def test_parallel_logins_each_get_their_own_record(
+    tls_hub: RunningHub, hub_client: httpx.Client
+) -> None:
+    citizens = ["adult", "kid", "noble", "accents"]
+    with ThreadPoolExecutor(max_workers=len(citizens)) as pool:
+        records = list(pool.map(lambda c: _load(tls_hub, hub_client, c), citizens))
+    for citizen_id, record in zip(citizens, records, strict=True):
+        assert record.patient is not None
+        assert record.patient.national_number == CITIZENS[citizen_id].national_number
+        assert record.counts() == _expected_counts(citizen_id)
