@@ -9,6 +9,7 @@ import pytest
 
 from assistant.card import eid
 from assistant.card.connection import CardBackend, CardConnection
+from assistant.card.pin import PinCorrect
 from assistant.card.virtual import demo as demo_module
 from assistant.card.virtual.citizens import CITIZENS
 from assistant.card.virtual.demo import start_demo_card
@@ -194,3 +195,25 @@ def test_demo_falls_back_when_vpcd_is_not_listening(monkeypatch: pytest.MonkeyPa
     demo = start_demo_card(port=0x8C7B + 7, backend_factory=lambda reader: Listed())  # type: ignore[arg-type,return-value]
     assert not demo.uses_pcscd
     assert demo.backend.card_present(demo.reader_name)
+
+
+def test_card_removed_at_every_apdu_of_the_pin_and_signature() -> None:
+    digest = bytes(range(48))
+    card = VirtualEidCard("kid")
+    backend = InProcessBackend(card)
+    conn = backend.connect(IN_PROCESS_READER)
+    info = eid.get_card_data(conn)
+    start = card.apdu_count
+    assert isinstance(eid.verify_pin(conn, bytearray(b"1234")), PinCorrect)
+    assert len(eid.sign_digest(conn, digest, info)) == 96
+    steps = card.apdu_count - start
+    assert steps >= 4  # VERIFY, MSE SET, PSO, GET RESPONSE
+    for position in range(steps):
+        card = VirtualEidCard("kid", faults=FaultPlan(remove_after=start + position))
+        backend.insert(card)
+        conn = backend.connect(IN_PROCESS_READER)
+        info = eid.get_card_data(conn)
+        with pytest.raises(CardRemovedError):
+            eid.verify_pin(conn, bytearray(b"1234"))
+            eid.sign_digest(conn, digest, info)
+        assert card.tries_left == 3  # a pulled card never loses a try

@@ -154,6 +154,7 @@ def _try_pcscd(card: VirtualEidCard, port: int, factory: BackendFactory) -> Demo
 
     if not _with_time_limit(reader_exists, PROBE_SECONDS) or not holder:
         log.info("pcscd or the vpcd reader is not available")
+        _close_backend(holder)
         return None
     backend = holder[0]
     link = VpcdLink(card, port=port)
@@ -161,10 +162,12 @@ def _try_pcscd(card: VirtualEidCard, port: int, factory: BackendFactory) -> Demo
         link.insert()
     except AssistantError:
         log.info("the vpcd driver does not accept the card")
+        _close_backend(holder)
         return None
     if not link.wait_active(ACTIVE_SECONDS):
         log.info("the vpcd slot is busy with another card")
         link.close()
+        _close_backend(holder)
         return None
     seen = _with_time_limit(
         lambda: wait_for_card_state(reader, True, CARD_EVENT_SECONDS), CARD_EVENT_SECONDS + 1
@@ -172,6 +175,17 @@ def _try_pcscd(card: VirtualEidCard, port: int, factory: BackendFactory) -> Demo
     if not seen:
         log.info("pcscd did not see the demo card")
         link.close()
+        _close_backend(holder)
         return None
     log.info("demo card in the vpcd reader")
     return DemoCard(card, backend, link, reader)
+
+
+def _close_backend(holder: list[CardBackend]) -> None:
+    for backend in holder:
+        close = getattr(backend, "close", None)
+        if callable(close):
+            try:
+                close()
+            except Exception:  # closing a half-made PC/SC context must not break the demo
+                log.debug("closing the PC/SC backend failed", exc_info=True)
