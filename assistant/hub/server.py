@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from assistant.hub.app import AbortConnection, HubApp, make_hub_app
 from assistant.hub.misbehaviour import Misbehaviour
@@ -64,6 +65,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _environ(self, body: bytes) -> dict[str, Any]:
         path, _, query = self.path.partition("?")
+        path = unquote_to_bytes(path).decode("latin-1")  # PEP 3333: PATH_INFO is decoded
         host, port = self.server.server_address[:2]
         environ: dict[str, Any] = {
             "REQUEST_METHOD": self.command,
