@@ -436,3 +436,24 @@ def test_tlv_length_round_trip(n: int) -> None:
     for b in encoded:
         decoded = (decoded << 7) | (b & 0x7F)
     assert decoded == n
+
+
+@given(st.binary(min_size=0, max_size=300))
+@settings(max_examples=200, deadline=None)
+def test_any_bytes_get_a_status_word_never_an_exception(apdu: bytes) -> None:
+    card = VirtualEidCard("adult")
+    response = card.process(apdu)
+    assert len(response) >= 2
+    assert response[-2] in (0x61, 0x63, 0x67, 0x69, 0x6A, 0x6B, 0x6C, 0x6D, 0x6E, 0x90)
+    assert card.tries_left == 3 or apdu[1:4] == b"\x20\x00\x01"
+
+
+@given(
+    name=st.sampled_from(sorted(FILES)),
+    chunk=st.integers(min_value=1, max_value=256),
+)
+@settings(max_examples=40, deadline=None)
+def test_any_chunk_size_reads_the_whole_file(name: str, chunk: int) -> None:
+    card = VirtualEidCard("long_name")
+    path = FILES[name]
+    assert read_file(card, path, chunk=chunk) == card.files[(int(path[:4], 16), int(name, 16))]
