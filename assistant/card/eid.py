@@ -190,6 +190,8 @@ def transceive(conn: CardConnection, apdu: bytes) -> tuple[bytes, int]:
     Returns (data, status word).
     """
     data, sw1, sw2 = conn.transmit(apdu)
+    if sw1 != 0x6C and sw1 != 0x61:
+        return data, (sw1 << 8) | sw2
     if sw1 == 0x6C and len(apdu) == 5:
         data, sw1, sw2 = conn.transmit(bytes(apdu[:4]) + bytes([sw2]))
     collected = bytearray(data)
