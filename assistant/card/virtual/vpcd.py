@@ -36,15 +36,6 @@ def vpcd_reader_name(port: int = VPCD_PORT) -> str:
     return f"Virtual PCD 00 {port - VPCD_PORT:02d}"
 
 
-def vpcd_listening(host: str = VPCD_HOST, port: int = VPCD_PORT, timeout: float = 0.5) -> bool:
-    """Whether something (the vpcd driver inside pcscd) accepts connections on ``port``."""
-    try:
-        with socket.create_connection((host, port), timeout=timeout):
-            return True
-    except OSError:
-        return False
-
-
 class VpcdLink:
     """Puts a :class:`VirtualCard` into a vpcd slot; ``insert``/``remove`` as often as wanted."""
 
