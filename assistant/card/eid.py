@@ -247,6 +247,18 @@ def get_card_data(conn: CardConnection) -> CardInfo:
     return CardInfo.parse(data)
 
 
+def get_pin_tries_left(conn: CardConnection) -> int | None:
+    """How many PIN tries are left, without spending one (None if the card cannot tell).
+
+    Applet 1.8 cards append the authentication PIN's tries counter as byte 28 of GET CARD
+    DATA; older cards only have 28 bytes (they answer ``6C1C``).
+    """
+    data, sw = transceive(conn, GET_CARD_DATA[:4] + bytes([CARD_DATA_SIZE + 1]))
+    if sw != SW_OK:
+        raise CardError(f"GET CARD DATA answered {sw:04X}")
+    return CardInfo.parse(data).pin_tries_left
+
+
 def check_photo(photo: bytes, photo_hash: bytes) -> None:
     """The photo must match the hash in the identity file (SHA-1 on older cards, SHA-256/384
     on newer ones; the hash length says which)."""

@@ -164,6 +164,7 @@ class PcscBackend:
         self._wait_context: Any = None  # own context: a blocking wait must not hold up commands
         self._lock = threading.Lock()
         self._known: dict[str, int] = {}
+        self._pause = threading.Event()  # never set: a bounded wait after a failed wait
 
     @property
     def name(self) -> str:
@@ -272,7 +273,9 @@ class PcscBackend:
             self.forget_context()
             raise ServiceUnavailableError(f"SCardGetStatusChange: {_describe(hresult)}")
         if hresult != scard.SCARD_S_SUCCESS:
-            # e.g. a reader vanished between listing and waiting: let the caller look again
+            # e.g. a reader vanished between listing and waiting: let the caller look again,
+            # but not at once, so a lasting error cannot turn the monitor into a busy loop.
             self._known.clear()
+            self._pause.wait(timeout)
             return
         self._known = {reader: state & ~scard.SCARD_STATE_CHANGED for reader, state, _atr in states}

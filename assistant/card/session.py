@@ -85,6 +85,11 @@ class CardSession:
 
         return self._run(work)
 
+    def pin_tries_left(self) -> int | None:
+        """PIN tries left before the card blocks it, read without spending one (None when the
+        card cannot tell)."""
+        return self._run(eid.get_pin_tries_left)
+
     def verify_pin(self, pin: bytearray) -> PinResult:
         """VERIFY once with the PIN the patient just typed. ``pin`` is zeroed, always."""
         try:

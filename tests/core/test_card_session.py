@@ -285,3 +285,28 @@ def test_monitor_listener_errors_do_not_kill_it() -> None:
         assert calls.acquire(timeout=5)
     finally:
         monitor.stop()
+
+
+def test_pin_tries_left_without_spending_one() -> None:
+    backend = TestBackend()
+    card = VirtualEidCard("adult")
+    backend.set("R0", card)
+    session = CardSession(backend, "R0")
+    assert session.pin_tries_left() == 3
+    assert session.verify_pin(bytearray(b"0000")) == PinWrong(2)
+    assert session.pin_tries_left() == 2
+    assert session.pin_tries_left() == 2
+    assert card.tries_left == 2
+
+
+def test_pin_tries_left_on_a_card_with_28_bytes_of_card_data() -> None:
+    class OlderCard(VirtualEidCard):
+        def card_data(self) -> bytes:
+            return super().card_data()[:28]
+
+    backend = TestBackend()
+    backend.set("R0", OlderCard("adult"))
+    session = CardSession(backend, "R0")
+    assert session.pin_tries_left() is None
+    apdus = backend.connections[-1].apdus
+    assert apdus == [bytes.fromhex("80E400001D"), bytes.fromhex("80E400001C")]
