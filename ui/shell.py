@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QBoxLayout,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -95,27 +96,34 @@ class Shell(QMainWindow):
         # Top bar ---------------------------------------------------------------------
         self.top_bar = QFrame(central)
         self.top_bar.setObjectName("topBar")
-        top = QHBoxLayout(self.top_bar)
-        top.setContentsMargins(16, 8, 16, 8)
-        top.setSpacing(12)
+        # Step label and controls side by side; one above the other with big text.
+        self.top_layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self.top_bar)
+        self.top_layout.setContentsMargins(16, 8, 16, 8)
+        self.top_layout.setSpacing(8)
         self.step_label = QLabel(self.top_bar)
         self.step_label.setObjectName("stepLabel")
-        self.step_label.setWordWrap(True)
-        top.addWidget(self.step_label, 1)
-        self.language_picto = Pictogram("language", self.top_bar)
+        self.top_layout.addWidget(self.step_label, 1)
+        self.controls = QWidget(self.top_bar)
+        self.controls.setObjectName("topControls")
+        top = QHBoxLayout(self.controls)
+        top.setContentsMargins(0, 0, 0, 0)
+        top.setSpacing(12)
+        top.addStretch(1)
+        self.top_layout.addWidget(self.controls)
+        self.language_picto = Pictogram("language", self.controls)
         top.addWidget(self.language_picto)
-        self.language_box = QComboBox(self.top_bar)
+        self.language_box = QComboBox(self.controls)
         self.language_box.setObjectName("languageBox")
         for code in self._languages:
             self.language_box.addItem(LANGUAGES[code], code)
         self.language_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.language_box.activated.connect(self._language_picked)
         top.addWidget(self.language_box)
-        self.text_size_button = BigButton("", "text-size", self.top_bar)
+        self.text_size_button = BigButton("", "text-size", self.controls)
         self.text_size_button.setObjectName("textSizeButton")
         self.text_size_button.clicked.connect(self.cycle_text_size)
         top.addWidget(self.text_size_button)
-        self.contrast_button = BigButton("", "contrast", self.top_bar)
+        self.contrast_button = BigButton("", "contrast", self.controls)
         self.contrast_button.setObjectName("contrastButton")
         self.contrast_button.setCheckable(True)
         self.contrast_button.clicked.connect(self.toggle_contrast)
@@ -213,6 +221,7 @@ class Shell(QMainWindow):
         self.destroyed.connect(lambda *_a, cb=self._language_listener: remove_language_listener(cb))
         theme_mod.notifier().changed.connect(self._theme_changed)
         self.setMinimumSize(800, 600)
+        self._theme_changed(theme_mod.current())
         self.retranslate()
 
     # ------------------------------------------------------------------ screens
@@ -374,6 +383,10 @@ class Shell(QMainWindow):
             self.announce(_("Strong colours are off."))
 
     def _theme_changed(self, _theme: object) -> None:
+        big = theme_mod.current().text_scale >= 1.4
+        self.top_layout.setDirection(
+            QBoxLayout.Direction.TopToBottom if big else QBoxLayout.Direction.LeftToRight
+        )
         self.contrast_button.setChecked(theme_mod.current().high_contrast)
         for i in range(self.language_box.count()):
             self.language_box.setItemIcon(i, themed_icon("language"))

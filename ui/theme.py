@@ -229,6 +229,14 @@ QComboBox {{ background: {c.secondary}; color: {c.secondary_text}; border: 2px s
 QComboBox QAbstractItemView {{ background: {c.window}; color: {c.text};
   selection-background-color: {c.primary}; selection-color: {c.primary_text}; }}
 QScrollArea {{ border: none; }}
+QScrollBar:vertical {{ width: {MIN_TARGET_PX}px; background: {c.panel}; margin: 0; }}
+QScrollBar:horizontal {{ height: {MIN_TARGET_PX}px; background: {c.panel}; margin: 0; }}
+QScrollBar::handle:vertical {{ background: {c.border}; min-height: {MIN_TARGET_PX}px;
+  border-radius: 8px; margin: 4px; }}
+QScrollBar::handle:horizontal {{ background: {c.border}; min-width: {MIN_TARGET_PX}px;
+  border-radius: 8px; margin: 4px; }}
+QScrollBar::add-line, QScrollBar::sub-line {{ height: 0; width: 0; border: none; }}
+QScrollBar::add-page, QScrollBar::sub-page {{ background: {c.panel}; }}
 QLineEdit, QTextEdit, QPlainTextEdit {{ background: {c.window}; color: {c.text};
   border: 2px solid {c.border}; min-height: {t}px; }}
 QLineEdit:focus, QTextEdit:focus, QPlainTextEdit:focus {{ border: {fw}px solid {c.focus}; }}
