@@ -38,6 +38,7 @@ from assistant.session_log import SessionLog
 from assistant.settings import KioskConfig, Mode, Settings
 from assistant.wipe import WipeList
 from ui.kiosk_idle import Cover, IdleWarning, SessionWatch
+from ui.kiosk_prescriptions import PrescriptionsOnRecord
 from ui.onscreen_keyboard import KeyboardDock, OnScreenKeyboard
 from ui.widgets import BigButton, Body, Heading, Pictogram, announce
 
@@ -406,6 +407,10 @@ class KioskMode(QObject):
         self.keyboard = OnScreenKeyboard(window)
         self.keyboard_dock = KeyboardDock(window, self.keyboard, _dock_layout(window))
         self.watch.before_reset += [self.staff.hide, self.keyboard_dock.hide_keyboard]
+        self.prescriptions: PrescriptionsOnRecord | None = None
+        if journey is not None and callable(getattr(window, "set_side_panel", None)):
+            self.prescriptions = PrescriptionsOnRecord(window, journey)
+            self.watch.before_reset.append(self.prescriptions.panel.wipe)
         self.watch.warning.shown.connect(self.staff.hide)
         self.guard: KioskGuard | None = lock_window(window) if lock else None
 
