@@ -136,6 +136,17 @@ class PcscConnection:
             self._fail("SCardControl", hresult)
         return bytes(response)
 
+    def begin_transaction(self) -> None:
+        """Hold the card for this connection alone (other programs wait) until the end."""
+        hresult = scard.SCardBeginTransaction(self._handle)
+        if hresult != scard.SCARD_S_SUCCESS:
+            self._fail("SCardBeginTransaction", hresult)
+
+    def end_transaction(self) -> None:
+        hresult = scard.SCardEndTransaction(self._handle, scard.SCARD_LEAVE_CARD)
+        if hresult != scard.SCARD_S_SUCCESS:
+            log.debug("SCardEndTransaction: %s", _describe(hresult))
+
     def disconnect(self) -> None:
         """Disconnect and reset the card, so no verified PIN outlives this connection.
 

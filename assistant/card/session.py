@@ -55,11 +55,22 @@ class CardSession:
                 log.debug("disconnect after removal failed", exc_info=True)
 
     def _run(self, work: Callable[[CardConnection], T]) -> T:
+        """Run ``work`` on the connection, inside a PC/SC transaction when the link has them
+        (so another program cannot slip commands between a SELECT and its READ BINARY)."""
         with self._lock:
             if self._conn is None:
                 self._conn = self._backend.connect(self.reader)
+            conn = self._conn
+            begin = getattr(conn, "begin_transaction", None)
+            end = getattr(conn, "end_transaction", None)
             try:
-                return work(self._conn)
+                if callable(begin):
+                    begin()
+                try:
+                    return work(conn)
+                finally:
+                    if callable(end):
+                        end()
             except CardRemovedError:
                 self._forget()
                 raise

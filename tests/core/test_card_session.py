@@ -310,3 +310,37 @@ def test_pin_tries_left_on_a_card_with_28_bytes_of_card_data() -> None:
     assert session.pin_tries_left() is None
     apdus = backend.connections[-1].apdus
     assert apdus == [bytes.fromhex("80E400001D"), bytes.fromhex("80E400001C")]
+
+
+def test_session_work_runs_inside_a_transaction() -> None:
+    calls: list[str] = []
+
+    class TransactionConnection(VirtualConnection):
+        def begin_transaction(self) -> None:
+            calls.append("begin")
+
+        def end_transaction(self) -> None:
+            calls.append("end")
+
+        def transmit(self, apdu: bytes) -> tuple[bytes, int, int]:
+            assert calls and calls[-1] == "begin", "APDU sent outside a transaction"
+            return super().transmit(apdu)
+
+    class TransactionBackend(TestBackend):
+        def connect(self, reader: str) -> CardConnection:
+            card = self.cards[reader]
+            assert card is not None
+            conn = TransactionConnection(card, reader)
+            self.connections.append(conn)
+            return conn
+
+    backend = TransactionBackend()
+    backend.set("R0", VirtualEidCard("adult", faults=FaultPlan(remove_after=5)))
+    session = CardSession(backend, "R0")
+    with pytest.raises(CardRemovedError):
+        session.read_card()
+    assert calls == ["begin", "end"]
+    backend.set("R0", VirtualEidCard("adult"))
+    session.read_card()
+    assert session.verify_pin(bytearray(b"1234")) == PinCorrect()
+    assert calls == ["begin", "end"] * 3
