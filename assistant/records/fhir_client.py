@@ -38,7 +38,8 @@ from assistant.records.model import UnreadablePart, UnreadableReason
 log = logging.getLogger(__name__)
 
 JSON_TYPES = ("application/fhir+json", "application/json", "application/json+fhir")
-DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+#: A sensible timeout for clients made for a hub (requests use the client's own by default).
+RECOMMENDED_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 MAX_BODY_BYTES = 16 * 1024 * 1024
 MAX_PAGES = 200
 RAW_EXCERPT = 400
@@ -94,7 +95,10 @@ def request_json(
     timeout: httpx.Timeout | float | None = None,
     max_bytes: int = MAX_BODY_BYTES,
 ) -> Json:
-    """One request whose answer must be a JSON object; raises the shared error kinds."""
+    """One request whose answer must be a JSON object; raises the shared error kinds.
+
+    ``timeout`` None means the client's own timeout.
+    """
     path = urlsplit(url).path
     request_headers = {"Accept": "application/fhir+json, application/json;q=0.9"}
     request_headers.update(headers or {})
@@ -105,7 +109,7 @@ def request_json(
             headers=request_headers,
             params=params,
             json=json_body,
-            timeout=timeout if timeout is not None else DEFAULT_TIMEOUT,
+            timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT,
         ) as response:
             error = _error_for_status(response)
             if error is not None:

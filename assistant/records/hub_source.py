@@ -90,17 +90,8 @@ class HubRecordSource:
             raise ServiceRefusedError("hub token expired before the record was read")
         fhir = FhirClient(self.client, self.fhir_base, token.token, timeout=self.timeout)
         resources, unreadable = self.fetch(fhir, token.patient_id)
-        from assistant.records.fhir_map import record_from_fhir
-
         source = ItemSource(SourceKind.HUB, self.base_url)
-        recommendations = [
-            r for r in resources if r.get("resourceType") == "ImmunizationRecommendation"
-        ]
-        record = record_from_fhir(
-            [r for r in resources if r.get("resourceType") != "ImmunizationRecommendation"],
-            source,
-        )
-        apply_recommendations(record, recommendations, source)
+        record = record_from_hub_resources(resources, source)
         for part in unreadable:
             record.unreadable.append(
                 UnreadablePart(
@@ -134,6 +125,24 @@ class HubRecordSource:
                 resources.append(resource)
         log.info("hub: record read (%d resources, %d unreadable)", len(resources), len(unreadable))
         return resources, unreadable
+
+
+def record_from_hub_resources(resources: list[Json], source: ItemSource) -> Record:
+    """Map a hub's resources like :meth:`HubRecordSource.load` does.
+
+    The FHIR mapper reads everything but ImmunizationRecommendation; the next doses due are
+    then put on the vaccinations (:func:`apply_recommendations`).
+    """
+    from assistant.records.fhir_map import record_from_fhir
+
+    recommendations = [
+        r for r in resources if r.get("resourceType") == "ImmunizationRecommendation"
+    ]
+    record = record_from_fhir(
+        [r for r in resources if r.get("resourceType") != "ImmunizationRecommendation"], source
+    )
+    apply_recommendations(record, recommendations, source)
+    return record
 
 
 def _codings(concepts: Any) -> tuple[Coding, ...]:

@@ -293,3 +293,10 @@ def test_parallel_logins_each_get_their_own_record(
         assert record.patient is not None
         assert record.patient.national_number == CITIZENS[citizen_id].national_number
         assert record.counts() == _expected_counts(citizen_id)
+
+
+def test_the_client_own_timeout_applies(tls_hub: RunningHub) -> None:
+    tls_hub.set_misbehaviour(Misbehaviour(Fault.SLOW, delay=1.0))
+    with client_for(tls_hub, timeout=httpx.Timeout(0.25, connect=2.0)) as impatient:
+        with pytest.raises(ServiceDownError, match="too slow"):
+            _load(tls_hub, impatient, "kid")
