@@ -11,7 +11,11 @@ APDU facts (checked against the official middleware, eid-mw, and Commons eID):
   a shorter answer, ``6Cxx`` (re-issue with Le = xx) or ``6B00`` (offset past the end, when
   the size is a multiple of the chunk).
 * ``61xx`` means more data waits: GET RESPONSE ``00 C0 00 00 xx`` (T=0).
-* GET CARD DATA ``80 E4 00 00 1C``: 28 bytes, layout in :class:`CardInfo`.
+* GET CARD DATA ``80 E4 00 00 1C``: 28 bytes, layout in :class:`CardInfo`; applet 1.8 adds a
+  29th byte, the PIN tries left (read without spending a try).
+* Certificates live in DF00 (5038 authentication ... 503C national register); DF01/4039 is
+  not the national register certificate (shared/EID.md said "verify": Commons eID's FileType
+  puts the RRN certificate at DF00/503C).
 * MSE SET ``00 22 41 B6 05 04 80 <algo> 84 <key>`` then PSO COMPUTE DIGITAL SIGNATURE
   ``00 2A 9E 9A Lc <hash> 00``. Applet 1.8 cards (ECDSA P-384) use algorithm reference 0x02
   for "ECDSA over a SHA-384 hash" (0x01 SHA-256, 0x04 SHA-512, 0x40 raw); older RSA cards
