@@ -26,6 +26,7 @@ NONCE_BYTES = 32
 NONCE_LIFETIME = 120.0
 TOKEN_LIFETIME = 600.0
 MAX_CHAIN = 5
+MAX_OUTSTANDING = 10_000  # nonces or tokens kept at most (oldest dropped first)
 
 
 class AuthFailure(Exception):
@@ -79,6 +80,8 @@ class Authority:
         now = self.clock()
         with self._lock:
             self._forget_expired(now)
+            while len(self._nonces) >= MAX_OUTSTANDING:
+                del self._nonces[next(iter(self._nonces))]
             self._nonces[nonce] = now + self.nonce_lifetime
         return Challenge(nonce, now + self.nonce_lifetime)
 
@@ -106,6 +109,8 @@ class Authority:
         national_number = _serial_number(leaf)
         grant = Grant(secrets.token_urlsafe(32), national_number, now + self.token_lifetime)
         with self._lock:
+            while len(self._tokens) >= MAX_OUTSTANDING:
+                del self._tokens[next(iter(self._tokens))]
             self._tokens[grant.token] = grant
         return grant
 

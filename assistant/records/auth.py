@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass, field
 
 import httpx
+from cryptography import x509
+from cryptography.x509.oid import NameOID
 
 from assistant.card.signature import ChallengeSigner
 from assistant.errors import BadDataError
@@ -29,6 +31,7 @@ class AccessToken:
     token: str = field(repr=False)
     patient_id: str
     expires_at: float
+    holder: str = field(default="", repr=False)  # national number in the card's certificate
 
     def expired(self, *, margin: float = 0.0) -> bool:
         return time.monotonic() + margin >= self.expires_at
@@ -77,4 +80,25 @@ def login(
         raise BadDataError("login: answer does not say which patient")
     if not isinstance(expires_in, int | float) or isinstance(expires_in, bool) or expires_in <= 0:
         raise BadDataError("login: token lifetime missing")
-    return AccessToken(token=token, patient_id=patient, expires_at=started + float(expires_in))
+    return AccessToken(
+        token=token,
+        patient_id=patient,
+        expires_at=started + float(expires_in),
+        holder=certificate_holder(signed.certificate_chain),
+    )
+
+
+def certificate_holder(chain: tuple[bytes, ...]) -> str:
+    """The national number in the authentication certificate's serialNumber ("" if none)."""
+    if not chain:
+        return ""
+    try:
+        leaf = x509.load_der_x509_certificate(chain[0])
+    except ValueError:
+        return ""
+    values = leaf.subject.get_attributes_for_oid(NameOID.SERIAL_NUMBER)
+    if not values:
+        return ""
+    value = values[0].value
+    text = value if isinstance(value, str) else value.decode("ascii", "replace")
+    return text if len(text) == 11 and text.isdigit() else ""

@@ -92,6 +92,10 @@ class HubRecordSource:
         resources, unreadable = self.fetch(fhir, token.patient_id)
         source = ItemSource(SourceKind.HUB, self.base_url)
         record = record_from_hub_resources(resources, source)
+        found = record.patient.national_number if record.patient is not None else ""
+        if token.holder and found != token.holder:
+            record.wipe()
+            raise BadDataError("hub sent the record of another person than the card holder")
         for part in unreadable:
             record.unreadable.append(
                 UnreadablePart(

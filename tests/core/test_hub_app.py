@@ -327,3 +327,15 @@ def test_hub_resources_map_without_unreadable_parts() -> None:
     assert sum(v.next_due is not None for v in record.vaccinations) == raw.count(
         "ImmunizationRecommendation"
     )
+
+
+def test_a_record_of_another_person_is_never_shown() -> None:
+    app = make_hub_app()
+    adult, kid = CITIZENS["adult"].national_number, CITIZENS["kid"].national_number
+    app.store._by_nn[adult] = app.store._by_nn[kid]  # a hub that mixes people up
+    with httpx.Client(transport=httpx.WSGITransport(app=app), base_url=BASE) as client:
+        source = HubRecordSource(client, BASE, VirtualCardSigner("adult"))
+        with pytest.raises(BadDataError, match="another person"):
+            source.load()
+        assert source.last_token is not None and source.last_token.holder == adult
+        assert adult not in repr(source.last_token)

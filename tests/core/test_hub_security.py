@@ -153,3 +153,17 @@ def test_malformed_answers_are_refused(
     with pytest.raises(AuthFailure) as caught:
         authority.redeem(nonce, signature, chain)
     assert caught.value.status == status
+
+
+def test_outstanding_nonces_are_bounded(
+    authority: Authority, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import assistant.hub.security as security
+
+    monkeypatch.setattr(security, "MAX_OUTSTANDING", 3)
+    first = authority.new_challenge().nonce
+    for _ in range(3):
+        authority.new_challenge()
+    signed = VirtualCardSigner().sign_challenge(first)
+    with pytest.raises(AuthFailure, match="unknown"):  # the oldest was dropped
+        _answer(authority, signed, first)
