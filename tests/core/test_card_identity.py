@@ -282,3 +282,49 @@ def test_address_with_padding() -> None:
 def test_address_missing_street_is_bad_data() -> None:
     with pytest.raises(BadDataError):
         parse_address(encode_tlv([TlvField(2, b"1000")]))
+
+
+_name = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zs", "Zl", "Zp")),
+    min_size=1,
+    max_size=40,
+)
+_MONTHS_FR = "JAN FEV MARS AVR MAI JUIN JUIL AOUT SEPT OCT NOV DEC".split()
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    surname=_name,
+    first=_name,
+    second=_name,
+    born=st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 28)),
+    serial=st.integers(min_value=1, max_value=998),
+    code=st.sampled_from(["1", "01", "6", "11", "12", "15", "17", "19", "31", "32"]),
+    extra=st.dictionaries(st.integers(min_value=0x20, max_value=0xFF), st.binary(max_size=300)),
+)
+def test_identity_round_trip_property(
+    surname: str,
+    first: str,
+    second: str,
+    born: date,
+    serial: int,
+    code: str,
+    extra: dict[int, bytes],
+) -> None:
+    nn = _nn(born.strftime("%y%m%d"), f"{serial:03d}", after_2000=born.year >= 2000)
+    fields = identity_fields(
+        x06=nn.encode(),
+        x07=surname.encode(),
+        x08=f"{first} {second}".encode(),
+        x0C=f"{born.day:02d} {_MONTHS_FR[born.month - 1]} {born.year}".encode(),
+        x0F=code.encode(),
+    )
+    fields += [TlvField(tag, value) for tag, value in extra.items()]
+    identity = parse_identity(encode_tlv(fields))
+    assert identity.surname == surname.strip()
+    assert identity.first_names == f"{first} {second}".strip()
+    assert identity.birth_date.as_date() == born
+    assert identity.national_number == nn
+    assert identity.document_type.value == int(code) or identity.document_type is DocumentType.OTHER
+    assert identity.unknown == extra
+    assert identity.given_and_surname.endswith(surname.strip())
