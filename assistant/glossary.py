@@ -14,7 +14,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
@@ -77,6 +77,7 @@ SYSTEM_ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "TRANSACTION": ("CD-TRANSACTION",),
     "CVX": ("http://hl7.org/fhir/sid/cvx",),
+    "RELATION": ("https://demo-hub.invalid/fhir/CodeSystem/therapeutic-relation",),
 }
 
 _SYSTEM_BY_IDENTIFIER: dict[str, str] = {
@@ -92,6 +93,9 @@ class CodingLike(Protocol):
 
     @property
     def code(self) -> str: ...
+
+    @property
+    def display(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -262,26 +266,67 @@ def _lookup(short: str, code: str) -> _Entry | None:
     return None
 
 
+#: Categories a coding may be matched to by its display text when its code is unknown
+#: (local lab codes, brand names of vaccines), per code system.
+_DISPLAY_CATEGORIES = frozenset({"lab", "vaccine", "problem", "allergy", "reaction"})
+_MEDICINE_SYSTEMS = frozenset({"CNK", "ATC", "INNCLUSTER", "VMPGROUP"})
+
+
+def _by_display(short: str | None, display: str) -> _Entry | None:
+    """An entry whose alias is the coding's display text, or starts it ("Vaxigrip Tetra")."""
+    text = _fold(re.sub(r"\([^)]*\)", " ", display))
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) < 2:
+        return None
+    allowed = {"vaccine"} if short in _MEDICINE_SYSTEMS else _DISPLAY_CATEGORIES
+    aliases = _data().by_alias
+    exact = aliases.get(text)
+    if exact is not None and exact.category in allowed:
+        return exact
+    for alias, entry in aliases.items():
+        if len(alias) >= 4 and entry.category in allowed:
+            if text.startswith(alias) and not text[len(alias) : len(alias) + 1].isalnum():
+                return entry
+    return None
+
+
+def _specific(coding: CodingLike) -> _Entry | None:
+    short = normalize_system(coding.system)
+    entry = _lookup(short, coding.code) if short is not None and coding.code else None
+    if entry is None:
+        display = getattr(coding, "display", "") or ""
+        if display:
+            entry = _by_display(short, str(display))
+    return entry
+
+
 def explain_coding(coding: CodingLike, language: str | None = None) -> GlossaryEntry | None:
     """The most specific explanation of a code; else the entry of its code system.
 
-    None only when neither the code nor its system is known.
+    A code system entry is named after the item when the coding has a display text
+    ("Metformine 850 mg — CNK code"). None only when neither the code, its display text nor
+    its system is known.
     """
+    lang = _lang(language)
+    entry = _specific(coding)
+    if entry is not None:
+        return entry.localized(lang)
     short = normalize_system(coding.system)
     if short is None:
         return None
-    entry = _lookup(short, coding.code) if coding.code else None
-    if entry is None:
-        entry = _data().entries.get(f"system:{short.lower()}")
-    return entry.localized(_lang(language)) if entry else None
+    system_entry = _data().entries.get(f"system:{short.lower()}")
+    if system_entry is None:
+        return None
+    localized = system_entry.localized(lang)
+    display = str(getattr(coding, "display", "") or "").strip()
+    if display:
+        return replace(localized, term=f"{display} — {localized.term}")
+    return localized
 
 
 def explain_specific(coding: CodingLike, language: str | None = None) -> GlossaryEntry | None:
     """Like ``explain_coding`` but without the fallback to the code system's entry."""
-    short = normalize_system(coding.system)
-    if short is None or not coding.code:
-        return None
-    entry = _lookup(short, coding.code)
+    entry = _specific(coding)
     return entry.localized(_lang(language)) if entry else None
 
 
