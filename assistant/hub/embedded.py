@@ -29,7 +29,8 @@ class EmbeddedHub:
 
     def record_source(self, signer: ChallengeSigner) -> RecordSource:
         """A record source that logs in with ``signer`` (the card) and loads the record."""
-        return HubRecordSource(self.client, self.base_url, signer)
+        # in-process there is no network latency to overlap: one search at a time
+        return HubRecordSource(self.client, self.base_url, signer, parallel=1)
 
     def set_misbehaviour(self, misbehaviour: Misbehaviour | None) -> None:
         self.app.set_misbehaviour(misbehaviour)

@@ -8,6 +8,7 @@ entries the client could not read come back as :class:`UnreadablePart` items.
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -17,7 +18,7 @@ import httpx
 from assistant.card.signature import ChallengeSigner
 from assistant.errors import BadDataError, ServiceRefusedError
 from assistant.records.auth import AccessToken, login
-from assistant.records.fhir_client import FhirClient, Json
+from assistant.records.fhir_client import FhirClient, Json, SearchResult
 from assistant.records.model import (
     Coding,
     ItemSource,
@@ -31,6 +32,8 @@ from assistant.records.model import (
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = "100"
+#: Searches in flight at once: the hub answers in parallel, a remote hub's latency overlaps.
+PARALLEL_SEARCHES = 4
 
 #: One search per section of the record, with the references worth including.
 _ROLES = "PractitionerRole:practitioner,PractitionerRole:organization"
@@ -64,8 +67,10 @@ class HubRecordSource:
         signer: ChallengeSigner,
         *,
         timeout: httpx.Timeout | float | None = None,
+        parallel: int = PARALLEL_SEARCHES,
     ) -> None:
         self.client = client
+        self.parallel = parallel
         self.base_url = base_url.rstrip("/")
         self.signer = signer
         self.timeout = timeout
@@ -110,16 +115,33 @@ class HubRecordSource:
         return record
 
     def fetch(self, fhir: FhirClient, patient_id: str) -> tuple[list[Json], list[UnreadablePart]]:
-        """The raw resources of the patient (each once) and the entries that could not be read."""
+        """The raw resources of the patient (each once) and the entries that could not be read.
+
+        The searches run ``parallel`` at a time (the connection pool is shared); results are
+        merged in the fixed order of :data:`SEARCHES`, so the outcome does not depend on timing.
+        """
         patient = fhir.read("Patient", patient_id)
         if patient.get("id") != patient_id:
             raise BadDataError("hub returned another patient than the token's")
+
+        def run(search: tuple[str, dict[str, str]]) -> SearchResult:
+            resource_type, extra = search
+            return fhir.search(resource_type, {"patient": patient_id, "_count": PAGE_SIZE, **extra})
+
+        if self.parallel > 1:
+            pool = ThreadPoolExecutor(max_workers=self.parallel, thread_name_prefix="hub-fetch")
+            try:
+                futures = [pool.submit(run, search) for search in SEARCHES]
+                results = [future.result() for future in futures]
+            finally:
+                pool.shutdown(wait=False, cancel_futures=True)
+        else:
+            results = [run(search) for search in SEARCHES]
+
         resources: list[Json] = [patient]
         seen = {f"Patient/{patient_id}"}
         unreadable: list[UnreadablePart] = []
-        for resource_type, extra in SEARCHES:
-            params = {"patient": patient_id, "_count": PAGE_SIZE, **extra}
-            result = fhir.search(resource_type, params)
+        for result in results:
             unreadable.extend(result.unreadable)
             for resource in result.resources:
                 key = f"{resource.get('resourceType')}/{resource.get('id')}"

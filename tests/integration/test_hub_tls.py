@@ -300,3 +300,14 @@ def test_the_client_own_timeout_applies(tls_hub: RunningHub) -> None:
     with client_for(tls_hub, timeout=httpx.Timeout(0.25, connect=2.0)) as impatient:
         with pytest.raises(ServiceDownError, match="too slow"):
             _load(tls_hub, impatient, "kid")
+
+
+def test_parallel_searches_give_the_same_record(
+    tls_hub: RunningHub, hub_client: httpx.Client
+) -> None:
+    one = _load(tls_hub, hub_client, "adult", parallel=1)
+    four = _load(tls_hub, hub_client, "adult", parallel=4)
+    assert one == four
+    tls_hub.set_misbehaviour(Misbehaviour(Fault.SERVER_ERROR, after=6))
+    with pytest.raises(ServiceDownError):  # a failing search fails the load, in parallel too
+        _load(tls_hub, hub_client, "adult", parallel=4)
