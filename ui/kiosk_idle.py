@@ -107,9 +107,15 @@ class IdleWarning(Cover):
         self.retranslate()
 
     def _style_countdown(self, _theme: object = None) -> None:
-        font = theme_mod.current().font("heading", bold=True)
-        font.setPointSizeF(font.pointSizeF() * 3)
-        self.countdown.setFont(font)
+        t = theme_mod.current()
+        c = t.colors
+        # A style sheet (not setFont): the application style sheet sets every font size.
+        self.countdown.setStyleSheet(
+            f"QLabel#idleCountdown {{ font-size: {t.points('heading') * 4:.0f}pt;"
+            f" font-weight: bold; color: {c.primary}; }}"
+        )
+        self.text.setStyleSheet(f"font-size: {t.points('title') * 1.2:.1f}pt;")
+        self.button.setMinimumHeight(t.target_px() * 2)
 
     def retranslate(self) -> None:
         self.heading.setText(_("Are you still here?"))

@@ -47,8 +47,8 @@ class PrescriptionPanel(QFrame):
         self._items: list[QWidget] = []
         self.codes: list[QrCode] = []
         self._lay.addStretch(1)
-        self.setMinimumWidth(320)
-        self.setMaximumWidth(460)
+        self.setMinimumWidth(300)
+        self.setMaximumWidth(340)
         self._prescriptions: list[Any] = []
         self.retranslate()
 

@@ -218,7 +218,7 @@ class PinPrivacyPrompt(QFrame):
         self.setObjectName("pinPrivacyPrompt")
         lay = QHBoxLayout(self)
         lay.setContentsMargins(12, 12, 12, 12)
-        self.picto = Pictogram("privacy", self, size_factor=1.6)
+        self.picto = Pictogram("privacy", self, size_factor=1.6, color_role="primary_text")
         self.text = QLabel(self)
         self.text.setObjectName("pinPrivacyText")
         self.text.setWordWrap(True)
@@ -286,6 +286,10 @@ class MediatorPanel(QFrame):
         self.pin_prompt = PinPrivacyPrompt(inner)
         self.pin_prompt.hide()
         lay.addWidget(self.pin_prompt)
+        self.problem_tip = Body("", inner, "problem")
+        self.problem_tip.setObjectName("mediatorProblemTip")
+        self.problem_tip.hide()
+        lay.addWidget(self.problem_tip)
         self.step_title = Body("", inner)
         self.step_title.setObjectName("mediatorStep")
         lay.addWidget(self.step_title)
@@ -297,10 +301,6 @@ class MediatorPanel(QFrame):
         self.dont.setObjectName("mediatorDont")
         for w in (self.say, self.do, self.dont):
             lay.addWidget(w)
-        self.problem_tip = Body("", inner, "problem")
-        self.problem_tip.setObjectName("mediatorProblemTip")
-        self.problem_tip.hide()
-        lay.addWidget(self.problem_tip)
         self.rules = Body("", inner, "muted")
         self.rules.setObjectName("mediatorRules")
         lay.addWidget(self.rules)
@@ -336,7 +336,7 @@ class MediatorPanel(QFrame):
 
     def set_state(self, state: JourneyState) -> None:
         """Show the guide for this journey state."""
-        entering_pin = state.step is Step.PIN and self._state.step is not Step.PIN
+        entering_pin = self.patient_types_pin(state) and not self.patient_types_pin(self._state)
         self._state = state
         self.retranslate()
         if entering_pin:
@@ -356,7 +356,7 @@ class MediatorPanel(QFrame):
         self.do.setText(_("Do: {text}").format(text=_(guide.do)))
         self.dont.setText(_("Do not: {text}").format(text=_(guide.dont)))
         self.pin_prompt.set_pinpad(state.pinpad)
-        self.pin_prompt.setVisible(step is Step.PIN)
+        self.pin_prompt.setVisible(self.patient_types_pin(state))
         tip = self.problem_tip_text(state)
         self.problem_tip.setText(tip)
         self.problem_tip.setVisible(bool(tip))
@@ -370,6 +370,11 @@ class MediatorPanel(QFrame):
             _("Relay to care providers"),
             _("Print the patient's medical question and whom to ask."),
         )
+
+    @staticmethod
+    def patient_types_pin(state: JourneyState) -> bool:
+        """Whether the patient is (about to be) typing the PIN: the mediator looks away."""
+        return state.step is Step.PIN and state.problem in (None, Problem.PIN_WRONG)
 
     @staticmethod
     def problem_tip_text(state: JourneyState) -> str:

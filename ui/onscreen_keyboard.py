@@ -15,7 +15,6 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QBoxLayout,
-    QGridLayout,
     QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
@@ -61,18 +60,33 @@ def is_text_target(widget: QObject | None) -> bool:
     )
 
 
+def keyboard_style() -> str:
+    """Keys look like the program's buttons, in the current theme and text size."""
+    t = theme_mod.current()
+    c = t.colors
+    return (
+        f'QPushButton[oskKey="true"] {{ background: {c.secondary}; color: {c.secondary_text};'
+        f" border: 2px solid {c.border}; border-radius: 8px; padding: 2px;"
+        f" font-size: {t.points('keypad'):.1f}pt; font-weight: bold; }}"
+        f'QPushButton[oskKey="true"]:pressed {{ background: {c.primary};'
+        f" color: {c.primary_text}; }}"
+        f'QPushButton[oskKey="true"]:checked {{ background: {c.primary};'
+        f" color: {c.primary_text}; border: 3px solid {c.focus}; }}"
+    )
+
+
 class KeyButton(QPushButton):
     """One key: large, never takes the focus, named for screen readers."""
 
     def __init__(self, label: str, name: str, parent: QWidget | None = None) -> None:
         super().__init__(label, parent)
+        self.setProperty("oskKey", "true")
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setAccessibleName(name)
         self.setAutoRepeat(label == "⌫")
-        side = round(theme_mod.current().target_px() * 1.25)
+        side = round(theme_mod.current().target_px() * 1.1)
         self.setMinimumSize(side, side)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setFont(theme_mod.current().font("keypad"))
 
 
 class OnScreenKeyboard(QWidget):
@@ -101,7 +115,7 @@ class OnScreenKeyboard(QWidget):
                     self._letter_keys.append(key)
                 grid.addWidget(key)
             lay.addLayout(grid)
-        bottom = QGridLayout()
+        bottom = QHBoxLayout()
         bottom.setSpacing(6)
         self.shift_key = KeyButton("⇧", "", self)
         self.shift_key.setCheckable(True)
@@ -114,16 +128,27 @@ class OnScreenKeyboard(QWidget):
         self.enter_key.clicked.connect(self.submitted.emit)
         self.hide_key = KeyButton("⌨", "", self)
         self.hide_key.clicked.connect(self.hide_requested.emit)
-        bottom.addWidget(self.shift_key, 0, 0)
-        bottom.addWidget(self.space_key, 0, 1, 1, 4)
-        bottom.addWidget(self.backspace_key, 0, 5)
-        bottom.addWidget(self.enter_key, 0, 6)
-        bottom.addWidget(self.hide_key, 0, 7)
+        bottom.addWidget(self.shift_key, 2)
+        bottom.addWidget(self.space_key, 5)
+        bottom.addWidget(self.backspace_key, 2)
+        bottom.addWidget(self.enter_key, 3)
+        bottom.addWidget(self.hide_key, 3)
         lay.addLayout(bottom)
+        theme_mod.notifier().changed.connect(self._restyle)
+        self._restyle()
         self.retranslate()
+
+    def _restyle(self, _theme: object = None) -> None:
+        self.setStyleSheet(keyboard_style())
+        side = round(theme_mod.current().target_px() * 1.1)
+        for key in self.findChildren(KeyButton):
+            key.setMinimumSize(side, side)
 
     def retranslate(self) -> None:
         self.setAccessibleName(_("Keyboard"))
+        self.space_key.setText(_("Space"))
+        self.enter_key.setText(_("Done"))
+        self.hide_key.setText("⌨ " + _("Hide"))
         self.shift_key.setAccessibleName(_("Capital letters"))
         self.space_key.setAccessibleName(_("Space"))
         self.backspace_key.setAccessibleName(_("Delete the last letter"))

@@ -159,7 +159,13 @@ def test_problem_tips(env: Env) -> None:
     assert panel is not None
     walk_to_pin(journey)
     (verify,) = journey.submit_pin()
+    journey.pin_checked(verify.token, PinOutcome.WRONG, tries_left=2)
+    assert panel.pin_prompt.isVisible()  # the patient types again: still look away
+    assert panel.problem_tip.text() == PROBLEM_TIPS[Problem.PIN_WRONG]
+    journey.retry()
+    (verify,) = journey.submit_pin()
     journey.pin_checked(verify.token, PinOutcome.BLOCKED)
+    assert not panel.pin_prompt.isVisible()  # nobody types a PIN on a blocked card
     assert panel.problem_tip.isVisible()
     assert panel.problem_tip.text() == PROBLEM_TIPS[Problem.PIN_BLOCKED]
     state = JourneyState(

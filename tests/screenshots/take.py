@@ -1,0 +1,171 @@
+"""Write a PNG of every screen: 4 languages × (normal, high contrast, 200 % text).
+
+Run through ``packaging/screenshots.sh`` (starts Xvfb when there is no display)::
+
+    python -m tests.screenshots.take --out screenshots-out [--languages fr,en] [--docs docs/screenshots]
+
+Scenes come from ``tests.a11y.scenes.SCENE_PROVIDERS`` plus every ``tests/**/scenes_*.py``
+module that defines ``SCENES_PROVIDER`` (a function returning a list of ``Scene``): the record
+viewer and the mediator/kiosk modes add their screens that way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QDeadlineTimer, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: (folder name, high contrast, text scale)
+LOOKS = (("normal", False, 1.0), ("high-contrast", True, 1.0), ("text-200", False, 2.0))
+SIZES = {"1024x768": (1024, 768), "1920x1080": (1920, 1080)}
+#: Scenes copied to docs/screenshots for the README (language, look, scene).
+DOC_SHOTS = (
+    ("fr", "normal", "01-welcome"),
+    ("nl", "normal", "04-card"),
+    ("en", "normal", "05-is-this-you"),
+    ("de", "normal", "07-pin"),
+    ("en", "normal", "07-pin-last-try"),
+    ("fr", "high-contrast", "07-pin-wrong"),
+    ("nl", "normal", "08-service-down"),
+    ("en", "normal", "09-record"),
+    ("fr", "text-200", "06-about-pin"),
+    ("en", "high-contrast", "09-record"),
+    ("en", "normal", "m2-mediator-pin"),
+    ("fr", "normal", "m3-mediator-blocked"),
+    ("en", "normal", "k2-kiosk-prescriptions"),
+    ("nl", "normal", "k3-kiosk-idle-warning"),
+    ("en", "normal", "k4-kiosk-staff"),
+)
+
+
+class MiniBot:
+    """The few pytest-qt ``qtbot`` methods the harness needs, outside pytest."""
+
+    def __init__(self) -> None:
+        self.widgets: list[QWidget] = []
+
+    def addWidget(self, w: QWidget) -> None:  # noqa: N802 - pytest-qt name
+        self.widgets.append(w)
+
+    def waitExposed(self, w: QWidget, timeout: int = 5000) -> None:  # noqa: N802
+        QTest.qWaitForWindowExposed(w, timeout)
+
+    def waitUntil(self, check: Callable[[], Any], timeout: int = 5000) -> None:  # noqa: N802
+        deadline = QDeadlineTimer(timeout)
+        while True:
+            try:
+                result = check()
+                if result is None or result:
+                    return
+            except AssertionError:
+                if deadline.hasExpired():
+                    raise
+            if deadline.hasExpired():
+                raise TimeoutError("waitUntil timed out")
+            QCoreApplication.processEvents()
+            QTest.qWait(10)
+
+    def keyClick(self, w: QWidget, key: Qt.Key, modifier: Any = None) -> None:  # noqa: N802
+        if modifier is None:
+            QTest.keyClick(w, key)
+        else:
+            QTest.keyClick(w, key, modifier)
+
+    def keyClicks(self, w: QWidget, text: str) -> None:  # noqa: N802
+        QTest.keyClicks(w, text)
+
+
+def load_providers() -> None:
+    from tests.a11y import scenes
+
+    for path in sorted((ROOT / "tests").rglob("scenes_*.py")):
+        module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        try:
+            mod = importlib.import_module(module)
+        except Exception as exc:  # a broken provider must not stop the others
+            sys.stderr.write(f"skipping {module}: {exc}\n")
+            continue
+        provider = getattr(mod, "SCENES_PROVIDER", None)
+        if callable(provider) and provider not in scenes.SCENE_PROVIDERS:
+            scenes.SCENE_PROVIDERS.append(provider)
+
+
+def take(out: Path, languages: list[str], sizes: list[str], only: str | None) -> int:
+    from assistant.i18n import set_language
+    from assistant.journey import Step
+    from tests.a11y.harness import JourneyHarness
+    from tests.a11y.scenes import all_scenes
+    from ui import theme as theme_mod
+
+    load_providers()
+    count = 0
+    bot = MiniBot()
+    for look, high_contrast, scale in LOOKS:
+        h = JourneyHarness.start(bot, high_contrast=high_contrast, text_scale=scale)
+        try:
+            h.walk_to(Step.RECORD)
+            for size_name in sizes:
+                h.shell.resize(*SIZES[size_name])
+                for lang in languages:
+                    set_language(lang)
+                    theme_mod.set_theme(
+                        theme_mod.Theme(high_contrast=high_contrast, text_scale=scale)
+                    )
+                    folder = out / size_name / lang / look
+                    folder.mkdir(parents=True, exist_ok=True)
+                    for scene in all_scenes():
+                        if only and only not in scene.name:
+                            continue
+                        scene.show(h)
+                        QTest.qWait(5)
+                        path = folder / f"{scene.name}.png"
+                        if not h.shell.grab().save(str(path)):
+                            raise OSError(f"could not write {path}")
+                        count += 1
+                        cleanup = getattr(scene, "cleanup", None)  # mode scenes undo themselves
+                        if callable(cleanup):
+                            cleanup(h)
+        finally:
+            set_language("en")
+            h.close()
+    return count
+
+
+def copy_docs(out: Path, docs: Path) -> None:
+    docs.mkdir(parents=True, exist_ok=True)
+    for lang, look, scene in DOC_SHOTS:
+        src = out / "1024x768" / lang / look / f"{scene}.png"
+        if src.exists():
+            (docs / f"{lang}-{look}-{scene}.png").write_bytes(src.read_bytes())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=ROOT / "screenshots-out")
+    parser.add_argument("--languages", default="fr,nl,en,de")
+    parser.add_argument("--sizes", default="1024x768,1920x1080")
+    parser.add_argument("--only", default=None, help="only scenes whose name has this text")
+    parser.add_argument("--docs", type=Path, default=None, help="copy the main shots here")
+    ns = parser.parse_args(argv)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert app is not None
+    start = time.monotonic()
+    count = take(ns.out, ns.languages.split(","), ns.sizes.split(","), ns.only)
+    if ns.docs is not None:
+        copy_docs(ns.out, ns.docs)
+    sys.stdout.write(f"{count} screenshots in {ns.out} ({time.monotonic() - start:.0f} s)\n")
+    return 0 if count else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
