@@ -167,3 +167,43 @@ def test_compile_writes_mo_files(tmp_path: Path) -> None:
     assert "compiled 4 catalogs" in result.stdout
     for lang in (*TRANSLATED, "en"):
         assert (copy / lang / "LC_MESSAGES" / "dossier.mo").stat().st_size > 1000
+
+
+def module_level_translations(source: str) -> list[int]:
+    """Lines where _() / ngettext() runs at import time (the text would stay in one language)."""
+    import ast
+
+    lines: list[int] = []
+
+    def visit(node: ast.AST, in_function: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            inside = in_function or isinstance(
+                child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
+            )
+            if (
+                not in_function
+                and isinstance(child, ast.Call)
+                and isinstance(child.func, ast.Name)
+                and child.func.id in {"_", "ngettext", "pgettext"}
+            ):
+                lines.append(child.lineno)
+            visit(child, inside)
+
+    visit(ast.parse(source), False)
+    return lines
+
+
+def test_module_level_translation_is_detected() -> None:
+    assert module_level_translations('X = _("Hello")\ndef f():\n    return _("Hi")\n') == [1]
+    assert module_level_translations('class A:\n    T = ngettext("a", "b", 2)\n') == [2]
+    assert module_level_translations('X = N_("Hello")\nf = lambda: _("x")\n') == []
+
+
+def test_no_translation_at_import_time() -> None:
+    # Texts translated at import stay in the first language: mark them with N_ instead.
+    offenders = []
+    for folder in ("assistant", "ui"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for line in module_level_translations(path.read_text(encoding="utf-8")):
+                offenders.append(f"{path.relative_to(ROOT)}:{line}")
+    assert offenders == []
