@@ -243,3 +243,27 @@ class JourneyRecorder:
             self._last_problem = key
         else:
             self._last_problem = None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m assistant.session_log [DIR]``: counts for the space's activity report."""
+    import argparse
+    import sys
+
+    from assistant.settings import Mode as _Mode
+    from assistant.settings import Settings
+
+    parser = argparse.ArgumentParser(
+        prog="python -m assistant.session_log",
+        description="Summarize the anonymous session log of a public digital space or kiosk.",
+    )
+    default = Settings(mode=_Mode.MEDIATOR).session_log_folder()
+    parser.add_argument("folder", nargs="?", type=Path, default=default)
+    ns = parser.parse_args(argv)
+    summary = summarize(read_sessions(ns.folder))
+    sys.stdout.write(json.dumps(summary, indent=2, sort_keys=True) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -275,3 +275,12 @@ def test_journey_recorder_reset_reason(tmp_path: Path) -> None:
     assert entry["ended_by"] == "idle"
     assert entry["problems"] == {"reader": 1}
     assert entry["mode"] == "kiosk"
+
+
+def test_summary_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from assistant.session_log import main
+
+    run_session(tmp_path, FakeNow())
+    assert main([str(tmp_path)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["sessions"] == 1 and out["problems"] == {"pin": 2, "service_down": 1}
