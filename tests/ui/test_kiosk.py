@@ -66,6 +66,7 @@ def kiosk_settings(tmp_path: object, **over: object) -> Settings:
 @pytest.fixture
 def kiosk(qtbot: QtBot, tmp_path: object) -> Iterator[tuple[Shell, KioskMode, Journey, FakeClock]]:
     set_language("fr")
+    theme_mod.set_theme(theme_mod.Theme())
     shell = Shell(languages=("fr", "nl"))
     qtbot.addWidget(shell)
     journey = Journey()
@@ -359,3 +360,24 @@ def test_keyboard_dock_follows_focus(qtbot: QtBot, kiosk: Kiosk) -> None:
     assert mode.keyboard.target() is field
     other.setFocus()
     qtbot.waitUntil(lambda: not mode.keyboard.isVisible())
+
+
+@pytest.mark.parametrize("page", ["welcome", "warning", "staff"])
+def test_kiosk_pages_pass_the_accessibility_audit(qtbot: QtBot, kiosk: Kiosk, page: str) -> None:
+    from tests.a11y.checks import audit
+
+    shell, mode, journey, clock = kiosk
+    shell.add_banner(mode.banner)
+    if page == "warning":
+        _start_session(journey)
+        clock.now += 45
+        qtbot.waitUntil(mode.warning.isVisible)
+        target: QWidget = mode.warning
+    elif page == "staff":
+        mode.staff.open()
+        target = mode.staff
+    else:
+        target = shell
+    QApplication.processEvents()
+    problems = audit(target, focus=False)
+    assert [str(p) for p in problems] == []

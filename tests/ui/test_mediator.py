@@ -315,3 +315,18 @@ def test_relay_dialog(qtbot: QtBot) -> None:
         assert button.accessibleName()
     dialog.close_button.click()
     assert dialog.question.toPlainText() == ""
+
+
+@pytest.mark.parametrize("high_contrast", [False, True])
+def test_mediator_screens_pass_the_accessibility_audit(
+    qtbot: QtBot, env: Env, high_contrast: bool
+) -> None:
+    from tests.a11y.checks import audit
+
+    shell, mode, journey, _clock = env
+    theme_mod.set_theme(theme_mod.Theme(high_contrast=high_contrast))
+    shell.resize(1280, 900)
+    walk_to_pin(journey)
+    QApplication.processEvents()
+    problems = audit(shell)
+    assert [str(p) for p in problems] == []
