@@ -9,23 +9,18 @@ any compile step.
 from __future__ import annotations
 
 import gettext
-import io
 import logging
+import re
 import threading
 from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Literal
-
-from babel import Locale
-from babel.dates import format_date as _babel_format_date
-from babel.dates import format_datetime as _babel_format_datetime
-from babel.dates import format_time as _babel_format_time
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.numbers import format_decimal as _babel_format_decimal
+from typing import TYPE_CHECKING, Literal
 
 from assistant.assets import locales_dir
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 log = logging.getLogger(__name__)
 
@@ -87,18 +82,121 @@ def _read_catalog(code: str) -> gettext.NullTranslations:
             with mo_path.open("rb") as mo_file:
                 return gettext.GNUTranslations(mo_file)
         if po_path.is_file():
-            with po_path.open("rb") as po_file:
-                catalog = read_po(po_file, locale=code, domain=DOMAIN)
-            buffer = io.BytesIO()
-            write_mo(buffer, catalog, use_fuzzy=False)
-            buffer.seek(0)
-            return gettext.GNUTranslations(buffer)
-    except (OSError, ValueError) as exc:
+            return PoTranslations(po_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
         log.error("catalog for %s unreadable (%s); falling back to English", code, exc)
         return gettext.NullTranslations()
     if code != "en":
         log.warning("no catalog for %s; falling back to English", code)
     return gettext.NullTranslations()
+
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a", "b": "\b"}
+_ESCAPE_RE = re.compile(r"\\(.)")
+
+
+def _po_string(line: str) -> str:
+    """The text of one quoted .po string: ``"a\\"b"`` -> ``a"b``."""
+    line = line.strip()
+    if len(line) < 2 or line[0] != '"' or line[-1] != '"':
+        raise ValueError(f"bad .po string: {line[:40]!r}")
+    return _ESCAPE_RE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(1)), line[1:-1])
+
+
+class PoTranslations(gettext.NullTranslations):
+    """Translations read straight from a .po file (fast: no compile step, no Babel).
+
+    Fuzzy and untranslated entries are left out, as msgfmt does; plural rules come from the
+    ``Plural-Forms`` header.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._catalog: dict[tuple[str | None, str], list[str]] = {}
+        self._plural: Callable[[int], int] = lambda n: int(n != 1)
+        for entry in self._entries(text):
+            self._add(entry)
+
+    @staticmethod
+    def _entries(text: str) -> list[dict[str, object]]:
+        entries: list[dict[str, object]] = []
+        current: dict[str, object] = {}
+        key: str | None = None
+        for raw in text.splitlines():
+            line = raw.strip()
+            if not line:
+                continue
+            if line.startswith("#"):
+                if line.startswith("#,") and "fuzzy" in line:
+                    if "msgid" in current:
+                        entries.append(current)
+                        current = {}
+                    current["fuzzy"] = True
+                continue
+            if line.startswith('"'):
+                if key is None:
+                    raise ValueError("continuation line without a keyword")
+                current[key] = str(current[key]) + _po_string(line)
+                continue
+            word, _, rest = line.partition(" ")
+            starts_entry = word == "msgctxt" or (
+                word == "msgid" and ("msgstr" in current or "msgstr[0]" in current)
+            )
+            if starts_entry and "msgid" in current:
+                entries.append(current)
+                current = {}
+            key = word
+            current[key] = _po_string(rest)
+        if "msgid" in current:
+            entries.append(current)
+        return entries
+
+    def _add(self, entry: dict[str, object]) -> None:
+        msgid = str(entry["msgid"])
+        context = entry.get("msgctxt")
+        ctx = None if context is None else str(context)
+        if "msgid_plural" in entry:
+            forms = [str(entry[f"msgstr[{i}]"]) for i in range(10) if f"msgstr[{i}]" in entry]
+        else:
+            forms = [str(entry.get("msgstr", ""))]
+        if msgid == "" and ctx is None:
+            self._read_header(forms[0])
+            return
+        if entry.get("fuzzy") or not forms or not all(forms):
+            return
+        self._catalog[(ctx, msgid)] = forms
+
+    def _read_header(self, header: str) -> None:
+        for line in header.splitlines():
+            name, _, value = line.partition(":")
+            if name.strip().lower() == "plural-forms":
+                rule = value.split("plural=", 1)[-1].strip().rstrip(";")
+                self._plural = gettext.c2py(rule)
+
+    def gettext(self, message: str) -> str:
+        forms = self._catalog.get((None, message))
+        return forms[0] if forms else message
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        forms = self._catalog.get((None, msgid1))
+        if not forms:
+            return msgid1 if n == 1 else msgid2
+        index = self._plural(n)
+        return forms[index] if index < len(forms) else forms[-1]
+
+    def pgettext(self, context: str, message: str) -> str:
+        forms = self._catalog.get((context, message))
+        return forms[0] if forms else message
+
+    def npgettext(self, context: str, msgid1: str, msgid2: str, n: int) -> str:
+        forms = self._catalog.get((context, msgid1))
+        if not forms:
+            return msgid1 if n == 1 else msgid2
+        index = self._plural(n)
+        return forms[index] if index < len(forms) else forms[-1]
+
+    def __len__(self) -> int:
+        return len(self._catalog)
 
 
 def reload_catalogs() -> None:
@@ -140,6 +238,8 @@ def current_locale_name() -> str:
 
 def current_locale() -> Locale:
     """The Babel Locale of the current language."""
+    from babel import Locale
+
     return Locale.parse(LOCALE_NAMES[_current])
 
 
@@ -201,6 +301,8 @@ def format_date(d: date | datetime, length: DateLength = "long") -> str:
     """A date in the current language, e.g. "23 novembre 2026" (long) or "23/11/2026" (short)."""
     if isinstance(d, datetime):
         d = d.date()
+    from babel.dates import format_date as _babel_format_date
+
     locale = LOCALE_NAMES[_current]
     if length == "short":
         return _babel_format_date(d, format=_short_date_pattern(locale), locale=locale)
@@ -209,6 +311,8 @@ def format_date(d: date | datetime, length: DateLength = "long") -> str:
 
 def _short_date_pattern(locale: str) -> str:
     """CLDR's short date pattern with a 4-digit year (two digits confuse readers)."""
+    from babel import Locale
+
     pattern = str(Locale.parse(locale).date_formats["short"].pattern)
     if "yyyy" not in pattern:
         pattern = pattern.replace("yy", "yyyy")
@@ -217,11 +321,15 @@ def _short_date_pattern(locale: str) -> str:
 
 def format_datetime(dt: datetime, length: DateLength = "medium") -> str:
     """A date and time in the current language (times keep the timezone they carry)."""
+    from babel.dates import format_datetime as _babel_format_datetime
+
     return _babel_format_datetime(dt, format=length, locale=LOCALE_NAMES[_current])
 
 
 def format_time(t: time | datetime, length: DateLength = "short") -> str:
     """A time of day in the current language, e.g. "14:05"."""
+    from babel.dates import format_time as _babel_format_time
+
     return _babel_format_time(t, format=length, locale=LOCALE_NAMES[_current])
 
 
@@ -230,6 +338,8 @@ def format_decimal(x: float | Decimal | int, max_decimals: int | None = None) ->
 
     ``max_decimals`` rounds (half-even through Decimal) and drops trailing zeros.
     """
+    from babel.numbers import format_decimal as _babel_format_decimal
+
     value: float | Decimal | int = x
     if max_decimals is not None:
         value = round(Decimal(str(x)), max_decimals)
@@ -240,4 +350,6 @@ def format_decimal(x: float | Decimal | int, max_decimals: int | None = None) ->
 
 def format_number(n: int) -> str:
     """A whole number with the current language's grouping, e.g. "1 000" / "1.000"."""
+    from babel.numbers import format_decimal as _babel_format_decimal
+
     return _babel_format_decimal(n, locale=LOCALE_NAMES[_current])

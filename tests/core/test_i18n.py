@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -232,3 +233,70 @@ def test_translation_is_thread_safe_while_switching() -> None:
     for thread in threads:
         thread.join()
     assert errors == []
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl", "de", "en"])
+def test_fast_po_reader_matches_babel(lang: str) -> None:
+    from babel.messages.pofile import read_po
+
+    path = Path(__file__).resolve().parents[2] / "locales" / lang / "LC_MESSAGES" / "dossier.po"
+    fast = i18n.PoTranslations(path.read_text(encoding="utf-8"))
+    with path.open("rb") as handle:
+        reference = read_po(handle, locale=lang)
+    plural = gettext.c2py(reference.plural_expr)
+    count = 0
+    for message in reference:
+        if not message.id or message.fuzzy:
+            continue
+        if isinstance(message.id, tuple | list):
+            for n in (0, 1, 2, 5):
+                expected = message.string[plural(n)]
+                assert fast.ngettext(message.id[0], message.id[1], n) == expected
+        elif message.context:
+            assert fast.pgettext(message.context, message.id) == message.string
+        else:
+            assert fast.gettext(message.id) == message.string
+        count += 1
+    assert count == len(fast) and count > 100
+
+
+def test_po_reader_escapes_context_plural_and_fuzzy() -> None:
+    text = "\n".join(
+        [
+            'msgid ""',
+            'msgstr ""',
+            '"Plural-Forms: nplurals=2; plural=(n > 1);\\n"',
+            "",
+            "#, fuzzy",
+            'msgid "Back"',
+            'msgstr "Retour"',
+            "",
+            'msgctxt "menu"',
+            'msgid "Open"',
+            'msgstr "Ouvrir"',
+            "",
+            'msgid "Say \\"hi\\""',
+            'msgstr ""',
+            '"Dites \\"bonjour\\"\\n"',
+            '"sur 2 lignes"',
+            "",
+            'msgid "{n} try"',
+            'msgid_plural "{n} tries"',
+            'msgstr[0] "{n} essai"',
+            'msgstr[1] "{n} essais"',
+            "",
+            'msgid "Empty"',
+            'msgstr ""',
+        ]
+    )
+    po = i18n.PoTranslations(text)
+    assert po.gettext("Back") == "Back"
+    assert po.pgettext("menu", "Open") == "Ouvrir"
+    assert po.gettext("Open") == "Open"
+    assert po.gettext('Say "hi"') == 'Dites "bonjour"\nsur 2 lignes'
+    assert po.ngettext("{n} try", "{n} tries", 0) == "{n} essai"  # French: 0 is singular
+    assert po.ngettext("{n} try", "{n} tries", 2) == "{n} essais"
+    assert po.gettext("Empty") == "Empty"
+    assert len(po) == 3
+    with pytest.raises(ValueError):
+        i18n.PoTranslations('msgid "x\nmsgstr "y"')
