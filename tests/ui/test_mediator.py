@@ -323,7 +323,7 @@ def test_mediator_screens_pass_the_accessibility_audit(
 ) -> None:
     from tests.a11y.checks import audit
 
-    shell, mode, journey, _clock = env
+    shell, _mode, journey, _clock = env
     theme_mod.set_theme(theme_mod.Theme(high_contrast=high_contrast))
     shell.resize(1280, 900)
     walk_to_pin(journey)
