@@ -250,8 +250,6 @@ class JourneyController(QObject):
             message = self.current_screen().heading.text()
         if message:
             self.shell.announce(message)
-        else:
-            self.shell.status_label.setText("")
 
     # ------------------------------------------------------------------ commands
     def _run(self, command: Command) -> None:

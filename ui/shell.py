@@ -110,7 +110,7 @@ class Shell(QMainWindow):
         top.setSpacing(12)
         top.addStretch(1)
         self.top_layout.addWidget(self.controls)
-        self.language_picto = Pictogram("language", self.controls)
+        self.language_picto = Pictogram("language", self.controls, chrome=True)
         top.addWidget(self.language_picto)
         self.language_box = QComboBox(self.controls)
         self.language_box.setObjectName("languageBox")
@@ -119,11 +119,11 @@ class Shell(QMainWindow):
         self.language_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.language_box.activated.connect(self._language_picked)
         top.addWidget(self.language_box)
-        self.text_size_button = BigButton("", "text-size", self.controls)
+        self.text_size_button = BigButton("", "text-size", self.controls, chrome=True)
         self.text_size_button.setObjectName("textSizeButton")
         self.text_size_button.clicked.connect(self.cycle_text_size)
         top.addWidget(self.text_size_button)
-        self.contrast_button = BigButton("", "contrast", self.controls)
+        self.contrast_button = BigButton("", "contrast", self.controls, chrome=True)
         self.contrast_button.setObjectName("contrastButton")
         self.contrast_button.setCheckable(True)
         self.contrast_button.clicked.connect(self.toggle_contrast)
@@ -159,11 +159,16 @@ class Shell(QMainWindow):
         self.side_area.setContentsMargins(0, 0, 0, 0)
         middle.addLayout(self.side_area)
         root.addLayout(middle, 1)
+        # The current screen's actions: under the scrolling part, always in sight.
+        self.action_area = QVBoxLayout()
+        self.action_area.setContentsMargins(0, 0, 0, 0)
+        root.addLayout(self.action_area)
 
         # Live region: a status line screen readers hear --------------------------------
         self.status_label = Body("", central, "muted")
         self.status_label.setObjectName("statusLine")
         self.status_label.setContentsMargins(16, 0, 16, 0)
+        self.status_label.hide()
         root.addWidget(self.status_label)
 
         # Bottom bar ------------------------------------------------------------------
@@ -172,16 +177,16 @@ class Shell(QMainWindow):
         bottom = QHBoxLayout(self.bottom_bar)
         bottom.setContentsMargins(16, 8, 16, 8)
         bottom.setSpacing(12)
-        self.back_button = BigButton("", "back", self.bottom_bar)
+        self.back_button = BigButton("", "back", self.bottom_bar, chrome=True)
         self.back_button.setObjectName("backButton")
         self.back_button.clicked.connect(self._back_clicked)
-        self.listen_button = BigButton("", "listen", self.bottom_bar)
+        self.listen_button = BigButton("", "listen", self.bottom_bar, chrome=True)
         self.listen_button.setObjectName("listenButton")
         self.listen_button.clicked.connect(self.listen)
-        self.help_button = BigButton("", "help", self.bottom_bar)
+        self.help_button = BigButton("", "help", self.bottom_bar, chrome=True)
         self.help_button.setObjectName("helpButton")
         self.help_button.clicked.connect(self.show_help)
-        self.hide_button = BigButton("", "privacy", self.bottom_bar)
+        self.hide_button = BigButton("", "privacy", self.bottom_bar, chrome=True)
         self.hide_button.setObjectName("hideButton")
         self.hide_button.clicked.connect(self.hide_screen)
         for b in (self.back_button, self.listen_button, self.help_button, self.hide_button):
@@ -247,6 +252,7 @@ class Shell(QMainWindow):
         screen.retranslate()
         self._place(screen)
         self.scroll.verticalScrollBar().setValue(0)
+        self.set_status("")
         self._update_step_label()
         self.speaker.stop()
         if not self.privacy_overlay.isVisible() and not self.help_overlay.isVisible():
@@ -272,6 +278,11 @@ class Shell(QMainWindow):
                 direct_layout.removeWidget(current)
             current.hide()
             current.setParent(self._holder)
+            self.action_area.removeWidget(current.action_bar)
+            current.action_bar.hide()
+            current.action_bar.setParent(self._holder)
+        self.action_area.addWidget(screen.action_bar)
+        screen.action_bar.show()
         if screen.scrolls_itself:
             self.scroll.hide()
             direct_layout.addWidget(screen)
@@ -356,6 +367,7 @@ class Shell(QMainWindow):
         self.language_box.updateGeometry()
 
     def _language_listener(self, code: str) -> None:
+        self.set_status("")
         self.speaker.language_changed()
         self.retranslate()
         self.language_changed.emit(code)
@@ -393,10 +405,15 @@ class Shell(QMainWindow):
         self.centralWidget().updateGeometry()
 
     # ------------------------------------------------------------------ listen, help, hide
+    def set_status(self, text: str) -> None:
+        """The status line under the screen (hidden when empty)."""
+        self.status_label.setText(text)
+        self.status_label.setVisible(bool(text))
+
     def say(self, text: str) -> None:
         message = self.speaker.say(text)
         if message is not None:
-            self.status_label.setText(message)
+            self.set_status(message)
 
     def listen(self) -> None:
         """Read the current screen (or the open help) aloud."""
@@ -406,7 +423,7 @@ class Shell(QMainWindow):
             self.say(self._screen.speech_text())
 
     def _speech_problem(self, message: str) -> None:
-        self.status_label.setText(message)
+        self.set_status(message)
         announce(self.status_label, message)
 
     def _fill_help(self) -> None:
@@ -460,9 +477,13 @@ class Shell(QMainWindow):
 
     def _set_main_enabled(self, enabled: bool) -> None:
         # Widgets under an overlay must not take focus or be read by screen readers.
-        for w in (self.top_bar, self.scroll, self.bottom_bar, self.status_label):
+        for w in (self.top_bar, self.scroll, self.direct, self.bottom_bar, self.status_label):
             w.setEnabled(enabled)
-            w.setVisible(True)
+        for i in range(self.action_area.count()):
+            item = self.action_area.itemAt(i)
+            aw = item.widget() if item is not None else None
+            if aw is not None:
+                aw.setEnabled(enabled)
         side = [self.side_area.itemAt(i) for i in range(self.side_area.count())]
         for item in side:
             sw = item.widget() if item is not None else None
@@ -490,7 +511,7 @@ class Shell(QMainWindow):
     # ------------------------------------------------------------------ announcements
     def announce(self, text: str) -> None:
         """Show ``text`` in the status line and tell screen readers."""
-        self.status_label.setText(text)
+        self.set_status(text)
         announce(self.status_label, text)
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -23,6 +23,9 @@ MIN_TARGET_PX = 44
 FONT_FAMILY = "Atkinson Hyperlegible"
 MIN_SCALE = 1.0
 MAX_SCALE = 2.0
+#: The frame around the screens (bars, keypad) grows less than the text it frames, so that a
+#: 200 % text still leaves room for the screen itself at 1024×768.
+CHROME_MAX_SCALE = 1.5
 
 #: Base point sizes per text role, before the patient's text scale.
 BASE_POINTS: dict[str, float] = {
@@ -186,12 +189,22 @@ class Theme:
         f.setBold(bold or role in ("heading", "title"))
         return f
 
+    @property
+    def chrome_scale(self) -> float:
+        return min(clamp_scale(self.text_scale), CHROME_MAX_SCALE)
+
+    def chrome_points(self, role: str = "button") -> float:
+        return BASE_POINTS[role] * self.chrome_scale
+
     def target_px(self) -> int:
         """Minimum control height/width in pixels (never below 44)."""
         return max(MIN_TARGET_PX, round(52 * clamp_scale(self.text_scale)))
 
-    def icon_px(self) -> int:
-        return round(36 * clamp_scale(self.text_scale))
+    def chrome_target_px(self) -> int:
+        return max(MIN_TARGET_PX, round(52 * self.chrome_scale))
+
+    def icon_px(self, chrome: bool = False) -> int:
+        return round(36 * (self.chrome_scale if chrome else clamp_scale(self.text_scale)))
 
     def focus_width(self) -> int:
         return 4 if self.high_contrast else 3
@@ -208,9 +221,9 @@ QLabel[role="heading"] {{ font-size: {self.points("heading"):.1f}pt; font-weight
 QLabel[role="muted"] {{ color: {c.muted_text}; }}
 QLabel[role="problem"] {{ color: {c.problem_text}; background: {c.problem_background};
   border: 2px solid {c.problem}; border-radius: 6px; padding: 8px; }}
-QFrame#topBar, QFrame#bottomBar {{ background: {c.bar}; }}
+QFrame#topBar, QFrame#bottomBar, QWidget#topControls {{ background: {c.bar}; }}
 QFrame#topBar QLabel, QFrame#bottomBar QLabel {{ background: {c.bar}; color: {c.bar_text};
-  font-size: {self.points("title"):.1f}pt; font-weight: bold; }}
+  font-size: {self.chrome_points("title"):.1f}pt; font-weight: bold; }}
 QFrame#panel {{ background: {c.panel}; border: 2px solid {c.border}; border-radius: 8px; }}
 QFrame#panel QLabel {{ background: {c.panel}; color: {c.panel_text}; }}
 QPushButton, QComboBox, QToolButton {{ min-height: {t}px; min-width: {t}px;
@@ -223,6 +236,10 @@ BigButton[primary="true"] {{ background: {c.primary}; color: {c.primary_text};
   border: 2px solid {c.primary}; }}
 BigButton[primary="true"] QLabel {{ color: {c.primary_text}; }}
 BigButton:focus {{ border: {fw}px solid {c.focus}; }}
+QFrame#topBar BigButton, QFrame#bottomBar BigButton, QFrame#topBar QComboBox {{
+  min-height: {self.chrome_target_px()}px; font-size: {self.chrome_points():.1f}pt; }}
+QFrame#topBar BigButton QLabel, QFrame#bottomBar BigButton QLabel {{ background: transparent;
+  color: {c.secondary_text}; font-size: {self.chrome_points():.1f}pt; }}
 BigButton:disabled {{ border-style: dashed; }}
 QPushButton:focus, QComboBox:focus, QToolButton:focus {{ border: {fw}px solid {c.focus}; }}
 QComboBox {{ background: {c.secondary}; color: {c.secondary_text}; border: 2px solid {c.border}; }}

@@ -115,8 +115,12 @@ class Pictogram(QWidget):
         recolor: bool = True,
         color_role: str = "pictogram",
         description: str = "",
+        scales: bool = True,
+        chrome: bool = False,
     ) -> None:
         super().__init__(parent)
+        self._scales = scales
+        self._chrome = chrome
         self._name = name
         self._factor = size_factor
         self._recolor = recolor
@@ -146,7 +150,9 @@ class Pictogram(QWidget):
         return str(getattr(colors, self._role))
 
     def _on_theme(self, _theme: object = None) -> None:
-        side = round(theme_mod.current().icon_px() * self._factor)
+        t = theme_mod.current()
+        base = t.icon_px(self._chrome) if self._scales else 36
+        side = round(base * self._factor)
         self.setFixedSize(side, side)
         self._pixmap = None
         self.update()
@@ -185,10 +191,12 @@ class BigButton(QPushButton):
         *,
         primary: bool = False,
         description: str = "",
+        chrome: bool = False,
     ) -> None:
         super().__init__(parent)
+        self._chrome = chrome
         self.setProperty("primary", "true" if primary else "false")
-        self._picto = Pictogram(icon, self)
+        self._picto = Pictogram(icon, self, chrome=chrome)
         self._label = QLabel(self)
         self._label.setWordWrap(True)
         self._label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)

@@ -173,7 +173,7 @@ def check_contrast(window: QWidget, image: QImage | None = None) -> list[Problem
     ratio_x = image.width() / max(1, window.width())
     problems = []
     for w in window.findChildren(QWidget):
-        if not shown(w):
+        if not shown(w) or not w.isEnabled():  # inactive parts are exempt (WCAG 1.4.3)
             continue
         if isinstance(w, QLabel) and w.text().strip() and w.pixmap().isNull():
             need = TEXT_RATIO

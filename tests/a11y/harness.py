@@ -86,6 +86,7 @@ class JourneyHarness:
         controller = JourneyController(shell, card.backend, source, viewer_factory=viewer_factory)
         shell.resize(1024, 768)
         shell.show()
+        shell.activateWindow()
         qtbot.waitExposed(shell)
         h = cls(qtbot, shell, controller, card, hub, gate)
         return h
@@ -139,7 +140,9 @@ class JourneyHarness:
         )
 
     def focused(self) -> QWidget | None:
-        return QApplication.focusWidget()
+        # Under a bare X server (no window manager) the window may not be active: then the
+        # window's own focus widget is the one that would get the keys.
+        return QApplication.focusWidget() or self.shell.focusWidget()
 
     # ---------------------------------------------------------------- keyboard only
     def key(self, key: Qt.Key, text: str = "") -> None:

@@ -43,9 +43,13 @@ class Screen(QWidget):
         self.body.setSpacing(14)
         outer.addLayout(self.body)
         outer.addStretch(1)
-        self.actions = QVBoxLayout()
-        self.actions.setSpacing(14)
-        outer.addLayout(self.actions)
+        # The actions sit under the scrolling part, always in sight (the shell places them).
+        self.action_bar = QWidget()
+        self.action_bar.setObjectName(f"{self.screen_id}Actions")
+        self.actions = QVBoxLayout(self.action_bar)
+        self.actions.setContentsMargins(32, 8, 32, 8)
+        self.actions.setSpacing(12)
+        self.destroyed.connect(self.action_bar.deleteLater)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
 
     # helpers for subclasses ------------------------------------------------------------
@@ -55,7 +59,7 @@ class Screen(QWidget):
         return label
 
     def add_action(self, icon: str, *, primary: bool = False) -> BigButton:
-        button = BigButton("", icon, self, primary=primary)
+        button = BigButton("", icon, self.action_bar, primary=primary)
         self.actions.addWidget(button)
         return button
 
@@ -69,17 +73,25 @@ class Screen(QWidget):
         for label in self.findChildren(Body):
             if label.isVisibleTo(self) and label.text():
                 parts.append(label.text())
-        for button in self.findChildren(BigButton):
-            if button.isVisibleTo(self) and button.isEnabled():
+        for button in self.all_buttons():
+            if self._visible(button) and button.isEnabled():
                 parts.append(button.text())
         return "\n".join(p for p in parts if p)
+
+    def all_buttons(self) -> list[BigButton]:
+        """The big buttons of the screen: in its body, then its actions."""
+        return self.findChildren(BigButton) + self.action_bar.findChildren(BigButton)
+
+    def _visible(self, w: QWidget) -> bool:
+        root = self.action_bar if self.action_bar.isAncestorOf(w) else self
+        return w.isVisibleTo(root)
 
     def help_text(self) -> str:
         return ""
 
     def primary_button(self) -> BigButton | None:
-        for button in self.findChildren(BigButton):
-            if button.property("primary") == "true" and button.isVisibleTo(self):
+        for button in self.all_buttons():
+            if button.property("primary") == "true" and self._visible(button):
                 return button
         return None
 

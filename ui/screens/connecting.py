@@ -206,7 +206,9 @@ class FinishScreen(StateScreen):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.picture = Pictogram("pictures/remove-card.svg", self, size_factor=5.0, recolor=False)
+        self.picture = Pictogram(
+            "pictures/remove-card.svg", self, size_factor=5.0, recolor=False, scales=False
+        )
         self.body.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignHCenter)
         self.text = self.add_text()
         self.safe = Body("", self)

@@ -29,7 +29,9 @@ class AboutPinScreen(StateScreen):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.picture = Pictogram("pictures/pin-letter.svg", self, size_factor=4.0, recolor=False)
+        self.picture = Pictogram(
+            "pictures/pin-letter.svg", self, size_factor=4.0, recolor=False, scales=False
+        )
         self.body.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignHCenter)
         self.what = IconText("keypad", "", self)
         self.where = IconText("pin-letter", "", self)
@@ -122,9 +124,10 @@ class PinPad(QFrame):
 
     def _fonts(self) -> None:
         t = theme_mod.current()
-        for b in self.digit_buttons.values():
-            b.label().setFont(t.font("keypad", bold=True))
         f = t.font("keypad", bold=True)
+        f.setPointSizeF(t.chrome_points("keypad"))  # the keypad grows like the frame
+        for b in self.digit_buttons.values():
+            b.label().setFont(f)
         f.setLetterSpacing(f.SpacingType.AbsoluteSpacing, 6)
         self.dots.setFont(f)
 
@@ -375,9 +378,9 @@ class PinScreen(StateScreen):
     def focus_first(self) -> None:
         if self.confirm_box.isVisibleTo(self):
             self.confirm_no.setFocus(Qt.FocusReason.OtherFocusReason)
-        elif self.retry.isVisibleTo(self):
+        elif self._visible(self.retry):
             self.retry.setFocus(Qt.FocusReason.OtherFocusReason)
-        elif self.finish.isVisibleTo(self):
+        elif self._visible(self.finish):
             self.finish.setFocus(Qt.FocusReason.OtherFocusReason)
         elif self.pad.isVisibleTo(self) and self.pad.isEnabled():
             self.pad.digit_buttons["1"].setFocus(Qt.FocusReason.OtherFocusReason)

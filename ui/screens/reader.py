@@ -19,7 +19,9 @@ class ReaderScreen(StateScreen):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.picture = Pictogram("pictures/plug-reader.svg", self, size_factor=5.0, recolor=False)
+        self.picture = Pictogram(
+            "pictures/plug-reader.svg", self, size_factor=5.0, recolor=False, scales=False
+        )
         self.body.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignHCenter)
         self.text = self.add_text()
         self.problem_text = self.add_text("problem")
@@ -89,7 +91,9 @@ class CardScreen(StateScreen):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.picture = Pictogram("pictures/insert-card.svg", self, size_factor=5.0, recolor=False)
+        self.picture = Pictogram(
+            "pictures/insert-card.svg", self, size_factor=5.0, recolor=False, scales=False
+        )
         self.body.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignHCenter)
         self.text = self.add_text()
         self.problem_text = self.add_text("problem")

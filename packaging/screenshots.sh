@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# One command for every screenshot: FR/NL/EN/DE x (normal, high contrast, 200 % text) at
+# 1024x768 and 1920x1080, written to screenshots-out/ (not in git); the README's main shots
+# are copied to docs/screenshots/. Starts Xvfb when there is no display.
+#
+#   bash packaging/screenshots.sh                 # everything
+#   bash packaging/screenshots.sh --languages fr  # extra options go to tests/screenshots/take.py
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+[ -x "$PY" ] || PY=python3
+export DOSSIER_TTS_ENGINE="${DOSSIER_TTS_ENGINE:-mock}"
+run() {
+  "$PY" -m tests.screenshots.take --out screenshots-out --docs docs/screenshots "$@"
+}
+if [ -n "${DISPLAY:-}" ] || [ "${QT_QPA_PLATFORM:-}" = "offscreen" ]; then
+  run "$@"
+elif command -v xvfb-run >/dev/null 2>&1; then
+  export QT_QPA_PLATFORM=xcb
+  xvfb-run -a -s "-screen 0 1920x1080x24" "$PY" -m tests.screenshots.take \
+    --out screenshots-out --docs docs/screenshots "$@"
+else
+  echo "No display and no xvfb-run: install xvfb, or set QT_QPA_PLATFORM=offscreen." >&2
+  exit 1
+fi
