@@ -8,6 +8,8 @@ is not permitted is kept with what could be read, plus an :class:`UnreadablePart
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 import math
 import re
@@ -856,6 +858,7 @@ class _Reader:
 
     # anything else --------------------------------------------------------------------------
     def read_other(self, transaction: Element, tid: str, kind: str) -> None:
+        """Any other transaction (report, letter, note): shown as a document."""
         texts = [_clean("".join(t.itertext())) for t in transaction.iter(self.q("text"))]
         texts = [t for t in texts if t]
         when: datetime | None = None
@@ -864,7 +867,27 @@ class _Reader:
             day = _parse_date(d)
             t = self.text_of(transaction, "time")
             when = datetime.combine(day, _parse_time(t) if t else time())
-        if not texts:
+        author = self.author(transaction)
+        codings = (Coding("CD-TRANSACTION", kind),) if kind else ()
+        attachments: list[tuple[str, bytes]] = []
+        for lnk in transaction.iter(self.q("lnk")):
+            if lnk.get("TYPE") != "multimedia":
+                continue
+            payload = "".join((lnk.text or "").split())
+            try:
+                content = base64.b64decode(payload, validate=True)
+            except (binascii.Error, ValueError):
+                self.unreadable(
+                    self.where(tid, None, kind),
+                    "attached file is not base64",
+                    UnreadableReason.MALFORMED,
+                    payload[:80],
+                    tid,
+                )
+                continue
+            if content:
+                attachments.append((lnk.get("MEDIATYPE", "application/octet-stream"), content))
+        if not texts and not attachments:
             self.unreadable(
                 self.where(tid, None, kind),
                 f"this kind of transaction is not shown: {kind or '(none)'}",
@@ -873,18 +896,21 @@ class _Reader:
                 tid,
             )
             return
-        self.record.documents.append(
-            Document(
-                title=kind,
-                author=self.author(transaction),
-                date=when,
-                kind=kind,
-                codings=(Coding("CD-TRANSACTION", kind),) if kind else (),
-                content_type="text/plain",
-                content="\n".join(texts).encode("utf-8"),
-                source=self.source.at(tid),
+        if texts:
+            attachments.insert(0, ("text/plain", "\n".join(texts).encode("utf-8")))
+        for content_type, content in attachments:
+            self.record.documents.append(
+                Document(
+                    title=kind,
+                    author=author,
+                    date=when,
+                    kind=kind,
+                    codings=codings,
+                    content_type=content_type,
+                    content=content,
+                    source=self.source.at(tid),
+                )
             )
-        )
 
 
 class _Guard:

@@ -3,6 +3,7 @@ posology details, suspensions, not-permitted values and hostile XML."""
 
 from __future__ import annotations
 
+import base64
 import xml.etree.ElementTree as ET
 from datetime import date, time
 from pathlib import Path
@@ -395,3 +396,24 @@ def test_bad_values_inside_a_medication_keep_the_medication() -> None:
     assert "periodicity code not permitted" in whys
     assert "day period not permitted" in whys
     assert "not a number" in whys
+
+
+def test_a_multimedia_link_becomes_a_document() -> None:
+    pdf = base64.b64encode(b"%PDF-1.4 report").decode()
+    data = f"""<kmehrmessage xmlns="{K[1:-1]}"><folder>
+      <transaction><id S="ID-KMEHR" SV="1.0">1</id><cd S="CD-TRANSACTION" SV="1">result</cd>
+        <date>2021-05-06</date>
+        <lnk TYPE="multimedia" MEDIATYPE="application/pdf">{pdf[:10]}
+        {pdf[10:]}</lnk>
+        <lnk TYPE="multimedia" MEDIATYPE="application/pdf">***</lnk>
+      </transaction></folder></kmehrmessage>""".encode()
+    record = record_from_kmehr(data, SOURCE)
+    (doc,) = record.documents
+    assert (doc.content_type, doc.content, doc.kind) == (
+        "application/pdf",
+        b"%PDF-1.4 report",
+        "result",
+    )
+    assert doc.date is not None and doc.date.date() == date(2021, 5, 6)
+    (part,) = record.unreadable
+    assert part.why == "attached file is not base64"
