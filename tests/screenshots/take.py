@@ -2,7 +2,8 @@
 
 Run through ``packaging/screenshots.sh`` (starts Xvfb when there is no display)::
 
-    python -m tests.screenshots.take --out screenshots-out [--languages fr,en] [--docs docs/screenshots]
+    python -m tests.screenshots.take --out screenshots-out [--languages fr,en] \
+        [--docs docs/screenshots]
 
 Scenes come from ``tests.a11y.scenes.SCENE_PROVIDERS`` plus every ``tests/**/scenes_*.py``
 module that defines ``SCENES_PROVIDER`` (a function returning a list of ``Scene``): the record
@@ -54,13 +55,13 @@ class MiniBot:
     def __init__(self) -> None:
         self.widgets: list[QWidget] = []
 
-    def addWidget(self, w: QWidget) -> None:  # noqa: N802 - pytest-qt name
+    def addWidget(self, w: QWidget) -> None:
         self.widgets.append(w)
 
-    def waitExposed(self, w: QWidget, timeout: int = 5000) -> None:  # noqa: N802
+    def waitExposed(self, w: QWidget, timeout: int = 5000) -> None:
         QTest.qWaitForWindowExposed(w, timeout)
 
-    def waitUntil(self, check: Callable[[], Any], timeout: int = 5000) -> None:  # noqa: N802
+    def waitUntil(self, check: Callable[[], Any], timeout: int = 5000) -> None:
         deadline = QDeadlineTimer(timeout)
         while True:
             try:
@@ -75,13 +76,13 @@ class MiniBot:
             QCoreApplication.processEvents()
             QTest.qWait(10)
 
-    def keyClick(self, w: QWidget, key: Qt.Key, modifier: Any = None) -> None:  # noqa: N802
+    def keyClick(self, w: QWidget, key: Qt.Key, modifier: Any = None) -> None:
         if modifier is None:
             QTest.keyClick(w, key)
         else:
             QTest.keyClick(w, key, modifier)
 
-    def keyClicks(self, w: QWidget, text: str) -> None:  # noqa: N802
+    def keyClicks(self, w: QWidget, text: str) -> None:
         QTest.keyClicks(w, text)
 
 
