@@ -386,9 +386,10 @@ class _Mapper:
             "Consent": self.consent,
             "AuditEvent": self.audit_event,
             "CareTeam": self.care_team,
+            "ImmunizationRecommendation": self.immunization_recommendation,
         }
         # reports first, so that observations know the report they belong to
-        ordered = sorted(self.resources, key=lambda r: r.get("resourceType") != "DiagnosticReport")
+        ordered = sorted(self.resources, key=lambda r: _ORDER.get(_s(r.get("resourceType")), 1))
         self.panels = dict(self.soft("panels", lambda: list(self.panel_names()), []))
         self.problems = []
         for resource in ordered:
@@ -789,6 +790,49 @@ class _Mapper:
             )
         )
 
+    def immunization_recommendation(self, r: dict[str, Any], ref: str) -> None:
+        """A due date completes the latest matching vaccination, or is listed on its own."""
+        for rec in map(_d, _l(r.get("recommendation"))):
+            codings = [c for vc in _l(rec.get("vaccineCode")) for c in _codings(vc)]
+            name = next((_concept_text(vc) for vc in _l(rec.get("vaccineCode"))), "")
+            targets = [_concept_text(td) for td in _l(rec.get("targetDisease"))]
+            due: date | None = None
+            for criterion in map(_d, _l(rec.get("dateCriterion"))):
+                if any(c.code == "30980-7" for c in _codings(criterion.get("code"))) or due is None:
+                    due = _date(criterion.get("value"), "date criterion") or due
+            if due is None:
+                raise _Unreadable(
+                    "recommendation without a due date", UnreadableReason.MISSING_VALUE
+                )
+            dose = rec.get("doseNumberPositiveInt")
+            dose = dose if isinstance(dose, int) and not isinstance(dose, bool) else None
+            keys = {(c.system, c.code) for c in codings}
+            match = None
+            for i, v in enumerate(self.record.vaccinations):
+                same = bool(keys & {(c.system, c.code) for c in v.codings}) or (
+                    bool(name) and name.casefold() == v.vaccine.casefold()
+                )
+                latest = match is None or (v.date or date.min) >= (
+                    self.record.vaccinations[match].date or date.min
+                )
+                if same and latest:
+                    match = i
+            if match is not None:
+                v = self.record.vaccinations[match]
+                self.record.vaccinations[match] = replace(v, next_due=due)
+                continue
+            self.record.vaccinations.append(
+                Vaccination(
+                    vaccine=name or ", ".join(t for t in targets if t),
+                    codings=tuple(codings),
+                    dose_number=dose,
+                    next_due=due,
+                    status="due",
+                    target_diseases=tuple(t for t in targets if t),
+                    source=self.source.at(ref),
+                )
+            )
+
     def allergy(self, r: dict[str, Any], ref: str) -> None:
         reactions = []
         for reaction in map(_d, _l(r.get("reaction"))):
@@ -1106,6 +1150,10 @@ class _Mapper:
                     target = self.resolve(member)
                     if target is not None:
                         yield _s(target.get("id")), name
+
+
+#: Reports before their observations, recommendations after the vaccinations they complete.
+_ORDER = {"DiagnosticReport": 0, "ImmunizationRecommendation": 2}
 
 
 def _resource_ref(r: dict[str, Any]) -> str:

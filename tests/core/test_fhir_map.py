@@ -471,3 +471,57 @@ def test_nested_bundles_are_bounded() -> None:
     record = record_from_fhir(inner, SOURCE)
     assert record.problems == []
     assert any("nested too deeply" in u.why for u in record.unreadable)
+
+
+def test_immunization_recommendations_give_next_doses() -> None:
+    atc = "http://www.whocc.no/atc"
+    data = [
+        {
+            "resourceType": "Immunization",
+            "id": "i1",
+            "status": "completed",
+            "vaccineCode": {"coding": [{"system": atc, "code": "J07AJ52"}], "text": "Boostrix"},
+            "occurrenceDateTime": "2019-04-02",
+        },
+        {
+            "resourceType": "Immunization",
+            "id": "i2",
+            "status": "completed",
+            "vaccineCode": {"coding": [{"system": atc, "code": "J07AJ52"}], "text": "Boostrix"},
+            "occurrenceDateTime": "2009-04-02",
+        },
+        {
+            "resourceType": "ImmunizationRecommendation",
+            "id": "r1",
+            "recommendation": [
+                {
+                    "vaccineCode": [{"coding": [{"system": atc, "code": "J07AJ52"}]}],
+                    "dateCriterion": [
+                        {"code": {"coding": [{"code": "30980-7"}]}, "value": "2029-04-02"}
+                    ],
+                },
+                {
+                    "vaccineCode": [
+                        {"coding": [{"system": atc, "code": "J07BM03"}], "text": "Gardasil 9"}
+                    ],
+                    "targetDisease": {"text": "HPV"},
+                    "doseNumberPositiveInt": 1,
+                    "dateCriterion": [{"code": {"text": "Due"}, "value": "2030-09-01"}],
+                },
+                {"vaccineCode": [{"text": "Nothing"}]},
+            ],
+        },
+    ]
+    record = record_from_fhir(data, SOURCE)  # type: ignore[arg-type]
+    latest, older, hpv = record.vaccinations
+    assert (latest.date, latest.next_due) == (date(2019, 4, 2), date(2029, 4, 2))
+    assert older.next_due is None
+    assert (hpv.vaccine, hpv.date, hpv.next_due, hpv.status) == (
+        "Gardasil 9",
+        None,
+        date(2030, 9, 1),
+        "due",
+    )
+    assert hpv.target_diseases == ("HPV",) and hpv.dose_number == 1
+    (part,) = record.unreadable
+    assert part.reason is UnreadableReason.MISSING_VALUE
