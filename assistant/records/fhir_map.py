@@ -801,9 +801,10 @@ class _Mapper:
                 if any(c.code == "30980-7" for c in _codings(criterion.get("code"))) or due is None:
                     due = _date(criterion.get("value"), "date criterion") or due
             if due is None:
-                raise _Unreadable(
-                    "recommendation without a due date", UnreadableReason.MISSING_VALUE
+                self.problems.append(
+                    (UnreadableReason.MISSING_VALUE, "recommendation without a due date", name)
                 )
+                continue
             dose = rec.get("doseNumberPositiveInt")
             dose = dose if isinstance(dose, int) and not isinstance(dose, bool) else None
             keys = {(c.system, c.code) for c in codings}

@@ -494,6 +494,7 @@ def test_immunization_recommendations_give_next_doses() -> None:
             "resourceType": "ImmunizationRecommendation",
             "id": "r1",
             "recommendation": [
+                {"vaccineCode": [{"text": "Nothing"}]},
                 {
                     "vaccineCode": [{"coding": [{"system": atc, "code": "J07AJ52"}]}],
                     "dateCriterion": [
@@ -508,7 +509,6 @@ def test_immunization_recommendations_give_next_doses() -> None:
                     "doseNumberPositiveInt": 1,
                     "dateCriterion": [{"code": {"text": "Due"}, "value": "2030-09-01"}],
                 },
-                {"vaccineCode": [{"text": "Nothing"}]},
             ],
         },
     ]
