@@ -946,9 +946,39 @@ class _Mapper:
     def observation(self, r: dict[str, Any], ref: str) -> None:
         name = _concept_text(r.get("code"))
         has_value = any(k.startswith("value") for k in r) or "dataAbsentReason" in r
-        if not has_value and r.get("hasMember") is not None:
+        components = [_d(c) for c in _l(r.get("component"))]
+        if not has_value and not components and r.get("hasMember") is not None:
             return  # a panel: its members carry its name as their category
         report = self.reports.get(id(r)) or self.default_report
+        when = _datetime(
+            r.get("effectiveDateTime")
+            or _d(r.get("effectivePeriod")).get("start")
+            or r.get("issued"),
+            "effective",
+        )
+        status = _RESULT_STATUS.get(_s(r.get("status")), ResultStatus.UNKNOWN)
+        category = self.panels.get(_s(r.get("id")), "") or ", ".join(
+            _concept_text(c) for c in _l(r.get("category")) if _concept_text(c)
+        )
+        common: dict[str, Any] = {
+            "date": when or (report.when if report else None),
+            "report_id": report.report_id if report else "",
+            "report_title": report.title if report else "",
+            "note": _annotation_text(r.get("note")),
+            "source": self.source.at(ref),
+        }
+        if components and not has_value:
+            # e.g. blood pressure: one result per component, grouped under the observation
+            for c in components:
+                self.record.lab_results.append(
+                    replace(self.result_of(c, status), category=name, **common)
+                )
+            return
+        result = self.result_of(r, status)
+        self.record.lab_results.append(replace(result, category=category, **common))
+
+    def result_of(self, r: dict[str, Any], status: ResultStatus) -> LabResult:
+        """The value part of an Observation or of one of its components."""
         value: float | None = None
         value_text = ""
         comparator = ""
@@ -970,7 +1000,6 @@ class _Mapper:
             low = _s(_d(_d(r["valueRange"]).get("low")).get("value"))
             high = _s(_d(_d(r["valueRange"]).get("high")).get("value"))
             value_text = f"{low}-{high}"
-        status = _RESULT_STATUS.get(_s(r.get("status")), ResultStatus.UNKNOWN)
         absent = _codings(r.get("dataAbsentReason"))
         if any(c.code in ("masked", "temp-unknown") for c in absent):
             status = ResultStatus.HELD_BACK
@@ -993,31 +1022,16 @@ class _Mapper:
                         if ref_range.high is not None and value > ref_range.high
                         else Interpretation.LOW
                     )
-        when = _datetime(
-            r.get("effectiveDateTime")
-            or _d(r.get("effectivePeriod")).get("start")
-            or r.get("issued"),
-            "effective",
-        )
-        self.record.lab_results.append(
-            LabResult(
-                test_name=name,
-                codings=tuple(_codings(r.get("code"))),
-                value=value,
-                value_text=value_text,
-                comparator=comparator,
-                unit=unit,
-                reference_range=ref_range,
-                interpretation=interpretation,
-                date=when or (report.when if report else None),
-                report_id=report.report_id if report else "",
-                report_title=report.title if report else "",
-                status=status,
-                category=self.panels.get(_s(r.get("id")), "")
-                or ", ".join(_concept_text(c) for c in _l(r.get("category")) if _concept_text(c)),
-                note=_annotation_text(r.get("note")),
-                source=self.source.at(ref),
-            )
+        return LabResult(
+            test_name=_concept_text(r.get("code")),
+            codings=tuple(_codings(r.get("code"))),
+            value=value,
+            value_text=value_text,
+            comparator=comparator,
+            unit=unit,
+            reference_range=ref_range,
+            interpretation=interpretation,
+            status=status,
         )
 
     def reference_range(self, rr: dict[str, Any]) -> ReferenceRange:

@@ -525,3 +525,68 @@ def test_immunization_recommendations_give_next_doses() -> None:
     assert hpv.target_diseases == ("HPV",) and hpv.dose_number == 1
     (part,) = record.unreadable
     assert part.reason is UnreadableReason.MISSING_VALUE
+
+
+def test_observation_components_status_and_derived_interpretation() -> None:
+    loinc = "http://loinc.org"
+    data = bundle(
+        {
+            "resourceType": "DiagnosticReport",
+            "id": "dr1",
+            "identifier": [{"value": "R-7"}],
+            "code": {"text": "Check-up"},
+            "status": "final",
+            "effectiveDateTime": "2024-02-01",
+            "result": [{"reference": "Observation/bp"}, {"reference": "Observation/k"}],
+        },
+        {
+            "resourceType": "Observation",
+            "id": "bp",
+            "status": "final",
+            "code": {"coding": [{"system": loinc, "code": "85354-9"}], "text": "Blood pressure"},
+            "component": [
+                {
+                    "code": {"coding": [{"system": loinc, "code": "8480-6"}], "text": "Systolic"},
+                    "valueQuantity": {"value": 150, "code": "mm[Hg]"},
+                    "referenceRange": [{"high": {"value": 140}}],
+                },
+                {
+                    "code": {"text": "Diastolic"},
+                    "valueQuantity": {"value": 80, "code": "mm[Hg]"},
+                    "referenceRange": [{"low": {"value": 60}, "high": {"value": 90}}],
+                },
+            ],
+        },
+        {
+            "resourceType": "Observation",
+            "id": "k",
+            "status": "final",
+            "code": {"text": "Potassium"},
+            "dataAbsentReason": {"coding": [{"code": "masked"}], "text": "Not released yet"},
+        },
+        {
+            "resourceType": "Observation",
+            "id": "g",
+            "status": "preliminary",
+            "code": {"text": "Glucose"},
+            "valueQuantity": {"value": 3.1, "comparator": "<"},
+            "referenceRange": [{"low": {"value": 3.9}}],
+        },
+    )
+    record = record_from_fhir(data, SOURCE)
+    assert record.unreadable == []
+    systolic, diastolic, potassium, glucose = record.lab_results
+    assert (systolic.test_name, systolic.category, systolic.value) == (
+        "Systolic",
+        "Blood pressure",
+        150,
+    )
+    assert systolic.interpretation is Interpretation.HIGH
+    assert diastolic.interpretation is Interpretation.NORMAL
+    assert systolic.report_id == "R-7" and systolic.report_title == "Check-up"
+    assert systolic.date is not None and systolic.date.date() == date(2024, 2, 1)
+    assert potassium.status is ResultStatus.HELD_BACK
+    assert potassium.value is None and potassium.value_text == "Not released yet"
+    # a bound ("< 3.1") is not compared with the range, and is kept as written
+    assert glucose.comparator == "<" and glucose.interpretation is Interpretation.UNKNOWN
+    assert glucose.status is ResultStatus.PRELIMINARY
