@@ -513,6 +513,9 @@ class _Mapper:
             source=self.source.at(ref),
             **dosage,
         )
+        note = _annotation_text(r.get("note"))
+        if note:
+            med = replace(med, instructions=" ".join(p for p in (med.instructions, note) if p))
         self.record.medications.append(med)
         self.check_codings(codings)
         problems.extend(codes.medication_rule_breaks(med))

@@ -341,6 +341,9 @@ class _Reader:
             return
         for extra in extras:
             self.apply_healthcare_element(meds[0], extra, tid)
+        author = self.author(transaction)
+        for line in meds:
+            line.med = replace(line.med, prescriber=author)
         self.scheme_items[tid] = meds
         self.scheme_order.extend(meds)
 

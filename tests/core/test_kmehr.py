@@ -102,6 +102,7 @@ def test_ts02_posologies() -> None:
     d5 = meds["Drug n°5"]
     assert [t.time_of_day for t in d5.posology] == [time(7, 59)]
     assert d5.posology[0].quantity == 2
+    assert all(m.prescriber == "Donald Duck" for m in meds.values())  # the element's author
     # a weekday regimen in teaspoons (administration unit 00001)
     d9 = meds["Drug n°9"]
     assert [(t.weekday, t.period, t.quantity) for t in d9.posology] == [
