@@ -261,6 +261,7 @@ class _Mapper:
     index: dict[str, dict[str, Any]] = field(default_factory=dict)
     reports: dict[int, _Report] = field(default_factory=dict)
     default_report: _Report | None = None
+    report_count: int = 0
     panels: dict[str, str] = field(default_factory=dict)
     problems: list[tuple[UnreadableReason, str, str]] = field(default_factory=list)
 
@@ -390,6 +391,9 @@ class _Mapper:
         }
         # reports first, so that observations know the report they belong to
         ordered = sorted(self.resources, key=lambda r: _ORDER.get(_s(r.get("resourceType")), 1))
+        self.report_count = sum(
+            1 for x in self.resources if x.get("resourceType") == "DiagnosticReport"
+        )
         self.panels = dict(self.soft("panels", lambda: list(self.panel_names()), []))
         self.problems = []
         for resource in ordered:
@@ -908,7 +912,8 @@ class _Mapper:
             target = self.resolve(res)
             if target is not None:
                 self.reports[id(target)] = info
-        if self.default_report is None:
+        # an observation no report lists belongs to the report only when there is just one
+        if self.report_count == 1:
             self.default_report = info
         author = ", ".join(p for p in (self.who(x) for x in _l(r.get("performer"))) if p)
         for form in map(_d, _l(r.get("presentedForm"))):

@@ -590,3 +590,14 @@ def test_observation_components_status_and_derived_interpretation() -> None:
     # a bound ("< 3.1") is not compared with the range, and is kept as written
     assert glucose.comparator == "<" and glucose.interpretation is Interpretation.UNKNOWN
     assert glucose.status is ResultStatus.PRELIMINARY
+
+
+def test_unlisted_observations_belong_to_a_report_only_when_there_is_one() -> None:
+    def report(rid: str) -> dict[str, Any]:
+        return {"resourceType": "DiagnosticReport", "id": rid, "code": {"text": rid}}
+
+    obs = {"resourceType": "Observation", "code": {"text": "Iron"}, "valueInteger": 7}
+    (single,) = record_from_fhir(bundle(report("A"), obs), SOURCE).lab_results
+    assert single.report_title == "A"
+    (unsure,) = record_from_fhir(bundle(report("A"), report("B"), obs), SOURCE).lab_results
+    assert unsure.report_title == "" and unsure.value == 7
