@@ -396,6 +396,8 @@ class _Reader:
             value = self.cd_value(temporality, "CD-TEMPORALITY")
             if value in codes.KMEHR_TEMPORALITY:
                 changes["temporality"] = Coding(codes.CD_TEMPORALITY, value)
+                # Vitalink shows a "oneshot" line as "when needed"
+                changes["as_needed"] = value == "oneshot"
             else:
                 problems.append(
                     (

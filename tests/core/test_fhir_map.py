@@ -197,6 +197,7 @@ def test_fhir_and_kmehr_versions_list_the_same_medications(path: Path) -> None:
         if a.begin is not None:  # some FHIR versions leave the begin date out
             assert a.begin == b.begin, a.name
         assert [t.quantity for t in a.posology] == [t.quantity for t in b.posology], a.name
+        assert a.as_needed == b.as_needed, a.name
 
 
 def test_molis_lab_report() -> None:
