@@ -318,12 +318,11 @@ class Journey:
         return []
 
     def _base(self, step: Step) -> JourneyState:
-        """A problem-free state that keeps what is known about the PIN."""
-        return JourneyState(
-            step,
-            tries_left=self._state.tries_left,
-            pinpad=self._state.pinpad,
-        )
+        """A problem-free state that keeps what is known about the PIN (a blocked card stays
+        blocked)."""
+        tries = self._state.tries_left
+        problem = Problem.PIN_BLOCKED if step is Step.PIN and tries == 0 else None
+        return JourneyState(step, problem, tries_left=tries, pinpad=self._state.pinpad)
 
     def _back_target(self) -> Step | None:
         step = self._state.step
@@ -350,7 +349,7 @@ class Journey:
 
     def _enter_pin(self) -> list[Command]:
         state = self._base(Step.PIN)
-        if state.pinpad and state.tries_left != 1:
+        if state.pinpad and state.tries_left != 1 and state.problem is None:
             state = replace(state, busy=True)
             return self._emit(state, [self._run(CommandKind.VERIFY_PIN_ON_PINPAD)])
         return self._emit(state, [])

@@ -487,6 +487,10 @@ def test_pin_blocked_is_final() -> None:
     j.pin_checked(cmds[0].token, PinOutcome.BLOCKED)
     assert j.state.problem is Problem.PIN_BLOCKED
     assert j.submit_pin() == [] and j.retry() == [] and j.confirm_last_try() == []
+    j.back()
+    assert j.step is Step.ABOUT_PIN
+    j.next()
+    assert j.state.problem is Problem.PIN_BLOCKED and j.submit_pin() == []
     cmds = j.finish()
     assert j.step is Step.FINISH and w.card.wiped
 
@@ -510,6 +514,15 @@ def test_stale_pin_result_is_ignored() -> None:
     assert j.pin_checked(cmds[0].token + 5, PinOutcome.CORRECT) == []
     assert j.pin_check_failed(cmds[0].token + 5, CardError("x")) == []
     assert j.step is Step.PIN and j.state.busy
+
+
+def test_blocked_pinpad_card_does_not_start_the_reader() -> None:
+    j = Walker().to(Step.CARD)
+    cmds = j.reader_changed(R.CARD_PRESENT)
+    j.card_read(cmds[0].token, Secret(), pinpad=True, tries_left=0)
+    j.confirm_identity(True)
+    assert j.next() == []
+    assert j.state.problem is Problem.PIN_BLOCKED and not j.state.busy
 
 
 def test_pinpad_reader_verifies_on_entry_and_last_try() -> None:

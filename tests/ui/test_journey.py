@@ -80,7 +80,7 @@ def test_wrong_pin_twice_then_right(h: JourneyHarness) -> None:
     h.type_text("1234")
     h.enter()
     h.qtbot.waitUntil(lambda: h.state.confirm_last_try, timeout=5000)
-    assert pin.confirm_box.isVisible()
+    assert pin.confirm_text.isVisible() and not pin.pad.isVisible()
     assert h.focused() is pin.confirm_no
     assert not h.state.busy
     h.type_text("5")  # typing is frozen while the question is asked

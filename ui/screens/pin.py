@@ -85,7 +85,7 @@ class PinPad(QFrame):
         self.dots = QLabel(self)
         self.dots.setObjectName("pinDots")
         self.dots.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.dots.setMinimumHeight(48)
+        self.dots.setMinimumHeight(36)
         lay.addWidget(self.dots)
         grid = QGridLayout()
         grid.setSpacing(10)
@@ -225,21 +225,17 @@ class PinScreen(StateScreen):
         self.pad = PinPad(self)
         self.body.addWidget(self.pad, 0, Qt.AlignmentFlag.AlignHCenter)
         self.pad.ok_pressed.connect(self.submitted)
-        # Last try: a second confirmation
-        self.confirm_box = QFrame(self)
-        self.confirm_box.setObjectName("panel")
-        box = QVBoxLayout(self.confirm_box)
-        self.confirm_text = Body("", self.confirm_box, "problem")
-        box.addWidget(self.confirm_text)
-        self.confirm_no = BigButton("", "close", self.confirm_box)
-        self.confirm_no.setObjectName("lastTryNo")
-        self.confirm_no.clicked.connect(self.cancel_last)
-        self.confirm_yes = BigButton("", "check", self.confirm_box, primary=True)
+        # Last try: a second confirmation (the question in the body, the answers always in
+        # sight in the action bar; the keypad steps aside meanwhile)
+        self.confirm_text = Body("", self, "problem")
+        self.confirm_text.setObjectName("lastTryQuestion")
+        self.body.insertWidget(self.body.indexOf(self.pad), self.confirm_text)
+        self.confirm_yes = self.add_action("check", primary=True)
         self.confirm_yes.setObjectName("lastTryYes")
         self.confirm_yes.clicked.connect(self.confirm_last)
-        box.addWidget(self.confirm_no)
-        box.addWidget(self.confirm_yes)
-        self.body.addWidget(self.confirm_box)
+        self.confirm_no = self.add_action("close")
+        self.confirm_no.setObjectName("lastTryNo")
+        self.confirm_no.clicked.connect(self.cancel_last)
         self.retry = self.add_action("retry", primary=True)
         self.retry.setObjectName("pinRetry")
         self.retry.clicked.connect(self._retry_clicked)
@@ -281,11 +277,11 @@ class PinScreen(StateScreen):
         self.pad.retranslate()
         blocked = s.problem is Problem.PIN_BLOCKED
         typing = self._typing()
-        self.pad.setVisible(
-            not s.pinpad and not blocked and s.problem is not Problem.PIN_CHECK_FAILED
-        )
+        failed = s.problem is Problem.PIN_CHECK_FAILED
+        self.pad.setVisible(not s.pinpad and not blocked and not failed and not s.confirm_last_try)
         self.pad.setEnabled(typing)
-        self.confirm_box.setVisible(s.confirm_last_try)
+        for w in (self.confirm_text, self.confirm_yes, self.confirm_no):
+            w.setVisible(s.confirm_last_try)
         self.retry.setVisible(
             not s.busy
             and (
@@ -371,12 +367,12 @@ class PinScreen(StateScreen):
         parts = [self.heading.text(), self.tries.text(), self.text.text()]
         if self.problem_text.isVisibleTo(self):
             parts.insert(1, self.problem_text.text())
-        if self.confirm_box.isVisibleTo(self):
+        if self.state.confirm_last_try:
             parts.append(self.confirm_text.text())
         return "\n".join(p for p in parts if p)
 
     def focus_first(self) -> None:
-        if self.confirm_box.isVisibleTo(self):
+        if self.state.confirm_last_try:
             self.confirm_no.setFocus(Qt.FocusReason.OtherFocusReason)
         elif self._visible(self.retry):
             self.retry.setFocus(Qt.FocusReason.OtherFocusReason)
