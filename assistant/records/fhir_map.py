@@ -238,6 +238,30 @@ def _human_name(names: Any) -> str:
     return ""
 
 
+def _quantity_text(q: Any) -> str:
+    q = _d(q)
+    value = q.get("value")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return ""
+    number = f"{value:g}"
+    unit = _s(q.get("unit")) or _s(q.get("code"))
+    return f"{number} {unit}".strip()
+
+
+def _ratio_text(ratio: Any) -> str:
+    """ "500 mg" or "100000 [iU]/1 mL" from a FHIR Ratio."""
+    ratio = _d(ratio)
+    top = _quantity_text(ratio.get("numerator"))
+    bottom = _d(ratio.get("denominator"))
+    if not top:
+        return ""
+    if not bottom or (
+        bottom.get("value") == 1 and not (_s(bottom.get("unit")) or _s(bottom.get("code")))
+    ):
+        return top
+    return f"{top}/{_quantity_text(bottom)}"
+
+
 def _annotation_text(notes: Any) -> str:
     return " ".join(_s(_d(n).get("text")) for n in _l(notes) if _s(_d(n).get("text")))
 
@@ -471,6 +495,20 @@ class _Mapper:
                 return name, []
         return _concept_text(concept), _codings(concept)
 
+    def medication_details(self, r: dict[str, Any]) -> dict[str, str]:
+        """Form, ingredient and strength from a referenced Medication resource, if any."""
+        target = self.resolve(r.get("medicationReference"))
+        if target is None or target.get("resourceType") != "Medication":
+            return {}
+        ingredients = [_d(i) for i in _l(target.get("ingredient"))]
+        names = [_concept_text(i.get("itemCodeableConcept")) for i in ingredients]
+        strengths = [_ratio_text(i.get("strength")) for i in ingredients]
+        return {
+            "form": _concept_text(target.get("form")),
+            "active_ingredient": ", ".join(n for n in names if n),
+            "strength": ", ".join(x for x in strengths if x),
+        }
+
     def medication_statement(self, r: dict[str, Any], ref: str) -> None:
         problems = self.problems
         guarded = self.soft
@@ -492,6 +530,7 @@ class _Mapper:
             )
             status = MedicationStatus.UNKNOWN
         dosage = guarded("dosage", lambda: self.dosage(_l(r.get("dosage")), problems), {})
+        details = guarded("medication details", lambda: self.medication_details(r), {})
         suspensions = guarded("statusReason", lambda: self.suspensions(r, status_text, ref), ())
         recorded = None
         for e in _ext(r, _RECORDED_DATE_URL):
@@ -516,6 +555,7 @@ class _Mapper:
             use=_concept_text(next(iter(_l(r.get("reasonCode"))), None)),
             source=self.source.at(ref),
             **dosage,
+            **details,
         )
         note = _annotation_text(r.get("note"))
         if note:

@@ -387,6 +387,10 @@ class _Reader:
             source=self.source.at(f"{tid}/{self.text_of(item, 'id')}"),
         )
         changes: dict[str, object] = {}
+        for content in self.children(item, "content"):
+            substance = self.child(content, "substanceproduct")
+            if substance is not None:  # prescribed by active ingredient (INN cluster)
+                changes["active_ingredient"] = self.text_of(substance, "intendedname")
         with guard("beginmoment", self.child(item, "beginmoment")):
             changes["begin"] = self.moment(item, "beginmoment")
         with guard("endmoment", self.child(item, "endmoment")):

@@ -602,3 +602,38 @@ def test_unlisted_observations_belong_to_a_report_only_when_there_is_one() -> No
     assert single.report_title == "A"
     (unsure,) = record_from_fhir(bundle(report("A"), report("B"), obs), SOURCE).lab_results
     assert unsure.report_title == "" and unsure.value == 7
+
+
+def test_a_referenced_medication_gives_form_ingredient_and_strength() -> None:
+    data = bundle(
+        {
+            "resourceType": "Medication",
+            "id": "med1",
+            "code": {"text": "Dafalgan 500 mg"},
+            "form": {"text": "tablet"},
+            "ingredient": [
+                {
+                    "itemCodeableConcept": {"text": "paracetamol"},
+                    "strength": {
+                        "numerator": {"value": 500, "unit": "mg"},
+                        "denominator": {"value": 1},
+                    },
+                }
+            ],
+        },
+        {
+            "resourceType": "MedicationStatement",
+            "id": "s1",
+            "status": "active",
+            "medicationReference": {"reference": "Medication/med1"},
+            "note": [{"text": "Not more than 4 a day."}],
+        },
+    )
+    (med,) = record_from_fhir(data, SOURCE).medications
+    assert (med.name, med.form, med.active_ingredient, med.strength) == (
+        "Dafalgan 500 mg",
+        "tablet",
+        "paracetamol",
+        "500 mg",
+    )
+    assert med.instructions == "Not more than 4 a day."

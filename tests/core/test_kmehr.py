@@ -418,3 +418,16 @@ def test_a_multimedia_link_becomes_a_document() -> None:
     assert doc.date is not None and doc.date.date() == date(2021, 5, 6)
     (part,) = record.unreadable
     assert part.why == "attached file is not base64"
+
+
+def test_substance_products_name_their_active_ingredient() -> None:
+    path = SCHEMES / "TS-01-identifiers.xml"
+    expected = [
+        p.find(K + "intendedname").text
+        for p in ET.parse(path).getroot().iter(K + "substanceproduct")
+    ]
+    meds = read(path).medications
+    assert len(expected) >= 2
+    assert [m.active_ingredient for m in meds if m.kind == "substanceproduct"] == expected
+    assert "simvastatine 40 mg tablet (or.)" in expected
+    assert all(not m.active_ingredient for m in meds if m.kind == "medicinalproduct")
