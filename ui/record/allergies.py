@@ -7,7 +7,7 @@ from datetime import date
 from assistant.i18n import _, format_date
 from assistant.paper import ALLERGY_KIND, PROBLEM_STATUS
 from assistant.records.model import Criticality, ProblemCategory, ProblemStatus
-from ui.record.common import ItemCard, Page, explain_button, small_button
+from ui.record.common import ItemCard, Page, small_button
 
 
 class AllergiesPage(Page):
@@ -34,7 +34,7 @@ class AllergiesPage(Page):
             if a.note:
                 lines.append(a.note)
             card = ItemCard("allergy", a.substance, lines, self.body)
-            card.add_button(explain_button(self.nav, a.substance, a.codings))
+            card.add_explain(self.nav, a.substance, a.codings)
             card.add_button(
                 small_button(
                     _("Write a question"), "write", lambda: self.nav.open_page("notes", "allergies")
@@ -65,5 +65,5 @@ class AllergiesPage(Page):
             if p.note:
                 lines.append(p.note)
             card = ItemCard("problems", p.name, lines, self.body)
-            card.add_button(explain_button(self.nav, p.name, p.codings))
+            card.add_explain(self.nav, p.name, p.codings)
             self.add_card(card)

@@ -23,6 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assistant.glossary import (
+    GlossaryEntry,
+    explain_coding,
+    explain_specific,
+    explain_term,
+    explain_unit,
+    find_terms,
+)
 from assistant.i18n import _, format_date, format_decimal
 from assistant.records.model import Coding, Record
 from ui.widgets import BigButton, Body, Heading, IconText, Pictogram
@@ -113,6 +121,21 @@ class ItemCard(QFrame):
         self.buttons.addWidget(button)
         return button
 
+    def add_explain(
+        self,
+        nav: Navigator,
+        title: str,
+        codings: Sequence[Coding] = (),
+        term: str = "",
+        unit: str = "",
+    ) -> BigButton | None:
+        """Add "What is this?" when the glossary has words for the item (codes always do)."""
+        if not explanations_for(title, codings, term, unit, search_text=False):
+            return None
+        button = explain_button(nav, title, codings, term, unit)
+        self.add_button(button)
+        return button
+
     def finish(self) -> None:
         """Push the buttons to the left once all are added."""
         self.buttons.addStretch(1)
@@ -125,6 +148,42 @@ def small_button(text: str, icon: str, on_click: Callable[[], None]) -> BigButto
     button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Minimum)
     button.clicked.connect(on_click)
     return button
+
+
+def explanations_for(
+    title: str,
+    codings: Sequence[Coding] = (),
+    term: str = "",
+    unit: str = "",
+    *,
+    search_text: bool = True,
+) -> list[GlossaryEntry]:
+    """Every glossary entry that explains an item: its term, its codes, its name's words.
+
+    Specific code entries come first; code-system entries only when no code is known.
+    """
+    found: list[GlossaryEntry] = []
+
+    def add(entry: GlossaryEntry | None) -> None:
+        if entry is not None and all(e.key != entry.key for e in found):
+            found.append(entry)
+
+    if term:
+        add(explain_term(term))
+    specific = [explain_specific(c) for c in codings]
+    for entry in specific:
+        add(entry)
+    if title:
+        add(explain_term(title))
+    if not any(specific):
+        for c in codings:
+            add(explain_coding(c))
+    if unit:
+        add(explain_unit(unit))
+    if not found and title and search_text:  # slow: only when the page is opened
+        for entry in find_terms(title):
+            add(entry)
+    return found
 
 
 def explain_button(
@@ -178,6 +237,9 @@ class Page(QWidget):
 
     def build(self) -> None:
         raise NotImplementedError
+
+    def dispose(self) -> None:
+        """Called when the page goes away: cancel work still running for it."""
 
     # helpers for subclasses -------------------------------------------------------------
     def add(self, widget: QWidget) -> QWidget:

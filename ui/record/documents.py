@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QLabel
 from assistant.errors import BadDataError
 from assistant.i18n import _, format_date, ngettext
 from assistant.records.model import Document, Record
-from ui.record.common import ItemCard, Navigator, Page, explain_button, small_button
+from ui.record.common import ItemCard, Navigator, Page, small_button
 from ui.widgets import announce
 from ui.workers import Job, run_in_worker
 
@@ -139,7 +139,7 @@ class DocumentsPage(Page):
                 )
             ).setAccessibleName(_("Open {title}").format(title=card.title))
             if doc.codings or doc.kind:
-                card.add_button(explain_button(self.nav, doc.kind or card.title, doc.codings))
+                card.add_explain(self.nav, doc.kind or card.title, doc.codings)
             self.add_card(card)
 
 
@@ -199,6 +199,10 @@ class DocumentPage(Page):
             self.add_text(_("Ask them for a copy."))
             return
         self._cannot_show()
+
+    def dispose(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
 
     def _cannot_show(self) -> None:
         self.add_text(_("This program cannot show this document."), "problem")

@@ -4,49 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assistant.glossary import (
-    GlossaryEntry,
-    explain_coding,
-    explain_specific,
-    explain_term,
-    explain_unit,
-    find_terms,
-    who_can_explain,
-)
+from assistant.glossary import GlossaryEntry, who_can_explain
 from assistant.i18n import _
 from assistant.records.model import Coding, Record, RelationKind
-from ui.record.common import ItemCard, Navigator, Page, small_button
-
-
-def explanations_for(
-    title: str, codings: Sequence[Coding] = (), term: str = "", unit: str = ""
-) -> list[GlossaryEntry]:
-    """Every glossary entry that explains an item: its term, its codes, its name's words.
-
-    Specific code entries come first; code-system entries only when no code is known.
-    """
-    found: list[GlossaryEntry] = []
-
-    def add(entry: GlossaryEntry | None) -> None:
-        if entry is not None and all(e.key != entry.key for e in found):
-            found.append(entry)
-
-    if term:
-        add(explain_term(term))
-    specific = [explain_specific(c) for c in codings]
-    for entry in specific:
-        add(entry)
-    if title:
-        add(explain_term(title))
-    if not any(specific):
-        for c in codings:
-            add(explain_coding(c))
-    if unit:
-        add(explain_unit(unit))
-    if not found and title:
-        for entry in find_terms(title):
-            add(entry)
-    return found
+from ui.record.common import ItemCard, Navigator, Page, explanations_for, small_button
 
 
 class ExplainPage(Page):

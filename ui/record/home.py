@@ -215,7 +215,9 @@ class RecordHome(QWidget):
         self.notebook = notebook if notebook is not None else Notebook(None)
         self.may_save_files = may_save_files
         self._open_file_dialog = open_file_dialog or _ask_for_file
-        self.history: list[tuple[str, tuple[object, ...]]] = []
+        self.history: list[tuple[tuple[str, tuple[object, ...]], Page | None]] = []
+        self._stale_pages: set[Page] = set()
+        self._stale_home = False
         self.current: tuple[str, tuple[object, ...]] = ("home", ())
         self.page: Page | None = None
         self.opened: Record | None = None
@@ -237,11 +239,13 @@ class RecordHome(QWidget):
         return self.current[0]
 
     def open_page(self, key: str, *args: object) -> None:
-        """Show a page; the page shown before goes on the Back history."""
+        """Show a page; the page shown before stays alive on the Back history (so Back
+        returns to the same place in a long list)."""
         if key == "open_file":
             self.open_file()
             return
-        self.history.append(self.current)
+        self.history.append((self.current, self.page))
+        self.page = None
         self._show(key, args)
 
     def explain(
@@ -253,13 +257,39 @@ class RecordHome(QWidget):
         """One page back; False when already at the record home (the shell handles Back)."""
         if not self.history:
             return False
-        key, args = self.history.pop()
-        self._show(key, args)
+        (key, args), page = self.history.pop()
+        self._drop(self.page)
+        self.current = (key, args)
+        self.page = page
+        if page is None:
+            if self._stale_home:
+                self.home.rebuild()
+                self._stale_home = False
+            self.stack.setCurrentWidget(self.home)
+        else:
+            if page in self._stale_pages:
+                self._stale_pages.discard(page)
+                page.rebuild()
+            self.stack.setCurrentWidget(page)
+        self._focus_first()
+        self.page_changed.emit(key)
         return True
 
     def go_home(self) -> None:
+        for _state, page in self.history:
+            self._drop(page)
         self.history.clear()
+        self._drop(self.page)
+        self.page = None
         self._show("home", ())
+
+    def _drop(self, page: Page | None) -> None:
+        if page is None:
+            return
+        page.dispose()
+        self._stale_pages.discard(page)
+        self.stack.removeWidget(page)
+        page.deleteLater()
 
     def _make_page(self, key: str, args: tuple[object, ...]) -> Page:
         r = self.record
@@ -300,19 +330,17 @@ class RecordHome(QWidget):
         raise KeyError(key)
 
     def _show(self, key: str, args: tuple[object, ...]) -> None:
-        old = self.page
+        """Show a new page (the current page was put on the history or dropped)."""
         self.current = (key, args)
         if key == "home":
             self.page = None
             self.home.rebuild()
+            self._stale_home = False
             self.stack.setCurrentWidget(self.home)
         else:
             self.page = self._make_page(key, args)
             self.stack.addWidget(self.page)
             self.stack.setCurrentWidget(self.page)
-        if old is not None:
-            self.stack.removeWidget(old)
-            old.deleteLater()
         self._focus_first()
         self.page_changed.emit(key)
 
@@ -347,15 +375,18 @@ class RecordHome(QWidget):
         self._redraw()
 
     def _redraw(self) -> None:
-        self.home.rebuild()
-        if self.page is not None:
+        """Redraw what is shown now; pages on the history are redrawn when shown again."""
+        if self.page is None:
+            self.home.rebuild()
+        else:
+            self._stale_home = True
             self.page.rebuild()
+        self._stale_pages |= {page for _state, page in self.history if page is not None}
 
     def set_record(self, record: Record) -> None:
         """Show another record (from the start: the record home)."""
         self.record = record
-        self.history.clear()
-        self._show("home", ())
+        self.go_home()
         self.record_changed.emit(record)
 
     def wipe(self) -> None:
@@ -364,8 +395,7 @@ class RecordHome(QWidget):
             self.open_job.cancel()
         self.opened = None
         self.record = Record()
-        self.history.clear()
-        self._show("home", ())
+        self.go_home()
         if not self.notebook.persistent:
             self.notebook.wipe()
 

@@ -159,7 +159,7 @@ class MedicinesPage(Page):
                     card,
                 )
             )
-            card.add_button(explain_button(self.nav, p.medication, p.codings))
+            card.add_explain(self.nav, p.medication, p.codings)
             about = explain_button(self.nav, _("Electronic prescription"), (), "e-prescription")
             about.set_text(_("What is an electronic prescription?"))
             card.add_button(about)
@@ -197,7 +197,7 @@ class MedicinesPage(Page):
         card.status_label = card.lines[0]
         status_picto = Pictogram(icon, card, size_factor=0.7, description=status)
         card.add_line(status_picto)
-        card.add_button(explain_button(self.nav, med.name, med.codings))
+        card.add_explain(self.nav, med.name, med.codings)
         card.add_button(
             small_button(
                 _("Write a question"), "write", lambda: self.nav.open_page("notes", "medicines")

@@ -124,7 +124,7 @@ class ResultsPage(Page):
         card.setProperty("testKey", key)
         if visible:
             card.add_line(interpretation_row(latest))
-        card.add_button(explain_button(self.nav, name, latest.codings, unit=latest.unit))
+        card.add_explain(self.nav, name, latest.codings, unit=latest.unit)
         if len(visible) > 1:
             card.add_button(
                 small_button(

@@ -48,15 +48,10 @@ class SharingPage(Page):
             status = _("Yes. You agreed to share your health data between your care providers.")
         else:
             status = _("No. You did not agree to share your health data.")
-        card = ItemCard("consent", status, [], self.body)
-        if consent is not None and consent.since:
-            card = ItemCard(
-                "consent",
-                status,
-                [_("Since {date}").format(date=format_date(consent.since))],
-                self.body,
-            )
-        card.add_button(explain_button(self.nav, _("Consent"), (), "consent"))
+        since = consent.since if consent is not None else None
+        lines = [_("Since {date}").format(date=format_date(since))] if since else []
+        card = ItemCard("consent", status, lines, self.body)
+        card.add_explain(self.nav, _("Consent"), (), "consent")
         self.add_card(card)
 
         self.add_subheading(_("What sharing brings"), "check")
@@ -86,7 +81,7 @@ class SharingPage(Page):
             lines += list(rel.telecom)
             rcard = ItemCard("doctor", rel.name, lines, self.body)
             term = "gmd" if rel.kind is RelationKind.GMD_HOLDER else "therapeutic-relation"
-            rcard.add_button(explain_button(self.nav, rel.role or rel.name, rel.codings, term))
+            rcard.add_explain(self.nav, rel.role or rel.name, rel.codings, term)
             self.add_card(rcard)
 
         self.add_subheading(_("People you keep out"), "exclusion")
@@ -97,10 +92,11 @@ class SharingPage(Page):
             if ex.since:
                 lines.append(_("Since {date}").format(date=format_date(ex.since)))
             xcard = ItemCard("exclusion", ex.who, lines, self.body)
-            xcard.add_button(explain_button(self.nav, _("Exclusion"), (), "exclusion"))
+            xcard.add_explain(self.nav, _("Exclusion"), (), "exclusion")
             self.add_card(xcard)
 
         self.add_subheading(_("Who looked at my record"), "access-log")
+        self.add(explain_button(self.nav, _("Who looked at my record"), (), "access-log"))
         entries = sorted(
             self.record.access_log,
             key=lambda e: e.when.replace(tzinfo=None) if e.when else datetime.min,

@@ -179,10 +179,12 @@ class PaperPage(Page):
             self.add(button)
         self.add_text(_("2. Print it, or save it as a PDF file."))
         self.print_button = BigButton(_("Print"), "print", primary=True)
+        self.print_button.setObjectName("print_copy")
         self.print_button.clicked.connect(self.print_copy)
         self.add(self.print_button)
         if self.may_save:
             self.save_button = BigButton(_("Save as a PDF file"), "pdf")
+            self.save_button.setObjectName("save_pdf")
             self.save_button.clicked.connect(self.save_pdf)
             self.add(self.save_button)
         self.add_text(

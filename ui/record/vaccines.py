@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from assistant.i18n import _, format_date, ngettext
-from ui.record.common import ItemCard, Page, day_text, explain_button, small_button
+from ui.record.common import ItemCard, Page, day_text, small_button
 
 
 class VaccinesPage(Page):
@@ -60,7 +60,7 @@ class VaccinesPage(Page):
             if v.note:
                 lines.append(v.note)
             card = ItemCard("vaccine", v.vaccine, lines, self.body)
-            card.add_button(explain_button(self.nav, v.vaccine, v.codings))
+            card.add_explain(self.nav, v.vaccine, v.codings)
             card.add_button(
                 small_button(
                     _("Write a question"), "write", lambda: self.nav.open_page("notes", "vaccines")
