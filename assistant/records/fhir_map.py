@@ -532,6 +532,9 @@ class _Mapper:
         dosage = guarded("dosage", lambda: self.dosage(_l(r.get("dosage")), problems), {})
         details = guarded("medication details", lambda: self.medication_details(r), {})
         suspensions = guarded("statusReason", lambda: self.suspensions(r, status_text, ref), ())
+        if status is MedicationStatus.STOPPED and any(s.stopped for s in suspensions):
+            # the stop has a date: Medication.status_on() tells before from after
+            status = MedicationStatus.ACTIVE
         recorded = None
         for e in _ext(r, _RECORDED_DATE_URL):
             recorded = guarded("recorded date", partial(_datetime, e.get("valueDateTime")))

@@ -198,6 +198,10 @@ def test_fhir_and_kmehr_versions_list_the_same_medications(path: Path) -> None:
             assert a.begin == b.begin, a.name
         assert [t.quantity for t in a.posology] == [t.quantity for t in b.posology], a.name
         assert a.as_needed == b.as_needed, a.name
+        if path.stem == "TS-13-duration":
+            continue  # its FHIR version drops the duration of the suspension
+        for day in (date(2020, 1, 1), date(2022, 7, 4), date(2026, 8, 1), date(2030, 1, 1)):
+            assert a.status_on(day) is b.status_on(day), (a.name, day)
 
 
 def test_molis_lab_report() -> None:
