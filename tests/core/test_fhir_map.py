@@ -47,6 +47,10 @@ def read(path: Path) -> Record:
     return record_from_fhir(load(path), ItemSource(SourceKind.FHIR_FILE, path.name))
 
 
+def every(med: Medication) -> tuple[float, TimeUnit] | None:
+    return (med.frequency.every, med.frequency.unit) if med.frequency else None
+
+
 def by_name(record: Record) -> dict[str, Medication]:
     return {m.name: m for m in record.medications}
 
@@ -198,6 +202,15 @@ def test_fhir_and_kmehr_versions_list_the_same_medications(path: Path) -> None:
             assert a.begin == b.begin, a.name
         assert [t.quantity for t in a.posology] == [t.quantity for t in b.posology], a.name
         assert a.as_needed == b.as_needed, a.name
+        assert a.end == b.end, a.name
+        assert every(a) == every(b), a.name
+        assert [(t.weekday, t.time_of_day, t.day_number) for t in a.posology] == [
+            (t.weekday, t.time_of_day, t.day_number) for t in b.posology
+        ], a.name
+        if a.duration or b.duration:
+            assert a.duration is not None and b.duration is not None, a.name
+            assert a.duration.unit is b.duration.unit, a.name
+            assert a.duration.value == pytest.approx(b.duration.value), a.name
         if path.stem == "TS-13-duration":
             continue  # its FHIR version drops the duration of the suspension
         for day in (date(2020, 1, 1), date(2022, 7, 4), date(2026, 8, 1), date(2030, 1, 1)):
