@@ -453,6 +453,8 @@ class _Mapper:
                 )
             for reason, why, raw in self.problems:
                 self.unreadable(ref, why, reason, raw, ref)
+        if self.record.unreadable:
+            log.info("FHIR: %d part(s) could not be read", len(self.record.unreadable))
         return self.record
 
     def patient(self, r: dict[str, Any], ref: str) -> None:

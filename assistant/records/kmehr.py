@@ -261,6 +261,8 @@ class _Reader:
         self.apply_suspensions()
         for item in self.scheme_order:
             self.finish_medication(item)
+        if self.record.unreadable:
+            log.info("KMEHR: %d part(s) could not be read", len(self.record.unreadable))
         return self.record
 
     def read_folder(self, folder: Element) -> None:
@@ -319,7 +321,7 @@ class _Reader:
         for item in self.children(transaction, "item"):
             what = self.cd_value(item, "CD-ITEM")
             if what == "medication":
-                meds.append(self.read_medication_item(item, tid, scheme=True))
+                meds.append(self.read_medication_item(item, tid))
             elif what == "healthcareelement":
                 extras.append(item)
             else:
@@ -372,7 +374,7 @@ class _Reader:
                 )
             )
 
-    def read_medication_item(self, item: Element, tid: str, *, scheme: bool) -> _Item:
+    def read_medication_item(self, item: Element, tid: str) -> _Item:
         problems: list[tuple[UnreadableReason, str, str]] = []
 
         def guard(what: str, el: Element | None) -> _Guard:
@@ -772,7 +774,7 @@ class _Reader:
     def read_sumehr_item(self, item: Element, tid: str, what: str) -> None:
         ref = self.source.at(f"{tid}/{self.text_of(item, 'id')}")
         if what == "medication":
-            med = self.read_medication_item(item, tid, scheme=False)
+            med = self.read_medication_item(item, tid)
             self.finish_medication(med)
         elif what in ("problem", "risk", "socialrisk"):
             codings = self.item_codings(item)
