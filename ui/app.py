@@ -6,20 +6,27 @@ pcscd + vpcd when available, else in-process) and the embedded demo hub.
 
 from __future__ import annotations
 
+# isort: off
+# Pure-Python modules first: once PySide6 is loaded, its import hook reads the source of every
+# module imported after it, which costs tens of milliseconds at start.
+import assistant.errors
+import assistant.i18n
+import assistant.journey
+import assistant.settings  # noqa: F401
+
+# isort: on
 import argparse
 import logging
 import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from assistant import settings as settings_mod
-from assistant.card.connection import CardBackend
-from assistant.card.signature import ChallengeSigner
 from assistant.i18n import (
     LOCALE_NAMES,
     _,
@@ -29,12 +36,16 @@ from assistant.i18n import (
     set_language,
     system_language,
 )
-from assistant.records.source import RecordSource
 from ui import theme as theme_mod
 from ui.journey_view import JourneyController
 from ui.shell import Shell
 from ui.speech import Speaker
 from ui.widgets import Body
+
+if TYPE_CHECKING:
+    from assistant.card.connection import CardBackend
+    from assistant.card.signature import ChallengeSigner
+    from assistant.records.source import RecordSource
 
 log = logging.getLogger(__name__)
 
@@ -99,8 +110,12 @@ class Running:
     cleanups: list[Callable[[], None]] = field(default_factory=list)
     demo: Any = None
     hub: Any = None
+    ready: bool = False
 
     def close(self) -> None:
+        from ui.workers import wait_for_all
+
+        wait_for_all(30000)  # the services may still be starting
         self.controller.stop()
         self.shell.close()
         for cleanup in reversed(self.cleanups):
@@ -150,6 +165,7 @@ def _record_source(
 
 
 def _viewer_factory(s: settings_mod.Settings) -> Callable[[Any], Any] | None:
+    # Importing is safe on a worker thread; the widgets are made later, on the GUI thread.
     try:
         from ui.record.home import RecordHome
     except ImportError:  # the viewer is optional while it is being built
@@ -167,8 +183,14 @@ def _viewer_factory(s: settings_mod.Settings) -> Callable[[Any], Any] | None:
     return make
 
 
-def build_app(args: list[str], app: QApplication | None = None) -> Running:
-    """Parse ``args`` and build the window, the journey and its card and record sources."""
+def build_app(
+    args: list[str], app: QApplication | None = None, *, services_now: bool = True
+) -> Running:
+    """Parse ``args`` and build the window, the journey and its card and record sources.
+
+    ``services_now`` False starts the card and record services in a worker after the first
+    screen is shown (``main`` does that: the program is usable sooner).
+    """
     parser = build_parser()
     ns = parser.parse_args(args)
     s = settings_mod.settings_from_args(ns)
@@ -189,27 +211,48 @@ def build_app(args: list[str], app: QApplication | None = None) -> Running:
     speaker = Speaker()
     shell = Shell(speaker, s.languages)
     shell.speaker_auto = s.speech_on
-    run = Running(qapp, shell, None, s)  # type: ignore[arg-type]
-    backend = _card_backend(ns, s, run)
-    source = _record_source(ns, run)
-    controller = JourneyController(
-        shell, backend, source, viewer_factory=_viewer_factory(s), languages=s.languages
-    )
-    run.controller = controller
-    if run.demo is not None and not s.training:
-        banner = Body("", shell, "muted")
-        banner.setObjectName("demoBanner")
+    controller = JourneyController(shell, None, None, languages=s.languages)
+    run = Running(qapp, shell, controller, s)
 
-        def banner_text(_code: str = "") -> None:
-            banner.setText(_("Demo: a made-up patient and a practice card. Not a real record."))
+    def services() -> tuple[Any, Any, Any]:
+        """Card backend, record source and viewer: slow to import and start (pcscd probe)."""
+        backend = _card_backend(ns, s, run)
+        source = _record_source(ns, run)
+        return backend, source, _viewer_factory(s)
 
-        banner_text()
-        add_language_listener(banner_text)
-        banner.destroyed.connect(lambda *_a: remove_language_listener(banner_text))
-        banner.setContentsMargins(16, 4, 16, 4)
-        shell.add_banner(banner)
+    def attach(result: tuple[Any, Any, Any]) -> None:
+        backend, source, viewer = result
+        controller.attach(backend, source, viewer_factory=viewer)
+        if run.demo is not None and not s.training:
+            _demo_banner(shell)
+        run.ready = True
+
+    def failed(exc: BaseException) -> None:
+        log.error("card or record service could not start: %s", type(exc).__name__)
+        shell.announce(_("The program could not start the card reader service."))
+
+    if services_now:
+        attach(services())
+    else:
+        from ui.workers import run_in_worker
+
+        QTimer.singleShot(0, lambda: run_in_worker(services, attach, failed))
     _install_mode_hooks(run)
     return run
+
+
+def _demo_banner(shell: Shell) -> None:
+    banner = Body("", shell, "muted")
+    banner.setObjectName("demoBanner")
+
+    def banner_text(_code: str = "") -> None:
+        banner.setText(_("Demo: a made-up patient and a practice card. Not a real record."))
+
+    banner_text()
+    add_language_listener(banner_text)
+    banner.destroyed.connect(lambda *_a: remove_language_listener(banner_text))
+    banner.setContentsMargins(16, 4, 16, 4)
+    shell.add_banner(banner)
 
 
 def _install_mode_hooks(run: Running) -> None:
@@ -237,7 +280,7 @@ def main(args: list[str]) -> int:
         level=os.environ.get("DOSSIER_LOG_LEVEL", "WARNING"),
         format="%(levelname)s %(name)s: %(message)s",
     )
-    run = build_app(args)
+    run = build_app(args, services_now=False)
     ns = build_parser().parse_args(args)
     shell = run.shell
     shell.resize(1024, 768)

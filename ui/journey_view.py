@@ -8,15 +8,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from assistant.card.connection import CardBackend
-from assistant.card.monitor import CardMonitor, CardSituation, ReaderState
-from assistant.card.pin import PinBlocked, PinCorrect, PinWrong
-from assistant.card.session import CardSession
-from assistant.card.signature import ChallengeSigner
 from assistant.errors import CardRemovedError
 from assistant.i18n import _, ngettext, set_language
 from assistant.journey import (
@@ -29,25 +24,55 @@ from assistant.journey import (
     Step,
     step_count,
 )
-from assistant.records.source import RecordSource
 from ui.screens.base import Screen, StateScreen
-from ui.screens.connecting import ConnectingScreen, FinishScreen, RecordScreen
-from ui.screens.identity import IdentityScreen
-from ui.screens.pin import AboutPinScreen, PinScreen
-from ui.screens.reader import CardScreen, ReaderScreen
-from ui.screens.welcome import LanguageScreen, WelcomeScreen
 from ui.shell import Shell
 from ui.workers import Job, run_in_worker
 
+if TYPE_CHECKING:
+    from assistant.card.connection import CardBackend
+    from assistant.card.monitor import CardMonitor, CardSituation
+    from assistant.card.session import CardSession
+    from assistant.card.signature import ChallengeSigner
+    from assistant.records.source import RecordSource
+    from ui.screens.connecting import RecordScreen
+    from ui.screens.identity import IdentityScreen
+    from ui.screens.pin import PinScreen
+
 log = logging.getLogger(__name__)
 
-RecordSourceFactory = Callable[[ChallengeSigner], RecordSource]
+RecordSourceFactory = Callable[["ChallengeSigner"], "RecordSource"]
 ViewerFactory = Callable[[Any], Any]
 
 
 def _zero(pin: bytearray) -> None:
     for i in range(len(pin)):
         pin[i] = 0
+
+
+class LazyScreens:
+    """Step → screen, each made on first use."""
+
+    def __init__(
+        self, build: Callable[[Step, tuple[str, ...]], Screen], languages: tuple[str, ...]
+    ) -> None:
+        self._build = build
+        self._languages = languages
+        self._made: dict[Step, Screen] = {}
+
+    def __getitem__(self, step: Step) -> Screen:
+        screen = self._made.get(step)
+        if screen is None:
+            screen = self._made[step] = self._build(step, self._languages)
+        return screen
+
+    def get_built(self, step: Step) -> Screen | None:
+        return self._made.get(step)
+
+    def values(self) -> list[Screen]:
+        return [self[s] for s in Step]
+
+    def items(self) -> list[tuple[Step, Screen]]:
+        return [(s, self[s]) for s in Step]
 
 
 class JourneyController(QObject):
@@ -62,8 +87,8 @@ class JourneyController(QObject):
     def __init__(
         self,
         shell: Shell,
-        backend: CardBackend,
-        record_source_factory: RecordSourceFactory,
+        backend: CardBackend | None,
+        record_source_factory: RecordSourceFactory | None,
         *,
         viewer_factory: ViewerFactory | None = None,
         languages: tuple[str, ...] = (),
@@ -82,71 +107,124 @@ class JourneyController(QObject):
         self._situation.connect(self._on_situation)
         self.journey.add_listener(self._on_state)
         shell.back_requested.connect(self.back)
-        self.monitor = CardMonitor(backend, self._situation.emit)
+        self.monitor: CardMonitor | None = None
         self._last_announced: JourneyState | None = None
-        if start_monitor:
-            self.monitor.start()
         self.journey.start()
         self._on_state(self.journey.state, [])
+        if backend is not None and record_source_factory is not None:
+            self.attach(backend, record_source_factory, start_monitor=start_monitor)
+
+    def attach(
+        self,
+        backend: CardBackend,
+        record_source_factory: RecordSourceFactory,
+        *,
+        viewer_factory: ViewerFactory | None = None,
+        start_monitor: bool = True,
+    ) -> None:
+        """Connect the card backend and the record source (they may be made after the first
+        screen is shown, so the program starts fast)."""
+        from assistant.card.monitor import CardMonitor
+
+        self.backend = backend
+        self.record_source_factory = record_source_factory
+        if viewer_factory is not None:
+            self.viewer_factory = viewer_factory
+        self.monitor = CardMonitor(backend, self._situation.emit)
+        if start_monitor:
+            self.monitor.start()
 
     # ------------------------------------------------------------------ screens
-    def _make_screens(self, languages: tuple[str, ...]) -> dict[Step, Screen]:
-        welcome = WelcomeScreen()
-        welcome.start.connect(self.journey.next)
-        language = LanguageScreen(languages=languages)
-        language.chosen.connect(self.choose_language)
-        reader = ReaderScreen()
-        reader.next_requested.connect(self.journey.next)
-        reader.retry_requested.connect(self.journey.retry)
-        card = CardScreen()
-        card.retry_requested.connect(self.journey.retry)
-        identity = IdentityScreen()
-        identity.answered.connect(self.journey.confirm_identity)
-        about = AboutPinScreen()
-        about.next_requested.connect(self.journey.next)
-        pin = PinScreen()
-        pin.submitted.connect(self.journey.submit_pin)
-        pin.confirm_last.connect(self.journey.confirm_last_try)
-        pin.cancel_last.connect(self.journey.cancel_last_try)
-        pin.retry_requested.connect(self.journey.retry)
-        pin.finish_requested.connect(self.journey.finish)
-        connecting = ConnectingScreen()
-        connecting.retry_requested.connect(self.journey.retry)
-        connecting.finish_requested.connect(self.journey.finish)
-        record = RecordScreen()
-        record.finish_requested.connect(self.journey.finish)
-        finish = FinishScreen()
-        finish.restart.connect(self.journey.start)
-        screens: dict[Step, Screen] = {
-            Step.WELCOME: welcome,
-            Step.LANGUAGE: language,
-            Step.READER: reader,
-            Step.CARD: card,
-            Step.CONFIRM_IDENTITY: identity,
-            Step.ABOUT_PIN: about,
-            Step.PIN: pin,
-            Step.CONNECTING: connecting,
-            Step.RECORD: record,
-            Step.FINISH: finish,
-        }
-        for screen in screens.values():
-            self.shell.add_screen(screen)
-        return screens
+    def _make_screens(self, languages: tuple[str, ...]) -> LazyScreens:
+        return LazyScreens(self._build_screen, languages)
+
+    def _build_screen(self, step: Step, languages: tuple[str, ...]) -> Screen:
+        """Make one screen the first time it is needed (the program starts faster)."""
+        j = self.journey
+        screen: Screen
+        if step is Step.WELCOME:
+            from ui.screens.welcome import WelcomeScreen
+
+            screen = WelcomeScreen()
+            screen.start.connect(j.next)
+        elif step is Step.LANGUAGE:
+            from ui.screens.welcome import LanguageScreen
+
+            screen = LanguageScreen(languages=languages)
+            screen.chosen.connect(self.choose_language)
+        elif step is Step.READER:
+            from ui.screens.reader import ReaderScreen
+
+            screen = ReaderScreen()
+            screen.next_requested.connect(j.next)
+            screen.retry_requested.connect(j.retry)
+        elif step is Step.CARD:
+            from ui.screens.reader import CardScreen
+
+            screen = CardScreen()
+            screen.retry_requested.connect(j.retry)
+        elif step is Step.CONFIRM_IDENTITY:
+            from ui.screens.identity import IdentityScreen
+
+            screen = IdentityScreen()
+            screen.answered.connect(j.confirm_identity)
+        elif step is Step.ABOUT_PIN:
+            from ui.screens.pin import AboutPinScreen
+
+            screen = AboutPinScreen()
+            screen.next_requested.connect(j.next)
+        elif step is Step.PIN:
+            from ui.screens.pin import PinScreen
+
+            screen = PinScreen()
+            screen.submitted.connect(j.submit_pin)
+            screen.confirm_last.connect(j.confirm_last_try)
+            screen.cancel_last.connect(j.cancel_last_try)
+            screen.retry_requested.connect(j.retry)
+            screen.finish_requested.connect(j.finish)
+        elif step is Step.CONNECTING:
+            from ui.screens.connecting import ConnectingScreen
+
+            screen = ConnectingScreen()
+            screen.retry_requested.connect(j.retry)
+            screen.finish_requested.connect(j.finish)
+        elif step is Step.RECORD:
+            from ui.screens.connecting import RecordScreen
+
+            screen = RecordScreen()
+            screen.finish_requested.connect(j.finish)
+        else:
+            from ui.screens.connecting import FinishScreen
+
+            screen = FinishScreen()
+            screen.restart.connect(j.start)
+        self.shell.add_screen(screen)
+        return screen
+
+    def built(self, step: Step) -> Screen | None:
+        """The screen of ``step`` if it was made already (never makes it)."""
+        return self.screens.get_built(step)
 
     @property
     def pin_screen(self) -> PinScreen:
+        from ui.screens.pin import PinScreen
+
         screen = self.screens[Step.PIN]
         assert isinstance(screen, PinScreen)
         return screen
 
     @property
     def identity_screen(self) -> IdentityScreen:
+        from ui.screens.identity import IdentityScreen
+
         screen = self.screens[Step.CONFIRM_IDENTITY]
         assert isinstance(screen, IdentityScreen)
         return screen
 
     @property
     def record_screen(self) -> RecordScreen:
+        from ui.screens.connecting import RecordScreen
+
         screen = self.screens[Step.RECORD]
         assert isinstance(screen, RecordScreen)
         return screen
@@ -168,14 +246,18 @@ class JourneyController(QObject):
 
     def stop(self) -> None:
         """Stop the monitor and drop running work (window closing)."""
-        self.monitor.stop()
+        if self.monitor is not None:
+            self.monitor.stop()
         if self.job is not None:
             self.job.cancel()
-        self.pin_screen.clear_pin()
+        if self.built(Step.PIN) is not None:
+            self.pin_screen.clear_pin()
         self.journey.reset()
 
     # ------------------------------------------------------------------ reader events
     def _on_situation(self, situation: CardSituation) -> None:
+        from assistant.card.monitor import ReaderState
+
         if (
             situation.state is ReaderState.CARD_PRESENT
             and self.card_reader is not None
@@ -282,8 +364,10 @@ class JourneyController(QObject):
         self.job = run_in_worker(fn, done, fail)
 
     def _read_card(self, token: int) -> None:
+        from assistant.card.session import CardSession
+
         reader = self.card_reader
-        if reader is None:
+        if reader is None or self.backend is None:
             self.journey.card_read_failed(token, CardRemovedError("no reader with a card"))
             return
         self._close_session()
@@ -329,6 +413,8 @@ class JourneyController(QObject):
             finally:
                 _zero(pin)
 
+        from assistant.card.pin import PinBlocked, PinCorrect, PinWrong
+
         def done(result: Any) -> None:
             if isinstance(result, PinCorrect):
                 self.journey.pin_checked(token, PinOutcome.CORRECT)
@@ -347,6 +433,9 @@ class JourneyController(QObject):
             self.journey.connection_failed(token, CardRemovedError("no card session"))
             return
         factory = self.record_source_factory
+        if factory is None:
+            self.journey.connection_failed(token, CardRemovedError("no record source yet"))
+            return
 
         def work() -> Any:
             return factory(session).load()
@@ -370,13 +459,17 @@ class JourneyController(QObject):
             run_in_worker(session.close, None, lambda exc: log.debug("close failed"))
 
     def _wipe_record_screen(self) -> None:
+        if self.built(Step.RECORD) is None:
+            return
         viewer = self.record_screen.viewer
         if viewer is not None and hasattr(viewer, "wipe"):
             viewer.wipe()
         self.record_screen.set_record(None, None)
 
     def _wipe_screens(self) -> None:
-        self.identity_screen.set_card(None)
-        self.pin_screen.clear_pin()
+        if self.built(Step.CONFIRM_IDENTITY) is not None:
+            self.identity_screen.set_card(None)
+        if self.built(Step.PIN) is not None:
+            self.pin_screen.clear_pin()
         self._wipe_record_screen()
         self.wiped.emit()

@@ -72,8 +72,26 @@ def recolor_svg(data: bytes, color: str) -> bytes:
     return _COLOR_ATTR.sub(lambda m: m.group(1) + b'="' + color.encode() + b'"', data)
 
 
+_PIXMAPS: dict[tuple[str, int, int, str | None, float], QPixmap] = {}
+
+
 def render_svg(relative: str, size: QSize, color: str | None, ratio: float = 1.0) -> QPixmap:
-    """Render ``assets/<relative>`` into a pixmap; ``color`` None keeps the drawing's colours."""
+    """Render ``assets/<relative>`` into a pixmap; ``color`` None keeps the drawing's colours.
+
+    Pixmaps are cached (same picture, size and colour are drawn once).
+    """
+    key = (relative, size.width(), size.height(), color, ratio)
+    cached = _PIXMAPS.get(key)
+    if cached is not None:
+        return cached
+    if len(_PIXMAPS) > 512:
+        _PIXMAPS.clear()
+    pix = _render_svg(relative, size, color, ratio)
+    _PIXMAPS[key] = pix
+    return pix
+
+
+def _render_svg(relative: str, size: QSize, color: str | None, ratio: float) -> QPixmap:
     data = _svg_source(relative)
     pix = QPixmap(max(1, round(size.width() * ratio)), max(1, round(size.height() * ratio)))
     pix.fill(Qt.GlobalColor.transparent)

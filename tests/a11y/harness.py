@@ -130,6 +130,17 @@ class JourneyHarness:
             timeout=TIMEOUT_MS,
         )
 
+    def unplug_reader(self) -> None:
+        """Unplug the in-process reader and wait until the monitor has seen it."""
+        from assistant.card.monitor import ReaderState
+
+        self.card.backend.unplug_reader()  # type: ignore[attr-defined]
+        self.qtbot.waitUntil(
+            lambda: self.controller.monitor.current().state is ReaderState.NO_READER,
+            timeout=TIMEOUT_MS,
+        )
+        self.qtbot.waitUntil(lambda: self.controller.journey.reader.name == "NO_READER")
+
     def put_card(self) -> None:
         from assistant.card.monitor import ReaderState
 

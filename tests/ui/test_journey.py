@@ -161,7 +161,7 @@ def test_reader_unplugged_and_back(qtbot) -> None:
     try:
         backend = h.card.backend
         h.walk_to(Step.ABOUT_PIN)
-        backend.unplug_reader()
+        h.unplug_reader()
         h.wait_step(Step.READER)
         assert h.state.problem is Problem.READER_UNPLUGGED
         screen = h.controller.screens[Step.READER]
@@ -179,7 +179,7 @@ def test_reader_unplugged_and_back(qtbot) -> None:
 def test_no_reader_at_start_then_plugged(qtbot) -> None:
     h = JourneyHarness.start(qtbot)
     try:
-        h.card.backend.unplug_reader()
+        h.unplug_reader()
         h.walk_to(Step.LANGUAGE)
         h.enter()
         h.wait_step(Step.READER)
