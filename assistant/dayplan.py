@@ -20,6 +20,7 @@ from assistant.records.model import (
     Frequency,
     Medication,
     MedicationStatus,
+    SourceKind,
     TimeUnit,
     Weekday,
 )
@@ -115,6 +116,26 @@ class Dose:
     times: tuple[time, ...] = ()
 
 
+#: Which day an intake belongs to: a weekday, a day number of the cycle, or a date.
+DayKey = Weekday | int | date
+
+
+def day_key(t: DoseTiming) -> DayKey | None:
+    if t.on_date is not None:
+        return t.on_date
+    if t.weekday is not None:
+        return t.weekday
+    return t.day_number
+
+
+def _key_order(key: DayKey) -> tuple[int, int]:
+    if isinstance(key, Weekday):
+        return (0, key.value)
+    if isinstance(key, date):
+        return (2, key.toordinal())
+    return (1, key)
+
+
 @dataclass(frozen=True)
 class PlanRow:
     """One medicine in the plan."""
@@ -128,6 +149,8 @@ class PlanRow:
     dates: tuple[date, ...] = ()
     times_per_day: int | None = None
     due_today: bool | None = None  # None: cannot tell (e.g. no start date for "every 2 days")
+    #: Intakes that differ from one day to another ("day 1: ...; day 2: ..."), in order.
+    by_day: tuple[tuple[DayKey, tuple[tuple[Moment, Dose], ...]], ...] = ()
 
     def dose_at(self, moment: Moment) -> Dose | None:
         for m, dose in self.doses:
@@ -285,6 +308,12 @@ def _rhythm_applies(med: Medication, rhythm: Rhythm, every: float, day: date) ->
     return None
 
 
+def _once_without_frequency(med: Medication) -> bool:
+    """KMEHR medication schemes say "no frequency" for a one-time intake; FHIR dosages
+    without a repeat frequency are usually daily, so the rule only applies to KMEHR."""
+    return med.source is not None and med.source.kind is SourceKind.KMEHR_FILE
+
+
 def plan_row(med: Medication, day: date) -> PlanRow:
     """Place one medicine: its rhythm, its doses per moment, and whether it is due on ``day``."""
     rhythm, every = _frequency_rhythm(med.frequency)
@@ -323,11 +352,28 @@ def plan_row(med: Medication, day: date) -> PlanRow:
             due = None
         else:
             due = False
-        doses = _sum_doses(todays) if todays else _sum_doses(med.posology)
-        return replace(base, rhythm=rhythm, every=every, doses=doses, due_today=due)
+        groups: dict[DayKey, list[DoseTiming]] = {}
+        for t in dated:
+            key = day_key(t)
+            assert key is not None
+            groups.setdefault(key, []).append(t)
+        by_day = tuple((key, _sum_doses(groups[key])) for key in sorted(groups, key=_key_order))
+        if todays:
+            doses = _sum_doses(todays)
+        elif len(groups) == 1:
+            doses = by_day[0][1]
+        else:
+            doses = ()  # different days take different doses: see by_day
+        return replace(base, rhythm=rhythm, every=every, doses=doses, due_today=due, by_day=by_day)
     doses = _sum_doses(med.posology)
+    if doses and med.frequency is None and _once_without_frequency(med):
+        # KMEHR: a regimen without a frequency is taken once, on the start date.
+        once = (med.begin,) if med.begin is not None else ()
+        due = None if med.begin is None else med.begin == day
+        return replace(base, rhythm=Rhythm.SOME_DATES, dates=once, doses=doses, due_today=due)
     if not doses:
-        return replace(base, rhythm=Rhythm.SEE_TEXT if times_per_day is None else rhythm)
+        # No intake times: keep the rhythm when the scheme gives one ("every 8 days").
+        return replace(base, rhythm=Rhythm.SEE_TEXT if med.frequency is None else rhythm)
     if rhythm is Rhythm.DAILY:
         return replace(base, doses=doses, due_today=True)
     return replace(base, doses=doses, due_today=_rhythm_applies(med, rhythm, every, day))
@@ -349,9 +395,9 @@ def day_plan(medications: Iterable[Medication], day: date) -> DayPlan:
             plan.as_needed.append(row)
         elif row.rhythm is Rhythm.SEVERAL_TIMES_A_DAY:
             plan.other_days.append(row)
-        elif row.rhythm is Rhythm.SEE_TEXT or not row.doses:
+        elif row.rhythm is Rhythm.SEE_TEXT or not (row.doses or any(d for _k, d in row.by_day)):
             plan.see_text.append(row)
-        elif row.due_today:
+        elif row.due_today and row.doses:
             plan.today.append(row)
         else:
             plan.other_days.append(row)

@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from babel.dates import get_day_names
 
-from assistant.dayplan import MOMENTS, Dose, Moment, PlanRow, Rhythm, day_plan
+from assistant.dayplan import MOMENTS, DayKey, Dose, Moment, PlanRow, Rhythm, day_plan
 from assistant.i18n import (
     N_,
     _,
@@ -161,6 +161,40 @@ def rhythm_text(row: PlanRow) -> str:
     if r is Rhythm.AS_NEEDED:
         return _("Only when you need it")
     return _("Read how to take it below.")
+
+
+def day_key_text(key: DayKey) -> str:
+    if isinstance(key, Weekday):
+        return weekday_names((key,))
+    if isinstance(key, date):
+        return format_date(key)
+    return _("Day {n}").format(n=key)
+
+
+def doses_text(doses: Iterable[tuple[Moment, Dose]]) -> str:
+    """E.g. "Morning: 1 tablet; Evening: 2 tablet"."""
+    return "; ".join(
+        _("{moment}: {dose}").format(moment=moment_word(m), dose=dose_text(d)) for m, d in doses
+    )
+
+
+def schedule_lines(row: PlanRow) -> list[str]:
+    """How often, then what to take when: one line per different day if days differ."""
+    lines = [rhythm_text(row)] if row.rhythm is not Rhythm.SEE_TEXT else []
+    if row.doses and (row.due_today or len(row.by_day) <= 1):
+        lines.append(doses_text(row.doses))
+    elif row.by_day:
+        lines += [
+            _("{day}: {doses}").format(day=day_key_text(k), doses=doses_text(d))
+            for k, d in row.by_day
+            if d
+        ]
+    elif row.doses:
+        lines.append(doses_text(row.doses))
+    no_intakes = not row.doses and not any(d for _k, d in row.by_day)
+    if no_intakes and not row.medication.posology_text and row.rhythm is not Rhythm.AS_NEEDED:
+        lines.append(_("Your record does not say when or how much. Ask your doctor or pharmacist."))
+    return lines
 
 
 def status_text(med: Medication, today: date) -> tuple[str, str]:
@@ -346,9 +380,7 @@ def _medicines_html(record: Record, day: date) -> str:
     if others:
         parts.append(f"<h3>{_e(_('Not every day, or only when needed'))}</h3>")
         for row in others:
-            how = rhythm_text(row)
-            if row.medication.posology_text:
-                how += ". " + row.medication.posology_text
+            how = ". ".join([*schedule_lines(row), row.medication.posology_text]).strip(". ")
             parts.append(_p(_("{name}: {how}").format(name=row.medication.name, how=how)))
     if record.prescriptions:
         parts.append(f"<h3>{_e(_('Prescriptions to collect at the pharmacy'))}</h3>")

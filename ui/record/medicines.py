@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QVBoxLayout, QWi
 
 from assistant.dayplan import MOMENTS, DayPlan, PlanRow, day_plan
 from assistant.i18n import _, format_date, ngettext
-from assistant.paper import MOMENT_ICONS, dose_text, moment_word, rhythm_text, status_text
+from assistant.paper import MOMENT_ICONS, dose_text, moment_word, schedule_lines, status_text
 from assistant.records.model import Medication, Prescription
 from ui.record.common import ItemCard, Page, explain_button, small_button
 from ui.record.qr import QrCode
@@ -121,11 +121,7 @@ class MedicinesPage(Page):
 
     def _plan_line(self, row: PlanRow) -> QWidget:
         med = row.medication
-        parts = [rhythm_text(row)]
-        parts += [
-            _("{moment}: {dose}").format(moment=moment_word(m), dose=dose_text(d))
-            for m, d in row.doses
-        ]
+        parts = schedule_lines(row)
         if med.posology_text:
             parts.append(med.posology_text)
         widget = QWidget(self.body)
@@ -170,14 +166,8 @@ class MedicinesPage(Page):
         lines = [status]
         if med.use:
             lines.append(_("What it is for: {use}").format(use=med.use))
-        if row is not None and row.doses:
-            how = "; ".join(
-                _("{moment}: {dose}").format(moment=moment_word(m), dose=dose_text(d))
-                for m, d in row.doses
-            )
-            lines.append(_("{when}. {how}").format(when=rhythm_text(row), how=how))
-        elif row is not None:
-            lines.append(rhythm_text(row))
+        if row is not None:
+            lines += schedule_lines(row)
         if med.posology_text:
             lines.append(med.posology_text)
         if med.instructions:
