@@ -15,6 +15,10 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication
 
+from ui import qt_fixes
+
+qt_fixes.apply()  # PySide6 6.12: Signal.emit() takes a reference from True (see qt_fixes)
+
 log = logging.getLogger(__name__)
 
 #: WCAG 2.2 AAA target size, in device-independent pixels.
