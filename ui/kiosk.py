@@ -19,9 +19,11 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
+from PySide6.QtPrintSupport import QPageSetupDialog, QPrintDialog, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QApplication,
     QBoxLayout,
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -82,6 +84,10 @@ def is_escape_key(event: QKeyEvent) -> bool:
     return bool(mods & _MOD.ControlModifier and key in _BLOCKED_WITH_CTRL)
 
 
+#: Dialogs that reach the file system: never shown in a kiosk.
+_FORBIDDEN_DIALOGS = (QFileDialog, QPrintDialog, QPageSetupDialog, QPrintPreviewDialog)
+
+
 class KioskGuard(QObject):
     """Keeps ``window`` full screen and open until :meth:`unlock` (application event filter)."""
 
@@ -128,6 +134,13 @@ class KioskGuard(QObject):
                     event.ignore()
                     return True
                 return self._block("key", event)
+            return False
+        if etype is QEvent.Type.Show and isinstance(watched, _FORBIDDEN_DIALOGS):
+            # A file or print dialog would open the disk (save a PDF, browse folders).
+            QTimer.singleShot(0, watched.reject)
+            self.blocked += 1
+            log.info("kiosk: closed a %s", type(watched).__name__)
+            self.escape_blocked.emit("dialog")
             return False
         if watched is self.window:
             if etype is QEvent.Type.Close:
@@ -179,8 +192,14 @@ class StaffPanel(Cover):
         window: QWidget,
         check_code: Callable[[str], bool],
         clock: Callable[[], float] = time.monotonic,
+        unlocked_ms: int = 120_000,
     ) -> None:
         super().__init__(window, "staffPanel")
+        # An open staff menu left alone closes itself (and the kiosk locks again).
+        self._auto_close = QTimer(self)
+        self._auto_close.setSingleShot(True)
+        self._auto_close.setInterval(unlocked_ms)
+        self._auto_close.timeout.connect(self.cancel)
         self._check = check_code
         self._clock = clock
         self._failures = 0
@@ -273,6 +292,7 @@ class StaffPanel(Cover):
         if code and self._check(code):
             self._failures = 0
             self._show_code_page(False)
+            self._auto_close.start()
             self.reset_button.setFocus(Qt.FocusReason.OtherFocusReason)
             self.unlocked.emit()
             return True
@@ -291,10 +311,13 @@ class StaffPanel(Cover):
         announce(self.problem, text)
 
     def _new_patient(self) -> None:
+        self._auto_close.stop()
         self.hide()
         self.new_patient.emit()
+        self.closed.emit()
 
     def cancel(self) -> None:
+        self._auto_close.stop()
         self.code.clear()
         self.hide()
         self.closed.emit()

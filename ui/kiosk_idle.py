@@ -243,9 +243,19 @@ class SessionWatch(QObject):
         if (
             event.type() in _ACTIVITY_EVENTS
             and isinstance(watched, QWidget)
-            and watched.window() is self.window
+            and self._belongs(watched)
         ):
             self.idle.activity()
+        return False
+
+    def _belongs(self, widget: QWidget) -> bool:
+        """Whether ``widget`` is in the main window or in a dialog opened over it."""
+        top: QWidget | None = widget.window()
+        while top is not None:
+            if top is self.window:
+                return True
+            parent = top.parentWidget()
+            top = parent.window() if parent is not None else None
         return False
 
     def tick(self) -> None:

@@ -310,7 +310,8 @@ class MediatorPanel(QFrame):
         for key, (_question, _answer, icon) in COMMON_PROBLEMS.items():
             button = BigButton("", icon, inner)
             button.setObjectName(f"common_{key}")
-            button.clicked.connect(lambda _=False, k=key: self.show_common_problem(k))
+            button.setProperty("problemKey", key)
+            button.clicked.connect(self._common_clicked)
             self.problem_buttons[key] = button
             lay.addWidget(button)
         self.answer = Body("", inner)
@@ -384,6 +385,13 @@ class MediatorPanel(QFrame):
             assert state.error_kind is not None
             return _(CONNECTION_TIPS[state.error_kind])
         return _(PROBLEM_TIPS[state.problem])
+
+    def _common_clicked(self) -> None:
+        # The sender's property, not a lambda with default arguments (PySide refcount bug).
+        sender = self.sender()
+        key = sender.property("problemKey") if sender is not None else None
+        if isinstance(key, str):
+            self.show_common_problem(key)
 
     def show_common_problem(self, key: str) -> None:
         question, answer, _icon = COMMON_PROBLEMS[key]

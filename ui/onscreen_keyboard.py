@@ -110,7 +110,8 @@ class OnScreenKeyboard(QWidget):
             grid.setSpacing(6)
             for ch in row:
                 key = KeyButton(ch, _SPECIAL_NAMES.get(ch, ch), self)
-                key.clicked.connect(lambda _=False, c=ch: self.type_char(c))
+                key.setProperty("char", ch)
+                key.clicked.connect(self._key_clicked)
                 if ch.isalpha():
                     self._letter_keys.append(key)
                 grid.addWidget(key)
@@ -175,6 +176,13 @@ class OnScreenKeyboard(QWidget):
             ch = key.text()
             key.setText(ch.upper() if on and ch != "ß" else ch.lower())
             key.setAccessibleName(key.text())
+
+    def _key_clicked(self) -> None:
+        # The key's own property, not a lambda with default arguments (PySide refcount bug).
+        sender = self.sender()
+        ch = sender.property("char") if sender is not None else None
+        if isinstance(ch, str):
+            self.type_char(ch)
 
     def type_char(self, ch: str) -> None:
         """Type one character into the target (upper case while Shift is on)."""

@@ -157,7 +157,8 @@ class RelaySheetDialog(QDialog):
             button = BigButton("", icon, self)
             button.setCheckable(True)
             button.setObjectName(f"topic_{topic.value}")
-            button.clicked.connect(lambda _=False, t=topic: self.set_topic(t))
+            button.setProperty("relayTopic", topic.value)
+            button.clicked.connect(self._topic_clicked)
             self.topic_group.addButton(button)
             self.topic_buttons[topic] = button
             grid.addWidget(button, i // 2, i % 2)
@@ -193,6 +194,12 @@ class RelaySheetDialog(QDialog):
         self.print_button.set_text(_("Print the sheet"))
         self.close_button.set_text(_("Close"))
         self._update_whom()
+
+    def _topic_clicked(self) -> None:
+        sender = self.sender()
+        value = sender.property("relayTopic") if sender is not None else None
+        if isinstance(value, str):
+            self.set_topic(RelayTopic(value))
 
     def set_topic(self, topic: RelayTopic) -> None:
         self._topic = topic

@@ -381,3 +381,56 @@ def test_kiosk_pages_pass_the_accessibility_audit(qtbot: QtBot, kiosk: Kiosk, pa
     QApplication.processEvents()
     problems = audit(target, focus=False)
     assert [str(p) for p in problems] == []
+
+
+def test_file_and_print_dialogs_are_closed(qtbot: QtBot, kiosk: Kiosk) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+    from PySide6.QtWidgets import QDialog, QFileDialog
+
+    shell, mode, _journey, _clock = kiosk
+    assert mode.guard is not None
+    before = mode.guard.blocked
+    dialog = QFileDialog(shell, "Open")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    # Safety net: if the guard failed, close the dialog anyway so the test cannot hang.
+    QTimer.singleShot(3000, dialog.accept)
+    assert dialog.exec() == QDialog.DialogCode.Rejected
+    printer = QPrinter()
+    pdialog = QPrintDialog(printer, shell)
+    QTimer.singleShot(3000, pdialog.accept)
+    assert pdialog.exec() == QDialog.DialogCode.Rejected
+    assert mode.guard.blocked == before + 2
+
+
+def test_typing_in_a_dialog_over_the_kiosk_counts_as_activity(qtbot: QtBot, kiosk: Kiosk) -> None:
+    from PySide6.QtWidgets import QDialog
+
+    shell, mode, journey, clock = kiosk
+    _start_session(journey)
+    dialog = QDialog(shell)
+    field = QLineEdit(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    clock.now += 35
+    QTest.keyClick(field, Qt.Key.Key_A)
+    clock.now += 35  # 70 s after the start, but only 35 s after the key
+    QTest.qWait(30)
+    assert not mode.warning.isVisible()
+    dialog.close()
+
+
+def test_staff_menu_left_open_locks_again(qtbot: QtBot, tmp_path: object) -> None:
+    from ui.kiosk import StaffPanel
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    panel = StaffPanel(window, lambda code: code == "1", unlocked_ms=50)
+    closed: list[bool] = []
+    panel.closed.connect(lambda: closed.append(True))
+    panel.open()
+    panel.code.setText("1")
+    assert panel.try_code()
+    assert panel.quit_button.isVisibleTo(panel)
+    qtbot.waitUntil(lambda: closed == [True], timeout=2000)
+    assert not panel.isVisible()
