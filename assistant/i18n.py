@@ -353,3 +353,26 @@ def format_number(n: int) -> str:
     from babel.numbers import format_decimal as _babel_format_decimal
 
     return _babel_format_decimal(n, locale=LOCALE_NAMES[_current])
+
+
+def format_list(items: list[str], style: Literal["standard", "or"] = "standard") -> str:
+    """Join words the way the current language does: "A, B et C" / "A, B oder C"."""
+    from babel.lists import format_list as _babel_format_list
+
+    if not items:
+        return ""
+    return _babel_format_list(list(items), style=style, locale=LOCALE_NAMES[_current])
+
+
+def weekday_names(width: Literal["wide", "abbreviated"] = "wide") -> list[str]:
+    """Monday..Sunday in the current language ("lundi", "maandag", ...)."""
+    from babel.dates import get_day_names
+
+    names = get_day_names(width, context="format", locale=LOCALE_NAMES[_current])
+    return [str(names[i]) for i in range(7)]
+
+
+def language_name(code: str) -> str:
+    """A language's own name ("Nederlands"); the code itself when unknown."""
+    lang = normalize_language(code)
+    return LANGUAGES[lang] if lang else code

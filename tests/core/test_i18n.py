@@ -300,3 +300,21 @@ def test_po_reader_escapes_context_plural_and_fuzzy() -> None:
     assert len(po) == 3
     with pytest.raises(ValueError):
         i18n.PoTranslations('msgid "x\nmsgstr "y"')
+
+
+@pytest.mark.parametrize(
+    ("lang", "joined", "monday"),
+    [
+        ("fr", "A, B et C", "lundi"),
+        ("nl", "A, B en C", "maandag"),
+        ("en", "A, B and C", "Monday"),
+        ("de", "A, B und C", "Montag"),
+    ],
+)
+def test_lists_and_weekdays(lang: str, joined: str, monday: str) -> None:
+    i18n.set_language(lang)
+    assert i18n.format_list(["A", "B", "C"]) == joined
+    assert i18n.format_list([]) == ""
+    names = i18n.weekday_names()
+    assert len(names) == 7 and names[0] == monday
+    assert i18n.language_name("nl_BE") == "Nederlands"
