@@ -147,6 +147,8 @@ class HomePage(QWidget):
             tile.clicked.connect(lambda _c=False, k=key: self.host.open_page(k))
             grid.addWidget(tile, i // columns, i % columns)
             self.tiles[key] = tile
+        for c in range(columns):
+            grid.setColumnStretch(c, 1)
         lay.addLayout(grid)
         self.unreadable_notice: QWidget | None = None
         if record.unreadable:
@@ -179,6 +181,8 @@ class HomePage(QWidget):
             button.clicked.connect(lambda _c=False, k=key: self.host.open_page(k))
             tools.addWidget(button, i // 2, i % 2)
             self.tools[key] = button
+        tools.setColumnStretch(0, 1)
+        tools.setColumnStretch(1, 1)
         lay.addLayout(tools)
         lay.addStretch(1)
         self.scroll.setWidget(body)

@@ -11,6 +11,7 @@ from assistant.dayplan import MOMENTS, DayPlan, PlanRow, day_plan
 from assistant.i18n import _, format_date, ngettext
 from assistant.paper import MOMENT_ICONS, dose_text, moment_word, schedule_lines, status_text
 from assistant.records.model import Medication, Prescription
+from ui import theme as theme_mod
 from ui.record.common import ItemCard, Page, explain_button, small_button
 from ui.record.qr import QrCode
 from ui.widgets import Body, Pictogram
@@ -21,16 +22,45 @@ def today() -> date:
 
 
 class DayPlanGrid(QFrame):
-    """Rows of medicines, columns morning / noon / evening / night with the quantity to take."""
+    """Rows of medicines, columns morning / noon / evening / night with the quantity to take.
+
+    With large text (150 % and more) the columns do not fit: each medicine then lists its
+    moments one under the other, each with its pictogram.
+    """
 
     def __init__(self, rows: list[PlanRow], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("panel")
+        self.row_texts: list[str] = []
+        self.compact = theme_mod.current().text_scale >= 1.5
         grid = QGridLayout(self)
         grid.setContentsMargins(12, 12, 12, 12)
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(10)
-        self.row_texts: list[str] = []
+        if self.compact:
+            self._build_compact(grid, rows)
+        else:
+            self._build_columns(grid, rows)
+        self.setAccessibleName(_("Day plan"))
+        self.setAccessibleDescription(" ".join(self.row_texts))
+
+    def _name_label(self, row: PlanRow) -> Body:
+        name = Body(row.medication.name, self)
+        font = name.font()
+        font.setBold(True)
+        name.setFont(font)
+        return name
+
+    def _row_text(self, row: PlanRow, name: Body) -> None:
+        spoken = [
+            _("{moment}: {dose}").format(moment=moment_word(m), dose=dose_text(d))
+            for m, d in row.doses
+        ]
+        text = _("{name}: {doses}").format(name=row.medication.name, doses="; ".join(spoken))
+        name.setAccessibleDescription(text)
+        self.row_texts.append(text)
+
+    def _build_columns(self, grid: QGridLayout, rows: list[PlanRow]) -> None:
         for col, moment in enumerate(MOMENTS, start=1):
             head = QWidget(self)
             head.setStyleSheet("background: transparent;")
@@ -42,31 +72,35 @@ class DayPlanGrid(QFrame):
             lay.addWidget(word)
             grid.addWidget(head, 0, col)
         for r, row in enumerate(rows, start=1):
-            name = Body(row.medication.name, self)
-            font = name.font()
-            font.setBold(True)
-            name.setFont(font)
+            name = self._name_label(row)
             grid.addWidget(name, r, 0)
-            spoken: list[str] = []
             for col, moment in enumerate(MOMENTS, start=1):
                 dose = row.dose_at(moment)
                 cell = Body(dose_text(dose) if dose is not None else "—", self)
                 cell.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
                 if dose is None:
                     cell.setAccessibleName(_("Nothing"))
-                else:
-                    spoken.append(
-                        _("{moment}: {dose}").format(moment=moment_word(moment), dose=cell.text())
-                    )
                 grid.addWidget(cell, r, col)
-            text = _("{name}: {doses}").format(name=row.medication.name, doses="; ".join(spoken))
-            name.setAccessibleDescription(text)
-            self.row_texts.append(text)
+            self._row_text(row, name)
         grid.setColumnStretch(0, 3)
         for col in range(1, len(MOMENTS) + 1):
             grid.setColumnStretch(col, 2)
-        self.setAccessibleName(_("Day plan"))
-        self.setAccessibleDescription(" ".join(self.row_texts))
+
+    def _build_compact(self, grid: QGridLayout, rows: list[PlanRow]) -> None:
+        line = 0
+        for row in rows:
+            name = self._name_label(row)
+            grid.addWidget(name, line, 0, 1, 2)
+            line += 1
+            for moment, dose in row.doses:
+                grid.addWidget(Pictogram(MOMENT_ICONS[moment], self), line, 0)
+                text = _("{moment}: {dose}").format(
+                    moment=moment_word(moment), dose=dose_text(dose)
+                )
+                grid.addWidget(Body(text, self), line, 1)
+                line += 1
+            self._row_text(row, name)
+        grid.setColumnStretch(1, 1)
 
 
 class MedicinesPage(Page):

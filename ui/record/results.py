@@ -16,7 +16,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QDateTime, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
 from assistant.i18n import _, format_date, ngettext
@@ -241,9 +241,18 @@ class TrendPage(Page):
         return view
 
     def _table(self, results: Sequence[LabResult]) -> QTableWidget:
-        table = QTableWidget(len(results), 3, self.body)
-        table.setHorizontalHeaderLabels([_("Date"), _("Result"), _("Compared to usual")])
-        for row, r in enumerate(results):
+        """The values as a table; the column titles are its first row (a header view would
+        be one more control to reach and name)."""
+        heads = [_("Date"), _("Result"), _("Compared to usual")]
+        table = QTableWidget(len(results) + 1, 3, self.body)
+        bold = QFont(table.font())
+        bold.setBold(True)
+        for col, text in enumerate(heads):
+            item = QTableWidgetItem(text)
+            item.setFont(bold)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            table.setItem(0, col, item)
+        for row, r in enumerate(results, start=1):
             words = _(INTERPRETATION[interpretation_of(r)][0])
             cells = [format_date(r.date) if r.date else _("Date not known"), value_text(r), words]
             for col, text in enumerate(cells):
@@ -251,19 +260,17 @@ class TrendPage(Page):
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
                 table.setItem(row, col, item)
         table.verticalHeader().setVisible(False)
+        table.horizontalHeader().setVisible(False)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAccessibleName(
-            _("Table of all values of {test}").format(test=results[0].test_name)
-        )
+        name = results[0].test_name
+        table.setAccessibleName(_("Table of all values of {test}").format(test=name))
+        table.setAccessibleDescription(", ".join(heads))
         table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         row_height = round(table.fontMetrics().height() * 1.8)
         table.verticalHeader().setDefaultSectionSize(row_height)
         table.verticalHeader().setMinimumSectionSize(row_height)
-        height = table.horizontalHeader().height() + sum(
-            table.rowHeight(i) for i in range(table.rowCount())
-        )
-        table.setFixedHeight(height + 6)
+        table.setFixedHeight(row_height * table.rowCount() + 6)
         return table
 
     def speech_text(self) -> str:
