@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from assistant.errors import CardRemovedError
 from assistant.i18n import _, ngettext, set_language
@@ -108,6 +108,8 @@ class JourneyController(QObject):
         self.journey.add_listener(self._on_state)
         shell.back_requested.connect(self.back)
         self.monitor: CardMonitor | None = None
+        #: True once every screen is made (see :meth:`prepare`).
+        self.prepared = False
         self._last_announced: JourneyState | None = None
         self.journey.start()
         self._on_state(self.journey.state, [])
@@ -133,6 +135,42 @@ class JourneyController(QObject):
         self.monitor = CardMonitor(backend, self._situation.emit)
         if start_monitor:
             self.monitor.start()
+        self.prepare()
+
+    def prepare(self) -> None:
+        """Get the next screens ready while the patient reads: modules and locale data are
+        loaded in a worker, then each screen is made on its own turn of the event loop, so
+        no step stalls the window later."""
+        from ui.workers import run_in_worker
+
+        def preload() -> None:
+            import datetime
+
+            import assistant.card.pin
+            import assistant.card.session  # noqa: F401 - loaded for later
+            import ui.screens.connecting
+            import ui.screens.identity
+            import ui.screens.pin
+            import ui.screens.reader
+            import ui.screens.welcome  # noqa: F401 - loaded for later
+            from assistant.i18n import format_date
+            from ui.widgets import preload_pictures
+
+            format_date(datetime.date(2000, 1, 31), "long")  # Babel's locale data
+            preload_pictures()
+
+        pending = [s for s in Step if self.screens.get_built(s) is None]
+
+        def build_next() -> None:
+            while pending:
+                step = pending.pop(0)
+                if self.screens.get_built(step) is None:
+                    self.screens[step]
+                    QTimer.singleShot(0, build_next)
+                    return
+            self.prepared = True
+
+        run_in_worker(preload, lambda _r: QTimer.singleShot(0, build_next), lambda _e: None)
 
     # ------------------------------------------------------------------ screens
     def _make_screens(self, languages: tuple[str, ...]) -> LazyScreens:

@@ -63,6 +63,16 @@ def _svg_source(relative: str) -> bytes | None:
         return None
 
 
+def preload_pictures() -> int:
+    """Read every pictogram and picture file once (call from a worker at start)."""
+    count = 0
+    for folder in ("icons", "pictures"):
+        for path in sorted(asset_file(folder).glob("*.svg")):
+            if _svg_source(f"{folder}/{path.name}") is not None:
+                count += 1
+    return count
+
+
 _COLOR_ATTR = re.compile(rb'(stroke|fill)="(?!none)(#[0-9a-fA-F]{3,6}|black|currentColor)"')
 
 

@@ -177,9 +177,7 @@ class RecordScreen(StateScreen):
         self.pictogram.setVisible(not has_viewer)
         self.heading.setText(_("Your health record"))
         self.done.set_text(_("I am done"))
-        viewer = self.viewer
-        if viewer is not None and hasattr(viewer, "retranslate"):
-            viewer.retranslate()
+        # The viewer follows language changes by itself (it listens to assistant.i18n).
 
     def speech_text(self) -> str:
         viewer = self.viewer
