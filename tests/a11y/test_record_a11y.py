@@ -65,6 +65,8 @@ def show(home: RecordHome, key: str, args: tuple[object, ...]) -> None:
     home.go_home()
     if key != "home":
         home.open_page(key, *args)
+        assert home.page is not None
+        home.page.finish_building()
     QApplication.processEvents()
 
 

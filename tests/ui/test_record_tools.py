@@ -105,6 +105,7 @@ def test_prescriptions_have_a_scannable_code_of_their_rid(qtbot: QtBot, adult: R
     home = make_home(qtbot, adult)
     home.open_page("medicines")
     assert home.page is not None
+    home.page.finish_building()
     codes = home.page.findChildren(QrCode)
     assert sorted(c.payload for c in codes) == sorted(p.rid for p in adult.prescriptions)
     for code in codes:

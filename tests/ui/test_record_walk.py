@@ -40,6 +40,8 @@ class Seen:
 def buttons_of(home: RecordHome) -> list[BigButton]:
     """The clickable big buttons of the page shown; buttons with the same accessible name
     (e.g. 14 times "Write a question") lead to the same page and are tried once."""
+    if home.page is not None:
+        home.page.finish_building()
     root = home.page if home.page is not None else home.home
     out: dict[str, BigButton] = {}
     for b in root.findChildren(BigButton):
@@ -159,6 +161,7 @@ def test_every_coding_of_the_adult_has_an_explanation_button(qtbot: QtBot) -> No
         home.go_home()
         home.open_page(key)
         assert home.page is not None
+        home.page.finish_building()
         for card in home.page.findChildren(ItemCard):
             if any(b.property("explains") for b in card.findChildren(BigButton)):
                 found.add(card.title)
@@ -186,6 +189,7 @@ def test_every_fixture_item_within_3_actions(qtbot: QtBot, path: Path) -> None:
         home.go_home()
         home.open_page(key)
         assert home.page is not None
+        home.page.finish_building()
         for button in home.page.findChildren(BigButton):
             if button.property("explains"):
                 button.click()

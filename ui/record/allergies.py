@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 from assistant.i18n import _, format_date
@@ -17,7 +18,7 @@ class AllergiesPage(Page):
     def title(self) -> str:
         return _("My allergies and problems")
 
-    def build(self) -> None:
+    def build(self) -> Iterator[None]:
         self.add_subheading(_("Allergies and bad reactions"), "allergy")
         if not self.record.allergies:
             self.add_text(_("Your record has no allergies."))
@@ -41,6 +42,7 @@ class AllergiesPage(Page):
                 )
             )
             self.add_card(card)
+            yield
 
         problems = sorted(
             self.record.problems,
@@ -67,3 +69,4 @@ class AllergiesPage(Page):
             card = ItemCard("problems", p.name, lines, self.body)
             card.add_explain(self.nav, p.name, p.codings)
             self.add_card(card)
+            yield

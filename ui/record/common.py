@@ -7,11 +7,12 @@ other pages, so every item stays a few actions away from the record home.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
     QFrame,
@@ -217,13 +218,23 @@ class Page(QWidget):
         outer.addWidget(self.scroll)
         self.body: QWidget | None = None
         self.content: QVBoxLayout | None = None
+        self._builder: Iterator[None] | None = None
         self.rebuild()
 
     def title(self) -> str:
         raise NotImplementedError
 
+    #: Time for the first slice of a long page (fills the first screen), then per slice.
+    FIRST_SLICE_S = 0.030
+    SLICE_S = 0.008
+
     def rebuild(self) -> None:
-        """(Re)draw the page from the record in the current language."""
+        """(Re)draw the page from the record in the current language.
+
+        A long page is built in slices between events: :meth:`build` may be a generator that
+        yields after each item, so a record with hundreds of items never freezes the screen.
+        """
+        self._builder = None
         self.body = QWidget()
         self.body.setObjectName("recordPageBody")
         self.content = QVBoxLayout(self.body)
@@ -231,11 +242,45 @@ class Page(QWidget):
         self.content.setSpacing(14)
         self.heading = Heading(self.title(), self.body)
         self.content.addWidget(self.heading)
-        self.build()
-        self.content.addStretch(1)
+        result = self.build()
         self.scroll.setWidget(self.body)
+        if isinstance(result, Iterator):
+            self._builder = result
+            self._build_slice(self.FIRST_SLICE_S)
+        else:
+            self._built()
 
-    def build(self) -> None:
+    def _build_slice(self, budget: float | None) -> None:
+        builder = self._builder
+        if builder is None:
+            return
+        start = time.perf_counter()
+        try:
+            while budget is None or time.perf_counter() - start < budget:
+                next(builder)
+        except StopIteration:
+            self._builder = None
+            self._built()
+            return
+        QTimer.singleShot(0, self, self._next_slice)
+
+    def _next_slice(self) -> None:
+        self._build_slice(self.SLICE_S)
+
+    def _built(self) -> None:
+        assert self.content is not None
+        self.content.addStretch(1)
+
+    @property
+    def building(self) -> bool:
+        """True while the rest of a long page is still being added."""
+        return self._builder is not None
+
+    def finish_building(self) -> None:
+        """Add the rest of the page now (tests, Listen, printing need all of it)."""
+        self._build_slice(None)
+
+    def build(self) -> Iterator[None] | None:
         raise NotImplementedError
 
     def dispose(self) -> None:
@@ -270,6 +315,7 @@ class Page(QWidget):
 
     def speech_text(self) -> str:
         """What Listen reads: the visible texts of the page, in order (never button labels)."""
+        self.finish_building()
         if self.body is None:
             return ""
         parts: list[str] = []
@@ -283,6 +329,7 @@ class Page(QWidget):
 
     def item_widgets(self) -> list[QWidget]:
         """Every item card on the page (tests walk them)."""
+        self.finish_building()
         if self.body is None:
             return []
         return list(self.body.findChildren(ItemCard))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import shutil
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -113,7 +114,7 @@ class DocumentsPage(Page):
     def title(self) -> str:
         return _("My documents")
 
-    def build(self) -> None:
+    def build(self) -> Iterator[None]:
         docs = sorted_documents(self.record)
         if not docs:
             self.add_text(_("Your record has no documents."))
@@ -141,6 +142,7 @@ class DocumentsPage(Page):
             if doc.codings or doc.kind:
                 card.add_explain(self.nav, doc.kind or card.title, doc.codings)
             self.add_card(card)
+            yield
 
 
 class DocumentPage(Page):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from assistant.glossary import GlossaryEntry, who_can_explain
 from assistant.i18n import _
@@ -58,7 +58,7 @@ class ContactsPage(Page):
     def title(self) -> str:
         return _("Who can explain this to me?")
 
-    def build(self) -> None:
+    def build(self) -> Iterator[None]:
         own = [
             r
             for r in self.record.relations
@@ -69,6 +69,7 @@ class ContactsPage(Page):
             for r in own:
                 lines = [r.role, r.organisation, *r.telecom]
                 self.add_card(ItemCard("doctor", r.name, lines, self.body))
+                yield
         self.add_subheading(_("Other people who can help"), "call")
         for contact in who_can_explain():
             lines = [contact.description]
@@ -77,3 +78,4 @@ class ContactsPage(Page):
             if contact.website:
                 lines.append(_("Website: {address}").format(address=contact.website))
             self.add_card(ItemCard("call", contact.name, lines, self.body))
+            yield

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 from PySide6.QtCore import Qt
@@ -110,7 +111,7 @@ class MedicinesPage(Page):
     def title(self) -> str:
         return _("My medicines")
 
-    def build(self) -> None:
+    def build(self) -> Iterator[None]:
         day = today()
         plan = day_plan(self.record.medications, day)
         self.plan = plan
@@ -118,8 +119,8 @@ class MedicinesPage(Page):
         if not meds and not self.record.prescriptions:
             self.add_text(_("Your record has no medicines."))
             return
-        self._build_plan(plan)
-        self._build_prescriptions(self.record.prescriptions)
+        yield from self._build_plan(plan)
+        yield from self._build_prescriptions(self.record.prescriptions)
         self.add_subheading(_("All my medicines"), "pill-bottle")
         self.add_text(
             ngettext(
@@ -129,8 +130,9 @@ class MedicinesPage(Page):
         rows = {id(r.medication): r for r in plan.rows()}
         for med in meds:
             self.add_card(self._medicine_card(med, rows.get(id(med)), day))
+            yield
 
-    def _build_plan(self, plan: DayPlan) -> None:
+    def _build_plan(self, plan: DayPlan) -> Iterator[None]:
         self.add_subheading(
             _("What to take today, {date}").format(date=format_date(plan.day)), "calendar"
         )
@@ -144,14 +146,17 @@ class MedicinesPage(Page):
             self.add_text(_("Not every day:"), "muted")
             for row in plan.other_days:
                 self.add(self._plan_line(row))
+                yield
         if plan.as_needed:
             self.add_text(_("Only when you need it:"), "muted")
             for row in plan.as_needed:
                 self.add(self._plan_line(row))
+                yield
         if plan.see_text:
             self.add_text(_("Read how to take these:"), "muted")
             for row in plan.see_text:
                 self.add(self._plan_line(row))
+                yield
 
     def _plan_line(self, row: PlanRow) -> QWidget:
         med = row.medication
@@ -166,7 +171,7 @@ class MedicinesPage(Page):
         lay.addWidget(label, 1)
         return widget
 
-    def _build_prescriptions(self, prescriptions: list[Prescription]) -> None:
+    def _build_prescriptions(self, prescriptions: list[Prescription]) -> Iterator[None]:
         if not prescriptions:
             return
         self.add_subheading(_("Prescriptions to collect at the pharmacy"), "prescription")
@@ -194,6 +199,7 @@ class MedicinesPage(Page):
             about.set_text(_("What is an electronic prescription?"))
             card.add_button(about)
             self.add_card(card)
+            yield
 
     def _medicine_card(self, med: Medication, row: PlanRow | None, day: date) -> ItemCard:
         status, icon = status_text(med, day)

@@ -4,7 +4,7 @@ missing for a few days."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from PySide6.QtCharts import (
@@ -80,7 +80,7 @@ class ResultsPage(Page):
     def title(self) -> str:
         return _("My results")
 
-    def build(self) -> None:
+    def build(self) -> Iterator[None]:
         groups = grouped_results(self.record)
         why = small_button(
             _("Why can't I see this result yet?"), "help", lambda: self.nav.open_page("why_result")
@@ -100,6 +100,7 @@ class ResultsPage(Page):
         self.add(why)
         for key, results in groups.items():
             self.add_card(self._test_card(key, results))
+            yield
 
     def _test_card(self, key: str, results: list[LabResult]) -> ItemCard:
         visible = [r for r in results if r.status not in HIDDEN_STATUSES]

@@ -3,6 +3,7 @@ the access log, explained objectively, with where to change them (the official p
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 
 from assistant.i18n import N_, _, current_language, format_date, format_datetime, ngettext
@@ -39,7 +40,7 @@ class SharingPage(Page):
     def title(self) -> str:
         return _("Who can see my record")
 
-    def build(self) -> None:
+    def build(self) -> Iterator[None]:
         consent = self.record.consent
         self.add_subheading(_("Do I share my health data?"), "consent")
         if consent is None or consent.granted is None:
@@ -83,6 +84,7 @@ class SharingPage(Page):
             term = "gmd" if rel.kind is RelationKind.GMD_HOLDER else "therapeutic-relation"
             rcard.add_explain(self.nav, rel.role or rel.name, rel.codings, term)
             self.add_card(rcard)
+            yield
 
         self.add_subheading(_("People you keep out"), "exclusion")
         if not self.record.exclusions:
@@ -94,6 +96,7 @@ class SharingPage(Page):
             xcard = ItemCard("exclusion", ex.who, lines, self.body)
             xcard.add_explain(self.nav, _("Exclusion"), (), "exclusion")
             self.add_card(xcard)
+            yield
 
         self.add_subheading(_("Who looked at my record"), "access-log")
         self.add(explain_button(self.nav, _("Who looked at my record"), (), "access-log"))
@@ -112,6 +115,7 @@ class SharingPage(Page):
             ]
             lcard = ItemCard("access-log", e.who, lines, self.body)
             self.add_card(lcard)
+            yield
         if len(entries) > MAX_LOG_LINES:
             rest = len(entries) - MAX_LOG_LINES
             self.add_text(

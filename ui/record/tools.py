@@ -4,7 +4,7 @@ parts of the record that could not be read."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -253,7 +253,7 @@ class UnreadablePage(Page):
     def title(self) -> str:
         return _("Parts we could not read")
 
-    def build(self) -> None:
+    def build(self) -> Iterator[None]:
         self.add_text(_("We show everything we could read. These parts we could not read."))
         self.add_text(_("Ask your doctor about them. Show them this page."))
         for part in self.record.unreadable:
@@ -263,3 +263,4 @@ class UnreadablePage(Page):
                 _("Technical detail: {where}").format(where=part.where),
             ]
             self.add_card(ItemCard("warning", _("A part we could not read"), lines, self.body))
+            yield

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 from assistant.i18n import _, format_date, ngettext
@@ -15,7 +16,7 @@ class VaccinesPage(Page):
     def title(self) -> str:
         return _("My vaccines")
 
-    def build(self) -> None:
+    def build(self) -> Iterator[None]:
         vaccinations = sorted(
             self.record.vaccinations, key=lambda v: v.date or date.min, reverse=True
         )
@@ -67,3 +68,4 @@ class VaccinesPage(Page):
                 )
             )
             self.add_card(card)
+            yield
