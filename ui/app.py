@@ -213,6 +213,8 @@ def build_app(
     shell.speaker_auto = s.speech_on
     controller = JourneyController(shell, None, None, languages=s.languages)
     run = Running(qapp, shell, controller, s)
+    run.cleanups.append(lambda: remove_language_listener(qt_tr.apply))
+    run.cleanups.append(lambda: qt_tr.apply("en"))
 
     def services() -> tuple[Any, Any, Any]:
         """Card backend, record source and viewer: slow to import and start (pcscd probe)."""
