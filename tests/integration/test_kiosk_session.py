@@ -38,6 +38,10 @@ idle_timeout_seconds = 60
 warning_seconds = 20
 speech_on = true
 exit_code_hash = "{hash}"
+
+[[kiosk.help_contacts]]
+name = "Le pharmacien au comptoir"
+phone = "02 555 01 02"
 """
 
 
@@ -164,6 +168,10 @@ def _child(mode: str, config: str, report_path: str) -> int:  # pragma: no cover
         for p in record.prescriptions:
             words += [p.rid, p.medication]
         return sorted({w for w in words if w and len(w) >= 5})
+
+    shell.show_help()
+    report["help_text"] = shell.help_overlay.text.text()
+    shell.close_help()
 
     # Session 1: ends by pulling the card out on the record.
     walk_to_record()
@@ -294,6 +302,11 @@ def test_ui_holds_no_record_data_after_reset(kiosk_session: dict[str, Any], mome
     leaks = [n for n in _needles(kiosk_session) if n.lower() in blob]
     assert leaks == []
     assert kiosk_session[f"photos_{moment}"] == 0
+
+
+def test_help_page_lists_the_kiosk_contacts(kiosk_session: dict[str, Any]) -> None:
+    has_contact = "02 555 01 02" in kiosk_session["help_text"]
+    assert has_contact is (kiosk_session["mode"] == "kiosk")
 
 
 def test_language_back_to_default(kiosk_session: dict[str, Any]) -> None:

@@ -48,6 +48,8 @@ class KeyProbe(QLineEdit):
 
 
 Kiosk = tuple[Shell, KioskMode, Journey, "FakeClock"]
+#: What the kiosk read aloud (closed functionality: the warning is spoken).
+SPOKEN: list[str] = []
 
 
 def kiosk_settings(tmp_path: object, **over: object) -> Settings:
@@ -71,7 +73,15 @@ def kiosk(qtbot: QtBot, tmp_path: object) -> Iterator[tuple[Shell, KioskMode, Jo
     qtbot.addWidget(shell)
     journey = Journey()
     clock = FakeClock()
-    mode = KioskMode(shell, kiosk_settings(tmp_path), journey=journey, clock=clock, tick_ms=10)
+    mode = KioskMode(
+        shell,
+        kiosk_settings(tmp_path),
+        journey=journey,
+        clock=clock,
+        tick_ms=10,
+        speak=SPOKEN.append,
+    )
+    SPOKEN.clear()
     shell.add_banner(mode.banner)
     journey.start()
     qtbot.waitExposed(shell)
@@ -215,6 +225,7 @@ def test_idle_warning_extend_and_reset(qtbot: QtBot, kiosk: Kiosk, tmp_path: obj
     assert mode.warning.geometry() == shell.rect()
     assert mode.warning.countdown.text() == "20"
     assert mode.warning.button.hasFocus()
+    assert len(SPOKEN) == 1 and mode.warning.heading.text() in SPOKEN[0]
     clock.now += 5.5
     qtbot.waitUntil(lambda: mode.warning.countdown.text() == "15")
     # A touch elsewhere does not count; the button does.
