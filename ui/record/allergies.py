@@ -19,10 +19,11 @@ class AllergiesPage(Page):
         return _("My allergies and problems")
 
     def build(self) -> Iterator[None]:
+        self.add_part_chooser(len(self.record.allergies), len(self.record.problems))
         self.add_subheading(_("Allergies and bad reactions"), "allergy")
         if not self.record.allergies:
             self.add_text(_("Your record has no allergies."))
-        for a in self.record.allergies:
+        for a in self.record.allergies[self.part_slice()]:
             lines = [_(ALLERGY_KIND[a.kind])]
             if a.reaction:
                 lines.append(_("What happens: {reaction}").format(reaction=a.reaction))
@@ -54,7 +55,7 @@ class AllergiesPage(Page):
         self.add_subheading(_("Health problems"), "problems")
         if not problems:
             self.add_text(_("Your record has no health problems."))
-        for p in problems:
+        for p in problems[self.part_slice()]:
             lines = [_(PROBLEM_STATUS[p.status])]
             if p.category is ProblemCategory.RISK:
                 lines.append(_("This is a risk to watch."))

@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QScrollArea,
@@ -34,6 +35,7 @@ from assistant.glossary import (
 )
 from assistant.i18n import _, format_date, format_decimal
 from assistant.records.model import Coding, Record
+from ui import theme as theme_mod
 from ui.widgets import BigButton, Body, Heading, IconText, Pictogram
 
 
@@ -205,10 +207,17 @@ class Page(QWidget):
     key = ""
     icon = "heart"
 
-    def __init__(self, record: Record, nav: Navigator, parent: QWidget | None = None) -> None:
+    #: Items shown at once; a longer list is split in parts ("1 to 50", "51 to 100", ...)
+    #: so the screen stays quick and every item stays within 3 actions.
+    PART_SIZE = 25
+
+    def __init__(
+        self, record: Record, nav: Navigator, parent: QWidget | None = None, *, part: int = 0
+    ) -> None:
         super().__init__(parent)
         self.record = record
         self.nav = nav
+        self.part = part
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         self.scroll = QScrollArea(self)
@@ -225,7 +234,7 @@ class Page(QWidget):
         raise NotImplementedError
 
     #: Time for the first slice of a long page (fills the first screen), then per slice.
-    FIRST_SLICE_S = 0.030
+    FIRST_SLICE_S = 0.012
     SLICE_S = 0.008
 
     def rebuild(self) -> None:
@@ -307,6 +316,43 @@ class Page(QWidget):
         row.setAccessibleName(text)
         self.add(row)
         return row
+
+    def part_count(self, *lengths: int) -> int:
+        return max(1, *((n + self.PART_SIZE - 1) // self.PART_SIZE for n in lengths))
+
+    def part_slice(self) -> slice:
+        start = self.part * self.PART_SIZE
+        return slice(start, start + self.PART_SIZE)
+
+    def add_part_chooser(self, *lengths: int) -> None:
+        """When a list is long, say so and offer its parts (one action to any part)."""
+        parts = self.part_count(*lengths)
+        if parts <= 1:
+            return
+        total = max(lengths)
+        self.add_text(
+            _("This list is long: {n} items. It is shown in parts of {size}.").format(
+                n=total, size=self.PART_SIZE
+            )
+        )
+        row = QWidget(self.body)
+        grid = QGridLayout(row)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(10)
+        columns = 4 if theme_mod.current().text_scale < 1.5 else 2
+        for k in range(parts):
+            first = k * self.PART_SIZE + 1
+            last = min(total, (k + 1) * self.PART_SIZE)
+            text = _("{first} to {last}").format(first=first, last=last)
+            button = BigButton(text, "check" if k == self.part else "next")
+            button.setAccessibleName(
+                _("Show items {first} to {last}").format(first=first, last=last)
+            )
+            button.setObjectName(f"part_{k}")
+            button.setEnabled(k != self.part)
+            button.clicked.connect(lambda _c=False, k=k: self.nav.open_page(self.key, k))
+            grid.addWidget(button, k // columns, k % columns)
+        self.add(row)
 
     def add_card(self, card: ItemCard) -> ItemCard:
         card.finish()

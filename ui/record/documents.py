@@ -126,14 +126,14 @@ class DocumentsPage(Page):
             + " "
             + _("The newest is first.")
         )
-        for doc in docs:
+        self.add_part_chooser(len(docs))
+        for index, doc in docs[self.part_slice()]:
             lines = [
                 format_date(doc.date) if doc.date else _("Date not known"),
                 doc.kind,
                 _("Written by {who}").format(who=doc.author) if doc.author else "",
             ]
             card = ItemCard("document", doc.title or _("Document"), lines, self.body)
-            index = self.record.documents.index(doc)
             card.add_button(
                 small_button(
                     _("Open"), "document", lambda i=index: self.nav.open_page("document", i)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
+from babel.dates import get_day_names
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -22,7 +24,15 @@ from PySide6.QtWidgets import (
 )
 
 from assistant.errors import AssistantError
-from assistant.i18n import _, add_language_listener, ngettext, remove_language_listener
+from assistant.glossary import explain_term
+from assistant.i18n import (
+    _,
+    add_language_listener,
+    current_locale_name,
+    format_date,
+    ngettext,
+    remove_language_listener,
+)
 from assistant.notes import Notebook
 from assistant.records.model import Coding, Record
 from ui import theme as theme_mod
@@ -233,6 +243,7 @@ class RecordHome(QWidget):
         lay.addWidget(self.stack)
         self.home = HomePage(self)
         self.stack.addWidget(self.home)
+        self._warm_job = run_in_worker(_warm_up)
         add_language_listener(self._on_language)
         theme_mod.notifier().changed.connect(self._on_theme)
         self.destroyed.connect(lambda *_a, cb=self._on_language: remove_language_listener(cb))
@@ -310,7 +321,8 @@ class RecordHome(QWidget):
             "unreadable": UnreadablePage,
         }
         if key in simple:
-            return simple[key](r, self)
+            part = args[0] if args and isinstance(args[0], int) else 0
+            return simple[key](r, self, part=part)
         if key == "trend":
             return TrendPage(r, self, str(args[0]))
         if key == "document":
@@ -482,6 +494,14 @@ class OpenedFilePage(Page):
         alone = BigButton(_("Show only this file"), "document")
         alone.clicked.connect(lambda: host.show_opened(False))
         self.add(alone)
+
+
+def _warm_up() -> None:
+    """Load the glossary and the language's calendar data off the GUI thread, so the first
+    page opened does not wait for them."""
+    explain_term("consent")
+    format_date(date.today())
+    get_day_names("wide", locale=current_locale_name())
 
 
 def _ask_for_file(parent: QWidget) -> str | None:

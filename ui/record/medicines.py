@@ -113,19 +113,21 @@ class MedicinesPage(Page):
 
     def build(self) -> Iterator[None]:
         day = today()
-        plan = day_plan(self.record.medications, day)
-        self.plan = plan
-        meds = self.record.medications
-        if not meds and not self.record.prescriptions:
+        all_meds = self.record.medications
+        if not all_meds and not self.record.prescriptions:
             self.add_text(_("Your record has no medicines."))
             return
+        self.add_part_chooser(len(all_meds), len(self.record.prescriptions))
+        meds = all_meds[self.part_slice()]
+        plan = day_plan(meds, day)
+        self.plan = plan
         yield from self._build_plan(plan)
-        yield from self._build_prescriptions(self.record.prescriptions)
+        yield from self._build_prescriptions(self.record.prescriptions[self.part_slice()])
         self.add_subheading(_("All my medicines"), "pill-bottle")
         self.add_text(
             ngettext(
-                "Your record has {n} medicine.", "Your record has {n} medicines.", len(meds)
-            ).format(n=len(meds))
+                "Your record has {n} medicine.", "Your record has {n} medicines.", len(all_meds)
+            ).format(n=len(all_meds))
         )
         rows = {id(r.medication): r for r in plan.rows()}
         for med in meds:

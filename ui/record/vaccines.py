@@ -8,6 +8,9 @@ from datetime import date
 from assistant.i18n import _, format_date, ngettext
 from ui.record.common import ItemCard, Page, day_text, small_button
 
+#: The soonest next doses listed at the top.
+MAX_UPCOMING = 10
+
 
 class VaccinesPage(Page):
     key = "vaccines"
@@ -31,7 +34,7 @@ class VaccinesPage(Page):
         upcoming = sorted(
             (v for v in vaccinations if v.next_due is not None),
             key=lambda v: v.next_due or date.max,
-        )
+        )[:MAX_UPCOMING]
         if upcoming:
             self.add_subheading(_("Next vaccines"), "calendar")
             for v in upcoming:
@@ -42,7 +45,8 @@ class VaccinesPage(Page):
                     )
                 )
         self.add_subheading(_("Vaccines I received"), "vaccine")
-        for v in vaccinations:
+        self.add_part_chooser(len(vaccinations))
+        for v in vaccinations[self.part_slice()]:
             lines = [
                 _("Given on {date}").format(date=day_text(v.date)) if v.date else day_text(None)
             ]

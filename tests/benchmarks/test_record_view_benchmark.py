@@ -1,0 +1,147 @@
+"""Benchmark: the record viewer on big records, with the longest GUI-thread stall.
+
+1. Opening ``sumehr_example100.kmehr`` (1.2 MB, 400 medicines) through "Open a file I
+   received" until its medicines list (first part of 25) is on screen, against a floor
+   measured in the same run: reading the same file with ``open_record_file`` alone (no
+   screen). Goal ≤ 1.2× (printed).
+2. The largest demo record (the adult) → record home shown.
+
+A QTimer heartbeat (every 5 ms) measures the longest gap on the GUI thread during each, against
+the heartbeat's own longest gap when nothing happens (same run). Goal: longest stall ≤ 50 ms
+(printed). The asserts use generous ratios so a busy CI machine does not fail them.
+
+Run: .venv/bin/pytest tests/benchmarks/test_record_view_benchmark.py -m benchmark -s
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from PySide6.QtCore import QElapsedTimer, QEvent, QTimer
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from assistant.i18n import set_language
+from assistant.records.files import open_record_file
+from tests.ui.test_record_data import FIXTURES, demo_record
+from ui import theme
+from ui.record.home import RecordHome
+from ui.record.medicines import MedicinesPage
+
+pytestmark = pytest.mark.benchmark
+
+SUMEHR100 = FIXTURES / "kmehr" / "sumehr" / "sumehr_example100.kmehr"
+GOAL_STALL_MS = 50.0
+GOAL_OPEN_RATIO = 1.2
+TICK_MS = 5
+#: Limits in units of the same run's floors (generous: CI machines are noisy).
+LIMIT_OPEN_RATIO = 3.0
+LIMIT_STALL_RATIO = 40.0
+
+
+class Heartbeat:
+    """Measures the gaps between ticks of a 5 ms timer on the GUI thread."""
+
+    def __init__(self) -> None:
+        self.timer = QTimer()
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(self._tick)
+        self.clock = QElapsedTimer()
+        self.last = 0
+        self.gaps: list[float] = []
+
+    def _tick(self) -> None:
+        now = self.clock.nsecsElapsed()
+        self.gaps.append((now - self.last) / 1e6)
+        self.last = now
+
+    def start(self) -> None:
+        self.gaps = []
+        self.clock.start()
+        self.last = self.clock.nsecsElapsed()
+        self.timer.start()
+
+    def stop(self) -> float:
+        self._tick()  # the gap up to now counts too
+        self.timer.stop()
+        return max(self.gaps)
+
+
+def test_record_view_benchmark(qtbot: QtBot, capsys: pytest.CaptureFixture[str]) -> None:
+    set_language("en")
+    theme.set_theme(theme.Theme())
+    beat = Heartbeat()
+    beat.start()
+    qtbot.wait(400)
+    idle = max(beat.stop(), float(TICK_MS))
+
+    # Floor: the same file read without any screen, best of 3.
+    floor = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        parsed = open_record_file(SUMEHR100)
+        floor = min(floor, time.perf_counter() - t0)
+    meds = len(parsed.medications)
+    assert meds >= 100
+
+    # 1. Open the file in the viewer until the medicines list is on screen.
+    home = RecordHome(demo_record("kid"), open_file_dialog=lambda _w: str(SUMEHR100))
+    qtbot.addWidget(home, before_close_func=lambda w: w.go_home())
+    home.resize(1024, 768)
+    home.show()
+    qtbot.waitExposed(home)
+    opened = float("inf")
+    open_stall = 0.0
+    for _ in range(2):
+        home.go_home()
+        beat.start()
+        t0 = time.perf_counter()
+        home.home.tools["open_file"].click()
+        qtbot.waitUntil(lambda: home.current_key == "opened_file", timeout=60000)
+        home.show_opened(merge=False)
+        home.home.tiles["medicines"].click()
+        page = home.page
+        assert isinstance(page, MedicinesPage)
+        QApplication.processEvents()  # first screenful painted
+        opened = min(opened, time.perf_counter() - t0)
+        # The rest of the part's cards are added between events: the heartbeat keeps beating.
+        qtbot.waitUntil(lambda p=page: not p.building, timeout=120000)
+        open_stall = max(open_stall, beat.stop())
+    # A long list is shown in parts: the first part, and one button per part.
+    assert len(page.item_widgets()) == min(meds, page.PART_SIZE)
+    parts = (meds + page.PART_SIZE - 1) // page.PART_SIZE
+    assert page.findChild(type(home.home.tiles["medicines"]), f"part_{parts - 1}") is not None
+
+    # 2. The largest demo record -> record home shown.
+    adult = demo_record("adult")
+    shown_s = float("inf")
+    home_stall = 0.0
+    for _ in range(3):
+        beat.start()
+        t0 = time.perf_counter()
+        viewer = RecordHome(adult)
+        viewer.resize(1024, 768)
+        viewer.show()
+        qtbot.waitExposed(viewer)
+        QApplication.processEvents()
+        shown_s = min(shown_s, time.perf_counter() - t0)
+        home_stall = max(home_stall, beat.stop())
+        viewer.close()
+        viewer.deleteLater()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+    open_ratio = opened / floor
+    with capsys.disabled():
+        print(
+            f"\n[record view] sumehr x100 ({meds} medicines): parse floor {floor * 1000:.0f} ms,"
+            f" open -> list shown {opened * 1000:.0f} ms, ratio {open_ratio:.2f}"
+            f" (goal <= {GOAL_OPEN_RATIO})"
+            f"\n[record view] largest demo record -> record home {shown_s * 1000:.0f} ms"
+            f"\n[record view] longest GUI stall: idle floor {idle:.1f} ms,"
+            f" open file {open_stall:.1f} ms, record home {home_stall:.1f} ms"
+            f" (goal <= {GOAL_STALL_MS:.0f} ms)"
+        )
+    assert open_ratio <= LIMIT_OPEN_RATIO
+    assert open_stall / idle <= LIMIT_STALL_RATIO
+    assert home_stall / idle <= LIMIT_STALL_RATIO
