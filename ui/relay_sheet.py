@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, Signal
 from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -218,6 +218,8 @@ class RelaySheetDialog(QDialog):
         """Open the system print dialog and print; True when printed."""
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = QPrintDialog(printer, self)
+        # Paper only: "print to file" would leave the patient's question on this PC.
+        dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintToFile, False)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
         print_sheet(self.sheet(), printer)

@@ -169,6 +169,14 @@ def _child(mode: str, config: str, report_path: str) -> int:  # pragma: no cover
             words += [p.rid, p.medication]
         return sorted({w for w in words if w and len(w) >= 5})
 
+    if kiosk is not None:  # ways out of the real kiosk window
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+
+        QTest.keyClick(shell, Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier)
+        QTest.keyClick(shell, Qt.Key.Key_Escape)
+        report["close_refused"] = shell.close() is False
+        report["still_full_screen"] = shell.isVisible() and shell.isFullScreen()
     shell.show_help()
     report["help_text"] = shell.help_overlay.text.text()
     shell.close_help()
@@ -302,6 +310,14 @@ def test_ui_holds_no_record_data_after_reset(kiosk_session: dict[str, Any], mome
     leaks = [n for n in _needles(kiosk_session) if n.lower() in blob]
     assert leaks == []
     assert kiosk_session[f"photos_{moment}"] == 0
+
+
+def test_real_kiosk_window_cannot_be_closed(kiosk_session: dict[str, Any]) -> None:
+    if kiosk_session["mode"] != "kiosk":
+        assert "close_refused" not in kiosk_session
+        return
+    assert kiosk_session["close_refused"] is True
+    assert kiosk_session["still_full_screen"] is True
 
 
 def test_help_page_lists_the_kiosk_contacts(kiosk_session: dict[str, Any]) -> None:
