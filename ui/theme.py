@@ -11,6 +11,10 @@ import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+# isort: off
+import ui.qt_workarounds  # noqa: F401 - before any Qt call: PySide6 6.12 + Python 3.11 fix
+
+# isort: on
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication
