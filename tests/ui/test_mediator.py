@@ -330,3 +330,25 @@ def test_mediator_screens_pass_the_accessibility_audit(
     QApplication.processEvents()
     problems = audit(shell)
     assert [str(p) for p in problems] == []
+
+
+def test_relay_print_dialog_offers_paper_only(qtbot: QtBot) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog
+
+    dialog = RelaySheetDialog()
+    qtbot.addWidget(dialog)
+    seen: dict[str, bool] = {}
+
+    def look_and_cancel() -> None:
+        for w in QApplication.topLevelWidgets():
+            if isinstance(w, QPrintDialog) and w.isVisible():
+                seen["print_to_file"] = w.testOption(
+                    QAbstractPrintDialog.PrintDialogOption.PrintToFile
+                )
+                w.reject()
+
+    QTimer.singleShot(50, look_and_cancel)
+    QTimer.singleShot(3000, look_and_cancel)  # never hang if the first look came too early
+    assert dialog.print_with_dialog() is False
+    assert seen == {"print_to_file": False}
