@@ -130,6 +130,7 @@ class PrescriptionsOnRecord:
             self.panel.set_prescriptions(list(getattr(record, "prescriptions", [])))
             if self.panel.count() and not self._shown:
                 self.shell.set_side_panel(self.panel)
+                self.panel.show()  # a panel taken out before stays hidden otherwise
                 self._shown = True
         elif self._shown or self.panel.count():
             self.panel.clear()

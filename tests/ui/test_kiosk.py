@@ -445,3 +445,61 @@ def test_staff_menu_left_open_locks_again(qtbot: QtBot, tmp_path: object) -> Non
     assert panel.quit_button.isVisibleTo(panel)
     qtbot.waitUntil(lambda: closed == [True], timeout=2000)
     assert not panel.isVisible()
+
+
+def test_prescriptions_beside_the_record_only(qtbot: QtBot, kiosk: Kiosk) -> None:
+    from datetime import date
+
+    from assistant.records.model import Prescription
+
+    shell, mode, journey, _clock = kiosk
+    assert mode.prescriptions is not None
+    panel = mode.prescriptions.panel
+
+    class Rec:
+        prescriptions = [  # noqa: RUF012
+            Prescription(
+                rid="BEP0TEST1234", medication="Metformine 850 mg", expiry=date(2027, 1, 2)
+            ),
+            Prescription(rid="BEP0DONE0000", medication="Old", status="completed"),
+        ]
+
+        def wipe(self) -> None:
+            pass
+
+    _start_session(journey)
+    (read,) = journey.reader_changed(ReaderStatus.CARD_PRESENT)
+
+    class Card:
+        def wipe(self) -> None:
+            pass
+
+    journey.card_read(read.token, Card())
+    journey.confirm_identity(True)
+    journey.next()
+    (verify,) = journey.submit_pin()
+    from assistant.journey import PinOutcome
+
+    (connect,) = journey.pin_checked(verify.token, PinOutcome.CORRECT)
+    journey.connected(connect.token, Rec())
+    assert journey.step is Step.RECORD
+    assert panel.count() == 1  # only the open one
+    qtbot.waitUntil(panel.isVisible)
+    assert shell.isAncestorOf(panel)
+    assert [c.payload for c in panel.codes] == ["BEP0TEST1234"]
+    assert panel.codes[0].accessibleName().endswith("Metformine 850 mg")
+    journey.finish()
+    assert panel.count() == 0 and not panel.codes
+    assert not panel.isVisible()
+    # The next patient's record shows the panel again.
+    journey.reader_changed(ReaderStatus.NO_CARD)
+    qtbot.waitUntil(lambda: journey.step is Step.WELCOME)
+    _start_session(journey)
+    (read,) = journey.reader_changed(ReaderStatus.CARD_PRESENT)
+    journey.card_read(read.token, Card())
+    journey.confirm_identity(True)
+    journey.next()
+    (verify,) = journey.submit_pin()
+    (connect,) = journey.pin_checked(verify.token, PinOutcome.CORRECT)
+    journey.connected(connect.token, Rec())
+    qtbot.waitUntil(panel.isVisible)
