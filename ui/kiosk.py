@@ -117,7 +117,10 @@ class KioskGuard(QObject):
         self.window.removeEventFilter(self)
 
     def _block(self, what: str, event: QEvent) -> bool:
-        event.accept() if event.type() is QEvent.Type.ShortcutOverride else event.ignore()
+        if event.type() is QEvent.Type.ShortcutOverride:
+            event.accept()  # "this key is taken": no shortcut fires
+        else:
+            event.ignore()
         self.blocked += 1
         log.info("kiosk: blocked %s", what)
         self.escape_blocked.emit(what)
