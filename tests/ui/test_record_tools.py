@@ -122,6 +122,7 @@ def test_notes_are_saved_as_the_patient_types(qtbot: QtBot, adult: Record, tmp_p
     home = make_home(qtbot, adult, notebook=Notebook(path))
     home.open_page("medicines")
     assert home.page is not None
+    home.page.finish_building()
     write = next(
         b
         for b in home.page.findChildren(type(home.home.tools["notes"]))

@@ -58,8 +58,11 @@ def flush_deleted() -> None:
 ALWAYS_EXPAND = {"home", "medicines", "vaccines", "results", "allergies", "documents", "sharing"}
 
 
-def walk(home: RecordHome, max_depth: int) -> Seen:
-    """Depth-first over the big buttons, up to ``max_depth`` actions; Back after each."""
+def walk(home: RecordHome, max_depth: int, *, then_only_parts: bool = False) -> Seen:
+    """Depth-first over the big buttons, up to ``max_depth`` actions; Back after each.
+
+    ``then_only_parts``: after the first action, follow only the buttons that show the other
+    parts of a long list (a cheaper walk that still reaches every item)."""
     seen = Seen()
     expanded: set[str] = set()
     home.go_home()
@@ -79,6 +82,8 @@ def walk(home: RecordHome, max_depth: int) -> Seen:
             return
         expanded.add(key)
         for button in buttons_of(home):
+            if then_only_parts and depth >= 1 and not button.objectName().startswith("part_"):
+                continue
             if button.property("explains"):
                 seen.explain_buttons += 1
             before = len(home.history)
@@ -175,9 +180,10 @@ FIXTURES = fixture_files()
 def test_every_fixture_item_within_3_actions(qtbot: QtBot, path: Path) -> None:
     record = fixture_record(path)
     home = make_home(qtbot, record)
-    seen = walk(home, max_depth=1)
+    seen = walk(home, max_depth=2, then_only_parts=True)
     for title in expected_titles(record):
-        assert seen.titles.get(title, 99) <= 1, f"{title!r} not on a section page"
+        # On a section page (1 action), or in a later part of a long list (2 actions).
+        assert seen.titles.get(title, 99) <= 2, f"{title!r} not on a section page"
     if record.unreadable:
         assert seen.pages["unreadable"] == 1
         home.go_home()

@@ -99,12 +99,14 @@ def is_pdf(doc: Document) -> bool:
     )
 
 
-def sorted_documents(record: Record) -> list[Document]:
-    return sorted(
-        record.documents,
-        key=lambda d: d.date.replace(tzinfo=None) if d.date else datetime.min,
-        reverse=True,
-    )
+def sorted_documents(record: Record) -> list[tuple[int, Document]]:
+    """(index in the record, document), the newest first."""
+
+    def newest(item: tuple[int, Document]) -> datetime:
+        d = item[1].date
+        return d.replace(tzinfo=None) if d else datetime.min
+
+    return sorted(enumerate(record.documents), key=newest, reverse=True)
 
 
 class DocumentsPage(Page):
