@@ -15,6 +15,7 @@ from datetime import date, time
 from enum import Enum
 
 from assistant.records.model import (
+    Coding,
     DayPeriod,
     DoseTiming,
     Frequency,
@@ -112,6 +113,7 @@ class Dose:
     quantity: float | None
     quantity_text: str = ""
     unit: str = ""
+    unit_coding: Coding | None = None
     periods: tuple[DayPeriod, ...] = ()
     times: tuple[time, ...] = ()
 
@@ -216,6 +218,7 @@ def _sum_doses(timings: Iterable[DoseTiming]) -> tuple[tuple[Moment, Dose], ...]
             quantity = sum(q for q in numbers if q is not None)
         texts = [t.quantity_text for t in group if t.quantity_text]
         units = [t.unit for t in group if t.unit]
+        unit_codings = [t.unit_coding for t in group if t.unit_coding is not None]
         periods = tuple(dict.fromkeys(t.period for t in group if t.period is not None))
         times = tuple(sorted({t.time_of_day for t in group if t.time_of_day is not None}))
         out.append(
@@ -225,6 +228,7 @@ def _sum_doses(timings: Iterable[DoseTiming]) -> tuple[tuple[Moment, Dose], ...]
                     quantity=quantity,
                     quantity_text=" + ".join(texts) if quantity is None else "",
                     unit=units[0] if units else "",
+                    unit_coding=unit_codings[0] if unit_codings else None,
                     periods=periods,
                     times=times,
                 ),

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from babel.dates import get_day_names
 
 from assistant.dayplan import MOMENTS, DayKey, Dose, Moment, PlanRow, Rhythm, day_plan
+from assistant.glossary import explain_specific, explain_unit
 from assistant.i18n import (
     N_,
     _,
@@ -26,6 +27,7 @@ from assistant.i18n import (
 )
 from assistant.records.model import (
     AllergyKind,
+    Coding,
     DayPeriod,
     Interpretation,
     LabResult,
@@ -104,6 +106,82 @@ def unit_text(unit: str) -> str:
     return text
 
 
+def _counted_unit(key: str, n: int) -> str | None:
+    """ "2 tablets" / "2 comprimés" for the units people count; None for other units."""
+    if key == "tablet":
+        return ngettext("{n} tablet", "{n} tablets", n)
+    if key == "capsule":
+        return ngettext("{n} capsule", "{n} capsules", n)
+    if key == "puff":
+        return ngettext("{n} puff", "{n} puffs", n)
+    if key == "drop":
+        return ngettext("{n} drop", "{n} drops", n)
+    if key == "sachet":
+        return ngettext("{n} sachet", "{n} sachets", n)
+    if key == "ampoule":
+        return ngettext("{n} ampoule", "{n} ampoules", n)
+    if key == "suppository":
+        return ngettext("{n} suppository", "{n} suppositories", n)
+    if key == "patch":
+        return ngettext("{n} patch", "{n} patches", n)
+    if key == "injection":
+        return ngettext("{n} injection", "{n} injections", n)
+    if key == "iu":
+        return ngettext("{n} unit", "{n} units", n)
+    return None
+
+
+_UNIT_KEYS: dict[str, str] = {
+    "tablet": "tablet",
+    "tablets": "tablet",
+    "tab": "tablet",
+    "tabl": "tablet",
+    "effervescent-tablet": "tablet",
+    "capsule": "capsule",
+    "capsules": "capsule",
+    "puff": "puff",
+    "puffs": "puff",
+    "inhalation": "puff",
+    "drop": "drop",
+    "drops": "drop",
+    "[drp]": "drop",
+    "sachet": "sachet",
+    "sachets": "sachet",
+    "ampoule": "ampoule",
+    "ampule": "ampoule",
+    "suppository": "suppository",
+    "patch": "patch",
+    "injection": "injection",
+    "iu": "iu",
+    "[iu]": "iu",
+    "internationalunits": "iu",
+}
+
+
+def unit_word(amount: str, quantity: float | None, unit: str, coding: Coding | None) -> str:
+    """The amount with its unit in the current language: "2 tablets", "5 mL", "1 drop"."""
+    key = _UNIT_KEYS.get(unit.strip().lower())
+    term = ""
+    if key is None:
+        entry = explain_specific(coding) if coding is not None else None
+        entry = entry or (explain_unit(unit) if unit else None)
+        if entry is not None:
+            term = entry.term
+            key = _UNIT_KEYS.get(entry.key.removeprefix("unit:"))
+    if key is not None:
+        count = 1 if quantity is not None and quantity <= 1 else 2
+        counted = _counted_unit(key, count)
+        if counted is not None:
+            return counted.format(n=amount)
+    if term:
+        word = re.sub(r"\s*\(.*\)$", "", term)  # "mL (millilitre)" -> "mL"
+    elif unit.isdigit():
+        word = ""  # an unknown unit code ("00005") means nothing to a patient
+    else:
+        word = unit_text(unit)
+    return f"{amount} {word}".strip()
+
+
 def dose_text(dose: Dose) -> str:
     """E.g. "1 tablet, after breakfast" or "2 (07:30)" (the plan's own column is not
     repeated: "in the morning" is left out of the morning column)."""
@@ -111,7 +189,7 @@ def dose_text(dose: Dose) -> str:
         amount = format_decimal(dose.quantity, max_decimals=2)
     else:
         amount = dose.quantity_text or "?"
-    text = f"{amount} {dose.unit}".strip()
+    text = unit_word(amount, dose.quantity, dose.unit, dose.unit_coding)
     hints = [_(PERIOD_WORDS[p]) for p in dose.periods if p not in _BASE_PERIODS]
     hints += [format_time(t) for t in dose.times]
     if hints:
