@@ -325,12 +325,9 @@ class SessionWatch(QObject):
             self._resetting = False
 
     def _clear_inputs(self) -> None:
-        for field in self.window.findChildren(QLineEdit):
-            field.clear()
-        for field in self.window.findChildren(QTextEdit):
-            field.clear()
-        for field in self.window.findChildren(QPlainTextEdit):
-            field.clear()
+        for kind in (QLineEdit, QTextEdit, QPlainTextEdit):
+            for field in self.window.findChildren(kind):
+                field.clear()
         clipboard = QApplication.clipboard()
         if clipboard is not None:
             clipboard.clear()
