@@ -325,9 +325,13 @@ class SessionWatch(QObject):
             self._resetting = False
 
     def _clear_inputs(self) -> None:
-        for kind in (QLineEdit, QTextEdit, QPlainTextEdit):
-            for field in self.window.findChildren(kind):
-                field.clear()
+        fields: list[QLineEdit | QTextEdit | QPlainTextEdit] = [
+            *self.window.findChildren(QLineEdit),
+            *self.window.findChildren(QTextEdit),
+            *self.window.findChildren(QPlainTextEdit),
+        ]
+        for field in fields:
+            field.clear()
         clipboard = QApplication.clipboard()
         if clipboard is not None:
             clipboard.clear()
