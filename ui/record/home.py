@@ -288,6 +288,7 @@ class RecordHome(QWidget):
             self.stack.setCurrentWidget(page)
         self._focus_first()
         self.page_changed.emit(key)
+        announce(self, self.title())
         return True
 
     def go_home(self) -> None:
@@ -359,6 +360,7 @@ class RecordHome(QWidget):
             self.stack.setCurrentWidget(self.page)
         self._focus_first()
         self.page_changed.emit(key)
+        announce(self, self.title())
 
     def _focus_first(self) -> None:
         target: QWidget | None = self.page if self.page is not None else self.home
@@ -374,6 +376,19 @@ class RecordHome(QWidget):
         if self.page is not None:
             return self.page.title()
         return self.home.heading.text()
+
+    def help_text(self) -> str:
+        """What the shell's Help says on the page shown now."""
+        if self.page is None:
+            return _(
+                "Press a big button to see a part of your record. "
+                "Under each item, What is this? explains the words. "
+                "Back brings you to the page before."
+            )
+        return _(
+            "Scroll down to see everything. What is this? explains a word. "
+            "Back brings you to the page before. Paper copy prints this page."
+        )
 
     def speech_text(self) -> str:
         """What Listen reads for the page shown now."""
