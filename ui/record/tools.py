@@ -10,7 +10,14 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont, QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QButtonGroup, QComboBox, QFileDialog, QPlainTextEdit
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QFileDialog,
+    QGridLayout,
+    QPlainTextEdit,
+    QWidget,
+)
 
 from assistant.i18n import _
 from assistant.notes import SECTIONS, Notebook
@@ -169,14 +176,22 @@ class PaperPage(Page):
         choices = [("all", _("The whole record"))]
         choices += [(k, section_title(k)) for k in PAPER_SECTIONS]
         self.choice_buttons: dict[str, BigButton] = {}
-        for key, text in choices:
+        grid_box = QWidget(self.body)
+        grid = QGridLayout(grid_box)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(10)
+        columns = 2 if theme_mod.current().text_scale < 1.5 else 1
+        for i, (key, text) in enumerate(choices):
             button = BigButton(text, "check" if key == self.choice else "document")
             button.setCheckable(True)
             button.setChecked(key == self.choice)
             button.toggled.connect(lambda on, k=key: self._choose(k) if on else None)
             self.group.addButton(button)
             self.choice_buttons[key] = button
-            self.add(button)
+            grid.addWidget(button, i // columns, i % columns)
+        for c in range(columns):
+            grid.setColumnStretch(c, 1)
+        self.add(grid_box)
         self.add_text(_("2. Print it, or save it as a PDF file."))
         self.print_button = BigButton(_("Print"), "print", primary=True)
         self.print_button.setObjectName("print_copy")
