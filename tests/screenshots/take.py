@@ -46,6 +46,18 @@ DOC_SHOTS = (
     ("en", "normal", "k2-kiosk-prescriptions"),
     ("nl", "normal", "k3-kiosk-idle-warning"),
     ("en", "normal", "k4-kiosk-staff"),
+    # the record viewer (tests/ui/scenes_record.py)
+    ("en", "normal", "r01-record-home"),
+    ("fr", "normal", "r02-medicines"),
+    ("nl", "normal", "r03-vaccines"),
+    ("de", "normal", "r04-results"),
+    ("nl", "normal", "r05-result-trend"),
+    ("en", "normal", "r06-allergies-problems"),
+    ("fr", "normal", "r07-documents"),
+    ("de", "high-contrast", "r09-who-can-see"),
+    ("nl", "normal", "r10-what-is-this"),
+    ("fr", "text-200", "r02-medicines"),
+    ("en", "normal", "r15-phone"),
 )
 
 
