@@ -142,9 +142,10 @@ def test_notes_are_saved_as_the_patient_types(qtbot: QtBot, adult: Record, tmp_p
     assert again.get("medicines") == "Can I stop the statin?"
 
 
-def test_notes_in_memory_outside_home_mode_are_wiped(qtbot: QtBot, adult: Record) -> None:
+def test_notes_in_memory_outside_home_mode_are_wiped(qtbot: QtBot) -> None:
     notebook = Notebook(None)
-    home = make_home(qtbot, adult, notebook=notebook)
+    record = demo_record("adult")  # wiped below: not the shared one
+    home = make_home(qtbot, record, notebook=notebook)
     home.open_page("notes")
     page = home.page
     assert isinstance(page, NotesPage)
@@ -155,6 +156,7 @@ def test_notes_in_memory_outside_home_mode_are_wiped(qtbot: QtBot, adult: Record
     home.wipe()
     assert notebook.get("general") == ""
     assert home.record.is_empty and home.current_key == "home"
+    assert record.is_empty
 
 
 def test_paper_copy_pdf_of_the_whole_record(qtbot: QtBot, adult: Record, tmp_path: Path) -> None:
@@ -210,7 +212,8 @@ def test_paper_copy_of_one_section_in_french(qtbot: QtBot, adult: Record, tmp_pa
     assert adult.medications[0].name not in text  # only the vaccines section
 
 
-def test_open_a_file_i_received_and_merge(qtbot: QtBot, adult: Record) -> None:
+def test_open_a_file_i_received_and_merge(qtbot: QtBot) -> None:
+    adult = demo_record("adult")  # wiped below: not the shared one
     home = make_home(qtbot, adult, open_file_dialog=lambda _w: str(SUMEHR))
     before = len(adult.medications)
     home.home.tools["open_file"].click()
@@ -221,8 +224,12 @@ def test_open_a_file_i_received_and_merge(qtbot: QtBot, adult: Record) -> None:
     assert "The file is open" in home.speech_text()
     with qtbot.waitSignal(home.record_changed):
         home.show_opened(merge=True)
-    assert len(home.record.medications) == before + added
+    merged = home.record
+    assert len(merged.medications) == before + added
     assert home.current_key == "home"
+    # Finish / card removal: the records made from the file are wiped too.
+    home.wipe()
+    assert merged.is_empty and home.record.is_empty
 
 
 def test_open_a_file_alone_and_a_bad_file(qtbot: QtBot, adult: Record, tmp_path: Path) -> None:

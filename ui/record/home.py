@@ -247,6 +247,11 @@ class RecordHome(QWidget):
         add_language_listener(self._on_language)
         theme_mod.notifier().changed.connect(self._on_theme)
         self.destroyed.connect(lambda *_a, cb=self._on_language: remove_language_listener(cb))
+        # Records made here (files opened, merges) are wiped with the viewer, even when the
+        # shell only deletes it.
+        self._own_records: list[Record] = []
+        own = self._own_records
+        self.destroyed.connect(lambda *_a: _wipe_all(own))
 
     # navigation ---------------------------------------------------------------------------
     @property
@@ -425,6 +430,8 @@ class RecordHome(QWidget):
         if self.open_job is not None:
             self.open_job.cancel()
         self.opened = None
+        self.record.wipe()
+        _wipe_all(self._own_records)
         self.record = Record()
         self.go_home()
         if not self.notebook.persistent:
@@ -448,6 +455,7 @@ class RecordHome(QWidget):
 
     def _file_opened(self, record: object) -> None:
         assert isinstance(record, Record)
+        self._own_records.append(record)
         self.opened = record
         self.open_page("opened_file")
         announce(self, _("The file is open."))
@@ -466,6 +474,8 @@ class RecordHome(QWidget):
         if self.opened is None:
             return
         record = self.record.merge(self.opened) if merge else self.opened
+        if merge:
+            self._own_records.append(record)
         self.opened = None
         self.set_record(record)
 
@@ -509,6 +519,12 @@ class OpenedFilePage(Page):
         alone = BigButton(_("Show only this file"), "document")
         alone.clicked.connect(lambda: host.show_opened(False))
         self.add(alone)
+
+
+def _wipe_all(records: list[Record]) -> None:
+    for record in records:
+        record.wipe()
+    records.clear()
 
 
 def _warm_up() -> None:
