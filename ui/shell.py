@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -365,6 +365,8 @@ class Shell(QMainWindow):
             if self.help_overlay.isVisible():
                 self._fill_help()
         self.language_box.updateGeometry()
+        self._fit_top_bar()
+        self._fit_top_bar_later()
 
     def _language_listener(self, code: str) -> None:
         self.set_status("")
@@ -394,11 +396,46 @@ class Shell(QMainWindow):
         else:
             self.announce(_("Strong colours are off."))
 
-    def _theme_changed(self, _theme: object) -> None:
-        big = theme_mod.current().text_scale >= 1.4
-        self.top_layout.setDirection(
-            QBoxLayout.Direction.TopToBottom if big else QBoxLayout.Direction.LeftToRight
+    def _controls_width(self) -> int:
+        """Narrowest row of the language, text size and contrast controls (words whole)."""
+        parts = (
+            self.language_picto,
+            self.language_box,
+            self.text_size_button,
+            self.contrast_button,
         )
+        lay = self.controls.layout()
+        spacing = lay.spacing() if lay is not None else 0
+        return sum(max(w.minimumSizeHint().width(), w.minimumWidth()) for w in parts) + spacing * 3
+
+    def _fit_top_bar_later(self) -> None:
+        # after the new fonts and texts have been laid out
+        QTimer.singleShot(0, self._fit_top_bar)
+
+    def _fit_top_bar(self) -> None:
+        """Step label and controls on one row when they fit, else one above the other."""
+        try:
+            self._fit_top_bar_now()
+        except RuntimeError:  # the window was closed before a delayed call
+            return
+
+    def _fit_top_bar_now(self) -> None:
+        margins = self.top_layout.contentsMargins()
+        need = (
+            self.step_label.sizeHint().width()
+            + self._controls_width()
+            + self.top_layout.spacing()
+            + margins.left()
+            + margins.right()
+        )
+        wide = need <= self.top_bar.width() or self.top_bar.width() <= 0
+        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        if self.top_layout.direction() != direction:
+            self.top_layout.setDirection(direction)
+
+    def _theme_changed(self, _theme: object) -> None:
+        self._fit_top_bar()
+        self._fit_top_bar_later()
         self.contrast_button.setChecked(theme_mod.current().high_contrast)
         for i in range(self.language_box.count()):
             self.language_box.setItemIcon(i, themed_icon("language"))
@@ -504,6 +541,7 @@ class Shell(QMainWindow):
 
     def resizeEvent(self, event: object) -> None:
         super().resizeEvent(event)  # type: ignore[arg-type]
+        self._fit_top_bar()
         for overlay in (self.help_overlay, self.privacy_overlay):
             if overlay.isVisible():
                 overlay.setGeometry(self.centralWidget().rect())

@@ -205,8 +205,9 @@ class Theme:
         return BASE_POINTS[role] * self.chrome_scale
 
     def target_px(self) -> int:
-        """Minimum control height/width in pixels (never below 44)."""
-        return max(MIN_TARGET_PX, round(52 * clamp_scale(self.text_scale)))
+        """Minimum control height/width in pixels (never below 44). It grows like the frame:
+        a control is always tall enough for its text anyway (its layout says so)."""
+        return max(MIN_TARGET_PX, round(52 * self.chrome_scale))
 
     def chrome_target_px(self) -> int:
         return max(MIN_TARGET_PX, round(52 * self.chrome_scale))
@@ -244,6 +245,11 @@ BigButton[primary="true"] {{ background: {c.primary}; color: {c.primary_text};
   border: 2px solid {c.primary}; }}
 BigButton[primary="true"] QLabel {{ color: {c.primary_text}; }}
 BigButton:focus {{ border: {fw}px solid {c.focus}; }}
+BigButton[compact="true"] {{ min-height: {MIN_TARGET_PX}px; min-width: {MIN_TARGET_PX}px; }}
+QFrame#pinPad BigButton QLabel {{ font-size: {self.chrome_points("keypad"):.1f}pt; }}
+QFrame#pinPad BigButton#pinErase QLabel, QFrame#pinPad BigButton#pinOk QLabel {{
+  font-size: {self.chrome_points("button"):.1f}pt; }}
+QLabel#pinDots {{ font-size: {self.chrome_points("keypad"):.1f}pt; }}
 QFrame#topBar BigButton, QFrame#bottomBar BigButton, QFrame#topBar QComboBox {{
   min-height: {self.chrome_target_px()}px; font-size: {self.chrome_points():.1f}pt; }}
 QFrame#topBar BigButton QLabel, QFrame#bottomBar BigButton QLabel {{ background: transparent;

@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QObject, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QObject, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAccessible,
     QAccessibleEvent,
@@ -260,11 +260,21 @@ class BigButton(QPushButton):
         role = "primary_text" if primary else "pictogram"
         self._picto._role = role
         self._picto._on_theme()
+        self._keep_words_whole()
+        QTimer.singleShot(0, self._keep_words_whole)  # once the style sheet's font is on
+
+    def _keep_words_whole(self) -> None:
+        """Never narrower than the longest word (layouts would clip it otherwise)."""
+        try:
+            self.setMinimumWidth(self._words_width())
+        except RuntimeError:  # deleted meanwhile
+            return
         self.updateGeometry()
 
     def set_text(self, text: str, description: str = "") -> None:
         """Change the visible text (and the accessible name with it)."""
         self._label.setText(text)
+        self._keep_words_whole()
         self.setAccessibleName(text)
         self.setAccessibleDescription(description)
         self.setToolTip(description or text)
@@ -285,26 +295,54 @@ class BigButton(QPushButton):
     def pictogram(self) -> Pictogram:
         return self._picto
 
+    #: Compact buttons (the PIN keys) are only as tall as their text needs, never below 44 px.
+    compact = False
+
+    def set_compact(self, compact: bool = True) -> None:
+        self.compact = compact
+        self.setProperty("compact", "true" if compact else "false")
+        self.style().unpolish(self)
+        self.style().polish(self)
+        self.updateGeometry()
+
+    def _target(self) -> int:
+        t = theme_mod.current()
+        if self.compact:
+            return theme_mod.MIN_TARGET_PX
+        return t.chrome_target_px() if self._chrome else t.target_px()
+
     def sizeHint(self) -> QSize:
         lay = self.layout()
         hint = lay.sizeHint() if lay else super().sizeHint()
-        t = theme_mod.current().target_px()
+        t = self._target()
         return QSize(max(hint.width(), t), max(hint.height(), t))
 
     def minimumSizeHint(self) -> QSize:
         lay = self.layout()
-        t = theme_mod.current().target_px()
+        t = self._target()
         if lay is None:
             return QSize(t, t)
         m = lay.minimumSize()
-        return QSize(max(m.width(), t), max(m.height(), t))
+        return QSize(max(m.width(), t, self._words_width()), max(m.height(), t))
+
+    def _words_width(self) -> int:
+        """Narrowest width that still shows the longest word whole (text may wrap)."""
+        lay = self.layout()
+        if lay is None:
+            return 0
+        margins = lay.contentsMargins()
+        words = self._label.text().split() or [""]
+        metrics = self._label.fontMetrics()
+        longest = max(metrics.horizontalAdvance(w) for w in words)
+        picto = self._picto.width() + lay.spacing() if self._picto.isVisibleTo(self) else 0
+        return margins.left() + margins.right() + picto + longest + 8
 
     def hasHeightForWidth(self) -> bool:
         return True
 
     def heightForWidth(self, width: int) -> int:
         lay = self.layout()
-        t = theme_mod.current().target_px()
+        t = self._target()
         if lay is None:
             return t
         return max(t, lay.totalHeightForWidth(width))

@@ -8,8 +8,16 @@ once and the screen keeps nothing; :meth:`PinPad.clear` zeroes it.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtGui import QKeyEvent, QResizeEvent
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from assistant.i18n import _, ngettext
 from assistant.journey import Problem
@@ -94,15 +102,18 @@ class PinPad(QFrame):
         for i, d in enumerate(order):
             self._add_digit(grid, d, i // 3, i % 3)
         self.erase = BigButton("", "backspace", self)
+        self.erase.set_compact()
         self.erase.setObjectName("pinErase")
         self.erase.clicked.connect(self.erase_one)
         grid.addWidget(self.erase, 3, 0)
         self._add_digit(grid, "0", 3, 1)
         self.ok = BigButton("", "check", self, primary=True)
+        self.ok.set_compact()
         self.ok.setObjectName("pinOk")
         self.ok.clicked.connect(self._ok)
         grid.addWidget(self.ok, 3, 2)
         lay.addLayout(grid)
+        self.grid = grid
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.setMaximumWidth(720)
         theme_mod.notifier().changed.connect(self._on_theme)
@@ -114,6 +125,7 @@ class PinPad(QFrame):
         b.setObjectName(f"pinDigit{digit}")
         b.pictogram().hide()
         b.enter_clicks = False  # Enter means OK on the PIN pad, wherever the focus is
+        b.set_compact()
         b.label().setAlignment(Qt.AlignmentFlag.AlignCenter)
         b.clicked.connect(lambda _checked=False, d=digit: self.press(d))
         grid.addWidget(b, row, col)
@@ -130,12 +142,21 @@ class PinPad(QFrame):
             b.label().setFont(f)
         f.setLetterSpacing(f.SpacingType.AbsoluteSpacing, 6)
         self.dots.setFont(f)
+        self._even_columns()
+
+    def _even_columns(self) -> None:
+        """Three columns of the same width: the keys line up like on a phone."""
+        keys = [*self.digit_buttons.values(), self.erase, self.ok]
+        width = max(k.sizeHint().width() for k in keys)
+        for column in range(3):
+            self.grid.setColumnMinimumWidth(column, width)
 
     def retranslate(self) -> None:
         self.erase.set_text(_("Erase"), _("Erase the last digit."))
         self.ok.set_text(_("OK"), _("Check the PIN code."))
         for d, b in self.digit_buttons.items():
             b.setAccessibleName(d)
+        self._even_columns()
         self._show()
 
     @property
@@ -216,20 +237,31 @@ class PinScreen(StateScreen):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Texts on the left, keypad on the right when the window is wide; one above the
+        # other when it is narrow (so the OK key stays in sight with big text).
+        self.split = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.split.setSpacing(24)
+        self.body.addLayout(self.split)
+        texts = QVBoxLayout()
+        texts.setSpacing(14)
+        self.split.addLayout(texts, 1)
         self.tries = Body("", self)
         self.tries.setObjectName("triesLeft")
-        self.body.addWidget(self.tries)
-        self.text = self.add_text()
-        self.problem_text = self.add_text("problem")
+        texts.addWidget(self.tries)
+        self.problem_text = Body("", self, "problem")  # what went wrong comes first
         self.problem_text.setObjectName("pinProblem")
-        self.pad = PinPad(self)
-        self.body.addWidget(self.pad, 0, Qt.AlignmentFlag.AlignHCenter)
-        self.pad.ok_pressed.connect(self.submitted)
-        # Last try: a second confirmation (the question in the body, the answers always in
-        # sight in the action bar; the keypad steps aside meanwhile)
+        texts.addWidget(self.problem_text)
+        # Last try: a second confirmation (the question here, the answers always in sight in
+        # the action bar; the keypad and the typing help step aside meanwhile)
         self.confirm_text = Body("", self, "problem")
         self.confirm_text.setObjectName("lastTryQuestion")
-        self.body.insertWidget(self.body.indexOf(self.pad), self.confirm_text)
+        texts.addWidget(self.confirm_text)
+        self.text = Body("", self)
+        texts.addWidget(self.text)
+        texts.addStretch(1)
+        self.pad = PinPad(self)
+        self.split.addWidget(self.pad, 0, Qt.AlignmentFlag.AlignTop)
+        self.pad.ok_pressed.connect(self.submitted)
         self.confirm_yes = self.add_action("check", primary=True)
         self.confirm_yes.setObjectName("lastTryYes")
         self.confirm_yes.clicked.connect(self.confirm_last)
@@ -242,6 +274,13 @@ class PinScreen(StateScreen):
         self.finish = self.add_action("finish")
         self.finish.setObjectName("pinFinish")
         self.finish.clicked.connect(self.finish_requested)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        wide = self.width() >= self.pad.sizeHint().width() + 300
+        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        if self.split.direction() != direction:
+            self.split.setDirection(direction)
 
     def _retry_clicked(self) -> None:
         s = self.state
@@ -282,6 +321,7 @@ class PinScreen(StateScreen):
         self.pad.setEnabled(typing)
         for w in (self.confirm_text, self.confirm_yes, self.confirm_no):
             w.setVisible(s.confirm_last_try)
+        self.text.setVisible(not s.confirm_last_try)
         self.retry.setVisible(
             not s.busy
             and (
@@ -290,14 +330,11 @@ class PinScreen(StateScreen):
             )
         )
         self.finish.setVisible(blocked)
-        self.problem_text.setVisible(s.problem is not None)
+        self.problem_text.setVisible(s.problem is not None and not s.confirm_last_try)
         self.retry.set_text(_("Try again"))
         self.finish.set_text(_("Finish"))
         self.confirm_text.setText(
-            _(
-                "Careful: this is your last try. If this PIN code is wrong, your card is "
-                "blocked. Are you sure of your PIN code?"
-            )
+            _("If this PIN code is wrong, your card is blocked. Are you sure of your PIN code?")
         )
         self.confirm_no.set_text(_("No, I will check first"))
         self.confirm_yes.set_text(_("Yes, check my PIN code"))
@@ -344,7 +381,7 @@ class PinScreen(StateScreen):
                 else _("Leave the card in the reader.")
             )
             return
-        if s.pinpad:
+        if s.pinpad and not s.confirm_last_try:
             self.set_icon("keypad")
             self.heading.setText(_("Type your PIN code on the card reader."))
             self.text.setText(
@@ -355,6 +392,10 @@ class PinScreen(StateScreen):
             if s.tries_left == 1 and not s.confirm_last_try:
                 self.retry.setVisible(True)
                 self.retry.set_text(_("I am ready to type my PIN code"))
+            return
+        if s.confirm_last_try:
+            self.set_icon("warning")
+            self.heading.setText(_("Careful: this is your last try."))
             return
         self.set_icon("keypad")
         self.heading.setText(_("Type your PIN code."))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QGridLayout, QWidget
 
 from assistant.i18n import LANGUAGES, _, current_language
 from ui.screens.base import Screen
@@ -54,11 +54,14 @@ class LanguageScreen(Screen):
     def __init__(self, parent: QWidget | None = None, languages: tuple[str, ...] = ()) -> None:
         super().__init__(parent)
         self.buttons: dict[str, BigButton] = {}
-        for code in languages or tuple(LANGUAGES):
+        grid = QGridLayout()  # 2 × 2: all four in sight, even with big text
+        grid.setSpacing(12)
+        self.actions.addLayout(grid)
+        for i, code in enumerate(languages or tuple(LANGUAGES)):
             button = BigButton(LANGUAGES[code], "language", self)
             button.setObjectName(f"language_{code}")
             button.clicked.connect(lambda _checked=False, c=code: self.chosen.emit(c))
-            self.actions.addWidget(button)
+            grid.addWidget(button, i // 2, i % 2)
             self.buttons[code] = button
         self.explain = self.add_text()
 
