@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -70,6 +71,9 @@ TILE_ICONS: dict[str, str] = {
 }
 
 TOOL_KEYS: tuple[str, ...] = ("notes", "paper", "phone", "open_file")
+
+#: Interpreter switch interval while a file is read on a worker (Python's default: 5 ms).
+OPEN_FILE_SWITCH_INTERVAL_S = 0.001
 
 
 def tile_text(key: str, record: Record) -> tuple[str, str]:
@@ -237,6 +241,7 @@ class RecordHome(QWidget):
         self.opened: Record | None = None
         self.open_job: Job | None = None
         self.open_problem: str = ""
+        self._switch_interval = sys.getswitchinterval()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         self.stack = QStackedWidget(self)
@@ -449,11 +454,19 @@ class RecordHome(QWidget):
         self.open_problem = ""
         self.announce_requested.emit(_("Please wait. The file is opening."))
         target = Path(path)
+        # Reading a big file is pure Python on a worker: hand the interpreter back to the
+        # GUI thread more often meanwhile, so the screen keeps answering.
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(self._switch_interval, OPEN_FILE_SWITCH_INTERVAL_S))
         self.open_job = run_in_worker(
             lambda: open_record_file(target), self._file_opened, self._file_failed
         )
 
+    def _file_done(self) -> None:
+        sys.setswitchinterval(self._switch_interval)
+
     def _file_opened(self, record: object) -> None:
+        self._file_done()
         assert isinstance(record, Record)
         self._own_records.append(record)
         self.opened = record
@@ -461,6 +474,7 @@ class RecordHome(QWidget):
         announce(self, _("The file is open."))
 
     def _file_failed(self, exc: BaseException) -> None:
+        self._file_done()
         if not isinstance(exc, AssistantError):
             log.error("opening a file failed: %s", type(exc).__name__)
         self.opened = None
