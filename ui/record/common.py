@@ -365,7 +365,15 @@ class Page(QWidget):
         if self.body is None:
             return ""
         parts: list[str] = []
+        spoken_groups: set[int] = set()
         for label in self.body.findChildren(QLabel):
+            group = _speech_group(label)
+            if group is not None:
+                # A table-like widget (the day plan) is read as sentences, once.
+                if id(group) not in spoken_groups:
+                    spoken_groups.add(id(group))
+                    parts += list(group.property("speechLines") or [])
+                continue
             if _inside_button(label) or not label.text() or label.isHidden():
                 continue
             if label.textFormat() == Qt.TextFormat.RichText:
@@ -379,6 +387,15 @@ class Page(QWidget):
         if self.body is None:
             return []
         return list(self.body.findChildren(ItemCard))
+
+
+def _speech_group(widget: QWidget) -> QWidget | None:
+    parent = widget.parentWidget()
+    while parent is not None:
+        if parent.property("speechLines") is not None:
+            return parent
+        parent = parent.parentWidget()
+    return None
 
 
 def _inside_button(widget: QWidget) -> bool:

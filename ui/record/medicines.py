@@ -44,6 +44,7 @@ class DayPlanGrid(QFrame):
             self._build_columns(grid, rows)
         self.setAccessibleName(_("Day plan"))
         self.setAccessibleDescription(" ".join(self.row_texts))
+        self.setProperty("speechLines", list(self.row_texts))
 
     def _name_label(self, row: PlanRow) -> Body:
         name = Body(row.medication.name, self)
