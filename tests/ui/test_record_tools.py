@@ -309,3 +309,46 @@ def test_listen_text_on_every_page(qtbot: QtBot, adult: Record) -> None:
         assert text.startswith(home.title())
         assert len(text.splitlines()) >= 2
         home.go_back()
+
+
+def test_listen_reads_the_day_plan_as_sentences(qtbot: QtBot, adult: Record) -> None:
+    home = make_home(qtbot, adult)
+    home.open_page("medicines")
+    page = home.page
+    assert isinstance(page, MedicinesPage)
+    spoken = page.speech_text()
+    assert page.grid.row_texts[0] in spoken
+    assert "\n—\n" not in spoken  # empty table cells are not read
+
+
+def test_results_in_words_colour_and_pictogram(qtbot: QtBot, adult: Record) -> None:
+    from assistant.records.model import Interpretation, ResultStatus
+    from ui.record.results import ResultsPage
+    from ui.widgets import IconText
+
+    home = make_home(qtbot, adult)
+    home.open_page("results")
+    page = home.page
+    assert isinstance(page, ResultsPage)
+    page.finish_building()
+    rows = {r.text(): r for r in page.body.findChildren(IconText)} if page.body else {}
+    highs = [r for r in adult.lab_results if r.interpretation is Interpretation.HIGH]
+    lows = [r for r in adult.lab_results if r.interpretation is Interpretation.LOW]
+    assert highs and lows
+    if "Higher than usual" in rows:
+        assert rows["Higher than usual"].pictogram.name == "higher"
+    assert "Lower than usual" in rows or "Higher than usual" in rows
+    for words, row in rows.items():
+        if words in ("Higher than usual", "Lower than usual"):
+            assert theme.current().colors.problem_text.lower() in row.body.styleSheet().lower()
+    held = [r for r in adult.lab_results if r.status is ResultStatus.HELD_BACK]
+    assert held, "the adult has a result held back for the doctor"
+    text = page.speech_text()
+    assert "A newer result is not ready for you yet." in text
+    # A result held back for the doctor is never shown with its value, nor on the chart.
+    from ui.record.results import TrendPage, test_key
+
+    trend = TrendPage(adult, home, test_key(held[0]))
+    qtbot.addWidget(trend)
+    assert all(r.status is not ResultStatus.HELD_BACK for r in trend.results)
+    assert trend.table.rowCount() == len(trend.results) + 1 if trend.results else True
