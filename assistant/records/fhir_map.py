@@ -844,6 +844,10 @@ class _Mapper:
 
     def immunization_recommendation(self, r: dict[str, Any], ref: str) -> None:
         """A due date completes the latest matching vaccination, or is listed on its own."""
+        if not _l(r.get("recommendation")):
+            self.problems.append(
+                (UnreadableReason.MISSING_VALUE, "recommendation without items", "")
+            )
         for rec in map(_d, _l(r.get("recommendation"))):
             codings = [c for vc in _l(rec.get("vaccineCode")) for c in _codings(vc)]
             name = next((_concept_text(vc) for vc in _l(rec.get("vaccineCode"))), "")

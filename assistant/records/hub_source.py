@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
-from datetime import date
-from typing import Any
 
 import httpx
 
@@ -19,15 +16,8 @@ from assistant.card.signature import ChallengeSigner
 from assistant.errors import BadDataError, ServiceRefusedError
 from assistant.records.auth import AccessToken, login
 from assistant.records.fhir_client import FhirClient, Json, SearchResult
-from assistant.records.model import (
-    Coding,
-    ItemSource,
-    Record,
-    SourceKind,
-    UnreadablePart,
-    UnreadableReason,
-    Vaccination,
-)
+from assistant.records.fhir_map import record_from_fhir
+from assistant.records.model import ItemSource, Record, SourceKind, UnreadablePart
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +86,7 @@ class HubRecordSource:
         fhir = FhirClient(self.client, self.fhir_base, token.token, timeout=self.timeout)
         resources, unreadable = self.fetch(fhir, token.patient_id)
         source = ItemSource(SourceKind.HUB, self.base_url)
-        record = record_from_hub_resources(resources, source)
+        record = record_from_fhir(resources, source)
         found = record.patient.national_number if record.patient is not None else ""
         if token.holder and found != token.holder:
             record.wipe()
@@ -151,114 +141,3 @@ class HubRecordSource:
                 resources.append(resource)
         log.info("hub: record read (%d resources, %d unreadable)", len(resources), len(unreadable))
         return resources, unreadable
-
-
-def record_from_hub_resources(resources: list[Json], source: ItemSource) -> Record:
-    """Map a hub's resources like :meth:`HubRecordSource.load` does.
-
-    The FHIR mapper reads everything but ImmunizationRecommendation; the next doses due are
-    then put on the vaccinations (:func:`apply_recommendations`).
-    """
-    from assistant.records.fhir_map import record_from_fhir
-
-    recommendations = [
-        r for r in resources if r.get("resourceType") == "ImmunizationRecommendation"
-    ]
-    record = record_from_fhir(
-        [r for r in resources if r.get("resourceType") != "ImmunizationRecommendation"], source
-    )
-    apply_recommendations(record, recommendations, source)
-    return record
-
-
-def _codings(concepts: Any) -> tuple[Coding, ...]:
-    out: list[Coding] = []
-    for concept in concepts if isinstance(concepts, list) else [concepts]:
-        if isinstance(concept, dict):
-            for c in concept.get("coding", []) or []:
-                if isinstance(c, dict) and isinstance(c.get("code"), str):
-                    out.append(
-                        Coding(str(c.get("system", "")), c["code"], str(c.get("display", "")))
-                    )
-    return tuple(out)
-
-
-def _text(concepts: Any) -> str:
-    for concept in concepts if isinstance(concepts, list) else [concepts]:
-        if isinstance(concept, dict):
-            if isinstance(concept.get("text"), str):
-                return str(concept["text"])
-            for c in concept.get("coding", []) or []:
-                if isinstance(c, dict) and isinstance(c.get("display"), str):
-                    return str(c["display"])
-    return ""
-
-
-def apply_recommendations(record: Record, recommendations: list[Json], source: ItemSource) -> None:
-    """Next doses due (FHIR ImmunizationRecommendation) onto the record's vaccinations.
-
-    A due dose of a vaccine already given sets ``next_due`` on its latest dose; a vaccine
-    never given yet becomes a Vaccination with status "due" and no date.
-    """
-    for resource in recommendations:
-        ref = f"ImmunizationRecommendation/{resource.get('id', '')}"
-        items = resource.get("recommendation")
-        if not isinstance(items, list):
-            record.unreadable.append(
-                UnreadablePart(
-                    ref,
-                    "recommendation without items",
-                    UnreadableReason.MISSING_VALUE,
-                    source=source.at(ref),
-                )
-            )
-            continue
-        for item in items:
-            due = _due_date(item)
-            if due is None:
-                record.unreadable.append(
-                    UnreadablePart(
-                        ref,
-                        "recommendation without a due date",
-                        UnreadableReason.MISSING_VALUE,
-                        source=source.at(ref),
-                    )
-                )
-                continue
-            codings = _codings(item.get("vaccineCode"))
-            codes = {(c.system, c.code) for c in codings}
-            dose = item.get("doseNumberPositiveInt")
-            given = [
-                (i, v)
-                for i, v in enumerate(record.vaccinations)
-                if codes & {(c.system, c.code) for c in v.codings}
-            ]
-            if given:
-                index, latest = max(given, key=lambda iv: iv[1].date or date.min)
-                record.vaccinations[index] = replace(latest, next_due=due)
-                continue
-            target = _text(item.get("targetDisease"))
-            record.vaccinations.append(
-                Vaccination(
-                    vaccine=_text(item.get("vaccineCode")) or target,
-                    codings=codings,
-                    dose_number=dose if isinstance(dose, int) else None,
-                    next_due=due,
-                    status="due",
-                    target_diseases=(target,) if target else (),
-                    source=source.at(ref),
-                )
-            )
-
-
-def _due_date(item: Any) -> date | None:
-    if not isinstance(item, dict):
-        return None
-    for criterion in item.get("dateCriterion", []) or []:
-        value = criterion.get("value") if isinstance(criterion, dict) else None
-        if isinstance(value, str):
-            try:
-                return date.fromisoformat(value[:10])
-            except ValueError:
-                return None
-    return None

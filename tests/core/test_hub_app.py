@@ -24,7 +24,8 @@ from assistant.hub.misbehaviour import Fault, Misbehaviour, Scope
 from assistant.hub.patients import synthetic_patients
 from assistant.records.auth import AccessToken, login
 from assistant.records.fhir_client import FhirClient
-from assistant.records.hub_source import HubRecordSource, record_from_hub_resources
+from assistant.records.fhir_map import record_from_fhir
+from assistant.records.hub_source import HubRecordSource
 from assistant.records.model import ItemSource, SourceKind
 from assistant.records.source import RecordSource
 from tests.support.hub import ManualClock, VirtualCardSigner
@@ -321,7 +322,7 @@ _TOKENS: dict[str, AccessToken] = {}
 
 def test_hub_resources_map_without_unreadable_parts() -> None:
     raw = synthetic_patients()[CITIZENS["kid"].national_number]
-    record = record_from_hub_resources(list(raw.resources), ItemSource(SourceKind.DEMO, "demo"))
+    record = record_from_fhir(list(raw.resources), ItemSource(SourceKind.DEMO, "demo"))
     assert record.unreadable == []
     assert len(record.vaccinations) == raw.count("Immunization") + 2  # HPV and dTpa still due
     assert sum(v.next_due is not None for v in record.vaccinations) == raw.count(

@@ -25,8 +25,8 @@ from assistant.errors import (
 )
 from assistant.records.auth import login
 from assistant.records.fhir_client import FhirClient, request_json, retry_after_seconds
-from assistant.records.hub_source import apply_recommendations
-from assistant.records.model import Coding, ItemSource, Record, SourceKind, Vaccination
+from assistant.records.fhir_map import record_from_fhir
+from assistant.records.model import ItemSource, SourceKind
 
 BASE = "https://hub.test"
 FHIR = f"{BASE}/fhir"
@@ -350,14 +350,21 @@ def test_login_refused_and_card_errors() -> None:
 
 
 def test_next_doses_due_land_on_the_vaccinations() -> None:
+    """The hub's ImmunizationRecommendation go through the one FHIR mapper."""
     source = ItemSource(SourceKind.HUB, BASE)
     atc = "http://www.whocc.no/atc"
-    record = Record(
-        vaccinations=[
-            Vaccination("MMR", (Coding(atc, "J07BD52"),), date=date(2019, 5, 7), dose_number=1),
-            Vaccination("MMR", (Coding(atc, "J07BD52"),), date=date(2018, 1, 1)),
-        ]
-    )
+
+    def immunization(rid: str, day: str, dose: int | None) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "resourceType": "Immunization",
+            "id": rid,
+            "status": "completed",
+            "vaccineCode": {"coding": [{"system": atc, "code": "J07BD52"}], "text": "MMR"},
+            "occurrenceDateTime": day,
+        }
+        if dose is not None:
+            out["protocolApplied"] = [{"doseNumberPositiveInt": dose}]
+        return out
 
     def recommendation(code: str, text: str, due: str | None) -> dict[str, Any]:
         item: dict[str, Any] = {
@@ -369,19 +376,20 @@ def test_next_doses_due_land_on_the_vaccinations() -> None:
             item["dateCriterion"] = [{"code": {"text": "Due"}, "value": due}]
         return {"resourceType": "ImmunizationRecommendation", "id": code, "recommendation": [item]}
 
-    apply_recommendations(
-        record,
+    record = record_from_fhir(
         [
-            recommendation("J07BD52", "MMR", "2028-05-01"),
+            recommendation("J07BD52", "MMR", "2028-05-01"),  # before the doses: order is kept
+            immunization("a", "2019-05-07", 1),
+            immunization("b", "2018-01-01", None),
             recommendation("J07BM03", "HPV", "2030-09-01"),
             recommendation("J07XX", "Odd", None),
             {"resourceType": "ImmunizationRecommendation", "id": "broken"},
         ],
         source,
     )
-    assert record.vaccinations[0].next_due == date(2028, 5, 1)  # the latest dose
-    assert record.vaccinations[1].next_due is None
-    hpv = record.vaccinations[2]
+    latest, older, hpv = record.vaccinations
+    assert (latest.date, latest.next_due) == (date(2019, 5, 7), date(2028, 5, 1))
+    assert older.next_due is None
     assert (hpv.vaccine, hpv.status, hpv.date, hpv.next_due) == (
         "HPV",
         "due",
@@ -389,5 +397,7 @@ def test_next_doses_due_land_on_the_vaccinations() -> None:
         date(2030, 9, 1),
     )
     assert hpv.target_diseases == ("HPV disease",) and hpv.dose_number == 2
-    assert len(record.vaccinations) == 3
-    assert len(record.unreadable) == 2
+    assert sorted(u.why for u in record.unreadable) == [
+        "recommendation without a due date",
+        "recommendation without items",
+    ]
