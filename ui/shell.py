@@ -256,7 +256,8 @@ class Shell(QMainWindow):
         self._update_step_label()
         self.speaker.stop()
         if not self.privacy_overlay.isVisible() and not self.help_overlay.isVisible():
-            screen.focus_first()
+            if not screen.focus_first():
+                self.listen_button.setFocus(Qt.FocusReason.OtherFocusReason)
         if self.speaker_auto:
             self.listen()
 
@@ -534,10 +535,14 @@ class Shell(QMainWindow):
     def _restore_focus(self) -> None:
         target = self._overlay_focus
         self._overlay_focus = None
-        if target is not None and target.isVisible() and target.isEnabled():
+        try:
+            usable = target is not None and target.isVisible() and target.isEnabled()
+        except RuntimeError:  # the widget was deleted while covered (the record changed page)
+            usable = False
+        if usable and target is not None:
             target.setFocus(Qt.FocusReason.OtherFocusReason)
-        elif self._screen is not None:
-            self._screen.focus_first()
+        elif self._screen is not None and not self._screen.focus_first():
+            self.listen_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def resizeEvent(self, event: object) -> None:
         super().resizeEvent(event)  # type: ignore[arg-type]

@@ -249,6 +249,8 @@ BigButton[compact="true"] {{ min-height: {MIN_TARGET_PX}px; min-width: {MIN_TARG
 QFrame#pinPad BigButton QLabel {{ font-size: {self.chrome_points("keypad"):.1f}pt; }}
 QFrame#pinPad BigButton#pinErase QLabel, QFrame#pinPad BigButton#pinOk QLabel {{
   font-size: {self.chrome_points("button"):.1f}pt; }}
+QFrame#pinPad {{ border: {fw}px solid transparent; border-radius: 8px; padding: 4px; }}
+QFrame#pinPad:focus {{ border: {fw}px solid {c.focus}; }}
 QLabel#pinDots {{ font-size: {self.chrome_points("keypad"):.1f}pt; }}
 QFrame#topBar BigButton, QFrame#bottomBar BigButton, QFrame#topBar QComboBox {{
   min-height: {self.chrome_target_px()}px; font-size: {self.chrome_points():.1f}pt; }}

@@ -95,13 +95,14 @@ class Screen(QWidget):
                 return button
         return None
 
-    def focus_first(self) -> None:
-        """Put the keyboard focus on the main action (or the first control)."""
+    def focus_first(self) -> bool:
+        """Put the keyboard focus on the main action. False when the screen has no action
+        (waiting for the card...): the shell then puts it on Listen."""
         target = self.primary_button()
         if target is not None and target.isEnabled():
             target.setFocus(Qt.FocusReason.OtherFocusReason)
-            return
-        self.focusNextChild()
+            return True
+        return False
 
 
 class StateScreen(Screen):

@@ -13,7 +13,7 @@ from assistant.errors import RETRY_HELPS, ProblemKind
 from assistant.i18n import _, ngettext
 from assistant.journey import Problem
 from ui.screens.base import StateScreen
-from ui.widgets import Body, IconText, Pictogram
+from ui.widgets import BigButton, Body, IconText, Pictogram
 
 log = logging.getLogger(__name__)
 
@@ -178,6 +178,16 @@ class RecordScreen(StateScreen):
         self.heading.setText(_("Your health record"))
         self.done.set_text(_("I am done"))
         # The viewer follows language changes by itself (it listens to assistant.i18n).
+
+    def focus_first(self) -> bool:
+        """The first tile of the record (not "I am done")."""
+        viewer = self.viewer
+        if viewer is not None:
+            for button in viewer.findChildren(BigButton):
+                if button.isVisibleTo(viewer) and button.isEnabled():
+                    button.setFocus(Qt.FocusReason.OtherFocusReason)
+                    return True
+        return super().focus_first()
 
     def speech_text(self) -> str:
         viewer = self.viewer

@@ -86,6 +86,7 @@ class PinPad(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("pinPad")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._pin = bytearray()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -412,7 +413,7 @@ class PinScreen(StateScreen):
             parts.append(self.confirm_text.text())
         return "\n".join(p for p in parts if p)
 
-    def focus_first(self) -> None:
+    def focus_first(self) -> bool:
         if self.state.confirm_last_try:
             self.confirm_no.setFocus(Qt.FocusReason.OtherFocusReason)
         elif self._visible(self.retry):
@@ -420,9 +421,12 @@ class PinScreen(StateScreen):
         elif self._visible(self.finish):
             self.finish.setFocus(Qt.FocusReason.OtherFocusReason)
         elif self.pad.isVisibleTo(self) and self.pad.isEnabled():
-            self.pad.digit_buttons["1"].setFocus(Qt.FocusReason.OtherFocusReason)
+            # the whole keypad has the focus (no single key looks "pressed"); digits typed on
+            # the keyboard reach the screen from there
+            self.pad.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
-            self.setFocus(Qt.FocusReason.OtherFocusReason)
+            return False
+        return True
 
     def help_text(self) -> str:
         return _(
