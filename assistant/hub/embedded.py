@@ -11,6 +11,7 @@ import httpx
 from assistant.card.signature import ChallengeSigner
 from assistant.hub.app import HubApp, make_hub_app
 from assistant.hub.misbehaviour import Misbehaviour
+from assistant.records.fhir_client import hub_http_client
 from assistant.records.hub_source import HubRecordSource
 from assistant.records.source import RecordSource
 
@@ -23,7 +24,7 @@ class EmbeddedHub:
     def __init__(self, app: HubApp | None = None) -> None:
         self.app = app if app is not None else make_hub_app()
         self.base_url = EMBEDDED_BASE_URL
-        self.client = httpx.Client(
+        self.client = hub_http_client(
             transport=httpx.WSGITransport(app=self.app), base_url=EMBEDDED_BASE_URL
         )
 

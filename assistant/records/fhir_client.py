@@ -17,6 +17,7 @@ from __future__ import annotations
 import email.utils
 import json
 import logging
+import ssl
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -36,6 +37,67 @@ from assistant.errors import (
 from assistant.records.model import UnreadablePart, UnreadableReason
 
 log = logging.getLogger(__name__)
+
+#: Loggers of the HTTP libraries: at INFO httpx logs every request URL, and a URL can carry a
+#: patient identifier (national number). They stay at WARNING, and query strings are cut.
+HTTP_LIBRARY_LOGGERS = ("httpx", "httpcore", "hpack", "h2")
+
+
+class _NoQueryStrings(logging.Filter):
+    """Cut ``?query`` off URLs in the HTTP libraries' own log records (defence in depth)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args:
+            args = record.args if isinstance(record.args, tuple) else (record.args,)
+            record.args = tuple(_without_query(a) for a in args)
+        if isinstance(record.msg, str) and "?" in record.msg:
+            record.msg = _without_query(record.msg)
+        return True
+
+
+def _without_query(value: object) -> object:
+    if isinstance(value, httpx.URL):
+        return value.copy_with(query=None, fragment=None)
+    if isinstance(value, str) and "?" in value and "://" in value:
+        return value.split("?", 1)[0] + "?…"
+    return value
+
+
+_FILTER = _NoQueryStrings()
+
+
+def quiet_http_logging() -> None:
+    """Keep the HTTP libraries' request lines (URLs with ids) out of the logs.
+
+    Called on import and by :func:`hub_http_client`; a level set lower later is raised again.
+    """
+    for name in HTTP_LIBRARY_LOGGERS:
+        logger = logging.getLogger(name)
+        if logger.level < logging.WARNING:
+            logger.setLevel(logging.WARNING)
+        if _FILTER not in logger.filters:
+            logger.addFilter(_FILTER)
+
+
+quiet_http_logging()
+
+
+def hub_http_client(
+    *,
+    verify: ssl.SSLContext | str | bool = True,
+    timeout: httpx.Timeout | float | None = None,
+    transport: httpx.BaseTransport | None = None,
+    base_url: str = "",
+) -> httpx.Client:
+    """The httpx client for a hub: TLS verified, the recommended timeout, quiet HTTP logs."""
+    quiet_http_logging()
+    return httpx.Client(
+        verify=verify,
+        timeout=RECOMMENDED_TIMEOUT if timeout is None else timeout,
+        transport=transport,
+        base_url=base_url,
+    )
+
 
 JSON_TYPES = ("application/fhir+json", "application/json", "application/json+fhir")
 #: A sensible timeout for clients made for a hub (requests use the client's own by default).
