@@ -8,16 +8,13 @@ from __future__ import annotations
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
 from assistant.records.files import open_record_file
+from tests.support.fixtures import fixture
 
-FIXTURES = Path("/work/shared/fixtures")
-if not FIXTURES.is_dir():  # a fresh clone keeps a copy next to the tests
-    FIXTURES = Path(__file__).resolve().parents[1] / "data" / "shared-fixtures"
-SUMEHR_100 = FIXTURES / "kmehr" / "sumehr" / "sumehr_example100.kmehr"
+SUMEHR_100 = fixture("kmehr/sumehr/sumehr_example100.kmehr")
 ROUNDS = 7
 
 

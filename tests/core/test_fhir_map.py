@@ -30,12 +30,10 @@ from assistant.records.model import (
     UnreadableReason,
     Weekday,
 )
+from tests.support.fixtures import FHIR_SCHEMES, FIXTURES, fhir_scheme_files
 
-FIXTURES = Path("/work/shared/fixtures")
-if not FIXTURES.is_dir():  # a fresh clone keeps a copy next to the tests
-    FIXTURES = Path(__file__).resolve().parents[1] / "data" / "shared-fixtures"
-SCHEMES = FIXTURES / "fhir" / "medication-scheme"
-SCHEME_FILES = sorted(SCHEMES.glob("*.json"))
+SCHEMES = FHIR_SCHEMES
+SCHEME_FILES = fhir_scheme_files()
 SOURCE = ItemSource(SourceKind.FHIR_FILE, "test")
 
 

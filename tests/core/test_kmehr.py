@@ -27,15 +27,12 @@ from assistant.records.model import (
     UnreadableReason,
     Weekday,
 )
+from tests.support.fixtures import KMEHR_SCHEMES, SUMEHR, kmehr_scheme_files
 
-FIXTURES = Path("/work/shared/fixtures")
-if not FIXTURES.is_dir():  # a fresh clone keeps a copy next to the tests
-    FIXTURES = Path(__file__).resolve().parents[1] / "data" / "shared-fixtures"
-SCHEMES = FIXTURES / "kmehr" / "medication-scheme"
-SUMEHR = FIXTURES / "kmehr" / "sumehr"
+SCHEMES = KMEHR_SCHEMES
 K = "{http://www.ehealth.fgov.be/standards/kmehr/schema/v1}"
 
-SCHEME_FILES = sorted(SCHEMES.glob("*.xml"))
+SCHEME_FILES = kmehr_scheme_files()
 SOURCE = ItemSource(SourceKind.KMEHR_FILE, "test")
 
 

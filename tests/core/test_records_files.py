@@ -12,11 +12,9 @@ from assistant.records import files
 from assistant.records.files import open_record_file, record_from_bytes
 from assistant.records.model import SourceKind
 from assistant.records.source import FileRecordSource, RecordSource
+from tests.support.fixtures import fixture, record_files
 
-FIXTURES = Path("/work/shared/fixtures")
-if not FIXTURES.is_dir():  # a fresh clone keeps a copy next to the tests
-    FIXTURES = Path(__file__).resolve().parents[1] / "data" / "shared-fixtures"
-ALL_FILES = sorted(p for p in FIXTURES.rglob("*") if p.suffix in (".xml", ".kmehr", ".json"))
+ALL_FILES = record_files()
 
 
 def test_every_fixture_file_is_there() -> None:
@@ -35,17 +33,17 @@ def test_every_fixture_file_opens(path: Path) -> None:
 def test_format_is_detected_by_content_not_by_name(tmp_path: Path) -> None:
     kmehr = tmp_path / "scheme.json"
     kmehr.write_bytes(
-        b"\xef\xbb\xbf\n  " + (FIXTURES / "kmehr/sumehr/sumehr_example.kmehr").read_bytes()
+        b"\xef\xbb\xbf\n  " + fixture("kmehr/sumehr/sumehr_example.kmehr").read_bytes()
     )
     assert open_record_file(kmehr).sources[0].kind is SourceKind.KMEHR_FILE
     fhir = tmp_path / "bundle.xml"
-    fhir.write_bytes((FIXTURES / "fhir/vaccination/vaccinnet.json").read_bytes())
+    fhir.write_bytes(fixture("fhir/vaccination/vaccinnet.json").read_bytes())
     assert len(open_record_file(fhir).vaccinations) == 1
 
 
 def test_a_list_of_resources_opens(tmp_path: Path) -> None:
     path = tmp_path / "list.json"
-    vaccinnet = json.loads((FIXTURES / "fhir/vaccination/vaccinnet.json").read_text())
+    vaccinnet = json.loads(fixture("fhir/vaccination/vaccinnet.json").read_text())
     path.write_text(json.dumps([vaccinnet, vaccinnet]))
     assert len(open_record_file(path).vaccinations) == 2
 
@@ -93,7 +91,7 @@ def test_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_file_record_source() -> None:
-    source = FileRecordSource(FIXTURES / "kmehr/sumehr/sumehr_example.kmehr")
+    source = FileRecordSource(fixture("kmehr/sumehr/sumehr_example.kmehr"))
     assert isinstance(source, RecordSource)
     record = source.load()
     assert len(record.medications) == 4

@@ -10,7 +10,6 @@ import copy
 import json
 import xml.etree.ElementTree as ET
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -21,10 +20,8 @@ from assistant.records.fhir_map import record_from_fhir
 from assistant.records.files import record_from_bytes
 from assistant.records.kmehr import record_from_kmehr
 from assistant.records.model import ItemSource, Record, SourceKind
+from tests.support.fixtures import fixture
 
-FIXTURES = Path("/work/shared/fixtures")
-if not FIXTURES.is_dir():  # a fresh clone keeps a copy next to the tests
-    FIXTURES = Path(__file__).resolve().parents[1] / "data" / "shared-fixtures"
 K = "{http://www.ehealth.fgov.be/standards/kmehr/schema/v1}"
 SOURCE = ItemSource(SourceKind.FHIR_FILE, "fuzz")
 
@@ -35,17 +32,17 @@ FUZZ = settings(
 )
 
 KMEHR_FILES = [
-    FIXTURES / "kmehr/medication-scheme/TS-02-posologies.xml",
-    FIXTURES / "kmehr/medication-scheme/TS-11-Unexpected_Scenarios.xml",
-    FIXTURES / "kmehr/medication-scheme/TS-16-NOT-PERMITTED-VALUES.xml",
-    FIXTURES / "kmehr/sumehr/sumehr_example.kmehr",
+    fixture("kmehr/medication-scheme/TS-02-posologies.xml"),
+    fixture("kmehr/medication-scheme/TS-11-Unexpected_Scenarios.xml"),
+    fixture("kmehr/medication-scheme/TS-16-NOT-PERMITTED-VALUES.xml"),
+    fixture("kmehr/sumehr/sumehr_example.kmehr"),
 ]
 FHIR_FILES = [
-    FIXTURES / "fhir/medication-scheme/TS-02-posologies.json",
-    FIXTURES / "fhir/medication-scheme/TS-08-THERAPEUTIC_SUSPENSIONS.json",
-    FIXTURES / "fhir/medication-scheme/TS-16-NOT-PERMITTED-VALUES.json",
-    FIXTURES / "fhir/lab/molis_1A.json",
-    FIXTURES / "fhir/vaccination/vaccinnet.json",
+    fixture("fhir/medication-scheme/TS-02-posologies.json"),
+    fixture("fhir/medication-scheme/TS-08-THERAPEUTIC_SUSPENSIONS.json"),
+    fixture("fhir/medication-scheme/TS-16-NOT-PERMITTED-VALUES.json"),
+    fixture("fhir/lab/molis_1A.json"),
+    fixture("fhir/vaccination/vaccinnet.json"),
 ]
 
 texts = st.one_of(
