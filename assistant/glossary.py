@@ -232,6 +232,7 @@ def _parse_entry(raw: dict[str, Any], filename: str) -> _Entry:
 def reload() -> None:
     """Forget the loaded data (tests, or after editing the files)."""
     _data.cache_clear()
+    _alias_pattern.cache_clear()
 
 
 def _lang(language: str | None) -> str:
@@ -343,21 +344,46 @@ def explain_unit(unit: str, language: str | None = None) -> GlossaryEntry | None
     return entry.localized(_lang(language)) if entry else None
 
 
+#: Entries that explain everyday words ("day", "active", "morning"): reachable by their code,
+#: but not picked out of running text by ``find_terms``.
+_EVERYDAY_CATEGORIES = frozenset(
+    {"dayperiod", "periodicity", "lifecycle", "item", "hcparty", "interpretation", "temporality"}
+)
+_EVERYDAY_KEYS = frozenset(
+    {"unit:day", "unit:week", "unit:month", "unit:year", "unit:hour", "unit:minute"}
+)
+
+
+@cache
+def _alias_pattern() -> re.Pattern[str]:
+    """One pattern matching any alias of two letters or more as a whole word (longest first)."""
+    aliases = sorted(
+        (
+            alias
+            for alias, entry in _data().by_alias.items()
+            if len(alias) >= 2
+            and entry.category not in _EVERYDAY_CATEGORIES
+            and entry.key not in _EVERYDAY_KEYS
+            and (entry.category != "system" or alias in {_fold(a) for a in entry.aliases})
+        ),
+        key=len,
+        reverse=True,
+    )
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(a) for a in aliases) + r")(?!\w)")
+
+
 def find_terms(text: str, language: str | None = None) -> list[GlossaryEntry]:
     """Glossary entries whose term or alias appears as a whole word in ``text`` (in order)."""
     data = _data()
-    folded = _fold(text)
-    found: list[tuple[int, _Entry]] = []
     seen: set[str] = set()
-    for alias, entry in data.by_alias.items():
-        if entry.key in seen or len(alias) < 2:
-            continue
-        match = re.search(rf"(?<!\w){re.escape(alias)}(?!\w)", folded)
-        if match:
+    found: list[_Entry] = []
+    for match in _alias_pattern().finditer(_fold(text)):
+        entry = data.by_alias[match.group(1)]
+        if entry.key not in seen:
             seen.add(entry.key)
-            found.append((match.start(), entry))
+            found.append(entry)
     lang = _lang(language)
-    return [entry.localized(lang) for _, entry in sorted(found, key=lambda item: item[0])]
+    return [entry.localized(lang) for entry in found]
 
 
 def all_entries(

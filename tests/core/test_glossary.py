@@ -210,6 +210,9 @@ def test_find_terms_in_text() -> None:
     found = [e.key for e in glossary.find_terms("Your HbA1c and eGFR, from the Sumehr of your GP.")]
     assert found == ["lab:hba1c", "lab:egfr", "term:sumehr", "term:gp"]
     assert glossary.find_terms("") == []
+    everyday = "Every day in the morning. Status: active. Unit: week."
+    assert glossary.find_terms(everyday) == []
+    assert [e.key for e in glossary.find_terms("CNK code and ATC")] == ["system:cnk", "system:atc"]
 
 
 def test_units_as_printed() -> None:
