@@ -1,7 +1,8 @@
 """Benchmark: the record viewer on big records, with the longest GUI-thread stall.
 
 1. Opening ``sumehr_example100.kmehr`` (1.2 MB, 400 medicines) through "Open a file I
-   received" until its medicines list (first part of 25) is on screen, against a floor
+   received" -> "Show only this file" -> "My medicines" until its list (first part of 25) is
+   on screen, against a floor
    measured in the same run: reading the same file with ``open_record_file`` alone (no
    screen). Goal ≤ 1.2× (printed).
 2. The largest demo record (the adult) → record home shown.
@@ -28,6 +29,7 @@ from tests.ui.test_record_data import FIXTURES, demo_record
 from ui import theme
 from ui.record.home import RecordHome
 from ui.record.medicines import MedicinesPage
+from ui.widgets import BigButton
 
 pytestmark = pytest.mark.benchmark
 
@@ -37,7 +39,7 @@ GOAL_OPEN_RATIO = 1.2
 TICK_MS = 5
 #: Limits in units of the same run's floors (generous: CI machines are noisy).
 LIMIT_OPEN_RATIO = 3.0
-LIMIT_STALL_RATIO = 40.0
+LIMIT_STALL_RATIO = 20.0
 
 
 class Heartbeat:
@@ -84,8 +86,11 @@ def test_record_view_benchmark(qtbot: QtBot, capsys: pytest.CaptureFixture[str])
         floor = min(floor, time.perf_counter() - t0)
     meds = len(parsed.medications)
     assert meds >= 100
+    parsed.wipe()
+    del parsed  # the viewer reads its own copy; a second one would only slow the GC
 
-    # 1. Open the file in the viewer until the medicines list is on screen.
+    # 1. Open the file in the viewer until the medicines list is on screen, the way a patient
+    #    does: Open a file I received -> Show only this file -> My medicines.
     home = RecordHome(demo_record("kid"), open_file_dialog=lambda _w: str(SUMEHR100))
     qtbot.addWidget(home, before_close_func=lambda w: w.go_home())
     home.resize(1024, 768)
@@ -95,11 +100,17 @@ def test_record_view_benchmark(qtbot: QtBot, capsys: pytest.CaptureFixture[str])
     open_stall = 0.0
     for _ in range(2):
         home.go_home()
+        QApplication.processEvents()
         beat.start()
         t0 = time.perf_counter()
         home.home.tools["open_file"].click()
         qtbot.waitUntil(lambda: home.current_key == "opened_file", timeout=60000)
-        home.show_opened(merge=False)
+        assert home.page is not None
+        alone = home.page.findChild(BigButton, "show_alone")
+        assert isinstance(alone, BigButton)
+        alone.click()
+        assert home.current_key == "home"
+        QApplication.processEvents()  # the new record's home painted
         home.home.tiles["medicines"].click()
         page = home.page
         assert isinstance(page, MedicinesPage)

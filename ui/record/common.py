@@ -33,7 +33,7 @@ from assistant.glossary import (
     explain_unit,
     find_terms,
 )
-from assistant.i18n import _, format_date, format_decimal
+from assistant.i18n import _, current_language, format_date, format_decimal
 from assistant.records.model import Coding, Record
 from ui import theme as theme_mod
 from ui.widgets import BigButton, Body, Heading, IconText, Pictogram
@@ -153,6 +153,87 @@ def small_button(text: str, icon: str, on_click: Callable[[], None]) -> BigButto
     return button
 
 
+#: Glossary look-ups by display text scan every alias (about 1 ms each, and ``find_terms``
+#: compiles a pattern per alias: about 0.5 s). Results are kept per language here and filled
+#: by a worker (:func:`prefetch_explanations`) so a page never waits for them on the GUI
+#: thread. They hold medicine names: :func:`clear_explanation_cache` forgets them.
+_CACHE_LIMIT = 20000
+_specific_cache: dict[tuple[str, Coding], GlossaryEntry | None] = {}
+_coding_cache: dict[tuple[str, Coding], GlossaryEntry | None] = {}
+_terms_cache: dict[tuple[str, str], list[GlossaryEntry]] = {}
+#: Raised by every clear: a prefetch started before a clear stops and stores nothing more.
+_cache_epoch = 0
+
+
+def cache_epoch() -> int:
+    return _cache_epoch
+
+
+def _cached(
+    cache: dict[tuple[str, Coding], GlossaryEntry | None],
+    fn: Callable[[Coding, str], GlossaryEntry | None],
+    coding: Coding,
+    lang: str,
+) -> GlossaryEntry | None:
+    key = (lang, coding)
+    if key in cache:
+        return cache[key]
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    entry = fn(coding, lang)
+    cache[key] = entry
+    return entry
+
+
+def _specific_entry(coding: Coding, lang: str) -> GlossaryEntry | None:
+    return _cached(_specific_cache, explain_specific, coding, lang)
+
+
+def _coding_entry(coding: Coding, lang: str) -> GlossaryEntry | None:
+    return _cached(_coding_cache, explain_coding, coding, lang)
+
+
+def terms_in(text: str, language: str | None = None) -> list[GlossaryEntry]:
+    """Glossary entries found in a free text (slow the first time: call it from a worker)."""
+    lang = language or current_language()
+    key = (lang, text)
+    found = _terms_cache.get(key)
+    if found is None:
+        if len(_terms_cache) >= _CACHE_LIMIT:
+            _terms_cache.clear()
+        found = find_terms(text, lang)
+        _terms_cache[key] = found
+    return list(found)
+
+
+def terms_known(text: str, language: str | None = None) -> bool:
+    """True when :func:`terms_in` already has the answer (no waiting)."""
+    return (language or current_language(), text) in _terms_cache
+
+
+def prefetch_explanations(
+    codings: Iterable[Coding], language: str, epoch: int | None = None
+) -> None:
+    """Look up every code's explanation now (on a worker) so pages find them at once.
+
+    ``epoch``: the :func:`cache_epoch` when the work was asked for; a clear since then
+    (the patient left) stops it."""
+    for coding in list(codings):
+        if epoch is not None and epoch != _cache_epoch:
+            return
+        if _specific_entry(coding, language) is None:
+            _coding_entry(coding, language)
+
+
+def clear_explanation_cache() -> None:
+    """Forget the looked-up explanations (they name the patient's medicines)."""
+    global _cache_epoch
+    _cache_epoch += 1
+    _specific_cache.clear()
+    _coding_cache.clear()
+    _terms_cache.clear()
+
+
 def explanations_for(
     title: str,
     codings: Sequence[Coding] = (),
@@ -160,11 +241,14 @@ def explanations_for(
     unit: str = "",
     *,
     search_text: bool = True,
+    language: str | None = None,
 ) -> list[GlossaryEntry]:
     """Every glossary entry that explains an item: its term, its codes, its name's words.
 
     Specific code entries come first; code-system entries only when no code is known.
+    ``search_text`` also looks for glossary words in the title (slow the first time).
     """
+    lang = language or current_language()
     found: list[GlossaryEntry] = []
 
     def add(entry: GlossaryEntry | None) -> None:
@@ -172,19 +256,19 @@ def explanations_for(
             found.append(entry)
 
     if term:
-        add(explain_term(term))
-    specific = [explain_specific(c) for c in codings]
+        add(explain_term(term, lang))
+    specific = [_specific_entry(c, lang) for c in codings]
     for entry in specific:
         add(entry)
     if title:
-        add(explain_term(title))
+        add(explain_term(title, lang))
     if not any(specific):
         for c in codings:
-            add(explain_coding(c))
+            add(_coding_entry(c, lang))
     if unit:
-        add(explain_unit(unit))
-    if not found and title and search_text:  # slow: only when the page is opened
-        for entry in find_terms(title):
+        add(explain_unit(unit, lang))
+    if not found and title and search_text:
+        for entry in terms_in(title, lang):
             add(entry)
     return found
 
@@ -199,6 +283,10 @@ def explain_button(
     button.setAccessibleName(_("What is this? {name}").format(name=title))
     button.setProperty("explains", title)
     return button
+
+
+#: Pause between two slices of a long page: time for input, timers and painting.
+SLICE_PAUSE_MS = 1
 
 
 class Page(QWidget):
@@ -228,6 +316,13 @@ class Page(QWidget):
         self.body: QWidget | None = None
         self.content: QVBoxLayout | None = None
         self._builder: Iterator[None] | None = None
+        # The next slice waits for a timer, not a posted event: posted events would run
+        # before timers and input, starving them while a long page is built.
+        self._slice_timer = QTimer(self)
+        self._slice_timer.setSingleShot(True)
+        self._slice_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._slice_timer.setInterval(SLICE_PAUSE_MS)
+        self._slice_timer.timeout.connect(self._next_slice)
         self.rebuild()
 
     def title(self) -> str:
@@ -271,7 +366,7 @@ class Page(QWidget):
             self._builder = None
             self._built()
             return
-        QTimer.singleShot(0, self, self._next_slice)
+        self._slice_timer.start()
 
     def _next_slice(self) -> None:
         self._build_slice(self.SLICE_S)
@@ -294,6 +389,17 @@ class Page(QWidget):
 
     def dispose(self) -> None:
         """Called when the page goes away: cancel work still running for it."""
+
+    def parts(self) -> list[QWidget]:
+        """The widgets put on the page (cards, texts, rows), in order."""
+        if self.body is None:
+            return []
+        return self.body.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+
+    def stop_building(self) -> None:
+        """Add nothing more (the page goes away)."""
+        self._builder = None
+        self._slice_timer.stop()
 
     # helpers for subclasses -------------------------------------------------------------
     def add(self, widget: QWidget) -> QWidget:

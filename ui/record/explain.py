@@ -5,9 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from assistant.glossary import GlossaryEntry, who_can_explain
-from assistant.i18n import _
+from assistant.i18n import _, current_language
 from assistant.records.model import Coding, Record, RelationKind
-from ui.record.common import ItemCard, Navigator, Page, explanations_for, small_button
+from ui.record.common import (
+    ItemCard,
+    Navigator,
+    Page,
+    explanations_for,
+    small_button,
+    terms_in,
+    terms_known,
+)
+from ui.widgets import announce
+from ui.workers import Job, run_in_worker
 
 
 class ExplainPage(Page):
@@ -28,13 +38,33 @@ class ExplainPage(Page):
         self.term = term
         self.unit = unit
         self.entries: list[GlossaryEntry] = []
+        self._search: Job | None = None
         super().__init__(record, nav)
 
     def title(self) -> str:
         return _("What is this? {name}").format(name=self.item_title)
 
+    def _needs_search(self, lang: str) -> bool:
+        """True when only a search of the words of the title can explain it, not done yet."""
+        quick = explanations_for(
+            self.item_title, self.codings, self.term, self.unit, search_text=False, language=lang
+        )
+        return not quick and bool(self.item_title) and not terms_known(self.item_title, lang)
+
     def build(self) -> None:
-        self.entries = explanations_for(self.item_title, self.codings, self.term, self.unit)
+        lang = current_language()
+        if self._needs_search(lang):
+            # Searching the glossary's words is slow: a worker does it, then the page redraws.
+            self.add_text(_("Please wait. We are looking for an explanation."))
+            title = self.item_title
+            self._search = run_in_worker(
+                lambda: terms_in(title, lang), self._searched, self._searched
+            )
+            return
+        self._search = None
+        self.entries = explanations_for(
+            self.item_title, self.codings, self.term, self.unit, language=lang
+        )
         if not self.entries:
             self.add_text(_("We have no explanation for this yet."))
         for entry in self.entries:
@@ -47,6 +77,31 @@ class ExplainPage(Page):
                 _("Who can explain this to me?"), "doctor", lambda: self.nav.open_page("contacts")
             )
         )
+
+    def _searched(self, _result: object) -> None:
+        self._search = None
+        self.rebuild()
+        if self.isVisible():
+            announce(self, self.title())
+
+    @property
+    def building(self) -> bool:
+        return self._search is not None or super().building
+
+    def finish_building(self) -> None:
+        """Tests, Listen and printing need the answer now: search here if the worker has not
+        answered yet (once per title and language)."""
+        if self._search is not None:
+            self._search.cancel()
+            terms_in(self.item_title)
+            self._search = None
+            self.rebuild()
+        super().finish_building()
+
+    def dispose(self) -> None:
+        if self._search is not None:
+            self._search.cancel()
+            self._search = None
 
 
 class ContactsPage(Page):

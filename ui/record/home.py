@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -29,6 +28,7 @@ from assistant.glossary import explain_term
 from assistant.i18n import (
     _,
     add_language_listener,
+    current_language,
     current_locale_name,
     format_date,
     ngettext,
@@ -38,7 +38,14 @@ from assistant.notes import Notebook
 from assistant.records.model import Coding, Record
 from ui import theme as theme_mod
 from ui.record.allergies import AllergiesPage
-from ui.record.common import Page, small_button
+from ui.record.common import (
+    Page,
+    cache_epoch,
+    clear_explanation_cache,
+    prefetch_explanations,
+    small_button,
+)
+from ui.record.disposal import dispose_later, dispose_now
 from ui.record.documents import DocumentPage, DocumentsPage
 from ui.record.explain import ContactsPage, ExplainPage
 from ui.record.medicines import MedicinesPage
@@ -71,9 +78,6 @@ TILE_ICONS: dict[str, str] = {
 }
 
 TOOL_KEYS: tuple[str, ...] = ("notes", "paper", "phone", "open_file")
-
-#: Interpreter switch interval while a file is read on a worker (Python's default: 5 ms).
-OPEN_FILE_SWITCH_INTERVAL_S = 0.001
 
 
 def tile_text(key: str, record: Record) -> tuple[str, str]:
@@ -241,7 +245,7 @@ class RecordHome(QWidget):
         self.opened: Record | None = None
         self.open_job: Job | None = None
         self.open_problem: str = ""
-        self._switch_interval = sys.getswitchinterval()
+        self._prefetch_job: Job | None = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         self.stack = QStackedWidget(self)
@@ -249,6 +253,7 @@ class RecordHome(QWidget):
         self.home = HomePage(self)
         self.stack.addWidget(self.home)
         self._warm_job = run_in_worker(_warm_up)
+        self._prefetch()
         add_language_listener(self._on_language)
         theme_mod.notifier().changed.connect(self._on_theme)
         self.destroyed.connect(lambda *_a, cb=self._on_language: remove_language_listener(cb))
@@ -257,6 +262,7 @@ class RecordHome(QWidget):
         self._own_records: list[Record] = []
         own = self._own_records
         self.destroyed.connect(lambda *_a: _wipe_all(own))
+        self.destroyed.connect(lambda *_a: clear_explanation_cache())
 
     # navigation ---------------------------------------------------------------------------
     @property
@@ -312,10 +318,12 @@ class RecordHome(QWidget):
     def _drop(self, page: Page | None) -> None:
         if page is None:
             return
+        page.stop_building()
         page.dispose()
         self._stale_pages.discard(page)
         self.stack.removeWidget(page)
-        page.deleteLater()
+        # A long list holds hundreds of widgets: deleted a few at a time between events.
+        dispose_later(page, page.parts())
 
     def _make_page(self, key: str, args: tuple[object, ...]) -> Page:
         r = self.record
@@ -410,6 +418,7 @@ class RecordHome(QWidget):
         self._redraw()
 
     def _on_language(self, _code: str) -> None:
+        self._prefetch()
         self._redraw()
 
     def _on_theme(self, _theme: object) -> None:
@@ -427,8 +436,21 @@ class RecordHome(QWidget):
     def set_record(self, record: Record) -> None:
         """Show another record (from the start: the record home)."""
         self.record = record
+        self._prefetch()
         self.go_home()
         self.record_changed.emit(record)
+
+    def _prefetch(self) -> None:
+        """Look up the record's code explanations on a worker (slow glossary scans)."""
+        if self._prefetch_job is not None:
+            self._prefetch_job.cancel()
+        record = self.record
+        lang = current_language()
+        epoch = cache_epoch()
+        self._prefetch_job = run_in_worker(
+            lambda: prefetch_explanations(record.all_codings(), lang, epoch),
+            on_error=_prefetch_failed,
+        )
 
     def wipe(self) -> None:
         """Forget what is shown (card removed, Finish): pages closed, notes in memory wiped."""
@@ -438,7 +460,9 @@ class RecordHome(QWidget):
         self.record.wipe()
         _wipe_all(self._own_records)
         self.record = Record()
+        clear_explanation_cache()
         self.go_home()
+        dispose_now()  # nothing of this patient stays on a page waiting to be deleted
         if not self.notebook.persistent:
             self.notebook.wipe()
 
@@ -454,19 +478,18 @@ class RecordHome(QWidget):
         self.open_problem = ""
         self.announce_requested.emit(_("Please wait. The file is opening."))
         target = Path(path)
-        # Reading a big file is pure Python on a worker: hand the interpreter back to the
-        # GUI thread more often meanwhile, so the screen keeps answering.
-        self._switch_interval = sys.getswitchinterval()
-        sys.setswitchinterval(min(self._switch_interval, OPEN_FILE_SWITCH_INTERVAL_S))
-        self.open_job = run_in_worker(
-            lambda: open_record_file(target), self._file_opened, self._file_failed
-        )
+        lang = current_language()
+        epoch = cache_epoch()
 
-    def _file_done(self) -> None:
-        sys.setswitchinterval(self._switch_interval)
+        def read() -> Record:
+            # The file is read and its codes looked up in the glossary on the worker.
+            record = open_record_file(target)
+            prefetch_explanations(record.all_codings(), lang, epoch)
+            return record
+
+        self.open_job = run_in_worker(read, self._file_opened, self._file_failed)
 
     def _file_opened(self, record: object) -> None:
-        self._file_done()
         assert isinstance(record, Record)
         self._own_records.append(record)
         self.opened = record
@@ -474,7 +497,6 @@ class RecordHome(QWidget):
         announce(self, _("The file is open."))
 
     def _file_failed(self, exc: BaseException) -> None:
-        self._file_done()
         if not isinstance(exc, AssistantError):
             log.error("opening a file failed: %s", type(exc).__name__)
         self.opened = None
@@ -528,9 +550,11 @@ class OpenedFilePage(Page):
                 "problem",
             )
         together = BigButton(_("Show it with my record"), "plus", primary=True)
+        together.setObjectName("show_together")
         together.clicked.connect(lambda: host.show_opened(True))
         self.add(together)
         alone = BigButton(_("Show only this file"), "document")
+        alone.setObjectName("show_alone")
         alone.clicked.connect(lambda: host.show_opened(False))
         self.add(alone)
 
@@ -539,6 +563,11 @@ def _wipe_all(records: list[Record]) -> None:
     for record in records:
         record.wipe()
     records.clear()
+
+
+def _prefetch_failed(exc: BaseException) -> None:
+    # Only a missed speed-up (e.g. the record was wiped meanwhile): pages look up themselves.
+    log.info("explanations not looked up ahead: %s", type(exc).__name__)
 
 
 def _warm_up() -> None:

@@ -1,0 +1,85 @@
+"""Delete big pages a few widgets at a time, so leaving a long list never freezes the screen.
+
+``deleteLater()`` on a page with hundreds of widgets deletes them all in one go (tens of ms on
+the GUI thread). :func:`dispose_later` hides the page and deletes its parts (the cards of a
+list, each with what it holds) in slices bounded by a time budget between events, then the
+page. :func:`dispose_now` finishes at once (the
+patient left: nothing of the record may stay in memory longer than needed).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+
+import shiboken6
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtWidgets import QWidget
+
+#: Time for one slice of deletions, then the event loop runs again.
+SLICE_S = 0.006
+
+
+class _Disposer(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        # Widgets still to delete: the parts of a page, then the page itself.
+        self.queue: deque[QWidget] = deque()
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(1)
+        self.timer.timeout.connect(self._slice)
+
+    def add(self, widget: QWidget, parts: list[QWidget]) -> None:
+        widget.hide()
+        widget.setParent(None)  # out of the stack and the window: never painted again
+        self.queue.extend(parts)
+        self.queue.append(widget)
+        if not self.timer.isActive():
+            self.timer.start()
+
+    def _slice(self, budget: float | None = SLICE_S) -> None:
+        start = time.perf_counter()
+        queue = self.queue
+        while queue and (budget is None or time.perf_counter() - start < budget):
+            widget = queue.popleft()
+            if shiboken6.isValid(widget):
+                shiboken6.delete(widget)
+        if queue:
+            self.timer.start()
+
+    def flush(self) -> None:
+        self.timer.stop()
+        self._slice(None)
+
+
+_disposer: _Disposer | None = None
+
+
+def _get() -> _Disposer:
+    global _disposer
+    if _disposer is None or not shiboken6.isValid(_disposer):
+        _disposer = _Disposer()
+    return _disposer
+
+
+def dispose_later(widget: QWidget, parts: list[QWidget]) -> None:
+    """Hide ``widget`` now and delete it over the next events: first each of ``parts``
+    (children of a plain container in it, e.g. the cards of a list), then ``widget``.
+
+    Never pass children that a Qt widget manages itself (a scroll area's viewport)."""
+    _get().add(widget, parts)
+
+
+def dispose_now() -> None:
+    """Delete at once every widget still waiting."""
+    if _disposer is not None and shiboken6.isValid(_disposer):
+        _disposer.flush()
+
+
+def pending() -> int:
+    """How many widgets are still waiting to be deleted (tests)."""
+    if _disposer is None or not shiboken6.isValid(_disposer):
+        return 0
+    return len(_disposer.queue)
