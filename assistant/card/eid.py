@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from typing import cast
@@ -39,6 +40,7 @@ from assistant.card.identity import (
     parse_address,
     parse_identity,
 )
+from assistant.card.integrity import verify_identity_files
 from assistant.card.pin import VERIFY_HEADER, PinResult, encode_pin_block, pin_result_from_status
 from assistant.card.signature import DIGEST_SIZE
 from assistant.errors import BadDataError, CardError, NotEidCardError
@@ -70,6 +72,8 @@ CERTIFICATE_PATHS: dict[str, bytes] = {
 }
 #: What the hub's challenge needs: the authentication chain, leaf first.
 AUTH_CHAIN = ("authentication", "citizen_ca", "root_ca")
+#: What checking the identity and address signatures needs (always read).
+INTEGRITY_CHAIN = ("rrn", "root_ca")
 
 KEY_AUTHENTICATION = 0x82
 KEY_SIGNATURE = 0x83
@@ -273,11 +277,19 @@ def check_photo(photo: bytes, photo_hash: bytes) -> None:
         raise BadDataError("photo does not match the identity file's photo hash")
 
 
-def read_card(conn: CardConnection, *, with_certificates: bool = True) -> CardData:
-    """Read card data, identity, address, photo (checked) and the authentication certificates.
+def read_card(
+    conn: CardConnection,
+    *,
+    with_certificates: bool = True,
+    trusted_roots: Collection[bytes] | None = None,
+) -> CardData:
+    """Read card data, identity, address, photo and the authentication certificates.
 
-    All-or-nothing: raises ``CardRemovedError`` / ``CardError`` / ``NotEidCardError`` /
-    ``BadDataError`` and never returns part of the data.
+    The identity and address are checked against the national register's signatures and
+    the photo against its hash (:mod:`assistant.card.integrity`) before anything is
+    returned. All-or-nothing: raises ``CardRemovedError`` / ``CardError`` /
+    ``NotEidCardError`` / ``BadDataError`` (``CardIntegrityError`` for a tampered card) and
+    never returns part of the data.
     """
     info = get_card_data(conn)
     _data, sw = transceive(conn, _select_apdu(PATH_IDENTITY))
@@ -285,14 +297,28 @@ def read_card(conn: CardConnection, *, with_certificates: bool = True) -> CardDa
         raise NotEidCardError(f"no identity file ({sw:04X})")
     if sw != SW_OK:
         raise CardError(f"SELECT identity answered {sw:04X}")
-    identity = parse_identity(read_binary(conn))
-    address = parse_address(read_file(conn, PATH_ADDRESS))
+    identity_file = read_binary(conn)
+    identity_signature = read_file(conn, PATH_IDENTITY_SIGNATURE)
+    address_file = read_file(conn, PATH_ADDRESS)
+    address_signature = read_file(conn, PATH_ADDRESS_SIGNATURE)
     photo = read_file(conn, PATH_PHOTO)
-    check_photo(photo, identity.photo_hash)
     certificates: dict[str, bytes] = {}
-    if with_certificates:
-        for name in AUTH_CHAIN:
+    for name in (*INTEGRITY_CHAIN, *(AUTH_CHAIN if with_certificates else ())):
+        if name not in certificates:
             certificates[name] = read_certificate(conn, name)
+    identity = parse_identity(identity_file)
+    verify_identity_files(
+        identity=identity_file,
+        identity_signature=identity_signature,
+        address=address_file,
+        address_signature=address_signature,
+        rrn_certificate=certificates["rrn"],
+        root_certificate=certificates["root_ca"],
+        photo_hash_size=len(identity.photo_hash),
+        trusted_roots=trusted_roots,
+    )
+    address = parse_address(address_file)
+    check_photo(photo, identity.photo_hash)
     log.info(
         "card read: applet %s, document type %s",
         info.applet_version_text,

@@ -3,8 +3,10 @@
 Compares the program's path (``PcscBackend`` + ``eid.read_card``, parsing and the photo hash
 check included) with a floor measured in the same run: the minimal raw pyscard APDU sequence
 for the same files with the same chunk size (GET CARD DATA, then SELECT + READ BINARY of the
-identity, address and photo files). Prints the APDU counts (must be equal) and the time ratio
-(goal ≤ 1.2; the assertion allows 2.5 so a busy CI machine does not fail it).
+identity, identity signature, address, address signature and photo files and of the national
+register and root certificates, which the integrity check needs; the floor does not verify).
+Prints the APDU counts (must be equal) and the time ratio (goal ≤ 1.2; the assertion allows
+2.5 so a busy CI machine does not fail it).
 
 Run: .venv/bin/pytest tests/benchmarks/test_card_read_benchmark.py -m benchmark -s
 """
@@ -26,7 +28,15 @@ from tests.support.virtual_card import inserted_card
 pytestmark = [pytest.mark.benchmark, pytest.mark.pcsc]
 
 ROUNDS = 15
-FILES = (eid.PATH_IDENTITY, eid.PATH_ADDRESS, eid.PATH_PHOTO)
+FILES = (
+    eid.PATH_IDENTITY,
+    eid.PATH_IDENTITY_SIGNATURE,
+    eid.PATH_ADDRESS,
+    eid.PATH_ADDRESS_SIGNATURE,
+    eid.PATH_PHOTO,
+    eid.CERTIFICATE_PATHS["rrn"],
+    eid.CERTIFICATE_PATHS["root_ca"],
+)
 
 
 def _raw(handle: int, apdu: list[int]) -> list[int]:

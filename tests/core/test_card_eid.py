@@ -31,10 +31,12 @@ from tests.support.fake_pinpad import VirtualConnection
 
 def _expected_read_apdus(card: VirtualEidCard, with_certificates: bool = True) -> int:
     """GET CARD DATA + per file: SELECT, full chunks, then one short answer (6Cxx + retry) or
-    one 6B00 when the size is a multiple of the chunk."""
-    paths = [(0xDF01, 0x4031), (0xDF01, 0x4033), (0xDF01, 0x4035)]
+    one 6B00 when the size is a multiple of the chunk. The signature files and the national
+    register + root certificates are always read (integrity check)."""
+    paths = [(0xDF01, 0x4031), (0xDF01, 0x4032), (0xDF01, 0x4033), (0xDF01, 0x4034)]
+    paths += [(0xDF01, 0x4035), (0xDF00, 0x503C), (0xDF00, 0x503B)]
     if with_certificates:
-        paths += [(0xDF00, 0x5038), (0xDF00, 0x503A), (0xDF00, 0x503B)]
+        paths += [(0xDF00, 0x5038), (0xDF00, 0x503A)]
     count = 1
     for path in paths:
         size = len(card.files[path])
@@ -110,7 +112,7 @@ def test_read_without_certificates_is_shorter() -> None:
     card = VirtualEidCard("adult")
     conn = VirtualConnection(card)
     data = read_card(conn, with_certificates=False)
-    assert data.certificates == {}
+    assert set(data.certificates) == {"rrn", "root_ca"}
     assert len(conn.apdus) == _expected_read_apdus(card, with_certificates=False)
     with pytest.raises(CardError):
         data.auth_chain()
