@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import Prehashed, encode_ds
 from smartcard import scard
 
 from assistant.card import eid
+from assistant.card.integrity import CardIntegrityError
 from assistant.card.pcsc import PcscBackend
 from assistant.card.pin import PinCorrect
 from assistant.card.virtual.citizens import CITIZENS
@@ -256,3 +257,23 @@ def test_demo_does_not_take_a_busy_slot(vpcd_slot: VpcdSlot) -> None:
             assert eid.read_card(conn).identity.national_number == CITIZENS["kid"].national_number
         finally:
             demo.stop()
+
+
+def test_tampered_card_through_pcscd_shows_nothing(vpcd_slot: VpcdSlot) -> None:
+    """A card whose address was changed after the national register signed it."""
+    card = VirtualEidCard("adult")
+    code = card.citizen.postal_code.encode()
+    other = str((int(code) + 1) % 10000).zfill(4).encode()
+    card.files[(0xDF01, 0x4033)] = card.files[(0xDF01, 0x4033)].replace(code, other, 1)
+    backend = PcscBackend(reader_filter=vpcd_slot.reader_name)
+    try:
+        with inserted_card(vpcd_slot, card=card):
+            conn = backend.connect(vpcd_slot.reader_name)
+            try:
+                with pytest.raises(CardIntegrityError, match="address signature") as info:
+                    eid.read_card(conn)
+            finally:
+                conn.disconnect()
+    finally:
+        backend.close()
+    assert info.value.kind is ProblemKind.BAD_DATA

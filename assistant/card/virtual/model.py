@@ -24,6 +24,11 @@ tool):
 * Power off or reset forgets the verified PIN, the selected file and the security
   environment; the tries counter is kept.
 * The address file is padded with zero bytes to its fixed size, as on real cards.
+* The national register (DF00/503C, issued by the root DF00/503B) signs, with ECDSA P-384 /
+  SHA-384 (DER): the identity file as stored (DF01/4032), and the address file *without its
+  trailing zero bytes* followed by the identity signature file (DF01/4034) — what the
+  official viewer (eid-mw ``eid_vwr_check_data_validity``) and Commons eID
+  (``BeIDIntegrity.getVerifiedAddress``) verify; ``assistant.card.integrity`` does the same.
 """
 
 from __future__ import annotations
