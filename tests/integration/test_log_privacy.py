@@ -13,6 +13,7 @@ from assistant.card.session import CardSession
 from assistant.card.virtual.citizens import CITIZENS, DEFAULT_PIN
 from assistant.card.virtual.inprocess import IN_PROCESS_READER, InProcessBackend
 from assistant.card.virtual.model import VirtualEidCard
+from assistant.hub.embedded import start_embedded_hub
 from assistant.hub.server import RunningHub
 from assistant.records.fhir_client import hub_http_client
 from assistant.records.hub_source import HubRecordSource
@@ -98,3 +99,23 @@ def test_http_library_request_lines_lose_their_query(caplog: pytest.LogCaptureFi
     text = _logged_text(caplog)
     assert "HTTP Request" in text and "/fhir/Patient" in text
     assert nn not in text
+
+
+def test_embedded_hub_logs_no_personal_data(caplog: pytest.LogCaptureFixture) -> None:
+    """The demo's in-process hub (WSGI transport): same client code, same quiet logs."""
+    caplog.set_level(logging.DEBUG)
+    hub = start_embedded_hub()
+    backend = InProcessBackend(VirtualEidCard(CITIZENS["adult"]))
+    session = CardSession(backend, IN_PROCESS_READER)
+    try:
+        session.read_card()
+        assert session.verify_pin(bytearray(DEFAULT_PIN.encode())) == PinCorrect()
+        record = hub.record_source(session).load()
+    finally:
+        session.close()
+        hub.stop()
+    assert record.patient is not None and record.medications
+    secrets = _secrets("adult") | {m.name for m in record.medications if len(m.name) >= 4}
+    text = _logged_text(caplog)
+    assert "hub: record read" in text
+    assert sorted(s for s in secrets if s.casefold() in text.casefold()) == []
