@@ -360,6 +360,7 @@ class Page(QWidget):
             return
         start = time.perf_counter()
         try:
+            next(builder)  # at least one item per slice, however small the budget
             while budget is None or time.perf_counter() - start < budget:
                 next(builder)
         except StopIteration:

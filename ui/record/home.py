@@ -435,10 +435,24 @@ class RecordHome(QWidget):
 
     def set_record(self, record: Record) -> None:
         """Show another record (from the start: the record home)."""
+        previous = self.record
         self.record = record
         self._prefetch()
         self.go_home()
+        if previous is not record:
+            self._release(previous)
         self.record_changed.emit(record)
+
+    def _release(self, record: Record | None) -> None:
+        """Wipe and drop a record this viewer made (an opened file, a merge) that is no
+        longer shown: a patient who opens several files does not pile them up in memory."""
+        if record is None:
+            return
+        for i, own in enumerate(self._own_records):
+            if own is record:
+                del self._own_records[i]
+                record.wipe()
+                return
 
     def _prefetch(self) -> None:
         """Look up the record's code explanations on a worker (slow glossary scans)."""
@@ -491,6 +505,7 @@ class RecordHome(QWidget):
 
     def _file_opened(self, record: object) -> None:
         assert isinstance(record, Record)
+        self._release(self.opened)  # a file opened before but never shown
         self._own_records.append(record)
         self.opened = record
         self.open_page("opened_file")
@@ -499,6 +514,7 @@ class RecordHome(QWidget):
     def _file_failed(self, exc: BaseException) -> None:
         if not isinstance(exc, AssistantError):
             log.error("opening a file failed: %s", type(exc).__name__)
+        self._release(self.opened)
         self.opened = None
         self.open_problem = _(
             "This file cannot be read. It is not a health record, or it is damaged."
@@ -509,11 +525,14 @@ class RecordHome(QWidget):
     def show_opened(self, merge: bool) -> None:
         if self.opened is None:
             return
-        record = self.record.merge(self.opened) if merge else self.opened
+        opened = self.opened
+        record = self.record.merge(opened) if merge else opened
         if merge:
             self._own_records.append(record)
         self.opened = None
         self.set_record(record)
+        if merge:
+            self._release(opened)  # its items live on in the merged record
 
 
 class OpenedFilePage(Page):

@@ -1,0 +1,129 @@
+"""The record viewer keeps the screen answering: slow glossary searches run on workers,
+long pages are built in timed slices and deleted in slices, and nothing looked up stays
+after the patient leaves."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+import ui.record.common as common
+from assistant.glossary import GlossaryEntry
+from assistant.i18n import set_language
+from assistant.records.model import Coding, Medication, Record
+from tests.ui.test_record_data import demo_record
+from ui import theme
+from ui.record import disposal
+from ui.record.explain import ExplainPage
+from ui.record.home import RecordHome
+from ui.record.medicines import MedicinesPage
+from ui.workers import wait_for_all
+
+
+@pytest.fixture(autouse=True)
+def _english(qapp: QApplication) -> Iterator[None]:
+    set_language("en")
+    if theme.current().high_contrast or theme.current().text_scale != 1.0:
+        theme.set_theme(theme.Theme(), qapp)
+    common.clear_explanation_cache()
+    yield
+    disposal.dispose_now()
+    common.clear_explanation_cache()
+    set_language("en")
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def many_medicines(n: int) -> Record:
+    return Record(
+        medications=[
+            Medication(name=f"Paracetamol {i} mg", codings=(Coding("CD-ATC", "N02BE01"),))
+            for i in range(n)
+        ]
+    )
+
+
+def test_searching_the_words_of_a_title_runs_on_a_worker(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = common.find_terms
+    threads: list[int] = []
+
+    def spy(text: str, language: str | None = None) -> list[GlossaryEntry]:
+        threads.append(threading.get_ident())
+        return real(text, language)
+
+    monkeypatch.setattr(common, "find_terms", spy)
+    home = RecordHome(Record())
+    qtbot.addWidget(home)
+    home.explain("Take it with paracetamol and water")
+    page = home.page
+    assert isinstance(page, ExplainPage)
+    assert page.building  # a "please wait" line first: the GUI thread did not search
+    assert threads == [] or threads[0] != threading.get_ident()
+    qtbot.waitUntil(lambda: not page.building, timeout=20000)
+    assert threads and all(t != threading.get_ident() for t in threads)
+    assert [e.key for e in page.entries] and "Please wait" not in page.speech_text()
+    # The answer is kept: the same title again is explained at once, without a search.
+    assert home.go_back()
+    home.explain("Take it with paracetamol and water")
+    assert isinstance(home.page, ExplainPage)
+    assert not home.page.building
+    assert len(threads) == 1
+
+
+def test_codes_of_the_record_are_looked_up_ahead_and_forgotten_on_wipe(qtbot: QtBot) -> None:
+    record = demo_record("adult")
+    home = RecordHome(record)
+    qtbot.addWidget(home)
+    wait_for_all()
+    QApplication.processEvents()
+    codings = record.all_codings()
+    assert codings
+    cached = {c for (_lang, c) in common._specific_cache}
+    assert set(codings) <= cached
+    home.wipe()
+    assert not common._specific_cache and not common._coding_cache
+    # A prefetch asked for before the wipe stores nothing after it.
+    stale = common.cache_epoch() - 1
+    common.prefetch_explanations(codings, "en", stale)
+    assert not common._specific_cache
+
+
+def test_long_page_is_built_in_slices_then_deleted_in_slices(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = RecordHome(many_medicines(25))
+    qtbot.addWidget(home)
+    home.resize(1024, 768)
+    home.show()
+    monkeypatch.setattr(MedicinesPage, "FIRST_SLICE_S", 0.0)  # surely more than one slice
+    monkeypatch.setattr(MedicinesPage, "SLICE_S", 0.0)
+    home.open_page("medicines")
+    page = home.page
+    assert isinstance(page, MedicinesPage)
+    assert page.building
+    qtbot.waitUntil(lambda: not page.building, timeout=20000)
+    assert page.body is not None
+    assert len(page.body.findChildren(common.ItemCard)) == 25
+    home.go_home()
+    # Leaving: the page is hidden at once and deleted over the next events.
+    assert not page.isVisible()
+    assert disposal.pending() > 0
+    qtbot.waitUntil(lambda: disposal.pending() == 0, timeout=20000)
+
+
+def test_wipe_deletes_waiting_pages_at_once(qtbot: QtBot) -> None:
+    home = RecordHome(many_medicines(25))
+    qtbot.addWidget(home)
+    home.open_page("medicines")
+    assert isinstance(home.page, MedicinesPage)
+    home.page.finish_building()
+    home.go_home()
+    assert disposal.pending() > 0
+    home.wipe()
+    assert disposal.pending() == 0
