@@ -7,6 +7,7 @@ import io
 import pytest
 
 from assistant.card.diagnostic import (
+    EXIT_CARD_PROBLEM,
     EXIT_NO_CARD,
     EXIT_NO_READER,
     EXIT_NO_SERVICE,
@@ -91,3 +92,14 @@ def test_unknown_reader_name() -> None:
     code, out = _run(InProcessBackend(VirtualEidCard("kid")), reader="Nope")
     assert code == EXIT_NO_READER
     assert "no reader with that name" in out
+
+
+def test_tampered_card_shows_no_identity(caplog: pytest.LogCaptureFixture) -> None:
+    card = VirtualEidCard("adult")
+    surname = card.citizen.surname.encode()
+    card.files[(0xDF01, 0x4031)] = card.files[(0xDF01, 0x4031)].replace(surname, surname.lower())
+    code, out = _run(InProcessBackend(card))
+    assert code == EXIT_CARD_PROBLEM
+    assert "its data is damaged" in out
+    assert card.citizen.surname not in out and card.citizen.first_names not in out
+    assert "identity signature" in caplog.text and card.citizen.surname not in caplog.text
