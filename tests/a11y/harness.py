@@ -101,6 +101,9 @@ class JourneyHarness:
         self.hub.stop()
         for c in self.cleanups:
             c()
+        # leave the next test the defaults
+        set_language("en")
+        theme_mod.set_theme(theme_mod.Theme())
 
     # ---------------------------------------------------------------- observing
     @property
