@@ -217,10 +217,10 @@ class FinishScreen(StateScreen):
         self.picture = Pictogram(
             "pictures/remove-card.svg", self, size_factor=5.0, recolor=False, scales=False
         )
-        self.body.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignHCenter)
         self.text = self.add_text()
         self.safe = Body("", self)
         self.body.addWidget(self.safe)
+        self.body.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignHCenter)
         self.again = self.add_action("retry", primary=True)
         self.again.setObjectName("startAgain")
         self.again.clicked.connect(self.restart)

@@ -22,9 +22,11 @@ class ReaderScreen(StateScreen):
         self.picture = Pictogram(
             "pictures/plug-reader.svg", self, size_factor=5.0, recolor=False, scales=False
         )
-        self.body.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignHCenter)
+        # What to do first, then what went wrong, then the picture (the words stay in sight
+        # with big text)
         self.text = self.add_text()
         self.problem_text = self.add_text("problem")
+        self.body.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignHCenter)
         self.primary = self.add_action("next", primary=True)
         self.primary.setObjectName("readerPrimary")
         self.primary.clicked.connect(self._primary)
@@ -94,9 +96,11 @@ class CardScreen(StateScreen):
         self.picture = Pictogram(
             "pictures/insert-card.svg", self, size_factor=5.0, recolor=False, scales=False
         )
-        self.body.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignHCenter)
+        # What to do first, then what went wrong, then the picture (the words stay in sight
+        # with big text)
         self.text = self.add_text()
         self.problem_text = self.add_text("problem")
+        self.body.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignHCenter)
         self.retry = self.add_action("retry", primary=True)
         self.retry.setObjectName("cardRetry")
         self.retry.clicked.connect(self.retry_requested)
