@@ -52,7 +52,10 @@ def _secrets(citizen_id: str) -> set[str]:
 
 @pytest.mark.parametrize("citizen_id", ["adult", "kid"])
 def test_card_login_and_record_load_log_no_personal_data(
-    citizen_id: str, tls_hub: RunningHub, caplog: pytest.LogCaptureFixture
+    citizen_id: str,
+    tls_hub: RunningHub,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     caplog.set_level(logging.DEBUG)
     backend = InProcessBackend(VirtualEidCard(CITIZENS[citizen_id]))
@@ -77,7 +80,8 @@ def test_card_login_and_record_load_log_no_personal_data(
     secrets |= {m.name for m in record.medications if len(m.name) >= 4}
     secrets |= {v.vaccine for v in record.vaccinations if len(v.vaccine) >= 4}
     secrets.add(record.patient.full_name)
-    text = _logged_text(caplog)
+    captured = capsys.readouterr()  # BaseHTTPRequestHandler writes request lines to stderr
+    text = "\n".join((_logged_text(caplog), captured.out, captured.err))
     assert caplog.records, "the code paths log something at DEBUG (the test can see logs)"
     assert "hub: record read" in text
     leaked = sorted(s for s in secrets if s.casefold() in text.casefold())
