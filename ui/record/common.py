@@ -329,7 +329,7 @@ class Page(QWidget):
         raise NotImplementedError
 
     #: Time for the first slice of a long page (fills the first screen), then per slice.
-    FIRST_SLICE_S = 0.012
+    FIRST_SLICE_S = 0.008
     SLICE_S = 0.008
 
     def rebuild(self) -> None:

@@ -16,8 +16,13 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QWidget
 
+from ui.workers import running_jobs
+
 #: Time for one slice of deletions, then the event loop runs again.
 SLICE_S = 0.006
+#: While a worker runs (reading a file), deleting waits: each deletion calls back into Python
+#: and would wait for the worker's turn on the interpreter lock many times over.
+BUSY_RETRY_MS = 25
 
 
 class _Disposer(QObject):
@@ -32,14 +37,18 @@ class _Disposer(QObject):
         self.timer.timeout.connect(self._slice)
 
     def add(self, widget: QWidget, parts: list[QWidget]) -> None:
+        # Hidden, it is never laid out or painted again. It keeps its parent: taking a big
+        # tree out of a window costs as much as deleting it (every widget is told).
         widget.hide()
-        widget.setParent(None)  # out of the stack and the window: never painted again
         self.queue.extend(parts)
         self.queue.append(widget)
         if not self.timer.isActive():
             self.timer.start()
 
     def _slice(self, budget: float | None = SLICE_S) -> None:
+        if budget is not None and running_jobs():
+            self.timer.start(BUSY_RETRY_MS)
+            return
         start = time.perf_counter()
         queue = self.queue
         while queue and (budget is None or time.perf_counter() - start < budget):
@@ -47,7 +56,7 @@ class _Disposer(QObject):
             if shiboken6.isValid(widget):
                 shiboken6.delete(widget)
         if queue:
-            self.timer.start()
+            self.timer.start(1)
 
     def flush(self) -> None:
         self.timer.stop()
