@@ -405,22 +405,30 @@ def test_fault_plan_status_word_override(card: VirtualEidCard) -> None:
 def test_fault_plan_stall_waits_and_can_be_cut_short(card: VirtualEidCard) -> None:
     card.faults = FaultPlan(stall_at=1, stall_seconds=60.0)
     card.on_insert()
-    answers: list[bytes] = []
-    started = threading.Event()
+    outcome: list[bytes | Exception] = []
 
     def worker() -> None:
-        started.set()
-        answers.append(run(card, "80E400001C"))
+        try:
+            outcome.append(run(card, "80E400001C"))
+        except VirtualCardRemoved as exc:
+            outcome.append(exc)
 
     thread = threading.Thread(target=worker)
     thread.start()
-    started.wait(5)
-    thread.join(0.05)
-    assert thread.is_alive()  # still stalled
+    assert card.stalled.wait(5)
+    assert thread.is_alive() and outcome == []  # still stalled
     card.interrupt()  # the link pulls the card: the stall ends at once
     thread.join(5)
     assert not thread.is_alive()
-    assert sw(answers[0]) == 0x9000
+    # pulled out while working: no answer at all, as with a real card
+    assert len(outcome) == 1 and isinstance(outcome[0], VirtualCardRemoved)
+
+
+def test_a_stall_that_runs_out_answers_normally(card: VirtualEidCard) -> None:
+    card.faults = FaultPlan(stall_at=1, stall_seconds=0.01)
+    card.on_insert()
+    assert sw(run(card, "80E400001C")) == 0x9000
+    assert card.stalled.is_set()
 
 
 @given(st.integers(min_value=0, max_value=2**21 - 1))

@@ -266,7 +266,9 @@ class VirtualCard:
             stall = plan.stall_seconds if plan.stall_at == n else 0.0
         if stall > 0:
             self.stalled.set()
-            self._interrupt.wait(stall)
+            if self._interrupt.wait(stall):
+                # Pulled out while it was working: a real card never answers this command.
+                raise VirtualCardRemoved(f"card pulled during the stall at APDU {n}")
         with self._lock:
             self.received.append(bytes(apdu))
             if n in plan.status_at:
