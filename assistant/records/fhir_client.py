@@ -47,9 +47,10 @@ class _NoQueryStrings(logging.Filter):
     """Cut ``?query`` off URLs in the HTTP libraries' own log records (defence in depth)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.args:
-            args = record.args if isinstance(record.args, tuple) else (record.args,)
-            record.args = tuple(_without_query(a) for a in args)
+        if isinstance(record.args, tuple):
+            record.args = tuple(_without_query(a) for a in record.args)
+        elif isinstance(record.args, Mapping):
+            record.args = {k: _without_query(v) for k, v in record.args.items()}
         if isinstance(record.msg, str) and "?" in record.msg:
             record.msg = _without_query(record.msg)
         return True

@@ -123,3 +123,19 @@ def test_embedded_hub_logs_no_personal_data(caplog: pytest.LogCaptureFixture) ->
     text = _logged_text(caplog)
     assert "hub: record read" in text
     assert sorted(s for s in secrets if s.casefold() in text.casefold()) == []
+
+
+def test_query_strings_are_cut_whatever_the_argument_style(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    nn = CITIZENS["kid"].national_number
+    url = f"https://hub.invalid/fhir/Patient?identifier={nn}"
+    logger = logging.getLogger("httpx")
+    with caplog.at_level(logging.WARNING, logger="httpx"):
+        logger.warning("tuple %s", url)
+        logger.warning("mapping %(url)s", {"url": url})
+        logger.warning("url %s", httpx.URL(url))
+        logger.warning(f"inline {url}")
+    messages = [r.getMessage() for r in caplog.records]
+    assert len(messages) == 4 and all("/fhir/Patient" in m for m in messages)
+    assert not any(nn in m for m in messages)
