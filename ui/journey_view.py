@@ -165,12 +165,15 @@ class JourneyController(QObject):
             while pending:
                 step = pending.pop(0)
                 if self.screens.get_built(step) is None:
-                    self.screens[step]
-                    QTimer.singleShot(0, build_next)
+                    try:
+                        self.screens[step]
+                    except RuntimeError:  # the window closed meanwhile
+                        return
+                    QTimer.singleShot(0, self, build_next)
                     return
             self.prepared = True
 
-        run_in_worker(preload, lambda _r: QTimer.singleShot(0, build_next), lambda _e: None)
+        run_in_worker(preload, lambda _r: QTimer.singleShot(0, self, build_next), lambda _e: None)
 
     # ------------------------------------------------------------------ screens
     def _make_screens(self, languages: tuple[str, ...]) -> LazyScreens:

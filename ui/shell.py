@@ -238,6 +238,8 @@ class Shell(QMainWindow):
         if screen not in self._screens:
             self._screens.append(screen)
             screen.setParent(self._holder)
+            screen.action_bar.setParent(self._holder)  # never a window of its own
+            screen.action_bar.hide()
             screen.announce_requested.connect(self.announce)
 
     @property
