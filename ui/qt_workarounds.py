@@ -17,7 +17,6 @@ import sys
 #: Large enough for centuries of calls, small enough to never overflow a signed 64-bit count.
 _RESERVE = 1 << 48
 
-
 #: The singletons the binding is seen to under-count (None: void methods; True/False:
 #: ``Signal.emit``, see also :mod:`ui.qt_fixes`).
 SINGLETONS: tuple[object, ...] = (None, True, False)

