@@ -12,11 +12,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import (
     QAbstractButton,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QScrollArea,
@@ -35,7 +35,7 @@ from assistant.glossary import (
 )
 from assistant.i18n import _, current_language, format_date, format_decimal
 from assistant.records.model import Coding, Record
-from ui import theme as theme_mod
+from ui.record.flow import FlowLayout
 from ui.widgets import BigButton, Body, Heading, IconText, Pictogram
 
 
@@ -101,8 +101,8 @@ class ItemCard(QFrame):
                 label = Body(line, self, role)
                 inner.addWidget(label)
                 self.lines.append(label)
-        self.buttons = QHBoxLayout()
-        self.buttons.setSpacing(10)
+        # The buttons go one under the other when the card is narrow (nothing cut off).
+        self.buttons = FlowLayout(spacing=10)
         inner.addLayout(self.buttons)
         self.setAccessibleName(title)
         self.setAccessibleDescription(" ".join(label.text() for label in self.lines))
@@ -140,8 +140,7 @@ class ItemCard(QFrame):
         return button
 
     def finish(self) -> None:
-        """Push the buttons to the left once all are added."""
-        self.buttons.addStretch(1)
+        """Called once all buttons are added (the flow keeps them on the left)."""
 
 
 def small_button(text: str, icon: str, on_click: Callable[[], None]) -> BigButton:
@@ -324,6 +323,7 @@ class Page(QWidget):
         self._slice_timer.setInterval(SLICE_PAUSE_MS)
         self._slice_timer.timeout.connect(self._next_slice)
         self.rebuild()
+        self.scroll.viewport().installEventFilter(self)
 
     def title(self) -> str:
         raise NotImplementedError
@@ -348,11 +348,23 @@ class Page(QWidget):
         self.content.addWidget(self.heading)
         result = self.build()
         self.scroll.setWidget(self.body)
+        fit_heading(self.heading, self.scroll.viewport().width() - 48)
         if isinstance(result, Iterator):
             self._builder = result
             self._build_slice(self.FIRST_SLICE_S)
         else:
             self._built()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The view's own size (not the page's: the view is resized after the page).
+        if event.type() == QEvent.Type.Resize and watched is self.scroll.viewport():
+            width = self.scroll.viewport().width() - 48
+            fit_heading(self.heading, width)
+            self.fit_width(width)
+        return False
+
+    def fit_width(self, width: int) -> None:
+        """Pages with wide parts (a table) adapt them to the width of the page."""
 
     def _build_slice(self, budget: float | None) -> None:
         builder = self._builder
@@ -443,10 +455,7 @@ class Page(QWidget):
             )
         )
         row = QWidget(self.body)
-        grid = QGridLayout(row)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setSpacing(10)
-        columns = 4 if theme_mod.current().text_scale < 1.5 else 2
+        flow = FlowLayout(row, spacing=10)
         for k in range(parts):
             first = k * self.PART_SIZE + 1
             last = min(total, (k + 1) * self.PART_SIZE)
@@ -458,7 +467,7 @@ class Page(QWidget):
             button.setObjectName(f"part_{k}")
             button.setEnabled(k != self.part)
             button.clicked.connect(lambda _c=False, k=k: self.nav.open_page(self.key, k))
-            grid.addWidget(button, k // columns, k % columns)
+            flow.addWidget(button)
         self.add(row)
 
     def add_card(self, card: ItemCard) -> ItemCard:
@@ -494,6 +503,32 @@ class Page(QWidget):
         if self.body is None:
             return []
         return list(self.body.findChildren(ItemCard))
+
+
+def breakable(text: str, longest: int = 20) -> str:
+    """Let a long web address wrap after its "/", "." and "-" (a zero-width space), so it never
+    makes a page wider than the screen."""
+    words = []
+    for word in text.split(" "):
+        if len(word) > longest:
+            for sep in "/.-":
+                word = word.replace(sep, sep + "\u200b")
+        words.append(word)
+    return " ".join(words)
+
+
+def fit_heading(heading: QLabel, width: int) -> None:
+    """Make a heading's font smaller when one of its words is wider than the page (a long
+    German word at 200 % in the mediator's narrow view), so no word and no page is cut."""
+    if heading.styleSheet():
+        heading.setStyleSheet("")
+    if width <= 0 or heading.minimumSizeHint().width() <= width:
+        return
+    px = QFontInfo(heading.font()).pixelSize()
+    smallest = max(12, round(px * 0.6))
+    while px > smallest and heading.minimumSizeHint().width() > width:
+        px = max(smallest, round(px * 0.9))
+        heading.setStyleSheet(f"font-size: {px}px;")
 
 
 def _speech_group(widget: QWidget) -> QWidget | None:

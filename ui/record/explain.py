@@ -11,6 +11,7 @@ from ui.record.common import (
     ItemCard,
     Navigator,
     Page,
+    breakable,
     explanations_for,
     small_button,
     terms_in,
@@ -122,7 +123,7 @@ class ContactsPage(Page):
         if own:
             self.add_subheading(_("Your own care providers"), "doctor")
             for r in own:
-                lines = [r.role, r.organisation, *r.telecom]
+                lines = [r.role, r.organisation, *(breakable(t) for t in r.telecom)]
                 self.add_card(ItemCard("doctor", r.name, lines, self.body))
                 yield
         self.add_subheading(_("Other people who can help"), "call")
@@ -131,6 +132,6 @@ class ContactsPage(Page):
             if contact.phone:
                 lines.append(_("Phone: {number}").format(number=contact.phone))
             if contact.website:
-                lines.append(_("Website: {address}").format(address=contact.website))
+                lines.append(_("Website: {address}").format(address=breakable(contact.website)))
             self.add_card(ItemCard("call", contact.name, lines, self.body))
             yield

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from babel.dates import get_day_names
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
@@ -42,6 +42,7 @@ from ui.record.common import (
     Page,
     cache_epoch,
     clear_explanation_cache,
+    fit_heading,
     prefetch_explanations,
     small_button,
 )
@@ -137,6 +138,7 @@ class HomePage(QWidget):
         self.tools: dict[str, BigButton] = {}
         self.body: QWidget | None = None
         self.rebuild()
+        self.scroll.viewport().installEventFilter(self)
 
     def rebuild(self) -> None:
         record = self.host.record
@@ -153,9 +155,9 @@ class HomePage(QWidget):
         lay.addWidget(Body(_("Choose what you want to see."), body))
         grid = QGridLayout()
         grid.setSpacing(14)
-        columns = 3 if theme_mod.current().text_scale < 1.5 else 2
+        self.grid = grid
         self.tiles = {}
-        for i, key in enumerate(SECTION_KEYS):
+        for key in SECTION_KEYS:
             title, count = tile_text(key, record)
             tile = BigButton(f"{title}\n{count}", TILE_ICONS[key], body)
             tile.setObjectName(f"tile_{key}")
@@ -163,10 +165,7 @@ class HomePage(QWidget):
             tile.pictogram()._on_theme()
             tile.setMinimumHeight(round(96 * theme_mod.current().text_scale))
             tile.clicked.connect(lambda _c=False, k=key: self.host.open_page(k))
-            grid.addWidget(tile, i // columns, i % columns)
             self.tiles[key] = tile
-        for c in range(columns):
-            grid.setColumnStretch(c, 1)
         lay.addLayout(grid)
         self.unreadable_notice: QWidget | None = None
         if record.unreadable:
@@ -191,19 +190,49 @@ class HomePage(QWidget):
         lay.addWidget(Body(_("Your tools"), body, "muted"))
         tools = QGridLayout()
         tools.setSpacing(14)
+        self.tools_grid = tools
         self.tools = {}
-        for i, key in enumerate(TOOL_KEYS):
+        for key in TOOL_KEYS:
             text, icon = tool_text(key)
             button = BigButton(text, icon, body)
             button.setObjectName(f"tool_{key}")
             button.clicked.connect(lambda _c=False, k=key: self.host.open_page(k))
-            tools.addWidget(button, i // 2, i % 2)
             self.tools[key] = button
-        tools.setColumnStretch(0, 1)
-        tools.setColumnStretch(1, 1)
         lay.addLayout(tools)
         lay.addStretch(1)
+        self.columns = 0
+        self._place(self._columns_for(self.scroll.viewport().width()))
         self.scroll.setWidget(body)
+
+    @staticmethod
+    def _columns_for(width: int) -> int:
+        """Tile columns that fit the width: 3 on a wide screen, fewer when the text is large
+        or the room is narrow (mediator side panel), so no tile is ever cut off."""
+        tile = round(140 + 140 * theme_mod.current().text_scale)
+        usable = width - 48  # the page margins
+        return max(1, min(3, (usable + 14) // (tile + 14)))
+
+    def _place(self, columns: int) -> None:
+        if columns == self.columns:
+            return
+        self.columns = columns
+        for grid, buttons, most in (
+            (self.grid, list(self.tiles.values()), 3),
+            (self.tools_grid, list(self.tools.values()), 2),
+        ):
+            cols = min(columns, most)
+            for button in buttons:
+                grid.removeWidget(button)
+            for i, button in enumerate(buttons):
+                grid.addWidget(button, i // cols, i % cols)
+            for c in range(most):
+                grid.setColumnStretch(c, 1 if c < cols else 0)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.scroll.viewport():
+            self._place(self._columns_for(self.scroll.viewport().width()))
+            fit_heading(self.heading, self.scroll.viewport().width() - 48)
+        return False
 
     def speech_text(self) -> str:
         parts = [self.heading.text(), _("Choose what you want to see.")]

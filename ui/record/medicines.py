@@ -25,29 +25,60 @@ def today() -> date:
 class DayPlanGrid(QFrame):
     """Rows of medicines, columns morning / noon / evening / night with the quantity to take.
 
-    With large text (150 % and more) the columns do not fit: each medicine then lists its
-    moments one under the other, each with its pictogram.
+    When the columns do not fit (150 % text and more, or a narrow view such as the mediator's
+    side panel), each medicine lists its moments one under the other, each with its pictogram.
     """
 
-    def __init__(self, rows: list[PlanRow], parent: QWidget | None = None) -> None:
+    def __init__(self, rows: list[PlanRow], parent: QWidget | None = None, width: int = 0) -> None:
         super().__init__(parent)
         self.setObjectName("panel")
+        self.rows = rows
         self.row_texts: list[str] = []
-        self.compact = theme_mod.current().text_scale >= 1.5
-        grid = QGridLayout(self)
-        grid.setContentsMargins(12, 12, 12, 12)
-        grid.setHorizontalSpacing(12)
-        grid.setVerticalSpacing(10)
-        if self.compact:
-            self._build_compact(grid, rows)
-        else:
-            self._build_columns(grid, rows)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.table: QWidget | None = None
+        #: Width the columns need (known once they were built).
+        self.columns_width = 0
+        self.compact = False
+        self._build(theme_mod.current().text_scale >= 1.5)
         self.setAccessibleName(_("Day plan"))
         self.setAccessibleDescription(" ".join(self.row_texts))
         self.setProperty("speechLines", list(self.row_texts))
+        if width:
+            self.fit(width)
 
-    def _name_label(self, row: PlanRow) -> Body:
-        name = Body(row.medication.name, self)
+    def fit(self, width: int) -> None:
+        """Choose columns or the list for this width (called when the page is resized)."""
+        if theme_mod.current().text_scale >= 1.5:
+            return
+        compact = self.columns_width > width
+        if compact != self.compact:
+            self._build(compact)
+
+    def _build(self, compact: bool) -> None:
+        if self.table is not None:
+            self.table.hide()
+            self.table.deleteLater()
+        self.compact = compact
+        self.row_texts = []
+        table = QWidget(self)
+        table.setStyleSheet("background: transparent;")
+        grid = QGridLayout(table)
+        grid.setContentsMargins(12, 12, 12, 12)
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(10)
+        if compact:
+            self._build_compact(grid, self.rows, table)
+        else:
+            self._build_columns(grid, self.rows, table)
+            self.columns_width = table.minimumSizeHint().width()
+        lay = self.layout()
+        assert lay is not None
+        lay.addWidget(table)
+        self.table = table
+
+    def _name_label(self, row: PlanRow, table: QWidget) -> Body:
+        name = Body(row.medication.name, table)
         font = name.font()
         font.setBold(True)
         name.setFont(font)
@@ -62,9 +93,9 @@ class DayPlanGrid(QFrame):
         name.setAccessibleDescription(text)
         self.row_texts.append(text)
 
-    def _build_columns(self, grid: QGridLayout, rows: list[PlanRow]) -> None:
+    def _build_columns(self, grid: QGridLayout, rows: list[PlanRow], table: QWidget) -> None:
         for col, moment in enumerate(MOMENTS, start=1):
-            head = QWidget(self)
+            head = QWidget(table)
             head.setStyleSheet("background: transparent;")
             lay = QVBoxLayout(head)
             lay.setContentsMargins(0, 0, 0, 0)
@@ -74,11 +105,11 @@ class DayPlanGrid(QFrame):
             lay.addWidget(word)
             grid.addWidget(head, 0, col)
         for r, row in enumerate(rows, start=1):
-            name = self._name_label(row)
+            name = self._name_label(row, table)
             grid.addWidget(name, r, 0)
             for col, moment in enumerate(MOMENTS, start=1):
                 dose = row.dose_at(moment)
-                cell = Body(dose_text(dose) if dose is not None else "—", self)
+                cell = Body(dose_text(dose) if dose is not None else "—", table)
                 cell.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
                 if dose is None:
                     cell.setAccessibleName(_("Nothing"))
@@ -88,18 +119,18 @@ class DayPlanGrid(QFrame):
         for col in range(1, len(MOMENTS) + 1):
             grid.setColumnStretch(col, 2)
 
-    def _build_compact(self, grid: QGridLayout, rows: list[PlanRow]) -> None:
+    def _build_compact(self, grid: QGridLayout, rows: list[PlanRow], table: QWidget) -> None:
         line = 0
         for row in rows:
-            name = self._name_label(row)
+            name = self._name_label(row, table)
             grid.addWidget(name, line, 0, 1, 2)
             line += 1
             for moment, dose in row.doses:
-                grid.addWidget(Pictogram(MOMENT_ICONS[moment], self), line, 0)
+                grid.addWidget(Pictogram(MOMENT_ICONS[moment], table), line, 0)
                 text = _("{moment}: {dose}").format(
                     moment=moment_word(moment), dose=dose_text(dose)
                 )
-                grid.addWidget(Body(text, self), line, 1)
+                grid.addWidget(Body(text, table), line, 1)
                 line += 1
             self._row_text(row, name)
         grid.setColumnStretch(1, 1)
@@ -108,11 +139,17 @@ class DayPlanGrid(QFrame):
 class MedicinesPage(Page):
     key = "medicines"
     icon = "medicines"
+    grid: DayPlanGrid | None = None
+
+    def fit_width(self, width: int) -> None:
+        if self.grid is not None:
+            self.grid.fit(width)
 
     def title(self) -> str:
         return _("My medicines")
 
     def build(self) -> Iterator[None]:
+        self.grid = None
         day = today()
         all_meds = self.record.medications
         if not all_meds and not self.record.prescriptions:
@@ -141,7 +178,7 @@ class MedicinesPage(Page):
         )
         if plan.today:
             self.add_text(_("Take these medicines at these moments of the day."))
-            self.grid = DayPlanGrid(plan.today, self.body)
+            self.grid = DayPlanGrid(plan.today, self.body, self.scroll.viewport().width() - 48)
             self.add(self.grid)
         else:
             self.add_text(_("No medicine is planned at a set time today."))

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from assistant.i18n import N_, _, current_language, format_date, format_datetime, ngettext
 from assistant.records.model import RelationKind
-from ui.record.common import ItemCard, Page, explain_button, small_button
+from ui.record.common import ItemCard, Page, breakable, explain_button, small_button
 
 #: The official patient portal, in each language (the same service).
 PORTAL_URLS: dict[str, str] = {
@@ -79,7 +79,7 @@ class SharingPage(Page):
                 lines.append(_("Since {date}").format(date=format_date(rel.begin)))
             if rel.end:
                 lines.append(_("Until {date}").format(date=format_date(rel.end)))
-            lines += list(rel.telecom)
+            lines += [breakable(t) for t in rel.telecom]
             rcard = ItemCard("doctor", rel.name, lines, self.body)
             term = "gmd" if rel.kind is RelationKind.GMD_HOLDER else "therapeutic-relation"
             rcard.add_explain(self.nav, rel.role or rel.name, rel.codings, term)

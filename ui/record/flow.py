@@ -1,0 +1,97 @@
+"""A layout that puts its widgets in a row and starts a new row when the width runs out.
+
+The buttons of a card ("What is this?", "Write a question") stay side by side on a wide
+screen and go one under the other in a narrow one (mediator side panel, 200 % text), so
+nothing is ever cut off on the right.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtWidgets import QLayout, QLayoutItem, QWidget
+
+
+class FlowLayout(QLayout):
+    """Left-aligned rows of widgets; the minimum width is that of the widest widget."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 10) -> None:
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self._gap = spacing
+        self.setContentsMargins(0, 0, 0, 0)
+
+    # QLayout's item interface ---------------------------------------------------------------
+    def addItem(self, item: QLayoutItem) -> None:
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    # sizes ---------------------------------------------------------------------------------
+    def expandingDirections(self) -> Qt.Orientation:
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._arrange(QRect(0, 0, width, 0), move=False)
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._arrange(rect, move=True)
+
+    def sizeHint(self) -> QSize:
+        """All in one row."""
+        width = height = 0
+        for item in self._visible():
+            hint = item.sizeHint()
+            width += hint.width() + (self._gap if width else 0)
+            height = max(height, hint.height())
+        m = self.contentsMargins()
+        return QSize(width + m.left() + m.right(), height + m.top() + m.bottom())
+
+    def minimumSize(self) -> QSize:
+        """The widest single widget."""
+        size = QSize()
+        for item in self._visible():
+            size = size.expandedTo(item.minimumSize())
+        m = self.contentsMargins()
+        return size + QSize(m.left() + m.right(), m.top() + m.bottom())
+
+    def _visible(self) -> list[QLayoutItem]:
+        out = []
+        for item in self._items:
+            widget = item.widget()
+            if widget is not None and widget.isHidden():
+                continue
+            out.append(item)
+        return out
+
+    def _arrange(self, rect: QRect, *, move: bool) -> int:
+        m = self.contentsMargins()
+        area = rect.adjusted(m.left(), m.top(), -m.right(), -m.bottom())
+        x, y = area.x(), area.y()
+        row_height = 0
+        for item in self._visible():
+            hint = item.sizeHint()
+            width = min(hint.width(), area.width()) if area.width() > 0 else hint.width()
+            width = max(width, item.minimumSize().width())
+            if x > area.x() and x + width > area.right() + 1:
+                x = area.x()
+                y += row_height + self._gap
+                row_height = 0
+            height = hint.height()
+            if item.hasHeightForWidth():
+                height = max(height, item.heightForWidth(width))
+            if move:
+                item.setGeometry(QRect(QPoint(x, y), QSize(width, height)))
+            x += width + self._gap
+            row_height = max(row_height, height)
+        return y + row_height - rect.y() + m.bottom()
