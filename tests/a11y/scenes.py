@@ -35,6 +35,9 @@ def show_state(h: JourneyHarness, state: JourneyState) -> None:
     screen = h.controller.screens[state.step]
     if isinstance(screen, StateScreen):
         screen.state = state
+    viewer = h.controller.record_screen.viewer if state.step is Step.RECORD else None
+    if viewer is not None and hasattr(viewer, "go_home"):
+        viewer.go_home()  # other scenes may have left it on a page
     shell.show_screen(screen, (state.number, step_count()))
     QApplication.processEvents()
 
