@@ -233,6 +233,17 @@ def clear_explanation_cache() -> None:
     _terms_cache.clear()
 
 
+def coded_name(text: str, codings: Sequence[Coding], language: str | None = None) -> str:
+    """The glossary's name of a coded thing in the patient's language ("Laborbericht" for
+    LOINC 11502-2), else the text as written in the record."""
+    lang = language or current_language()
+    for coding in codings:
+        entry = _specific_entry(coding, lang)
+        if entry is not None and entry.term:
+            return entry.term
+    return text
+
+
 def explanations_for(
     title: str,
     codings: Sequence[Coding] = (),

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QLabel
 from assistant.errors import BadDataError
 from assistant.i18n import _, format_date, ngettext
 from assistant.records.model import Document, Record
-from ui.record.common import ItemCard, Navigator, Page, small_button
+from ui.record.common import ItemCard, Navigator, Page, coded_name, small_button
 from ui.widgets import announce
 from ui.workers import Job, run_in_worker
 
@@ -132,7 +132,7 @@ class DocumentsPage(Page):
         for index, doc in docs[self.part_slice()]:
             lines = [
                 format_date(doc.date) if doc.date else _("Date not known"),
-                doc.kind,
+                coded_name(doc.kind, doc.codings) if doc.kind else "",
                 _("Written by {who}").format(who=doc.author) if doc.author else "",
             ]
             card = ItemCard("document", doc.title or _("Document"), lines, self.body)
@@ -168,7 +168,7 @@ class DocumentPage(Page):
         doc = self.doc
         facts = [
             format_date(doc.date) if doc.date else "",
-            doc.kind,
+            coded_name(doc.kind, doc.codings) if doc.kind else "",
             _("Written by {who}").format(who=doc.author) if doc.author else "",
         ]
         for fact in facts:

@@ -17,6 +17,7 @@ from ui.record.common import (
     terms_in,
     terms_known,
 )
+from ui.record.sharing import RELATION_WORDS
 from ui.widgets import announce
 from ui.workers import Job, run_in_worker
 
@@ -123,7 +124,12 @@ class ContactsPage(Page):
         if own:
             self.add_subheading(_("Your own care providers"), "doctor")
             for r in own:
-                lines = [r.role, r.organisation, *(breakable(t) for t in r.telecom)]
+                lines = [
+                    _(RELATION_WORDS[r.kind]),
+                    r.role,
+                    r.organisation,
+                    *(breakable(t) for t in r.telecom),
+                ]
                 self.add_card(ItemCard("doctor", r.name, lines, self.body))
                 yield
         self.add_subheading(_("Other people who can help"), "call")
