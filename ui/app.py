@@ -13,7 +13,6 @@ import assistant.errors
 import assistant.i18n
 import assistant.journey
 import assistant.settings  # noqa: F401
-import ui.qt_workarounds  # noqa: F401 - then Qt, with its fixes
 
 # isort: on
 import argparse

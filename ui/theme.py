@@ -11,17 +11,9 @@ import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-# isort: off
-import ui.qt_workarounds  # noqa: F401 - before any Qt call: PySide6 6.12 + Python 3.11 fix
-
-# isort: on
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication
-
-from ui import qt_fixes
-
-qt_fixes.apply()  # PySide6 6.12: Signal.emit() takes a reference from True (see qt_fixes)
 
 log = logging.getLogger(__name__)
 
