@@ -108,3 +108,24 @@ def test_day_plan_turns_into_a_list_when_narrow_and_back(qtbot: QtBot, qapp: QAp
     home.resize(1200, 700)
     QApplication.processEvents()
     assert not grid.compact
+
+
+@pytest.mark.parametrize(
+    ("width", "scale", "columns"),
+    [(1900, 1.0, 3), (990, 2.0, 1), (1900, 2.0, 3), (650, 2.0, 1)],
+)
+def test_record_home_tiles_follow_the_width(
+    qtbot: QtBot, qapp: QApplication, width: int, scale: float, columns: int
+) -> None:
+    set_language("de")
+    theme.set_theme(theme.Theme(text_scale=scale), qapp)
+    home = RecordHome(demo_record("adult"))
+    qtbot.addWidget(home)
+    home.resize(width, 600)
+    home.show()
+    qtbot.waitExposed(home)
+    # Once laid out (the scroll bar may come and go meanwhile): nothing wider than the view.
+    qtbot.waitUntil(lambda: home.home.columns == columns and overflow(home) == 0, timeout=5000)
+    for tile in home.home.tiles.values():
+        # Every tile is as tall as its wrapped text needs (nothing cut at the bottom).
+        assert tile.height() >= tile.heightForWidth(tile.width())

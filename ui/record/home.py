@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from babel.dates import get_day_names
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
@@ -201,14 +201,22 @@ class HomePage(QWidget):
         lay.addLayout(tools)
         lay.addStretch(1)
         self.columns = 0
-        self._place(self._columns_for(self.scroll.viewport().width()))
+        self._fit()
         self.scroll.setWidget(body)
+        # The buttons know their widest word once the style sheet's font is on.
+        QTimer.singleShot(0, self, self._fit)
 
-    @staticmethod
-    def _columns_for(width: int) -> int:
+    def _fit(self) -> None:
+        width = self.scroll.viewport().width()
+        self._place(self._columns_for(width))
+        fit_heading(self.heading, width - 48)
+
+    def _columns_for(self, width: int) -> int:
         """Tile columns that fit the width: 3 on a wide screen, fewer when the text is large
         or the room is narrow (mediator side panel), so no tile is ever cut off."""
         tile = round(140 + 140 * theme_mod.current().text_scale)
+        for button in (*self.tiles.values(), *self.tools.values()):
+            tile = max(tile, button.minimumSizeHint().width())
         usable = width - 48  # the page margins
         return max(1, min(3, (usable + 14) // (tile + 14)))
 
@@ -230,8 +238,7 @@ class HomePage(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize and watched is self.scroll.viewport():
-            self._place(self._columns_for(self.scroll.viewport().width()))
-            fit_heading(self.heading, self.scroll.viewport().width() - 48)
+            self._fit()
         return False
 
     def speech_text(self) -> str:
