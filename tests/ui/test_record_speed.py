@@ -127,3 +127,22 @@ def test_wipe_deletes_waiting_pages_at_once(qtbot: QtBot) -> None:
     assert disposal.pending() > 0
     home.wipe()
     assert disposal.pending() == 0
+
+
+def test_deleting_waits_for_workers_but_not_for_ever(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = RecordHome(many_medicines(25))
+    qtbot.addWidget(home)
+    home.open_page("medicines")
+    assert isinstance(home.page, MedicinesPage)
+    home.page.finish_building()
+    busy = [True]
+    monkeypatch.setattr(disposal, "running_jobs", lambda: 1 if busy[0] else 0)
+    monkeypatch.setattr(disposal, "MAX_WAIT_S", 0.3)
+    home.go_home()
+    waiting = disposal.pending()
+    assert waiting > 0
+    disposal._get()._slice()  # the timer's slice, at once
+    assert disposal.pending() == waiting  # a worker runs: nothing deleted yet
+    qtbot.waitUntil(lambda: disposal.pending() == 0, timeout=10000)  # a hung job: deleted anyway

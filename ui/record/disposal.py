@@ -23,6 +23,8 @@ SLICE_S = 0.006
 #: While a worker runs (reading a file), deleting waits: each deletion calls back into Python
 #: and would wait for the worker's turn on the interpreter lock many times over.
 BUSY_RETRY_MS = 25
+#: Longest wait for the workers before deleting anyway.
+MAX_WAIT_S = 2.0
 
 
 class _Disposer(QObject):
@@ -35,6 +37,7 @@ class _Disposer(QObject):
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.setInterval(1)
         self.timer.timeout.connect(self._slice)
+        self.busy_since: float | None = None
 
     def add(self, widget: QWidget, parts: list[QWidget]) -> None:
         # Hidden, it is never laid out or painted again. It keeps its parent: taking a big
@@ -46,10 +49,15 @@ class _Disposer(QObject):
             self.timer.start()
 
     def _slice(self, budget: float | None = SLICE_S) -> None:
-        if budget is not None and running_jobs():
-            self.timer.start(BUSY_RETRY_MS)
-            return
         start = time.perf_counter()
+        if budget is not None and running_jobs():
+            # Wait for the worker, but not for ever (a job may hang on a slow service).
+            if self.busy_since is None:
+                self.busy_since = start
+            if start - self.busy_since < MAX_WAIT_S:
+                self.timer.start(BUSY_RETRY_MS)
+                return
+        self.busy_since = None
         queue = self.queue
         while queue and (budget is None or time.perf_counter() - start < budget):
             widget = queue.popleft()
