@@ -476,7 +476,8 @@ class RecordHome(QWidget):
         self._prefetch()
         self.go_home()
         if previous is not record:
-            self._release(previous)
+            # Freeing a big record takes a while: in its own event, after the new one is shown.
+            QTimer.singleShot(0, self, lambda: self._release(previous))
         self.record_changed.emit(record)
 
     def _release(self, record: Record | None) -> None:
