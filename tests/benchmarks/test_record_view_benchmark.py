@@ -26,7 +26,8 @@ from pytestqt.qtbot import QtBot
 
 from assistant.i18n import set_language
 from assistant.records.files import open_record_file
-from tests.ui.test_record_data import FIXTURES, demo_record
+from tests.support.fixtures import FIXTURES
+from tests.ui.test_record_data import demo_record
 from ui import theme
 from ui.record.home import RecordHome
 from ui.record.medicines import MedicinesPage

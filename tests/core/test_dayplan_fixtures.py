@@ -16,7 +16,7 @@ import pytest
 from assistant.dayplan import MOMENTS, Moment, Rhythm, day_plan, plan_row
 from assistant.records.files import open_record_file
 from assistant.records.model import Medication, Weekday
-from tests.ui.test_record_data import FIXTURES
+from tests.support.fixtures import FIXTURES
 
 KMEHR = FIXTURES / "kmehr" / "medication-scheme"
 FHIR = FIXTURES / "fhir" / "medication-scheme"

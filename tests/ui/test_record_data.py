@@ -12,16 +12,12 @@ from assistant.hub.patients import synthetic_patients
 from assistant.records.fhir_map import record_from_fhir
 from assistant.records.files import open_record_file
 from assistant.records.model import ItemSource, Record, SourceKind
-
-FIXTURES = Path("/work/shared/fixtures")
-if not FIXTURES.is_dir():  # a fresh clone keeps a copy next to the tests
-    FIXTURES = Path(__file__).resolve().parents[1] / "data" / "shared-fixtures"
+from tests.support.fixtures import record_files
 
 
 def fixture_files() -> list[Path]:
-    """Every KMEHR and FHIR file of the shared fixtures."""
-    out = sorted(p for p in FIXTURES.rglob("*") if p.suffix in (".xml", ".kmehr", ".json"))
-    return [p for p in out if p.name != "sumehr_example100.kmehr"]
+    """Every KMEHR and FHIR file of the shared fixtures but the 100x load file."""
+    return [p for p in record_files() if p.name != "sumehr_example100.kmehr"]
 
 
 def demo_record(citizen_id: str) -> Record:

@@ -17,7 +17,8 @@ from pytestqt.qtbot import QtBot
 from assistant.i18n import format_date, set_language, translate_in
 from assistant.notes import Notebook
 from assistant.records.model import Record
-from tests.ui.test_record_data import FIXTURES, demo_record
+from tests.support.fixtures import FIXTURES
+from tests.ui.test_record_data import demo_record
 from ui import theme
 from ui.record.documents import DocumentPage, is_pdf, render_pdf
 from ui.record.home import SECTION_KEYS, RecordHome, tile_text
