@@ -16,22 +16,16 @@ from assistant import glossary, i18n
 from assistant.records.fhir_map import record_from_fhir
 from assistant.records.files import open_record_file
 from assistant.records.model import Coding, ItemSource, Record, SourceKind
+from tests.support.fixtures import FIXTURES, record_files
 
 ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = Path("/work/shared/fixtures")
 LANGS = ("fr", "nl", "en", "de")
 SECTIONS = ("lab_results", "problems", "vaccinations", "allergies")
 
 
 def fixture_files() -> list[Path]:
-    if not FIXTURES.is_dir():
-        return []
-    files = [
-        p
-        for p in sorted(FIXTURES.rglob("*"))
-        if p.suffix in {".json", ".xml", ".kmehr"} and "100" not in p.name
-    ]
-    return files
+    """Every shared record fixture (in-repo copy) except the 10x/100x load copies."""
+    return [p for p in record_files() if not re.search(r"example10+\.", p.name)]
 
 
 @cache
