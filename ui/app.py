@@ -12,7 +12,7 @@ from __future__ import annotations
 import assistant.errors
 import assistant.i18n
 import assistant.journey
-import assistant.settings  # noqa: F401
+import assistant.settings
 
 # isort: on
 import argparse
@@ -70,9 +70,59 @@ def build_parser() -> argparse.ArgumentParser:
         "--citizen", default=None, help="demo mode: which virtual citizen's card to insert"
     )
     parser.add_argument("--no-pcscd", action="store_true", help="demo: use the in-process reader")
+    parser.add_argument("--data-dir", default=None, help=argparse.SUPPRESS)  # tests, portable
     parser.add_argument("--quit-after", type=float, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--report-ready", action="store_true", help=argparse.SUPPRESS)
     return parser
+
+
+class StartupProblem(Exception):
+    """The command line names something the program cannot use; ``message`` is for the person."""
+
+    def __init__(self, message: str, detail: str) -> None:
+        super().__init__(detail)
+        self.message = message
+
+
+def _check_args(ns: argparse.Namespace) -> settings_mod.Settings:
+    """The settings of this run, or StartupProblem with clear words (no traceback)."""
+    try:
+        s = settings_mod.settings_from_args(ns)
+    except assistant.errors.BadDataError as exc:
+        raise StartupProblem(
+            _("The kiosk settings file cannot be used. Ask the person who set up this computer."),
+            exc.detail,
+        ) from None
+    if ns.citizen is not None:
+        from assistant.card.virtual.citizens import CITIZENS
+
+        if ns.citizen not in CITIZENS:
+            raise StartupProblem(
+                _("There is no practice card called {name}. Choose one of: {names}.").format(
+                    name=ns.citizen, names=", ".join(sorted(CITIZENS))
+                ),
+                "unknown --citizen",
+            )
+    if ns.hub_ca is not None:
+        try:
+            with open(ns.hub_ca, "rb") as fh:
+                head = fh.read(65536)
+        except OSError as exc:
+            raise StartupProblem(
+                _("The certificate file for the hub cannot be read. Check the file name."),
+                f"--hub-ca unreadable: {exc.strerror}",
+            ) from None
+        if b"-----BEGIN CERTIFICATE-----" not in head:
+            raise StartupProblem(
+                _("The certificate file for the hub is not a certificate. Check the file."),
+                "--hub-ca is not PEM",
+            )
+    if ns.data_dir is not None:
+        from dataclasses import replace
+        from pathlib import Path
+
+        s = replace(s, data_dir=Path(ns.data_dir))
+    return s
 
 
 class QtTranslations:
@@ -193,8 +243,9 @@ def build_app(
     """
     parser = build_parser()
     ns = parser.parse_args(args)
-    s = settings_mod.settings_from_args(ns)
-    if s.mode is settings_mod.Mode.HOME and not s.training:
+    set_language(ns.language or system_language())  # for a problem message, if any
+    s = _check_args(ns)
+    if s.may_write_personal_data:
         s = s.with_preferences(settings_mod.load_preferences(s))
     settings_mod.install(s)
     qapp = app or QApplication.instance() or QApplication(sys.argv[:1])
@@ -240,7 +291,33 @@ def build_app(
 
         QTimer.singleShot(0, lambda: run_in_worker(services, attach, failed))
     _install_mode_hooks(run)
+    if s.may_write_personal_data:
+        _save_preferences_on_change(run)
     return run
+
+
+def _save_preferences_on_change(run: Running) -> None:
+    """Home mode: keep the patient's display choices (language, text size, contrast)."""
+    s = run.settings
+
+    def save(*_args: object) -> None:
+        t = theme_mod.current()
+        prefs = settings_mod.Preferences(
+            language=current_language(),
+            text_scale=t.text_scale,
+            high_contrast=t.high_contrast,
+            speech_on=run.shell.speaker_auto,
+        )
+        try:
+            settings_mod.save_preferences(s, prefs)
+        except OSError as exc:
+            log.warning("display choices not saved: %s", exc.strerror)
+
+    add_language_listener(save)
+    notifier = theme_mod.notifier()
+    notifier.changed.connect(save)
+    run.cleanups.append(lambda: remove_language_listener(save))
+    run.cleanups.append(lambda: notifier.changed.disconnect(save))
 
 
 def _demo_banner(shell: Shell) -> None:
@@ -282,7 +359,10 @@ def main(args: list[str]) -> int:
         level=os.environ.get("DOSSIER_LOG_LEVEL", "WARNING"),
         format="%(levelname)s %(name)s: %(message)s",
     )
-    run = build_app(args, services_now=False)
+    try:
+        run = build_app(args, services_now=False)
+    except StartupProblem as problem:
+        return _report_startup_problem(args, problem)
     ns = build_parser().parse_args(args)
     shell = run.shell
     shell.resize(1024, 768)
@@ -302,3 +382,28 @@ def main(args: list[str]) -> int:
     code = run.app.exec()
     run.close()
     return int(code)
+
+
+def _report_startup_problem(args: list[str], problem: StartupProblem) -> int:
+    """Say what is wrong in the chosen (or the system's) language; exit code 2."""
+    log.error("cannot start: %s", problem)
+    sys.stderr.write(f"dossier-assistant: {problem.message}\n")
+    if _gui_possible():
+        from PySide6.QtWidgets import QMessageBox
+
+        qapp = QApplication.instance() or QApplication(sys.argv[:1])
+        if QApplication.platformName() not in ("offscreen", "minimal"):
+            box = QMessageBox(QMessageBox.Icon.Critical, _("Dossier Assistant"), problem.message)
+            box.exec()
+        del qapp
+    return 2
+
+
+def _gui_possible() -> bool:
+    if QApplication.instance() is not None:
+        return True
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    if sys.platform.startswith("linux"):
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True

@@ -144,10 +144,13 @@ def test_worker_results_come_back_on_the_gui_thread(qtbot) -> None:
     assert len(seen) == 1  # the cancelled result was dropped
 
 
-def test_app_command_line_and_qt_translations(qtbot) -> None:
+def test_app_command_line_and_qt_translations(qtbot, tmp_path) -> None:
     from ui.app import QtTranslations, build_app
 
-    run = build_app(["--no-pcscd", "--language", "de", "--high-contrast", "--text-scale", "1.5"])
+    run = build_app(
+        ["--no-pcscd", "--language", "de", "--high-contrast", "--text-scale", "1.5"]
+        + ["--data-dir", str(tmp_path)]
+    )
     try:
         qtbot.addWidget(run.shell)
         assert current_language() == "de"
