@@ -161,6 +161,9 @@ class Running:
     demo: Any = None
     hub: Any = None
     ready: bool = False
+    #: Starts the card and record services in a worker (``services_now`` False); ``main``
+    #: calls it once the first screen is shown, so their imports do not delay it.
+    start_services: Callable[[], None] | None = None
 
     def close(self) -> None:
         from ui.workers import wait_for_all
@@ -287,9 +290,13 @@ def build_app(
     if services_now:
         attach(services())
     else:
-        from ui.workers import run_in_worker
 
-        QTimer.singleShot(0, lambda: run_in_worker(services, attach, failed))
+        def start_services() -> None:
+            from ui.workers import run_in_worker
+
+            run_in_worker(services, attach, failed)
+
+        run.start_services = start_services
     _install_mode_hooks(run)
     if s.may_write_personal_data:
         _save_preferences_on_change(run)
@@ -377,6 +384,8 @@ def main(args: list[str]) -> int:
             sys.stdout.flush()
 
         QTimer.singleShot(0, ready)
+    if run.start_services is not None:
+        QTimer.singleShot(0, run.start_services)
     if ns.quit_after is not None:
         QTimer.singleShot(int(ns.quit_after * 1000), run.app.quit)
     code = run.app.exec()

@@ -122,6 +122,8 @@ class Speaker(QObject):
         return None
 
     def stop(self) -> None:
+        if self._tts is None:  # nothing ever spoken: do not load the speech module for nothing
+            return
         from PySide6.QtTextToSpeech import QTextToSpeech
 
         if isinstance(self._tts, QTextToSpeech):

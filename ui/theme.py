@@ -144,7 +144,6 @@ def load_fonts() -> str:
     global _fonts_loaded
     if _fonts_loaded is not None:
         return _fonts_loaded
-    family = QFont().defaultFamily()
     folder = _fonts_dir()
     found = False
     if folder.is_dir():
@@ -159,6 +158,7 @@ def load_fonts() -> str:
     if found:
         family = FONT_FAMILY
     else:
+        family = QFont().defaultFamily()  # slow (font database scan): only when needed
         log.info("legible font not found in %s; using the system font", folder)
     _fonts_loaded = family
     return family
