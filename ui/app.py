@@ -217,7 +217,7 @@ def _record_source(
     return hub.record_source
 
 
-def _viewer_factory(s: settings_mod.Settings) -> Callable[[Any], Any] | None:
+def _viewer_factory(s: settings_mod.Settings) -> Callable[[Any, Any], Any] | None:
     # Importing is safe on a worker thread; the widgets are made later, on the GUI thread.
     try:
         from ui.record.home import RecordHome
@@ -226,9 +226,10 @@ def _viewer_factory(s: settings_mod.Settings) -> Callable[[Any], Any] | None:
         return None
     from assistant.notes import Notebook
 
-    def make(record: Any) -> Any:
+    def make(record: Any, parent: Any = None) -> Any:
         return RecordHome(
             record,
+            parent,
             notebook=Notebook(s.notes_path()),
             may_save_files=s.may_write_personal_data,
         )

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RecordSourceFactory = Callable[["ChallengeSigner"], "RecordSource"]
-ViewerFactory = Callable[[Any], Any]
+ViewerFactory = Callable[[Any, Any], Any]  # (record, parent widget) -> viewer
 
 
 def _zero(pin: bytearray) -> None:
@@ -482,15 +482,24 @@ class JourneyController(QObject):
             return factory(session).load()
 
         def done(record: Any) -> None:
-            viewer = self.viewer_factory(record) if self.viewer_factory is not None else None
+            # Made inside the record screen: moving a built widget tree into a styled window
+            # restyles all of it again (tens of ms on the GUI thread).
+            factory = self.viewer_factory
+            viewer = factory(record, self.record_screen) if factory is not None else None
             self.record_screen.set_record(record, viewer)
             if viewer is not None and hasattr(viewer, "page_changed"):
                 viewer.page_changed.connect(lambda _k: self._update_back())
             if viewer is not None and hasattr(viewer, "announce_requested"):
                 viewer.announce_requested.connect(self.shell.announce)
-            self.journey.connected(token, record)
-            if self.journey.record is not record:
-                self._wipe_record_screen()
+
+            def show() -> None:
+                self.journey.connected(token, record)
+                if self.journey.record is not record:  # the card went meanwhile
+                    self._wipe_record_screen()
+
+            # Next turn of the event loop: building the viewer and showing it would otherwise
+            # be one long GUI stall.
+            QTimer.singleShot(0, self, show)
 
         self._start(work, done, lambda exc: self.journey.connection_failed(token, exc))
 

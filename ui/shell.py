@@ -237,7 +237,15 @@ class Shell(QMainWindow):
     def add_screen(self, screen: Screen) -> None:
         if screen not in self._screens:
             self._screens.append(screen)
-            screen.setParent(self._holder)
+            if screen.scrolls_itself:
+                # Lives in the direct area from the start (hidden): moving a full screen into
+                # the window later restyles its whole widget tree on the GUI thread.
+                screen.hide()
+                direct_layout = self.direct.layout()
+                assert direct_layout is not None
+                direct_layout.addWidget(screen)
+            else:
+                screen.setParent(self._holder)
             screen.action_bar.setParent(self._holder)  # never a window of its own
             screen.action_bar.hide()
             screen.announce_requested.connect(self.announce)
@@ -264,31 +272,32 @@ class Shell(QMainWindow):
             self.listen()
 
     speaker_auto = False
+    _placed: Screen | None = None
 
     def _place(self, screen: Screen) -> None:
-        """Put ``screen`` in the scroll area, or directly when it scrolls by itself."""
+        """Put ``screen`` in the scroll area, or show it directly when it scrolls by itself."""
         direct_layout = self.direct.layout()
         assert direct_layout is not None
-        current = self.scroll.widget() or (
-            direct_layout.itemAt(0).widget() if direct_layout.count() else None
-        )
+        current = self._placed
         if current is screen:
             return
         if current is not None:
             if current is self.scroll.widget():
                 self.scroll.takeWidget()
+                current.hide()
+                current.setParent(self._holder)
             else:
-                direct_layout.removeWidget(current)
-            current.hide()
-            current.setParent(self._holder)
+                current.hide()  # a self-scrolling screen stays in the direct area
             self.action_area.removeWidget(current.action_bar)
             current.action_bar.hide()
             current.action_bar.setParent(self._holder)
+        self._placed = screen
         self.action_area.addWidget(screen.action_bar)
         screen.action_bar.show()
         if screen.scrolls_itself:
             self.scroll.hide()
-            direct_layout.addWidget(screen)
+            if direct_layout.indexOf(screen) < 0:
+                direct_layout.addWidget(screen)
             self.direct.show()
         else:
             self.direct.hide()
