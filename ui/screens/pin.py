@@ -8,7 +8,7 @@ once and the screen keeps nothing; :meth:`PinPad.clear` zeroes it.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent, QResizeEvent
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -238,14 +238,14 @@ class PinScreen(StateScreen):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        # Texts on the left, keypad on the right when the window is wide; one above the
-        # other when it is narrow (so the OK key stays in sight with big text).
-        self.split = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        # The keypad always under the texts: they say "Use the keys below" (side by side,
+        # patients looked under the text and found nothing).
+        self.split = QBoxLayout(QBoxLayout.Direction.TopToBottom)
         self.split.setSpacing(24)
         self.body.addLayout(self.split)
         texts = QVBoxLayout()
         texts.setSpacing(14)
-        self.split.addLayout(texts, 1)
+        self.split.addLayout(texts)
         self.tries = Body("", self)
         self.tries.setObjectName("triesLeft")
         texts.addWidget(self.tries)
@@ -259,7 +259,6 @@ class PinScreen(StateScreen):
         texts.addWidget(self.confirm_text)
         self.text = Body("", self)
         texts.addWidget(self.text)
-        texts.addStretch(1)
         self.pad = PinPad(self)
         self.split.addWidget(self.pad, 0, Qt.AlignmentFlag.AlignTop)
         self.pad.ok_pressed.connect(self.submitted)
@@ -275,13 +274,6 @@ class PinScreen(StateScreen):
         self.finish = self.add_action("finish")
         self.finish.setObjectName("pinFinish")
         self.finish.clicked.connect(self.finish_requested)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        wide = self.width() >= self.pad.sizeHint().width() + 300
-        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
-        if self.split.direction() != direction:
-            self.split.setDirection(direction)
 
     def _retry_clicked(self) -> None:
         s = self.state
