@@ -148,8 +148,10 @@ def test_app_command_line_and_qt_translations(qtbot, tmp_path) -> None:
     from ui.app import QtTranslations, build_app
 
     run = build_app(
-        ["--no-pcscd", "--language", "de", "--high-contrast", "--text-scale", "1.5"]
-        + ["--data-dir", str(tmp_path)]
+        [
+            *("--no-pcscd", "--language", "de", "--high-contrast", "--text-scale", "1.5"),
+            *("--data-dir", str(tmp_path)),
+        ]
     )
     try:
         qtbot.addWidget(run.shell)
