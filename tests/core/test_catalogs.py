@@ -123,7 +123,7 @@ TERMS = {
     "card reader": {"fr": "lecteur", "nl": "kaartlezer", "de": "kartenleser"},
     "PIN": {"fr": "pin", "nl": "pincode", "de": "pin"},
     "record": {"fr": "dossier", "nl": "dossier", "de": "akte"},
-    "care provider": {"fr": "soignant", "nl": "zorgverlener", "de": "pflegekr"},
+    "care provider": {"fr": "soignant", "nl": "zorgverlener", "de": "behandel"},
     "family doctor": {"fr": "médecin généraliste", "nl": "huisarts", "de": "hausarzt"},
     "commune": {"fr": "commune", "nl": "gemeente", "de": "gemeinde"},
 }
