@@ -12,41 +12,15 @@ from __future__ import annotations
 import time
 
 import pytest
-from PySide6.QtCore import QElapsedTimer, QTimer
 
 from assistant.journey import Step
 from tests.a11y.harness import JourneyHarness
+from tests.support.heartbeat import TICK_MS, Heartbeat
 from ui.app import settle_startup_heap
 
 GOAL_MS = 50.0
-TICK_MS = 5
 #: Longest stall allowed, in idle-floor units (the floor is the longest idle gap, ≥ 1 tick).
 LIMIT_RATIO = 40.0
-
-
-class Heartbeat:
-    def __init__(self) -> None:
-        self.timer = QTimer()
-        self.timer.setInterval(TICK_MS)
-        self.timer.timeout.connect(self._tick)
-        self.clock = QElapsedTimer()
-        self.last = 0
-        self.gaps: list[float] = []
-
-    def _tick(self) -> None:
-        now = self.clock.nsecsElapsed()
-        self.gaps.append((now - self.last) / 1e6)
-        self.last = now
-
-    def start(self) -> None:
-        self.gaps = []
-        self.clock.start()
-        self.last = self.clock.nsecsElapsed()
-        self.timer.start()
-
-    def stop(self) -> float:
-        self.timer.stop()
-        return max(self.gaps) if self.gaps else 0.0
 
 
 @pytest.mark.benchmark

@@ -20,13 +20,14 @@ from __future__ import annotations
 import time
 
 import pytest
-from PySide6.QtCore import QElapsedTimer, QEvent, QTimer
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from assistant.i18n import set_language
 from assistant.records.files import open_record_file
 from tests.support.fixtures import FIXTURES
+from tests.support.heartbeat import TICK_MS, Heartbeat
 from tests.ui.test_record_data import demo_record
 from ui import theme
 from ui.app import settle_startup_heap
@@ -39,39 +40,10 @@ pytestmark = pytest.mark.benchmark
 SUMEHR100 = FIXTURES / "kmehr" / "sumehr" / "sumehr_example100.kmehr"
 GOAL_STALL_MS = 50.0
 GOAL_OPEN_RATIO = 1.2
-TICK_MS = 5
 RUNS = 3
 #: Limits in units of the same run's floors (generous: CI machines are noisy).
 LIMIT_OPEN_RATIO = 3.0
 LIMIT_STALL_RATIO = 20.0
-
-
-class Heartbeat:
-    """Measures the gaps between ticks of a 5 ms timer on the GUI thread."""
-
-    def __init__(self) -> None:
-        self.timer = QTimer()
-        self.timer.setInterval(TICK_MS)
-        self.timer.timeout.connect(self._tick)
-        self.clock = QElapsedTimer()
-        self.last = 0
-        self.gaps: list[float] = []
-
-    def _tick(self) -> None:
-        now = self.clock.nsecsElapsed()
-        self.gaps.append((now - self.last) / 1e6)
-        self.last = now
-
-    def start(self) -> None:
-        self.gaps = []
-        self.clock.start()
-        self.last = self.clock.nsecsElapsed()
-        self.timer.start()
-
-    def stop(self) -> float:
-        self._tick()  # the gap up to now counts too
-        self.timer.stop()
-        return max(self.gaps)
 
 
 def test_record_view_benchmark(qtbot: QtBot, capsys: pytest.CaptureFixture[str]) -> None:
