@@ -22,6 +22,7 @@ from typing import Any
 from assistant.errors import BadDataError
 from assistant.records import codes
 from assistant.records.model import (
+    RAW_LIMIT,
     AccessLogEntry,
     Allergy,
     AllergyKind,
@@ -48,7 +49,6 @@ from assistant.records.model import (
     ResultStatus,
     Suspension,
     TherapeuticRelation,
-    UnreadablePart,
     UnreadableReason,
     Vaccination,
     Weekday,
@@ -56,7 +56,6 @@ from assistant.records.model import (
 
 log = logging.getLogger(__name__)
 
-_RAW_LIMIT = 2000
 _MAX_BUNDLE_DEPTH = 4
 _PART_ERRORS = (ValueError, TypeError, KeyError, AttributeError, IndexError, ArithmeticError)
 _CYCLE_DAY = re.compile(r"\bday\s+(\d{1,4})\b", re.IGNORECASE)
@@ -152,7 +151,7 @@ def _raw(value: Any) -> str:
         text = json.dumps(value, ensure_ascii=False, default=str)
     except (TypeError, ValueError, RecursionError):
         text = repr(value)
-    return text[:_RAW_LIMIT]
+    return text[:RAW_LIMIT]
 
 
 def _date(value: Any, what: str = "date") -> date | None:
@@ -386,15 +385,7 @@ class _Mapper:
         raw: str = "",
         ref: str = "",
     ) -> None:
-        self.record.unreadable.append(
-            UnreadablePart(
-                where=where,
-                why=why,
-                reason=reason,
-                raw=raw[:_RAW_LIMIT],
-                source=self.source.at(ref),
-            )
-        )
+        self.record.add_unreadable(where, why, reason, self.source.at(ref), raw)
 
     # mapping --------------------------------------------------------------------------------
     def run(self) -> Record:

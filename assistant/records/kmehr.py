@@ -24,6 +24,7 @@ from defusedxml import DefusedXmlException
 from assistant.errors import BadDataError
 from assistant.records import codes
 from assistant.records.model import (
+    RAW_LIMIT,
     Allergy,
     AllergyKind,
     Coding,
@@ -43,7 +44,6 @@ from assistant.records.model import (
     RelationKind,
     Suspension,
     TherapeuticRelation,
-    UnreadablePart,
     UnreadableReason,
     Vaccination,
 )
@@ -51,7 +51,6 @@ from assistant.records.model import (
 log = logging.getLogger(__name__)
 
 KMEHR_NS = "http://www.ehealth.fgov.be/standards/kmehr/schema/v1"
-_RAW_LIMIT = 2000
 _LNK_TARGET = re.compile(r"=\s*['\"]([^'\"]+)['\"]\s*\]\s*\]?\s*$")
 
 #: Errors a malformed part may raise while it is mapped; they become an UnreadablePart.
@@ -113,7 +112,7 @@ def _raw(el: Element | None) -> str:
     if el is None:
         return ""
     out = " | ".join(t for t in (_clean(x) for x in el.itertext()) if t)
-    return out[:_RAW_LIMIT]
+    return out[:RAW_LIMIT]
 
 
 def _parse_date(text: str) -> date:
@@ -239,15 +238,7 @@ class _Reader:
         raw: str = "",
         ref: str = "",
     ) -> None:
-        self.record.unreadable.append(
-            UnreadablePart(
-                where=where,
-                why=why,
-                reason=reason,
-                raw=raw[:_RAW_LIMIT],
-                source=self.source.at(ref),
-            )
-        )
+        self.record.add_unreadable(where, why, reason, self.source.at(ref), raw)
 
     # message -----------------------------------------------------------------------------
     def read(self) -> Record:

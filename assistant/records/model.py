@@ -436,6 +436,10 @@ class UnreadableReason(Enum):
     UNSUPPORTED = "unsupported"
 
 
+#: How much of the original text an :class:`UnreadablePart` keeps.
+RAW_LIMIT = 2000
+
+
 @dataclass(frozen=True)
 class UnreadablePart:
     """A part of the record that could not be read.
@@ -529,6 +533,19 @@ class Record:
                 seen.add(key)
                 out.append(item)
         return merged
+
+    def add_unreadable(
+        self,
+        where: str,
+        why: str,
+        reason: UnreadableReason,
+        source: ItemSource | None,
+        raw: str = "",
+    ) -> None:
+        """Note a part that could not be read, keeping at most ``RAW_LIMIT`` of its text."""
+        self.unreadable.append(
+            UnreadablePart(where=where, why=why, reason=reason, raw=raw[:RAW_LIMIT], source=source)
+        )
 
     def wipe(self) -> None:
         """Forget everything (card removed, Finish, inactivity lock)."""
