@@ -20,6 +20,7 @@ PACKAGES=(
   speech-dispatcher speech-dispatcher-espeak-ng espeak-ng libspeechd2
   # printing to PDF and reading it back in tests
   libcups2 poppler-utils
+  zbar-tools  # zbarimg: tests read back the QR codes the program draws
   # Python
   python3 python3-venv python3-dev gcc
 )
