@@ -1,7 +1,11 @@
 """Read KMEHR XML (Sumehr 2.0 and Vitalink medication schemes) into a :class:`Record`.
 
 Parsing goes through defusedxml with DTDs forbidden, so entity expansion ("billion laughs")
-and external entities are refused with a :class:`BadDataError`. Inside a well-formed message,
+and external entities are refused with a :class:`BadDataError`. The message is fed to the
+parser in small chunks and read as it comes: each patient and transaction is mapped as soon as
+its end tag is parsed, then dropped from the tree. A big file is never held whole as a tree
+(fewer objects for the garbage collector to walk), and the interpreter lock is never held for
+one long parse call (a GUI thread waiting for it would freeze). Inside a well-formed message,
 a part that cannot be read becomes an :class:`UnreadablePart`; a medication with a value that
 is not permitted is kept with what could be read, plus an :class:`UnreadablePart`.
 """
@@ -16,10 +20,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser
 
 from assistant.errors import BadDataError
 from assistant.records import codes
@@ -67,16 +72,16 @@ class _Unreadable(ValueError):
         self.raw = raw
 
 
+#: Bytes given to the parser at a time (a few ms of parsing each).
+CHUNK_BYTES = 32 * 1024
+
+
 def parse_xml(data: bytes) -> Element:
-    """Parse untrusted XML bytes safely; raises BadDataError."""
+    """Parse untrusted XML bytes safely into one tree; raises BadDataError."""
     try:
         root = SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except DefusedXmlException as exc:
-        raise BadDataError(f"XML refused: {type(exc).__name__}") from None
-    except ParseError as exc:
-        raise BadDataError(f"XML not well-formed: {exc}") from None
-    except (ValueError, RecursionError) as exc:
-        raise BadDataError(f"XML unreadable: {type(exc).__name__}") from None
+    except _XML_ERRORS as exc:
+        raise _xml_error(exc) from None
     if not isinstance(root, Element):
         raise BadDataError("XML unreadable")
     return root
@@ -88,10 +93,90 @@ def is_kmehr_root(root: Element) -> bool:
 
 def record_from_kmehr(data: bytes, source: ItemSource) -> Record:
     """Map a KMEHR message to a Record; raises BadDataError if it is not KMEHR at all."""
-    root = parse_xml(data)
-    if not is_kmehr_root(root):
-        raise BadDataError(f"not a KMEHR message (root element {_local(root.tag)!r})")
-    return _Reader(root, source).read()
+    builder = _FolderStream()
+    parser = DefusedXMLParser(
+        target=builder, forbid_dtd=True, forbid_entities=True, forbid_external=True
+    )
+    reader: _Reader | None = None
+    view = memoryview(data)
+    try:
+        for start in range(0, max(len(data), 1), CHUNK_BYTES):
+            _feed(parser, bytes(view[start : start + CHUNK_BYTES]))
+            if reader is None and builder.root_tag is not None:
+                if _local(builder.root_tag) != "kmehrmessage":
+                    raise BadDataError(
+                        f"not a KMEHR message (root element {_local(builder.root_tag)!r})"
+                    )
+                reader = _Reader(builder.root_tag, source)
+            if reader is not None:
+                reader.take(builder.done)
+            builder.done.clear()
+        _close(parser)
+    finally:
+        view.release()
+    if reader is None:  # pragma: no cover - close() raises first
+        raise BadDataError("XML unreadable")
+    return reader.finish(folders=builder.folders)
+
+
+_XML_ERRORS = (DefusedXmlException, ParseError, ValueError, RecursionError)
+
+
+def _xml_error(exc: BaseException) -> BadDataError:
+    if isinstance(exc, DefusedXmlException):
+        return BadDataError(f"XML refused: {type(exc).__name__}")
+    if isinstance(exc, ParseError):
+        return BadDataError(f"XML not well-formed: {exc}")
+    return BadDataError(f"XML unreadable: {type(exc).__name__}")
+
+
+def _feed(parser: DefusedXMLParser, chunk: bytes) -> None:
+    try:
+        parser.feed(chunk)
+    except _XML_ERRORS as exc:
+        raise _xml_error(exc) from None
+
+
+def _close(parser: DefusedXMLParser) -> None:
+    try:
+        parser.close()
+    except _XML_ERRORS as exc:
+        raise _xml_error(exc) from None
+
+
+class _FolderStream(TreeBuilder):
+    """Builds the tree, but hands each child of a folder (its patient, each transaction) over
+    in :attr:`done` once complete, and takes it out of the tree."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.root_tag: str | None = None
+        self.folder: Element | None = None
+        #: Folders started so far.
+        self.folders = 0
+        #: (folder number, element) of the folder children completed since the last look.
+        self.done: list[tuple[int, Element]] = []
+
+    def start(self, tag: str, attrs: dict[str, str]) -> Element:
+        element = super().start(tag, attrs)
+        self.depth += 1
+        if self.depth == 1:
+            self.root_tag = tag
+        elif self.depth == 2:
+            self.folder = None
+            if _local(tag) == "folder":
+                self.folder = element
+                self.folders += 1
+        return element
+
+    def end(self, tag: str) -> Element:
+        element = super().end(tag)
+        if self.depth == 3 and self.folder is not None:
+            self.folder.remove(element)
+            self.done.append((self.folders, element))
+        self.depth -= 1
+        return element
 
 
 # --------------------------------------------------------------------------------------------
@@ -154,11 +239,13 @@ class _Item:
 
 
 class _Reader:
-    def __init__(self, root: Element, source: ItemSource) -> None:
-        tag = root.tag if isinstance(root.tag, str) else ""
+    def __init__(self, root_tag: str, source: ItemSource) -> None:
+        tag = root_tag
         self.ns = tag[: tag.index("}") + 1] if tag.startswith("{") else ""
-        self.root = root
         self.source = source
+        #: Folder now read, and how many transactions of it were read.
+        self.folder = 0
+        self.transactions = 0
         self.record = Record(sources=[source])
         self.scheme_items: dict[str, list[_Item]] = {}
         self.scheme_order: list[_Item] = []
@@ -241,14 +328,25 @@ class _Reader:
         self.record.add_unreadable(where, why, reason, self.source.at(ref), raw)
 
     # message -----------------------------------------------------------------------------
-    def read(self) -> Record:
-        folders = self.children(self.root, "folder")
+    def take(self, parts: Iterable[tuple[int, Element]]) -> None:
+        """Read the folder children parsed so far (a patient, transactions), in order."""
+        patient_tag, transaction_tag = self.q("patient"), self.q("transaction")
+        for folder, element in parts:
+            if folder != self.folder:
+                self.folder = folder
+                self.transactions = 0
+            if element.tag == patient_tag:
+                self.read_folder_patient(element)
+            elif element.tag == transaction_tag:
+                self.transactions += 1
+                self.read_folder_transaction(element, self.transactions)
+
+    def finish(self, folders: int) -> Record:
+        """After the whole message: suspensions applied, medication lines completed."""
         if not folders:
             self.unreadable(
                 "message", "no folder in the KMEHR message", UnreadableReason.MISSING_VALUE
             )
-        for folder in folders:
-            self.read_folder(folder)
         self.apply_suspensions()
         for item in self.scheme_order:
             self.finish_medication(item)
@@ -256,21 +354,22 @@ class _Reader:
             log.info("KMEHR: %d part(s) could not be read", len(self.record.unreadable))
         return self.record
 
-    def read_folder(self, folder: Element) -> None:
-        patient = self.child(folder, "patient")
-        if patient is not None and self.record.patient is None:
-            try:
-                self.record.patient = self.read_patient(patient)
-            except _PART_ERRORS as exc:
-                self.unreadable("patient", str(exc), UnreadableReason.MALFORMED, _raw(patient))
-        for n, transaction in enumerate(self.children(folder, "transaction"), start=1):
-            tid = self.text_of(transaction, "id") or str(n)
-            kind = self.cd_value(transaction, "CD-TRANSACTION")
-            try:
-                self.read_transaction(transaction, tid, kind)
-            except _PART_ERRORS as exc:
-                why = exc.why if isinstance(exc, _Unreadable) else f"{type(exc).__name__}: {exc}"
-                self.unreadable(self.where(tid, None, kind), why, raw=_raw(transaction), ref=tid)
+    def read_folder_patient(self, patient: Element) -> None:
+        if self.record.patient is not None:
+            return
+        try:
+            self.record.patient = self.read_patient(patient)
+        except _PART_ERRORS as exc:
+            self.unreadable("patient", str(exc), UnreadableReason.MALFORMED, _raw(patient))
+
+    def read_folder_transaction(self, transaction: Element, n: int) -> None:
+        tid = self.text_of(transaction, "id") or str(n)
+        kind = self.cd_value(transaction, "CD-TRANSACTION")
+        try:
+            self.read_transaction(transaction, tid, kind)
+        except _PART_ERRORS as exc:
+            why = exc.why if isinstance(exc, _Unreadable) else f"{type(exc).__name__}: {exc}"
+            self.unreadable(self.where(tid, None, kind), why, raw=_raw(transaction), ref=tid)
 
     def read_patient(self, el: Element) -> Patient:
         nn = ""

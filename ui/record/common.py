@@ -429,6 +429,10 @@ class Page(QWidget):
     def add(self, widget: QWidget) -> QWidget:
         assert self.content is not None
         self.content.addWidget(widget)
+        if self.body is not None and self.body.isVisible():
+            # Shown (styled, polished) now, inside this slice's time budget; Qt would
+            # otherwise show it in a later event, all of a slice's widgets at once.
+            widget.show()
         return widget
 
     def add_text(self, text: str, role: str = "body") -> Body:

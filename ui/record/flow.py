@@ -18,11 +18,23 @@ class FlowLayout(QLayout):
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
         self._gap = spacing
+        # Qt asks the same width's height many times per layout pass; each answer costs a
+        # walk over the items in Python. Kept until the layout is invalidated.
+        self._heights: dict[int, int] = {}
+        self._hint: QSize | None = None
+        self._minimum: QSize | None = None
         self.setContentsMargins(0, 0, 0, 0)
+
+    def invalidate(self) -> None:
+        self._heights.clear()
+        self._hint = None
+        self._minimum = None
+        super().invalidate()
 
     # QLayout's item interface ---------------------------------------------------------------
     def addItem(self, item: QLayoutItem) -> None:
         self._items.append(item)
+        self.invalidate()
 
     def count(self) -> int:
         return len(self._items)
@@ -31,7 +43,11 @@ class FlowLayout(QLayout):
         return self._items[index] if 0 <= index < len(self._items) else None
 
     def takeAt(self, index: int) -> QLayoutItem | None:
-        return self._items.pop(index) if 0 <= index < len(self._items) else None
+        if not 0 <= index < len(self._items):
+            return None
+        item = self._items.pop(index)
+        self.invalidate()
+        return item
 
     # sizes ---------------------------------------------------------------------------------
     def expandingDirections(self) -> Qt.Orientation:
@@ -41,7 +57,13 @@ class FlowLayout(QLayout):
         return True
 
     def heightForWidth(self, width: int) -> int:
-        return self._arrange(QRect(0, 0, width, 0), move=False)
+        height = self._heights.get(width)
+        if height is None:
+            if len(self._heights) > 16:
+                self._heights.clear()
+            height = self._arrange(QRect(0, 0, width, 0), move=False)
+            self._heights[width] = height
+        return height
 
     def setGeometry(self, rect: QRect) -> None:
         super().setGeometry(rect)
@@ -49,6 +71,11 @@ class FlowLayout(QLayout):
 
     def sizeHint(self) -> QSize:
         """All in one row."""
+        if self._hint is None:
+            self._hint = self._one_row()
+        return QSize(self._hint)
+
+    def _one_row(self) -> QSize:
         width = height = 0
         for item in self._visible():
             hint = item.sizeHint()
@@ -59,6 +86,11 @@ class FlowLayout(QLayout):
 
     def minimumSize(self) -> QSize:
         """The widest single widget."""
+        if self._minimum is None:
+            self._minimum = self._widest()
+        return QSize(self._minimum)
+
+    def _widest(self) -> QSize:
         size = QSize()
         for item in self._visible():
             size = size.expandedTo(item.minimumSize())
