@@ -154,10 +154,12 @@ class JourneyController(QObject):
             import ui.screens.reader
             import ui.screens.welcome  # noqa: F401 - loaded for later
             from assistant.i18n import format_date
+            from ui.screens.identity import warm_up_photo_decoder
             from ui.widgets import preload_pictures
 
             format_date(datetime.date(2000, 1, 31), "long")  # Babel's locale data
             preload_pictures()
+            warm_up_photo_decoder()  # Qt's JPEG codec, for the card photo
 
         pending = [s for s in Step if self.screens.get_built(s) is None]
 
@@ -402,7 +404,9 @@ class JourneyController(QObject):
     ) -> None:
         if self.job is not None:
             self.job.cancel()
-        self.job = run_in_worker(fn, done, fail)
+        # After the paint: the screen that says "please wait" is drawn before the worker
+        # competes with the GUI thread for the GIL.
+        self.job = run_in_worker(fn, done, fail, after_paint=True)
 
     def _read_card(self, token: int) -> None:
         from assistant.card.session import CardSession
@@ -415,7 +419,9 @@ class JourneyController(QObject):
         session = CardSession(self.backend, reader)
         self.session = session
 
-        def work() -> tuple[Any, bool]:
+        from ui.screens.identity import decode_photo
+
+        def work() -> tuple[Any, bool, Any]:
             data = session.read_card()
             try:
                 pinpad = session.has_pinpad()
@@ -425,11 +431,12 @@ class JourneyController(QObject):
             except Exception:
                 log.warning("pinpad check failed; using the on-screen keypad")
                 pinpad = False
-            return data, pinpad
+            # Decoded here: a JPEG decode on the GUI thread is a stall of its own.
+            return data, pinpad, decode_photo(data.photo)
 
-        def done(result: tuple[Any, bool]) -> None:
-            data, pinpad = result
-            self.identity_screen.set_card(data)
+        def done(result: tuple[Any, bool, Any]) -> None:
+            data, pinpad, photo = result
+            self.identity_screen.set_card(data, photo)
             tries = getattr(getattr(data, "card_info", None), "pin_tries_left", None)
             self.journey.card_read(token, data, pinpad=pinpad, tries_left=tries)
             if self.journey.card_data is not data:
@@ -497,9 +504,10 @@ class JourneyController(QObject):
                 if self.journey.record is not record:  # the card went meanwhile
                     self._wipe_record_screen()
 
-            # Next turn of the event loop: building the viewer and showing it would otherwise
-            # be one long GUI stall.
-            QTimer.singleShot(0, self, show)
+            # A later turn of the event loop (a real timer: 0 would run before the waiting
+            # timers and input): building the viewer and showing it would otherwise be one
+            # long GUI stall.
+            QTimer.singleShot(1, self, show)
 
         self._start(work, done, lambda exc: self.journey.connection_failed(token, exc))
 

@@ -3,17 +3,32 @@
 ``run_in_worker(fn, on_done, on_error)`` runs ``fn()`` on a thread pool. ``on_done(result)``
 or ``on_error(exception)`` is then called on the GUI thread (queued signal). A cancelled
 job's result is dropped, so a screen that went away never receives it.
+
+With ``after_paint=True`` the job starts on a timer, after the events already waiting (the new
+screen's layout and paint): a worker running pure Python would otherwise take the GIL from the
+GUI thread while it draws the screen that says "please wait". The pool also lowers Python's
+switch interval (:data:`SWITCH_INTERVAL`), so the GUI thread never waits long for the GIL a
+busy worker holds.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 log = logging.getLogger(__name__)
+
+#: Seconds a thread that wants the GIL waits before the holder must let go (Python's default
+#: is 0.005): the GUI thread takes the GIL back many times while it draws, and each wait for a
+#: worker running pure Python is one piece of a stall.
+SWITCH_INTERVAL = 0.001
+#: Milliseconds from ``run_in_worker(..., after_paint=True)`` to the start of the job. A real
+#: timer (not 0, which Qt runs as a posted event before waiting paint and input events).
+AFTER_PAINT_MS = 1
 
 
 class _Relay(QObject):
@@ -64,6 +79,9 @@ class Job(QRunnable):
         return self._cancelled
 
     def run(self) -> None:
+        if self._cancelled:  # cancelled before a thread was free: do not start the work
+            self.relay.done.emit(None)
+            return
         try:
             result = self._fn()
         except BaseException as exc:  # delivered to the GUI thread, never swallowed
@@ -89,6 +107,7 @@ class Job(QRunnable):
 
 
 _running: set[Job] = set()
+_waiting: set[Job] = set()  # made with after_paint, not started yet
 _pool: QThreadPool | None = None
 
 
@@ -96,6 +115,8 @@ def pool() -> QThreadPool:
     """The pool for card and network jobs (its own, so Qt's global pool stays free)."""
     global _pool
     if _pool is None:
+        if sys.getswitchinterval() > SWITCH_INTERVAL:
+            sys.setswitchinterval(SWITCH_INTERVAL)
         _pool = QThreadPool()
         _pool.setMaxThreadCount(4)
     return _pool
@@ -105,12 +126,27 @@ def run_in_worker(
     fn: Callable[[], Any],
     on_done: Callable[[Any], None] | None = None,
     on_error: Callable[[BaseException], None] | None = None,
+    *,
+    after_paint: bool = False,
 ) -> Job:
-    """Start ``fn`` on a worker thread; deliver its result or exception on the GUI thread."""
+    """Start ``fn`` on a worker thread; deliver its result or exception on the GUI thread.
+
+    ``after_paint``: start it once the events already waiting (a new screen's paint) are done.
+    """
     job = Job(fn, on_done, on_error)
     _running.add(job)
-    pool().start(job)
+    if after_paint:
+        _waiting.add(job)
+        QTimer.singleShot(AFTER_PAINT_MS, job.relay, lambda: _launch(job))
+    else:
+        pool().start(job)
     return job
+
+
+def _launch(job: Job) -> None:
+    if job in _waiting:
+        _waiting.discard(job)
+        pool().start(job)
 
 
 def running_jobs() -> int:
@@ -120,4 +156,6 @@ def running_jobs() -> int:
 
 def wait_for_all(msecs: int = 30000) -> bool:
     """Block until the pool is idle (shutdown and tests only — never on a live screen)."""
+    for job in list(_waiting):
+        _launch(job)
     return pool().waitForDone(msecs)

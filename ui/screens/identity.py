@@ -1,17 +1,43 @@
-"""Step 5: "Is this you?" — the photo and the name read from the card."""
+"""Step 5: "Is this you?" — the photo and the name read from the card.
+
+The photo is decoded in the card worker (:func:`decode_photo`, a ``QImage`` may be made on any
+thread); the GUI thread only scales it and turns it into a pixmap.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPixmap
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from assistant.i18n import _, format_date
 from ui import theme as theme_mod
 from ui.screens.base import StateScreen
 from ui.widgets import Body, Heading
+
+
+def decode_photo(photo: bytes | bytearray | None) -> QImage:
+    """The card's JPEG photo as an image (null when there is none or it cannot be read).
+    Safe in a worker thread."""
+    image = QImage()
+    if photo:
+        image.loadFromData(bytes(photo))
+    return image
+
+
+def warm_up_photo_decoder() -> bool:
+    """Load Qt's JPEG codec once (a worker at start), so the first card photo does not wait
+    for it. True when a JPEG went through and back."""
+    dot = QImage(1, 1, QImage.Format.Format_RGB32)
+    dot.fill(0x808080)
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    dot.save(buffer, "JPEG")
+    buffer.close()
+    return not decode_photo(data.data()).isNull()
 
 
 class IdentityScreen(StateScreen):
@@ -48,35 +74,41 @@ class IdentityScreen(StateScreen):
         self.no.setObjectName("identityNo")
         self.no.clicked.connect(lambda: self.answered.emit(False))
         self._card: Any = None
+        self._image = QImage()
         theme_mod.notifier().changed.connect(self._on_theme)
 
     def _on_theme(self, _theme: object) -> None:
         self._show_photo()
 
-    def set_card(self, card: Any) -> None:
-        """Show the card's holder (``CardData``); None clears everything shown."""
+    def set_card(self, card: Any, photo: QImage | None = None) -> None:
+        """Show the card's holder (``CardData``); None clears everything shown.
+
+        ``photo``: the card's photo already decoded (:func:`decode_photo` in the worker);
+        None decodes it here.
+        """
         self._card = card
         if card is None:
+            self._image = QImage()
             self.photo.clear()
             self.name.setText("")
             self.born.setText("")
             return
+        self._image = photo if photo is not None else decode_photo(card.photo)
         self._show_photo()
         self.retranslate()
 
     def _show_photo(self) -> None:
-        card = self._card
-        if card is None:
+        if self._card is None:
             return
-        pix = QPixmap()
-        if card.photo:
-            pix.loadFromData(bytes(card.photo))
+        image = self._image
         height = round(200 * theme_mod.current().text_scale)
-        if pix.isNull():
+        if image.isNull():
             self.photo.setText("")
             self.photo.setFixedSize(0, 0)
             return
-        scaled = pix.scaledToHeight(height, Qt.TransformationMode.SmoothTransformation)
+        scaled = QPixmap.fromImage(
+            image.scaledToHeight(height, Qt.TransformationMode.SmoothTransformation)
+        )
         self.photo.setPixmap(scaled)
         self.photo.setFixedSize(scaled.size())
 
