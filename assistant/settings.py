@@ -12,17 +12,14 @@ writable by group or others); see ``packaging/kiosk/README.md``.
 
 from __future__ import annotations
 
+# Modules only some runs need (hashing, TOML, temporary files) are imported where they are
+# used: the first screen comes sooner.
 import argparse
 import base64
-import hashlib
-import hmac
 import json
 import logging
 import os
-import secrets
 import stat
-import tempfile
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -75,6 +72,9 @@ def hash_exit_code(code: str, *, n: int = _SCRYPT_N, salt: bytes | None = None) 
     """Hash the pharmacist's exit code for the kiosk file: ``scrypt$N$r$p$salt$hash`` (base64)."""
     if not code:
         raise ValueError("the exit code must not be empty")
+    import hashlib
+    import secrets
+
     salt = secrets.token_bytes(16) if salt is None else salt
     digest = hashlib.scrypt(
         code.encode("utf-8"), salt=salt, n=n, r=_SCRYPT_R, p=_SCRYPT_P, dklen=32
@@ -109,6 +109,9 @@ def verify_exit_code(code: str | bytearray, stored: str) -> bool:
         _check_hash_format(stored)
     except ValueError:
         return False
+    import hashlib
+    import hmac
+
     raw = code.encode("utf-8") if isinstance(code, str) else bytes(code)
     parts = stored.split("$")
     salt = base64.b64decode(parts[-2])
@@ -293,6 +296,8 @@ def load_kiosk_config(path: str | os.PathLike[str], *, require_locked: bool = Tr
         raw = p.read_bytes()
     except OSError as exc:
         raise BadDataError(f"cannot read kiosk configuration: {exc.strerror}") from None
+    import tomllib
+
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
@@ -432,6 +437,8 @@ def load_preferences(settings: Settings) -> Preferences:
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that a crash leaves the old or the new file, never half."""
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

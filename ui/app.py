@@ -9,6 +9,7 @@ from __future__ import annotations
 # isort: off
 # Pure-Python modules first: once PySide6 is loaded, its import hook reads the source of every
 # module imported after it, which costs tens of milliseconds at start.
+import locale  # noqa: F401 - argparse's gettext needs it when the parser is built
 import assistant.errors
 import assistant.i18n
 import assistant.journey
@@ -165,6 +166,8 @@ class Running:
     #: Starts the card and record services in a worker (``services_now`` False); ``main``
     #: calls it once the first screen is shown, so their imports do not delay it.
     start_services: Callable[[], None] | None = None
+    #: The parsed command line.
+    args: argparse.Namespace = field(default_factory=argparse.Namespace)
 
     def close(self) -> None:
         from ui.workers import wait_for_all
@@ -226,9 +229,11 @@ def settle_startup_heap() -> None:
     start-up objects in it, one triggered by the record being parsed on a worker froze the
     screen for 50-100 ms. Called once, when the services are ready and before any card is
     read, so no personal data is ever frozen; objects made later are collected as usual.
+    The launcher keeps the collector off during start-up; it is on again from here.
     """
     gc.collect()
     gc.freeze()
+    gc.enable()
 
 
 def _viewer_factory(s: settings_mod.Settings) -> Callable[[Any, Any], Any]:
@@ -277,7 +282,7 @@ def build_app(
     shell = Shell(speaker, s.languages)
     shell.speaker_auto = s.speech_on
     controller = JourneyController(shell, None, None, languages=s.languages)
-    run = Running(qapp, shell, controller, s)
+    run = Running(qapp, shell, controller, s, args=ns)
     run.cleanups.append(lambda: remove_language_listener(qt_tr.apply))
     run.cleanups.append(lambda: qt_tr.apply("en"))
 
@@ -296,6 +301,7 @@ def build_app(
         run.ready = True
 
     def failed(exc: BaseException) -> None:
+        gc.enable()
         log.error("card or record service could not start: %s", type(exc).__name__)
         shell.announce(_("The program could not start the card reader service."))
 
@@ -381,8 +387,9 @@ def main(args: list[str]) -> int:
     try:
         run = build_app(args, services_now=False)
     except StartupProblem as problem:
+        gc.enable()
         return _report_startup_problem(args, problem)
-    ns = build_parser().parse_args(args)
+    ns = run.args
     shell = run.shell
     shell.resize(1024, 768)
     if run.settings.mode is settings_mod.Mode.KIOSK:
@@ -398,11 +405,39 @@ def main(args: list[str]) -> int:
         QTimer.singleShot(0, ready)
     if run.start_services is not None:
         QTimer.singleShot(0, run.start_services)
+    QTimer.singleShot(0, lambda: _after_first_screen(run))
     if ns.quit_after is not None:
         QTimer.singleShot(int(ns.quit_after * 1000), run.app.quit)
     code = run.app.exec()
     run.close()
     return int(code)
+
+
+def _after_first_screen(run: Running) -> None:
+    """Make, one event-loop turn at a time, what the first screen did not need: the Help and
+    hidden-screen pages, the other font faces, and the Qt types the first key press and the
+    first announcement use (each costs a few milliseconds on first use)."""
+
+    def qt_types() -> None:
+        from PySide6.QtGui import QAccessible, QKeyEvent, QMouseEvent  # noqa: F401
+
+    steps: list[Callable[[], None]] = [
+        run.shell.prepare_overlays,
+        theme_mod.load_more_fonts,
+        qt_types,
+    ]
+
+    def next_step() -> None:
+        if not steps:
+            return
+        step = steps.pop(0)
+        try:
+            step()
+        except RuntimeError:  # the window was closed meanwhile
+            return
+        QTimer.singleShot(0, next_step)
+
+    next_step()
 
 
 def _report_startup_problem(args: list[str], problem: StartupProblem) -> int:

@@ -6,6 +6,7 @@ a machine without a screen); anything else starts the graphical assistant.
 
 from __future__ import annotations
 
+import gc
 import sys
 
 
@@ -15,6 +16,9 @@ def main(argv: list[str] | None = None) -> int:
         from assistant.card.diagnostic import main as card_main
 
         return card_main(args[1:])
+    # Start-up makes many objects and no garbage worth a collection: the cyclic collector
+    # stays off until the services are ready (ui.app.settle_startup_heap turns it back on).
+    gc.disable()
     from ui.app import main as gui_main
 
     return gui_main(args)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QBoxLayout,
@@ -38,6 +39,9 @@ from ui import theme as theme_mod
 from ui.screens.base import Screen
 from ui.speech import Speaker
 from ui.widgets import BigButton, Body, Heading, Pictogram, announce, themed_icon
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
 
 log = logging.getLogger(__name__)
 
@@ -195,27 +199,9 @@ class Shell(QMainWindow):
         root.addWidget(self.bottom_bar)
         self.setCentralWidget(central)
 
-        # Overlays ----------------------------------------------------------------------
-        self.help_overlay = _Overlay(central, "help")
-        self.help_overlay.setObjectName("helpOverlay")
-        self.help_listen = BigButton("", "listen", self.help_overlay)
-        self.help_listen.clicked.connect(
-            lambda: self.say(
-                self.help_overlay.heading.text() + "\n" + self.help_overlay.text.text()
-            )
-        )
-        self.help_close = BigButton("", "close", self.help_overlay, primary=True)
-        self.help_close.setObjectName("helpClose")
-        self.help_close.clicked.connect(self.close_help)
-        self.help_overlay.buttons.addWidget(self.help_listen)
-        self.help_overlay.buttons.addWidget(self.help_close)
-
-        self.privacy_overlay = _Overlay(central, "privacy")
-        self.privacy_overlay.setObjectName("privacyOverlay")
-        self.show_again = BigButton("", "show", self.privacy_overlay, primary=True)
-        self.show_again.setObjectName("showAgain")
-        self.show_again.clicked.connect(self.show_screen_again)
-        self.privacy_overlay.buttons.addWidget(self.show_again)
+        # Overlays (Help, hidden screen): made on first use or on an idle turn after the
+        # first screen is shown (:meth:`prepare_overlays`), not before it.
+        self._overlays: tuple[_Overlay, _Overlay] | None = None
 
         QShortcut(QKeySequence(Qt.Key.Key_F1), self, activated=self.show_help)
         QShortcut(QKeySequence("Ctrl+H"), self, activated=self.hide_screen)
@@ -228,6 +214,67 @@ class Shell(QMainWindow):
         self.setMinimumSize(800, 600)
         self._theme_changed(theme_mod.current())
         self.retranslate()
+
+    # ------------------------------------------------------------------ overlays
+    def prepare_overlays(self) -> None:
+        """Make the Help and hidden-screen pages now (``main`` calls it after the first
+        screen is shown, so Hide screen is instant when pressed)."""
+        if self._overlays is not None:
+            return
+        central = self.centralWidget()
+        help_overlay = _Overlay(central, "help")
+        help_overlay.setObjectName("helpOverlay")
+        self._help_listen = BigButton("", "listen", help_overlay)
+        self._help_listen.clicked.connect(
+            lambda: self.say(help_overlay.heading.text() + "\n" + help_overlay.text.text())
+        )
+        self._help_close = BigButton("", "close", help_overlay, primary=True)
+        self._help_close.setObjectName("helpClose")
+        self._help_close.clicked.connect(self.close_help)
+        help_overlay.buttons.addWidget(self._help_listen)
+        help_overlay.buttons.addWidget(self._help_close)
+
+        privacy_overlay = _Overlay(central, "privacy")
+        privacy_overlay.setObjectName("privacyOverlay")
+        self._show_again = BigButton("", "show", privacy_overlay, primary=True)
+        self._show_again.setObjectName("showAgain")
+        self._show_again.clicked.connect(self.show_screen_again)
+        privacy_overlay.buttons.addWidget(self._show_again)
+        self._overlays = (help_overlay, privacy_overlay)
+        self._retranslate_overlays()
+
+    @property
+    def help_overlay(self) -> _Overlay:
+        self.prepare_overlays()
+        assert self._overlays is not None
+        return self._overlays[0]
+
+    @property
+    def privacy_overlay(self) -> _Overlay:
+        self.prepare_overlays()
+        assert self._overlays is not None
+        return self._overlays[1]
+
+    @property
+    def help_listen(self) -> BigButton:
+        self.prepare_overlays()
+        return self._help_listen
+
+    @property
+    def help_close(self) -> BigButton:
+        self.prepare_overlays()
+        return self._help_close
+
+    @property
+    def show_again(self) -> BigButton:
+        self.prepare_overlays()
+        return self._show_again
+
+    def _help_visible(self) -> bool:
+        return self._overlays is not None and self._overlays[0].isVisible()
+
+    def _privacy_visible(self) -> bool:
+        return self._overlays is not None and self._overlays[1].isVisible()
 
     # ------------------------------------------------------------------ screens
     @property
@@ -265,7 +312,7 @@ class Shell(QMainWindow):
         self.set_status("")
         self._update_step_label()
         self.speaker.stop()
-        if not self.privacy_overlay.isVisible() and not self.help_overlay.isVisible():
+        if not self._privacy_visible() and not self._help_visible():
             if not screen.focus_first():
                 self.listen_button.setFocus(Qt.FocusReason.OtherFocusReason)
         if self.speaker_auto:
@@ -320,7 +367,7 @@ class Shell(QMainWindow):
             self.back_requested.emit()
 
     def _escape(self) -> None:
-        if self.help_overlay.isVisible():
+        if self._help_visible():
             self.close_help()
 
     def set_side_panel(self, widget: QWidget | None) -> None:
@@ -365,20 +412,26 @@ class Shell(QMainWindow):
         self.listen_button.set_text(_("Listen"), _("Read this screen aloud."))
         self.help_button.set_text(_("Help"), _("What to do on this screen."))
         self.hide_button.set_text(_("Hide screen"), _("Hide the screen at once."))
-        self.help_listen.set_text(_("Listen"), _("Read the help aloud."))
-        self.help_close.set_text(_("Close help"))
-        self.privacy_overlay.heading.setText(_("The screen is hidden."))
-        self.privacy_overlay.text.setText(
-            _("Nobody can see your data now. Press the button to show the screen again.")
-        )
-        self.show_again.set_text(_("Show the screen"))
+        self._retranslate_overlays()
         if self._screen is not None:
             self._screen.retranslate()
-            if self.help_overlay.isVisible():
+            if self._help_visible():
                 self._fill_help()
         self.language_box.updateGeometry()
         self._fit_top_bar()
         self._fit_top_bar_later()
+
+    def _retranslate_overlays(self) -> None:
+        if self._overlays is None:
+            return
+        self._help_listen.set_text(_("Listen"), _("Read the help aloud."))
+        self._help_close.set_text(_("Close help"))
+        privacy = self._overlays[1]
+        privacy.heading.setText(_("The screen is hidden."))
+        privacy.text.setText(
+            _("Nobody can see your data now. Press the button to show the screen again.")
+        )
+        self._show_again.set_text(_("Show the screen"))
 
     def _language_listener(self, code: str) -> None:
         self.set_status("")
@@ -466,7 +519,7 @@ class Shell(QMainWindow):
 
     def listen(self) -> None:
         """Read the current screen (or the open help) aloud."""
-        if self.help_overlay.isVisible():
+        if self._help_visible():
             self.say(self.help_overlay.heading.text() + "\n" + self.help_overlay.text.text())
         elif self._screen is not None:
             self.say(self._screen.speech_text())
@@ -484,7 +537,7 @@ class Shell(QMainWindow):
         )
 
     def show_help(self) -> None:
-        if self.privacy_overlay.isVisible():
+        if self._privacy_visible():
             return
         self._fill_help()
         self._overlay_focus = QApplication.focusWidget()
@@ -494,7 +547,8 @@ class Shell(QMainWindow):
         announce(self.help_overlay, self.help_overlay.text.text())
 
     def close_help(self) -> None:
-        self.help_overlay.hide()
+        if self._overlays is not None:
+            self._overlays[0].hide()
         self._set_main_enabled(True)
         self._restore_focus()
 
@@ -502,20 +556,21 @@ class Shell(QMainWindow):
         """Cover everything at once (someone is looking at the screen)."""
         self.speaker.stop()
         self.help_overlay.hide()
-        if not self.privacy_overlay.isVisible():
+        if not self._privacy_visible():
             self._overlay_focus = QApplication.focusWidget()
         self._raise_overlay(self.privacy_overlay)
         self.show_again.setFocus(Qt.FocusReason.OtherFocusReason)
         self.hidden_changed.emit(True)
 
     def show_screen_again(self) -> None:
-        self.privacy_overlay.hide()
+        if self._overlays is not None:
+            self._overlays[1].hide()
         self._set_main_enabled(True)
         self._restore_focus()
         self.hidden_changed.emit(False)
 
     def is_hidden(self) -> bool:
-        return self.privacy_overlay.isVisible()
+        return self._privacy_visible()
 
     def _raise_overlay(self, overlay: _Overlay) -> None:
         central = self.centralWidget()
@@ -558,7 +613,7 @@ class Shell(QMainWindow):
     def resizeEvent(self, event: object) -> None:
         super().resizeEvent(event)  # type: ignore[arg-type]
         self._fit_top_bar()
-        for overlay in (self.help_overlay, self.privacy_overlay):
+        for overlay in self._overlays or ():
             if overlay.isVisible():
                 overlay.setGeometry(self.centralWidget().rect())
 

@@ -139,29 +139,60 @@ def _fonts_dir() -> Path:
         return Path(__file__).resolve().parent.parent / "assets" / "fonts"
 
 
+#: The faces the screens use; the others (italic) are registered later, see load_more_fonts.
+_FIRST_FACES = ("-Regular.", "-Bold.")
+
+
+def _font_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted([*folder.glob("*.ttf"), *folder.glob("*.otf")])
+
+
+def _add_font(path: Path) -> bool:
+    """Register one font file; True when it is the legible family."""
+    fid = QFontDatabase.addApplicationFont(str(path))
+    if fid < 0:
+        log.warning("font could not be loaded: %s", path.name)
+        return False
+    return any(f.startswith(FONT_FAMILY) for f in QFontDatabase.applicationFontFamilies(fid))
+
+
+_more_fonts_loaded = False
+
+
 def load_fonts() -> str:
-    """Register the vendored fonts with Qt once; return the family to use."""
+    """Register the vendored fonts with Qt once; return the family to use.
+
+    Only the regular and bold faces are read here (each font file costs a millisecond or two
+    before the first screen); :func:`load_more_fonts` adds the rest.
+    """
     global _fonts_loaded
     if _fonts_loaded is not None:
         return _fonts_loaded
-    folder = _fonts_dir()
     found = False
-    if folder.is_dir():
-        for path in sorted([*folder.glob("*.ttf"), *folder.glob("*.otf")]):
-            fid = QFontDatabase.addApplicationFont(str(path))
-            if fid < 0:
-                log.warning("font could not be loaded: %s", path.name)
-                continue
-            fams = QFontDatabase.applicationFontFamilies(fid)
-            if any(f.startswith(FONT_FAMILY) for f in fams):
-                found = True
+    files = _font_files(_fonts_dir())
+    first = [p for p in files if any(face in p.name for face in _FIRST_FACES)] or files
+    for path in first:
+        found = _add_font(path) or found
     if found:
         family = FONT_FAMILY
     else:
         family = QFont().defaultFamily()  # slow (font database scan): only when needed
-        log.info("legible font not found in %s; using the system font", folder)
+        log.info("legible font not found in %s; using the system font", _fonts_dir())
     _fonts_loaded = family
     return family
+
+
+def load_more_fonts() -> None:
+    """Register the faces :func:`load_fonts` left out (called on an idle turn at start)."""
+    global _more_fonts_loaded
+    if _more_fonts_loaded or _fonts_loaded is None:
+        return
+    _more_fonts_loaded = True
+    for path in _font_files(_fonts_dir()):
+        if not any(face in path.name for face in _FIRST_FACES):
+            _add_font(path)
 
 
 @dataclass(frozen=True)

@@ -9,18 +9,10 @@ import logging
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QObject, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QAccessible,
-    QAccessibleEvent,
-    QColor,
-    QIcon,
-    QKeyEvent,
-    QPainter,
-    QPaintEvent,
-    QPixmap,
-)
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -33,14 +25,10 @@ from PySide6.QtWidgets import (
 
 from ui import theme as theme_mod
 
+if TYPE_CHECKING:  # event types are made when the first such event comes, not at start
+    from PySide6.QtGui import QKeyEvent, QPaintEvent
+
 log = logging.getLogger(__name__)
-
-try:  # Qt ≥ 6.8
-    from PySide6.QtGui import QAccessibleAnnouncementEvent
-
-    HAS_ANNOUNCEMENT_EVENT = True
-except ImportError:  # pragma: no cover - older Qt
-    HAS_ANNOUNCEMENT_EVENT = False
 
 
 def asset_file(relative: str) -> Path:
@@ -428,13 +416,21 @@ def announcer() -> Announcer:
 
 def announce(widget: QWidget, text: str) -> None:
     """Tell screen readers about a status change (card found, PIN wrong, connecting...)."""
-    if HAS_ANNOUNCEMENT_EVENT:
+    # Imported here: QAccessible's many enums cost milliseconds the first screen does not need
+    # (ui.app loads them on an idle turn after it).
+    from PySide6.QtGui import QAccessible
+
+    try:  # Qt ≥ 6.8
+        from PySide6.QtGui import QAccessibleAnnouncementEvent
+    except ImportError:  # pragma: no cover - Qt < 6.8: a live-region style name change
+        from PySide6.QtGui import QAccessibleEvent
+
+        widget.setAccessibleName(text)
+        QAccessible.updateAccessibility(QAccessibleEvent(widget, QAccessible.Event.NameChanged))
+    else:
         event = QAccessibleAnnouncementEvent(widget, text)
         event.setPoliteness(QAccessible.AnnouncementPoliteness.Assertive)
         QAccessible.updateAccessibility(event)
-    else:  # pragma: no cover - Qt < 6.8: a live-region style name change
-        widget.setAccessibleName(text)
-        QAccessible.updateAccessibility(QAccessibleEvent(widget, QAccessible.Event.NameChanged))
     announcer().announced.emit(text)
 
 
