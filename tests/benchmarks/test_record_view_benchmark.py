@@ -82,6 +82,7 @@ def test_record_view_benchmark(qtbot: QtBot, capsys: pytest.CaptureFixture[str])
         t0 = time.perf_counter()
         home.home.tools["open_file"].click()
         qtbot.waitUntil(lambda: home.current_key == "opened_file", timeout=60000)
+        QApplication.processEvents()  # the page painted: only then can the patient press
         assert home.page is not None
         alone = home.page.findChild(BigButton, "show_alone")
         assert isinstance(alone, BigButton)

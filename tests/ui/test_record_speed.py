@@ -80,6 +80,8 @@ def test_codes_of_the_record_are_looked_up_ahead_and_forgotten_on_wipe(qtbot: Qt
     record = demo_record("adult")
     home = RecordHome(record)
     qtbot.addWidget(home)
+    # Started once the record home is made (the next turn of the event loop).
+    qtbot.waitUntil(lambda: home._prefetch_job is not None, timeout=5000)
     wait_for_all()
     QApplication.processEvents()
     codings = record.all_codings()

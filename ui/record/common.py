@@ -312,6 +312,11 @@ class Page(QWidget):
     def __init__(
         self, record: Record, nav: Navigator, parent: QWidget | None = None, *, part: int = 0
     ) -> None:
+        if parent is None:
+            # Made inside the host's page stack: moving a tree of styled widgets to another
+            # parent later costs about as much again as making it.
+            stack = getattr(nav, "stack", None)
+            parent = stack if isinstance(stack, QWidget) else None
         super().__init__(parent)
         self.record = record
         self.nav = nav
@@ -339,9 +344,11 @@ class Page(QWidget):
     def title(self) -> str:
         raise NotImplementedError
 
-    #: Time for the first slice of a long page (fills the first screen), then per slice.
-    FIRST_SLICE_S = 0.008
-    SLICE_S = 0.008
+    #: Time for the first slice of a long page, then per slice. Laying out and painting the
+    #: page after each slice takes as long again, and one item more may be added past the
+    #: budget (a medicine card takes a few ms): small budgets keep each turn short.
+    FIRST_SLICE_S = 0.003
+    SLICE_S = 0.004
 
     def rebuild(self) -> None:
         """(Re)draw the page from the record in the current language.
@@ -350,7 +357,7 @@ class Page(QWidget):
         yields after each item, so a record with hundreds of items never freezes the screen.
         """
         self._builder = None
-        self.body = QWidget()
+        self.body = QWidget(self.scroll.viewport())
         self.body.setObjectName("recordPageBody")
         self.content = QVBoxLayout(self.body)
         self.content.setContentsMargins(24, 16, 24, 24)

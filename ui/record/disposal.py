@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QWidget
 from ui.workers import running_jobs
 
 #: Time for one slice of deletions, then the event loop runs again.
-SLICE_S = 0.006
+SLICE_S = 0.003
 #: While a worker runs (reading a file), deleting waits: each deletion calls back into Python
 #: and would wait for the worker's turn on the interpreter lock many times over.
 BUSY_RETRY_MS = 25

@@ -122,10 +122,13 @@ def tool_text(key: str) -> tuple[str, str]:
 
 
 class HomePage(QWidget):
-    """The tiles page."""
+    """The tiles page. Its widgets are made once; :meth:`rebuild` only puts the record's
+    counts and the current language's words on them (a few ms less on every record shown)."""
 
-    def __init__(self, host: RecordHome) -> None:
-        super().__init__()
+    def __init__(self, host: RecordHome, parent: QWidget | None = None) -> None:
+        # Every widget is made inside its final parent: moving a tree of styled widgets to
+        # another parent costs about as much again as making it.
+        super().__init__(parent)
         self.host = host
         self.setObjectName("recordHomePage")
         outer = QVBoxLayout(self)
@@ -134,64 +137,39 @@ class HomePage(QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         outer.addWidget(self.scroll)
-        self.tiles: dict[str, BigButton] = {}
-        self.tools: dict[str, BigButton] = {}
-        self.body: QWidget | None = None
-        self.rebuild()
-        self.scroll.viewport().installEventFilter(self)
-
-    def rebuild(self) -> None:
-        record = self.host.record
-        body = QWidget()
+        record = host.record
+        body = QWidget(self.scroll.viewport())
         self.body = body
         lay = QVBoxLayout(body)
+        self.lay = lay
         lay.setContentsMargins(24, 16, 24, 24)
         lay.setSpacing(16)
-        who = record.patient.full_name if record.patient is not None else ""
-        self.heading = Heading(
-            _("Health record of {name}").format(name=who) if who else _("My health record"), body
-        )
+        self.heading = Heading("", body)
         lay.addWidget(self.heading)
-        lay.addWidget(Body(_("Choose what you want to see."), body))
+        self.intro = Body("", body)
+        lay.addWidget(self.intro)
         grid = QGridLayout()
         grid.setSpacing(14)
         self.grid = grid
-        self.tiles = {}
+        self.tiles: dict[str, BigButton] = {}
         for key in SECTION_KEYS:
             title, count = tile_text(key, record)
             tile = BigButton(f"{title}\n{count}", TILE_ICONS[key], body)
             tile.setObjectName(f"tile_{key}")
             tile.pictogram()._factor = 1.5
             tile.pictogram()._on_theme()
-            tile.setMinimumHeight(round(96 * theme_mod.current().text_scale))
             tile.clicked.connect(lambda _c=False, k=key: self.host.open_page(k))
             self.tiles[key] = tile
         lay.addLayout(grid)
-        self.unreadable_notice: QWidget | None = None
-        if record.unreadable:
-            n = len(record.unreadable)
-            notice = Body(
-                ngettext(
-                    "We could not read {n} part of your record.",
-                    "We could not read {n} parts of your record.",
-                    n,
-                ).format(n=n),
-                body,
-                "problem",
-            )
-            lay.addWidget(notice)
-            button = small_button(
-                _("See what we could not read"),
-                "warning",
-                lambda: self.host.open_page("unreadable"),
-            )
-            lay.addWidget(button)
-            self.unreadable_notice = button
-        lay.addWidget(Body(_("Your tools"), body, "muted"))
+        #: "See what we could not read", only while the record has unreadable parts.
+        self.unreadable_notice: BigButton | None = None
+        self._notice_text: Body | None = None
+        self.tools_title = Body("", body, "muted")
+        lay.addWidget(self.tools_title)
         tools = QGridLayout()
         tools.setSpacing(14)
         self.tools_grid = tools
-        self.tools = {}
+        self.tools: dict[str, BigButton] = {}
         for key in TOOL_KEYS:
             text, icon = tool_text(key)
             button = BigButton(text, icon, body)
@@ -201,10 +179,64 @@ class HomePage(QWidget):
         lay.addLayout(tools)
         lay.addStretch(1)
         self.columns = 0
-        self._fit()
+        self.rebuild()
         self.scroll.setWidget(body)
+        self.scroll.viewport().installEventFilter(self)
+
+    def rebuild(self) -> None:
+        """Show the host's record in the current language and theme, from the top."""
+        record = self.host.record
+        who = record.patient.full_name if record.patient is not None else ""
+        self.heading.setText(
+            _("Health record of {name}").format(name=who) if who else _("My health record")
+        )
+        self.intro.setText(_("Choose what you want to see."))
+        height = round(96 * theme_mod.current().text_scale)
+        for key, tile in self.tiles.items():
+            title, count = tile_text(key, record)
+            _set_text(tile, f"{title}\n{count}")
+            tile.setMinimumHeight(height)
+        self._show_notice(len(record.unreadable))
+        self.tools_title.setText(_("Your tools"))
+        for key, button in self.tools.items():
+            _set_text(button, tool_text(key)[0])
+        self.columns = 0
+        self._fit()
+        self.scroll.verticalScrollBar().setValue(0)
         # The buttons know their widest word once the style sheet's font is on.
         QTimer.singleShot(0, self, self._fit)
+
+    def _show_notice(self, n: int) -> None:
+        """The line about unreadable parts and its button: there only while there are any."""
+        if not n:
+            for widget in (self._notice_text, self.unreadable_notice):
+                if widget is not None:
+                    self.lay.removeWidget(widget)
+                    widget.hide()
+                    widget.setParent(None)  # out of the page at once, deleted later
+                    widget.deleteLater()
+            self.unreadable_notice = self._notice_text = None
+            return
+        text = ngettext(
+            "We could not read {n} part of your record.",
+            "We could not read {n} parts of your record.",
+            n,
+        ).format(n=n)
+        if self._notice_text is not None and self.unreadable_notice is not None:
+            self._notice_text.setText(text)
+            _set_text(self.unreadable_notice, _("See what we could not read"))
+            return
+        notice = Body(text, self.body, "problem")
+        button = small_button(
+            _("See what we could not read"),
+            "warning",
+            lambda: self.host.open_page("unreadable"),
+        )
+        at = self.lay.indexOf(self.tools_title)
+        self.lay.insertWidget(at, notice)
+        self.lay.insertWidget(at + 1, button)
+        self._notice_text = notice
+        self.unreadable_notice = button
 
     def _fit(self) -> None:
         width = self.scroll.viewport().width()
@@ -281,15 +313,20 @@ class RecordHome(QWidget):
         self.opened: Record | None = None
         self.open_job: Job | None = None
         self.open_problem: str = ""
+        #: (language, cache epoch) of the look-ups made with the file being opened.
+        self._opened_looked_up: tuple[str, int] | None = None
         self._prefetch_job: Job | None = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         self.stack = QStackedWidget(self)
         lay.addWidget(self.stack)
-        self.home = HomePage(self)
+        self.home = HomePage(self, self.stack)
         self.stack.addWidget(self.home)
-        self._warm_job = run_in_worker(_warm_up)
-        self._prefetch()
+        # The look-ups start once the record home is made and shown: a worker busy with
+        # Python code makes every call of the GUI thread that lets go of the interpreter lock
+        # wait up to 5 ms for it again.
+        self._warm_job: Job | None = None
+        QTimer.singleShot(0, self, self._start_look_ups)
         add_language_listener(self._on_language)
         theme_mod.notifier().changed.connect(self._on_theme)
         self.destroyed.connect(lambda *_a, cb=self._on_language: remove_language_listener(cb))
@@ -469,11 +506,13 @@ class RecordHome(QWidget):
             self.page.rebuild()
         self._stale_pages |= {page for _state, page in self.history if page is not None}
 
-    def set_record(self, record: Record) -> None:
-        """Show another record (from the start: the record home)."""
+    def set_record(self, record: Record, *, looked_up: bool = False) -> None:
+        """Show another record (from the start: the record home). ``looked_up``: its codes'
+        explanations are already in the cache (a file read with its look-ups on a worker)."""
         previous = self.record
         self.record = record
-        self._prefetch()
+        if not looked_up:
+            self._prefetch()
         self.go_home()
         if previous is not record:
             # Freeing a big record takes a while: in its own event, after the new one is shown.
@@ -490,6 +529,11 @@ class RecordHome(QWidget):
                 del self._own_records[i]
                 record.wipe()
                 return
+
+    def _start_look_ups(self) -> None:
+        self._warm_job = run_in_worker(_warm_up)
+        if self._prefetch_job is None:
+            self._prefetch()
 
     def _prefetch(self) -> None:
         """Look up the record's code explanations on a worker (slow glossary scans)."""
@@ -531,6 +575,7 @@ class RecordHome(QWidget):
         target = Path(path)
         lang = current_language()
         epoch = cache_epoch()
+        self._opened_looked_up = (lang, epoch)
 
         def read() -> Record:
             # The file is read and its codes looked up in the glossary on the worker.
@@ -567,7 +612,10 @@ class RecordHome(QWidget):
         if merge:
             self._own_records.append(record)
         self.opened = None
-        self.set_record(record)
+        # The file's codes were looked up with it, on the worker (unless the language
+        # changed or the cache was cleared since).
+        looked_up = not merge and self._opened_looked_up == (current_language(), cache_epoch())
+        self.set_record(record, looked_up=looked_up)
         if merge:
             self._release(opened)  # its items live on in the merged record
 
@@ -613,6 +661,11 @@ class OpenedFilePage(Page):
         alone.setObjectName("show_alone")
         alone.clicked.connect(lambda: host.show_opened(False))
         self.add(alone)
+
+
+def _set_text(button: BigButton, text: str) -> None:
+    if button.text() != text:  # measuring the new words takes a while
+        button.set_text(text)
 
 
 def _wipe_all(records: list[Record]) -> None:
