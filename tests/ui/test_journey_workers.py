@@ -1,0 +1,138 @@
+"""The journey's work runs off the GUI thread without stalling it.
+
+* ``run_in_worker(..., after_paint=True)`` starts the job only after the events already waiting
+  (the new screen's paint), and never starts a job cancelled before then;
+* the worker pool lowers Python's switch interval, so the GUI thread gets the GIL back quickly;
+* the card photo is decoded in the card worker, never on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, QObject
+from PySide6.QtGui import QImage
+
+import ui.screens.identity as identity_mod
+from assistant.card.virtual.citizens import CITIZENS
+from assistant.card.virtual.model import VirtualEidCard
+from assistant.journey import Step
+from tests.a11y.harness import JourneyHarness
+from ui import workers
+from ui.screens.identity import IdentityScreen, decode_photo, warm_up_photo_decoder
+
+pytestmark = pytest.mark.usefixtures("qapp")
+
+
+class _Marker(QObject):
+    """Records when a posted event is handled (stands for a paint already waiting)."""
+
+    def __init__(self, log: list[str]) -> None:
+        super().__init__()
+        self.log = log
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.User:
+            self.log.append("posted event")
+            return True
+        return super().event(event)
+
+
+def test_after_paint_job_starts_after_the_waiting_events(qtbot) -> None:
+    log: list[str] = []
+    marker = _Marker(log)
+    lock = threading.Lock()
+
+    def work() -> str:
+        with lock:
+            log.append("work")
+        return "result"
+
+    results: list[object] = []
+    job = workers.run_in_worker(work, results.append, after_paint=True)
+    QCoreApplication.postEvent(marker, QEvent(QEvent.Type.User))  # posted after the job
+    assert log == []  # nothing started before the event loop turned
+    qtbot.waitUntil(lambda: results == ["result"], timeout=5000)
+    assert log == ["posted event", "work"]
+    assert job.finished and workers.running_jobs() == 0
+
+
+def test_after_paint_job_cancelled_before_it_starts_never_runs(qtbot) -> None:
+    ran: list[str] = []
+    delivered: list[object] = []
+    job = workers.run_in_worker(lambda: ran.append("x"), delivered.append, after_paint=True)
+    job.cancel()
+    qtbot.waitUntil(lambda: workers.running_jobs() == 0, timeout=5000)
+    assert ran == [] and delivered == []
+
+
+def test_wait_for_all_starts_the_jobs_still_waiting(qtbot) -> None:
+    ran = threading.Event()
+    job = workers.run_in_worker(ran.set, after_paint=True)
+    assert workers.wait_for_all(5000)  # no event loop turn: the job is started here
+    assert ran.is_set()
+    qtbot.waitUntil(lambda: job.finished, timeout=5000)
+
+
+def test_the_pool_lowers_the_switch_interval() -> None:
+    workers.pool()
+    assert sys.getswitchinterval() <= workers.SWITCH_INTERVAL + 1e-9
+
+
+def test_card_photo_decodes_in_a_worker_thread() -> None:
+    photo = VirtualEidCard("adult").photo
+    out: list[QImage] = []
+    thread = threading.Thread(target=lambda: out.append(decode_photo(photo)))
+    thread.start()
+    thread.join(10)
+    assert out and not out[0].isNull() and out[0].height() > 50
+    assert decode_photo(b"").isNull() and decode_photo(b"not a jpeg").isNull()
+    assert warm_up_photo_decoder()
+
+
+def test_identity_screen_shows_a_decoded_photo_and_forgets_it(qtbot) -> None:
+    screen = IdentityScreen()
+    qtbot.addWidget(screen)
+
+    class Card:
+        photo = VirtualEidCard("adult").photo
+        identity = None
+
+    image = decode_photo(Card.photo)
+    screen._card = Card()
+    screen._image = image
+    screen._show_photo()
+    assert not screen.photo.pixmap().isNull()
+    assert screen.photo.height() == 200
+    screen.set_card(None)
+    assert screen.photo.pixmap().isNull() and screen._image.isNull()
+
+
+@pytest.fixture
+def h(qtbot) -> Iterator[JourneyHarness]:
+    harness = JourneyHarness.start(qtbot)
+    yield harness
+    harness.close()
+
+
+def test_journey_decodes_the_photo_off_the_gui_thread(
+    h: JourneyHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gui = threading.current_thread()
+    threads: list[bool] = []
+    real = identity_mod.decode_photo
+
+    def spy(photo: bytes | bytearray | None) -> QImage:
+        threads.append(threading.current_thread() is gui)
+        return real(photo)
+
+    h.qtbot.waitUntil(lambda: h.controller.prepared, timeout=15000)  # warm-up done
+    monkeypatch.setattr(identity_mod, "decode_photo", spy)
+    h.walk_to(Step.CONFIRM_IDENTITY)
+    screen = h.controller.identity_screen
+    assert screen.name.text() == CITIZENS["adult"].given_and_surname
+    assert not screen.photo.pixmap().isNull()
+    assert threads == [False]  # decoded once, in the card worker
