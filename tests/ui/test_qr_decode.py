@@ -171,12 +171,22 @@ def test_decoder_reads_a_code_printed_into_a_pdf(qapp: QApplication, tmp_path: P
 # Record viewer: My medicines --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("look", list(THEMES))
+@pytest.mark.parametrize(
+    ("look", "width"),
+    [
+        ("normal", 1024),
+        ("high-contrast", 1024),
+        ("high-contrast-large", 1024),
+        # The narrowest record area: an 800 px window with the mediator's or kiosk's side panel.
+        ("high-contrast-large", 440),
+    ],
+)
 def test_prescription_codes_in_my_medicines_scan_to_their_rid(
-    qtbot: QtBot, qapp: QApplication, adult: Record, look: str
+    qtbot: QtBot, qapp: QApplication, adult: Record, look: str, width: int
 ) -> None:
     theme.set_theme(THEMES[look], qapp)
     home = make_home(qtbot, adult)
+    home.resize(width, 600 if width < 800 else 768)
     home.open_page("medicines")
     page = home.page
     assert page is not None
