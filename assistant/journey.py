@@ -194,6 +194,11 @@ class Journey:
     def add_listener(self, listener: Listener) -> None:
         self._listeners.append(listener)
 
+    def remove_listener(self, listener: Listener) -> None:
+        """Stop telling ``listener`` (no error if it was not listening)."""
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
     def can_go_back(self) -> bool:
         return self._back_target() is not None
 

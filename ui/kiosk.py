@@ -466,6 +466,9 @@ class KioskMode(QObject):
         if self.guard is not None:
             self.guard.unlock()
             self.guard.remove()
+        if self.prescriptions is not None:
+            self.prescriptions.close()
+            self.prescriptions = None
 
     # -- staff -----------------------------------------------------------------------------
 

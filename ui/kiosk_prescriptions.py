@@ -137,3 +137,13 @@ class PrescriptionsOnRecord:
             if self._shown:
                 self.shell.set_side_panel(None)
                 self._shown = False
+
+    def close(self) -> None:
+        """Stop following the journey and delete the panel now (not at a random GC moment)."""
+        self.journey.remove_listener(self._changed)
+        self.panel.clear()
+        if self._shown:
+            self.shell.set_side_panel(None)
+            self._shown = False
+        self.panel.setParent(None)
+        self.panel.deleteLater()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
@@ -295,6 +296,21 @@ def test_staff_new_patient(qtbot: QtBot, kiosk: Kiosk) -> None:
     mode.staff.reset_button.click()
     qtbot.waitUntil(lambda: mode.resets == [ResetReason.STAFF])
     assert journey.step is Step.WELCOME
+
+
+def test_shutdown_deletes_the_prescriptions_panel_at_once(kiosk: Kiosk) -> None:
+    # A panel left to the garbage collector was deleted at a random moment later, and crashed
+    # the process when that moment fell inside theme.set_theme() restyling every widget.
+    _shell, mode, journey, _clock = kiosk
+    assert mode.prescriptions is not None
+    panel = mode.prescriptions.panel
+    listeners = len(journey._listeners)
+    mode.shutdown()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    assert not shiboken6.isValid(panel)
+    assert len(journey._listeners) == listeners - 1
+    assert mode.prescriptions is None
+    mode.shutdown()  # the fixture's own call: twice is harmless
 
 
 def test_is_escape_key() -> None:
