@@ -97,6 +97,8 @@ def test_day_plan_turns_into_a_list_when_narrow_and_back(qtbot: QtBot, qapp: QAp
     assert isinstance(page, MedicinesPage)
     grid = page.grid
     assert isinstance(grid, DayPlanGrid)
+    page.finish_building()  # the plan's rows are added between events
+    assert grid.complete
     QApplication.processEvents()
     assert not grid.compact
     spoken = list(grid.row_texts)

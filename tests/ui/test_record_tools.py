@@ -93,6 +93,8 @@ def test_day_plan_on_the_medicines_page(qtbot: QtBot, adult: Record) -> None:
     assert isinstance(page, MedicinesPage)
     names = {r.medication.name for r in page.plan.today}
     assert names, "the adult takes medicines every day"
+    page.finish_building()  # the plan's rows are added between events
+    assert page.grid is not None and len(page.grid.row_texts) == len(page.plan.today)
     assert all(text.split(":")[0] in names for text in page.grid.row_texts)
     spoken = page.speech_text()
     assert "Morning" in spoken and "What to take today" in spoken

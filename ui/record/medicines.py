@@ -27,9 +27,19 @@ class DayPlanGrid(QFrame):
 
     When the columns do not fit (150 % text and more, or a narrow view such as the mediator's
     side panel), each medicine lists its moments one under the other, each with its pictogram.
+
+    ``sliced``: the rows are added by :meth:`steps`, one per step, so a page can add a long
+    plan between events; otherwise all at once.
     """
 
-    def __init__(self, rows: list[PlanRow], parent: QWidget | None = None, width: int = 0) -> None:
+    def __init__(
+        self,
+        rows: list[PlanRow],
+        parent: QWidget | None = None,
+        width: int = 0,
+        *,
+        sliced: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("panel")
         self.rows = rows
@@ -37,30 +47,49 @@ class DayPlanGrid(QFrame):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         self.table: QWidget | None = None
+        self._grid: QGridLayout | None = None
+        self._filled = 0
+        self._line = 0
         #: Width the columns need (known once they were built).
         self.columns_width = 0
         self.compact = False
-        self._build(theme_mod.current().text_scale >= 1.5)
+        self._width = width
         self.setAccessibleName(_("Day plan"))
-        self.setAccessibleDescription(" ".join(self.row_texts))
-        self.setProperty("speechLines", list(self.row_texts))
-        if width:
-            self.fit(width)
+        self._start(theme_mod.current().text_scale >= 1.5)
+        if not sliced:
+            for _step in self.steps():
+                pass
+
+    @property
+    def complete(self) -> bool:
+        return self._filled >= len(self.rows)
+
+    def steps(self) -> Iterator[None]:
+        """Add the rows still missing, one per step; then fit the width given."""
+        while not self.complete:
+            self._add_row()
+            yield
+        self._done()
 
     def fit(self, width: int) -> None:
         """Choose columns or the list for this width (called when the page is resized)."""
-        if theme_mod.current().text_scale >= 1.5:
+        self._width = width
+        if not self.complete or theme_mod.current().text_scale >= 1.5:
             return
         compact = self.columns_width > width
         if compact != self.compact:
-            self._build(compact)
+            self._start(compact)
+            for _step in self.steps():
+                pass
 
-    def _build(self, compact: bool) -> None:
+    def _start(self, compact: bool) -> None:
         if self.table is not None:
             self.table.hide()
             self.table.deleteLater()
         self.compact = compact
         self.row_texts = []
+        self._filled = 0
+        self._line = 0
         table = QWidget(self)
         table.setStyleSheet("background: transparent;")
         grid = QGridLayout(table)
@@ -68,14 +97,34 @@ class DayPlanGrid(QFrame):
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(10)
         if compact:
-            self._build_compact(grid, self.rows, table)
+            grid.setColumnStretch(1, 1)
         else:
-            self._build_columns(grid, self.rows, table)
-            self.columns_width = table.minimumSizeHint().width()
+            self._column_heads(grid, table)
         lay = self.layout()
         assert lay is not None
         lay.addWidget(table)
         self.table = table
+        self._grid = grid
+
+    def _add_row(self) -> None:
+        assert self._grid is not None and self.table is not None
+        row = self.rows[self._filled]
+        self._filled += 1
+        if self.compact:
+            made = self._compact_row(self._grid, row, self.table)
+        else:
+            made = self._columns_row(self._grid, row, self.table)
+        if self.table.isVisible():  # shown now, inside the page's time budget
+            for widget in made:
+                widget.show()
+
+    def _done(self) -> None:
+        self.setAccessibleDescription(" ".join(self.row_texts))
+        self.setProperty("speechLines", list(self.row_texts))
+        if not self.compact and self.table is not None:
+            self.columns_width = self.table.minimumSizeHint().width()
+            if self._width:
+                self.fit(self._width)
 
     def _name_label(self, row: PlanRow, table: QWidget) -> Body:
         name = Body(row.medication.name, table)
@@ -93,7 +142,7 @@ class DayPlanGrid(QFrame):
         name.setAccessibleDescription(text)
         self.row_texts.append(text)
 
-    def _build_columns(self, grid: QGridLayout, rows: list[PlanRow], table: QWidget) -> None:
+    def _column_heads(self, grid: QGridLayout, table: QWidget) -> None:
         for col, moment in enumerate(MOMENTS, start=1):
             head = QWidget(table)
             head.setStyleSheet("background: transparent;")
@@ -104,36 +153,41 @@ class DayPlanGrid(QFrame):
             word.setAlignment(Qt.AlignmentFlag.AlignHCenter)
             lay.addWidget(word)
             grid.addWidget(head, 0, col)
-        for r, row in enumerate(rows, start=1):
-            name = self._name_label(row, table)
-            grid.addWidget(name, r, 0)
-            for col, moment in enumerate(MOMENTS, start=1):
-                dose = row.dose_at(moment)
-                cell = Body(dose_text(dose) if dose is not None else "—", table)
-                cell.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-                if dose is None:
-                    cell.setAccessibleName(_("Nothing"))
-                grid.addWidget(cell, r, col)
-            self._row_text(row, name)
         grid.setColumnStretch(0, 3)
         for col in range(1, len(MOMENTS) + 1):
             grid.setColumnStretch(col, 2)
 
-    def _build_compact(self, grid: QGridLayout, rows: list[PlanRow], table: QWidget) -> None:
-        line = 0
-        for row in rows:
-            name = self._name_label(row, table)
-            grid.addWidget(name, line, 0, 1, 2)
-            line += 1
-            for moment, dose in row.doses:
-                grid.addWidget(Pictogram(MOMENT_ICONS[moment], table), line, 0)
-                text = _("{moment}: {dose}").format(
-                    moment=moment_word(moment), dose=dose_text(dose)
-                )
-                grid.addWidget(Body(text, table), line, 1)
-                line += 1
-            self._row_text(row, name)
-        grid.setColumnStretch(1, 1)
+    def _columns_row(self, grid: QGridLayout, row: PlanRow, table: QWidget) -> list[QWidget]:
+        r = self._filled  # line 0 holds the column heads
+        name = self._name_label(row, table)
+        grid.addWidget(name, r, 0)
+        made: list[QWidget] = [name]
+        for col, moment in enumerate(MOMENTS, start=1):
+            dose = row.dose_at(moment)
+            cell = Body(dose_text(dose) if dose is not None else "—", table)
+            cell.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+            if dose is None:
+                cell.setAccessibleName(_("Nothing"))
+            grid.addWidget(cell, r, col)
+            made.append(cell)
+        self._row_text(row, name)
+        return made
+
+    def _compact_row(self, grid: QGridLayout, row: PlanRow, table: QWidget) -> list[QWidget]:
+        name = self._name_label(row, table)
+        grid.addWidget(name, self._line, 0, 1, 2)
+        made: list[QWidget] = [name]
+        self._line += 1
+        for moment, dose in row.doses:
+            picto = Pictogram(MOMENT_ICONS[moment], table)
+            grid.addWidget(picto, self._line, 0)
+            text = _("{moment}: {dose}").format(moment=moment_word(moment), dose=dose_text(dose))
+            label = Body(text, table)
+            grid.addWidget(label, self._line, 1)
+            made += [picto, label]
+            self._line += 1
+        self._row_text(row, name)
+        return made
 
 
 class MedicinesPage(Page):
@@ -178,8 +232,11 @@ class MedicinesPage(Page):
         )
         if plan.today:
             self.add_text(_("Take these medicines at these moments of the day."))
-            self.grid = DayPlanGrid(plan.today, self.body, self.scroll.viewport().width() - 48)
+            self.grid = DayPlanGrid(
+                plan.today, self.body, self.scroll.viewport().width() - 48, sliced=True
+            )
             self.add(self.grid)
+            yield from self.grid.steps()
         else:
             self.add_text(_("No medicine is planned at a set time today."))
         if plan.other_days:
