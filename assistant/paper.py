@@ -427,6 +427,23 @@ def _p(text: str) -> str:
     return f"<p>{_e(text)}</p>" if text else ""
 
 
+#: Image addresses the paper copy uses for scannable codes; the printing side draws them.
+QR_SCHEME = "qr:"
+#: Printed size of a code in document pixels (about 4 cm on A4: a phone scans it at arm's length).
+QR_PRINT_PX = 150
+
+
+def qr_img(text: str) -> str:
+    """An image tag for a scannable code of ``text`` (resolved by the printer's document)."""
+    url = html.escape(QR_SCHEME + text, quote=True)
+    return f'<p><img src="{url}" width="{QR_PRINT_PX}" height="{QR_PRINT_PX}"></p>'
+
+
+def qr_payloads(page_html: str) -> list[str]:
+    """The texts of every scannable code in a paper copy, in order."""
+    return [html.unescape(m) for m in re.findall(r'<img src="qr:([^"]*)"', page_html)]
+
+
 def _table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     out = ['<table border="1" cellspacing="0" cellpadding="6" width="100%">', "<tr>"]
     out += [f'<th align="left">{_e(h)}</th>' for h in head]
@@ -470,6 +487,7 @@ def _medicines_html(record: Record, day: date) -> str:
                     )
                 )
             )
+            parts.append(qr_img(pr.rid))
     parts.append(f"<h3>{_e(_('All my medicines'))}</h3>")
     for med in record.medications:
         status, _icon = status_text(med, day)

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, QUrl
 from PySide6.QtGui import QFont, QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -21,11 +21,18 @@ from PySide6.QtWidgets import (
 
 from assistant.i18n import _
 from assistant.notes import SECTIONS, Notebook
-from assistant.paper import PAPER_SECTIONS, UNREADABLE_WHY, paper_html, section_title
+from assistant.paper import (
+    PAPER_SECTIONS,
+    QR_SCHEME,
+    UNREADABLE_WHY,
+    paper_html,
+    qr_payloads,
+    section_title,
+)
 from assistant.records.model import Record
 from ui import theme as theme_mod
 from ui.record.common import ItemCard, Navigator, Page, small_button
-from ui.record.qr import QrCode
+from ui.record.qr import QrCode, qr_image
 from ui.record.sharing import portal_url
 from ui.widgets import BigButton, announce
 
@@ -126,6 +133,9 @@ def make_document(html: str) -> QTextDocument:
     font.setPointSizeF(16)
     doc.setDefaultFont(font)
     doc.setHtml(html)
+    for payload in qr_payloads(html):  # scannable codes (prescriptions) drawn black on white
+        url = QUrl(QR_SCHEME + payload)
+        doc.addResource(QTextDocument.ResourceType.ImageResource, url, qr_image(payload, 8))
     return doc
 
 
