@@ -35,7 +35,7 @@ from assistant.glossary import (
 )
 from assistant.i18n import _, current_language, format_date, format_decimal
 from assistant.records.model import Coding, Record
-from ui.record.flow import FlowLayout
+from ui.record.flow import FlowLayout, SteadyHBoxLayout
 from ui.widgets import BigButton, Body, Heading, IconText, Pictogram
 
 
@@ -81,7 +81,7 @@ class ItemCard(QFrame):
         super().__init__(parent)
         self.setObjectName("panel")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        outer = QHBoxLayout(self)
+        outer = SteadyHBoxLayout(self)
         outer.setContentsMargins(14, 12, 14, 12)
         outer.setSpacing(14)
         self.pictogram = Pictogram(icon, self)

@@ -7,8 +7,10 @@ nothing is ever cut off on the right.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QLayout, QLayoutItem, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLayout, QLayoutItem, QVBoxLayout, QWidget
 
 
 class FlowLayout(QLayout):
@@ -127,3 +129,64 @@ class FlowLayout(QLayout):
             x += width + self._gap
             row_height = max(row_height, height)
         return y + row_height - rect.y() + m.bottom()
+
+
+class _HeightCache:
+    """Remembers a box layout's heights for the last few widths until it is invalidated.
+
+    Qt's box layouts keep the height of one width only. A scroll area asks its page for two
+    widths (with and without the scroll bar) on each layout pass, so a long page of cards made
+    every card lay out all its wrapped texts again whenever anything was added to the page.
+    """
+
+    _heights: dict[int, int]
+    _minimums: dict[int, int]
+
+    def _clear_heights(self) -> None:
+        self._heights = {}
+        self._minimums = {}
+
+    @staticmethod
+    def _remember(cache: dict[int, int], width: int, compute: Callable[[int], int]) -> int:
+        height = cache.get(width)
+        if height is None:
+            if len(cache) > 8:
+                cache.clear()
+            height = cache[width] = compute(width)
+        return height
+
+
+class SteadyHBoxLayout(QHBoxLayout, _HeightCache):
+    """A QHBoxLayout that answers a width it was asked before without laying out again."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._clear_heights()
+
+    def invalidate(self) -> None:
+        self._clear_heights()
+        super().invalidate()
+
+    def heightForWidth(self, width: int) -> int:
+        return self._remember(self._heights, width, super().heightForWidth)
+
+    def minimumHeightForWidth(self, width: int) -> int:
+        return self._remember(self._minimums, width, super().minimumHeightForWidth)
+
+
+class SteadyVBoxLayout(QVBoxLayout, _HeightCache):
+    """A QVBoxLayout that answers a width it was asked before without laying out again."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._clear_heights()
+
+    def invalidate(self) -> None:
+        self._clear_heights()
+        super().invalidate()
+
+    def heightForWidth(self, width: int) -> int:
+        return self._remember(self._heights, width, super().heightForWidth)
+
+    def minimumHeightForWidth(self, width: int) -> int:
+        return self._remember(self._minimums, width, super().minimumHeightForWidth)

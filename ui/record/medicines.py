@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QVBoxLayout, QWidget
 
 from assistant.dayplan import MOMENTS, DayPlan, PlanRow, day_plan
 from assistant.i18n import _, format_date, ngettext
@@ -14,6 +14,7 @@ from assistant.paper import MOMENT_ICONS, dose_text, moment_word, schedule_lines
 from assistant.records.model import Medication, Prescription
 from ui import theme as theme_mod
 from ui.record.common import ItemCard, Page, explain_button, small_button
+from ui.record.flow import SteadyHBoxLayout, SteadyVBoxLayout
 from ui.record.qr import QrCode
 from ui.widgets import Body, Pictogram
 
@@ -44,7 +45,7 @@ class DayPlanGrid(QFrame):
         self.setObjectName("panel")
         self.rows = rows
         self.row_texts: list[str] = []
-        outer = QVBoxLayout(self)
+        outer = SteadyVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         self.table: QWidget | None = None
         self._grid: QGridLayout | None = None
@@ -261,7 +262,7 @@ class MedicinesPage(Page):
         if med.posology_text:
             parts.append(med.posology_text)
         widget = QWidget(self.body)
-        lay = QHBoxLayout(widget)
+        lay = SteadyHBoxLayout(widget)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(Pictogram("pill-bottle", widget), 0, Qt.AlignmentFlag.AlignTop)
         label = Body(_("{name}: {how}").format(name=med.name, how=". ".join(parts)), widget)
