@@ -140,7 +140,8 @@ class JourneyController(QObject):
     def prepare(self) -> None:
         """Get the next screens ready while the patient reads: modules and locale data are
         loaded in a worker, then each screen is made on its own turn of the event loop, so
-        no step stalls the window later."""
+        no step stalls the window later. Last, a record viewer is made once for an empty
+        record and dropped (:meth:`_warm_up_viewer`)."""
         from ui.workers import run_in_worker
 
         def preload() -> None:
@@ -152,7 +153,10 @@ class JourneyController(QObject):
             import ui.screens.identity
             import ui.screens.pin
             import ui.screens.reader
-            import ui.screens.welcome  # noqa: F401 - loaded for later
+            import ui.screens.welcome
+
+            if self.viewer_factory is not None:
+                import ui.record.home  # noqa: F401 - for _warm_up_viewer
             from assistant.i18n import format_date
             from ui.screens.identity import warm_up_photo_decoder
             from ui.widgets import preload_pictures
@@ -171,11 +175,33 @@ class JourneyController(QObject):
                         self.screens[step]
                     except RuntimeError:  # the window closed meanwhile
                         return
-                    QTimer.singleShot(0, self, build_next)
+                    # A real timer: with 0 the next screen would be made before the waiting
+                    # timers and input, and all of them would be one long stall.
+                    QTimer.singleShot(1, self, build_next)
                     return
-            self.prepared = True
+            QTimer.singleShot(1, self, self._warm_up_viewer)
 
-        run_in_worker(preload, lambda _r: QTimer.singleShot(0, self, build_next), lambda _e: None)
+        run_in_worker(preload, lambda _r: QTimer.singleShot(1, self, build_next), lambda _e: None)
+
+    def _warm_up_viewer(self) -> None:
+        """Make a record viewer for an empty record inside the record screen and drop it.
+
+        The first viewer made in a program pays once for what Qt and PySide make on first use
+        (enum types, style rules, pictograms at tile size, glossary data): about 60 ms on the
+        GUI thread. Paid here, while the patient reads the first screens, it is not part of
+        the stall when their record arrives. No personal data is involved (the record is
+        empty, notes stay in memory)."""
+        try:
+            if self.viewer_factory is not None and self.built(Step.RECORD) is not None:
+                from assistant.records.model import Record
+                from ui.record.home import RecordHome
+
+                viewer = RecordHome(Record(), self.record_screen)
+                viewer.hide()
+                viewer.deleteLater()
+        except RuntimeError:  # the window closed meanwhile
+            return
+        self.prepared = True
 
     # ------------------------------------------------------------------ screens
     def _make_screens(self, languages: tuple[str, ...]) -> LazyScreens:

@@ -79,15 +79,18 @@ class Job(QRunnable):
         return self._cancelled
 
     def run(self) -> None:
-        if self._cancelled:  # cancelled before a thread was free: do not start the work
-            self.relay.done.emit(None)
-            return
         try:
-            result = self._fn()
-        except BaseException as exc:  # delivered to the GUI thread, never swallowed
-            self.relay.failed.emit(exc)
-        else:
-            self.relay.done.emit(result)
+            if self._cancelled:  # cancelled before a thread was free: do not start the work
+                self.relay.done.emit(None)
+                return
+            try:
+                result = self._fn()
+            except BaseException as exc:  # delivered to the GUI thread, never swallowed
+                self.relay.failed.emit(exc)
+            else:
+                self.relay.done.emit(result)
+        except RuntimeError:  # the relay is gone (the program is closing): nobody to tell
+            log.debug("worker result dropped: relay deleted")
 
     def _deliver_done(self, result: object) -> None:
         self.finished = True
