@@ -19,7 +19,7 @@ class AllergiesPage(Page):
         return _("My allergies and problems")
 
     def build(self) -> Iterator[None]:
-        self.add_part_chooser(len(self.record.allergies), len(self.record.problems))
+        yield from self.part_chooser(len(self.record.allergies), len(self.record.problems))
         self.add_subheading(_("Allergies and bad reactions"), "allergy")
         if not self.record.allergies:
             self.add_text(_("Your record has no allergies."))

@@ -465,8 +465,10 @@ class Page(QWidget):
         start = self.part * self.PART_SIZE
         return slice(start, start + self.PART_SIZE)
 
-    def add_part_chooser(self, *lengths: int) -> None:
-        """When a list is long, say so and offer its parts (one action to any part)."""
+    def part_chooser(self, *lengths: int) -> Iterator[None]:
+        """When a list is long, say so and offer its parts (one action to any part).
+
+        A generator for :meth:`build`: one step per button (400 items make 16 buttons)."""
         parts = self.part_count(*lengths)
         if parts <= 1:
             return
@@ -478,11 +480,12 @@ class Page(QWidget):
         )
         row = QWidget(self.body)
         flow = FlowLayout(row, spacing=10)
+        self.add(row)
         for k in range(parts):
             first = k * self.PART_SIZE + 1
             last = min(total, (k + 1) * self.PART_SIZE)
             text = _("{first} to {last}").format(first=first, last=last)
-            button = BigButton(text, "check" if k == self.part else "next")
+            button = BigButton(text, "check" if k == self.part else "next", row)
             button.setAccessibleName(
                 _("Show items {first} to {last}").format(first=first, last=last)
             )
@@ -490,7 +493,9 @@ class Page(QWidget):
             button.setEnabled(k != self.part)
             button.clicked.connect(lambda _c=False, k=k: self.nav.open_page(self.key, k))
             flow.addWidget(button)
-        self.add(row)
+            if row.isVisible():
+                button.show()
+            yield
 
     def add_card(self, card: ItemCard) -> ItemCard:
         card.finish()

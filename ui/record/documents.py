@@ -128,7 +128,7 @@ class DocumentsPage(Page):
             + " "
             + _("The newest is first.")
         )
-        self.add_part_chooser(len(docs))
+        yield from self.part_chooser(len(docs))
         for index, doc in docs[self.part_slice()]:
             lines = [
                 format_date(doc.date) if doc.date else _("Date not known"),

@@ -210,7 +210,7 @@ class MedicinesPage(Page):
         if not all_meds and not self.record.prescriptions:
             self.add_text(_("Your record has no medicines."))
             return
-        self.add_part_chooser(len(all_meds), len(self.record.prescriptions))
+        yield from self.part_chooser(len(all_meds), len(self.record.prescriptions))
         meds = all_meds[self.part_slice()]
         plan = day_plan(meds, day)
         self.plan = plan

@@ -98,7 +98,7 @@ class ResultsPage(Page):
         )
         self.add_text(_("A result is missing? It can come a few days later."), "muted")
         self.add(why)
-        self.add_part_chooser(len(groups))
+        yield from self.part_chooser(len(groups))
         for key, results in list(groups.items())[self.part_slice()]:
             self.add_card(self._test_card(key, results))
             yield

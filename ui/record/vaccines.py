@@ -45,7 +45,7 @@ class VaccinesPage(Page):
                     )
                 )
         self.add_subheading(_("Vaccines I received"), "vaccine")
-        self.add_part_chooser(len(vaccinations))
+        yield from self.part_chooser(len(vaccinations))
         for v in vaccinations[self.part_slice()]:
             lines = [
                 _("Given on {date}").format(date=day_text(v.date)) if v.date else day_text(None)
