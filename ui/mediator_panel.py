@@ -11,8 +11,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -201,8 +203,11 @@ class TrainingBanner(QLabel):
         self.setStyleSheet(
             f"QLabel#trainingBanner {{ background: {c.problem_background}; "
             f"color: {c.problem_text}; border: 3px dashed {c.problem}; "
-            f"font-size: {t.points('title'):.1f}pt; font-weight: bold; }}"
+            f"font-size: {t.bar_points('title'):.1f}pt; font-weight: bold; }}"
         )
+        # Sized like the bars: with 200 % text it stays one line and leaves room for the screen.
+        m = t.bar_margin_px()
+        self.setContentsMargins(16, m, 16, m)
 
     def retranslate(self) -> None:
         text = _("Practice — not a real record. The card and the patient are made up.")
@@ -218,7 +223,9 @@ class PinPrivacyPrompt(QFrame):
         self.setObjectName("pinPrivacyPrompt")
         lay = QHBoxLayout(self)
         lay.setContentsMargins(12, 12, 12, 12)
-        self.picto = Pictogram("privacy", self, size_factor=1.6, color_role="primary_text")
+        self.picto = Pictogram(
+            "privacy", self, size_factor=1.6, color_role="primary_text", chrome=True
+        )
         self.text = QLabel(self)
         self.text.setObjectName("pinPrivacyText")
         self.text.setWordWrap(True)
@@ -235,7 +242,7 @@ class PinPrivacyPrompt(QFrame):
         self.setStyleSheet(
             f"QFrame#pinPrivacyPrompt {{ background: {c.primary}; border-radius: 8px; }}"
             f"QLabel#pinPrivacyText {{ background: {c.primary}; color: {c.primary_text}; "
-            f"font-size: {t.points('heading'):.1f}pt; font-weight: bold; }}"
+            f"font-size: {t.bar_points('heading'):.1f}pt; font-weight: bold; }}"
         )
 
     def set_pinpad(self, pinpad: bool) -> None:
@@ -255,21 +262,43 @@ class PinPrivacyPrompt(QFrame):
 
 
 class MediatorPanel(QFrame):
-    """The side panel. Call :meth:`set_state` with every journey state."""
+    """The side panel. Call :meth:`set_state` with every journey state.
+
+    Its words are for the mediator, not the patient: they grow like the bars (at most 1.2×),
+    not with the patient's text size, so the screen keeps its room.
+
+    When the screen beside it would be narrower than :attr:`MIN_CONTENT_PX` × the text scale
+    (large text, small window) the panel folds to a narrow strip with one big "Guide" button;
+    folded, that button says "Look away" while the patient types the PIN and shows a warning
+    sign when a problem has a tip. The mediator can fold or unfold it at any time; that choice
+    holds until the step or the text size changes.
+    """
 
     relay_requested = Signal()
+    #: Narrowest screen beside the unfolded panel at 100 % text (device-independent pixels).
+    MIN_CONTENT_PX = 480
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("mediatorPanel")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self._state = JourneyState()
+        self._collapsed = False
+        self._manual: bool | None = None  # the mediator's own choice: folded or not
+        self._scale = theme_mod.current().text_scale
+        self._watched: QWidget | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea(self)
+        outer.setSpacing(0)
+        self.toggle = BigButton("", "mediator", self, chrome=True)
+        self.toggle.setObjectName("guideToggle")
+        self.toggle.setCheckable(True)
+        self.toggle.clicked.connect(self._toggle_clicked)
+        outer.addWidget(self.toggle, 0, Qt.AlignmentFlag.AlignTop)
+        scroll = self.scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        outer.addWidget(scroll)
+        outer.addWidget(scroll, 1)
         inner = QWidget()
         inner.setObjectName("mediatorPanelInner")
         scroll.setWidget(inner)
@@ -277,7 +306,7 @@ class MediatorPanel(QFrame):
         lay.setContentsMargins(16, 16, 16, 16)
         lay.setSpacing(12)
         top = QHBoxLayout()
-        self.picto = Pictogram("mediator", inner)
+        self.picto = Pictogram("mediator", inner, chrome=True)
         self.title = Heading("", inner)
         self.title.setObjectName("mediatorTitle")
         top.addWidget(self.picto, 0, Qt.AlignmentFlag.AlignTop)
@@ -293,11 +322,11 @@ class MediatorPanel(QFrame):
         self.step_title = Body("", inner)
         self.step_title.setObjectName("mediatorStep")
         lay.addWidget(self.step_title)
-        self.say = IconText("listen", "", inner)
+        self.say = IconText("listen", "", inner, chrome=True)
         self.say.setObjectName("mediatorSay")
-        self.do = IconText("check", "", inner)
+        self.do = IconText("check", "", inner, chrome=True)
         self.do.setObjectName("mediatorDo")
-        self.dont = IconText("blocked", "", inner)
+        self.dont = IconText("blocked", "", inner, chrome=True)
         self.dont.setObjectName("mediatorDont")
         for w in (self.say, self.do, self.dont):
             lay.addWidget(w)
@@ -308,7 +337,7 @@ class MediatorPanel(QFrame):
         lay.addWidget(self.common_title)
         self.problem_buttons: dict[str, BigButton] = {}
         for key, (_question, _answer, icon) in COMMON_PROBLEMS.items():
-            button = BigButton("", icon, inner)
+            button = BigButton("", icon, inner, chrome=True)
             button.setObjectName(f"common_{key}")
             button.setProperty("problemKey", key)
             button.clicked.connect(self._common_clicked)
@@ -318,7 +347,7 @@ class MediatorPanel(QFrame):
         self.answer.setObjectName("mediatorAnswer")
         self.answer.hide()
         lay.addWidget(self.answer)
-        self.relay_button = BigButton("", "doctor", inner)
+        self.relay_button = BigButton("", "doctor", inner, chrome=True)
         self.relay_button.setObjectName("relayButton")
         self.relay_button.clicked.connect(self.relay_requested.emit)
         lay.addWidget(self.relay_button)
@@ -330,16 +359,124 @@ class MediatorPanel(QFrame):
 
     def _resize(self, _theme: object = None) -> None:
         scale = theme_mod.current().text_scale
-        self.setMinimumWidth(round(300 * min(scale, 1.5)))
-        self.setMaximumWidth(round(420 * scale))
+        if scale != self._scale:
+            self._scale = scale
+            self._manual = None
+        self._apply()
+
+    def _unfolded_min_width(self) -> int:
+        """Narrowest unfolded panel: its longest words whole (German has long ones)."""
+        inner = self.scroll.widget()
+        need = 0
+        if inner is not None:
+            bar = self.scroll.verticalScrollBar().sizeHint().width()
+            need = inner.minimumSizeHint().width() + bar + 2 * (self.frameWidth() + 2)
+        return max(round(300 * theme_mod.current().bar_scale), need)
+
+    # -- folding ---------------------------------------------------------------------------
+
+    def is_collapsed(self) -> bool:
+        """Whether the panel is folded to its narrow strip."""
+        return self._collapsed
+
+    def set_collapsed(self, collapsed: bool) -> None:
+        """Fold or unfold, as the mediator asked (until the step or the text size changes)."""
+        self._manual = collapsed
+        self._apply()
+
+    def _toggle_clicked(self) -> None:
+        self.set_collapsed(not self._collapsed)
+        self.toggle.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _want_collapsed(self) -> bool:
+        if self._manual is not None:
+            return self._manual
+        window = self.window()
+        if window is self:  # not in a window yet
+            return False
+        need = self.MIN_CONTENT_PX * theme_mod.current().text_scale
+        return window.width() - self._unfolded_min_width() < need
+
+    def _apply(self) -> None:
+        collapsed = self._want_collapsed()
+        self._collapsed = collapsed
+        self.scroll.setVisible(not collapsed)
+        layout = self.toggle.layout()
+        if isinstance(layout, QBoxLayout):
+            layout.setDirection(
+                QBoxLayout.Direction.TopToBottom if collapsed else QBoxLayout.Direction.LeftToRight
+            )
+        self.toggle.label().setAlignment(
+            Qt.AlignmentFlag.AlignCenter
+            if collapsed
+            else Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+        )
+        self.toggle.setChecked(not collapsed)
+        self._retranslate_toggle()
+        self.toggle._keep_words_whole()
+        scale = theme_mod.current().text_scale
+        if collapsed:
+            width = self.toggle.minimumSizeHint().width() + 2 * self.frameWidth()
+            self.setMinimumWidth(width)
+            self.setMaximumWidth(width)
+        else:
+            least = self._unfolded_min_width()
+            most = round(420 * theme_mod.current().bar_scale)
+            window = self.window()
+            if window is not self:  # leave the screen its room when the window is narrow
+                most = min(most, window.width() - round(self.MIN_CONTENT_PX * scale))
+            self.setMinimumWidth(least)
+            self.setMaximumWidth(max(least, most))
+        self.updateGeometry()
+
+    def _retranslate_toggle(self) -> None:
+        look_away = self._collapsed and self.patient_types_pin(self._state)
+        primary = "true" if look_away else "false"
+        if self.toggle.property("primary") != primary:
+            self.toggle.setProperty("primary", primary)
+            self.toggle.style().unpolish(self.toggle)
+            self.toggle.style().polish(self.toggle)
+            self.toggle._on_theme()
+        if look_away:
+            icon = "privacy"
+        elif self._collapsed and self._state.problem is not None:
+            icon = "warning"
+        else:
+            icon = "mediator"
+        self.toggle.set_icon_name(icon)
+        if look_away:
+            text = _("Look away")
+        elif self._collapsed:
+            text = _("Guide")
+        else:
+            text = _("Hide the guide")
+        self.toggle.set_text(text, _("Show or hide the guide for the mediator."))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        window = self.window()
+        if window is not self and window is not self._watched:
+            if self._watched is not None:
+                self._watched.removeEventFilter(self)
+            window.installEventFilter(self)
+            self._watched = window
+        self._apply()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._watched and event.type() == QEvent.Type.Resize:
+            self._apply()
+        return False
 
     # -- state -----------------------------------------------------------------------------
 
     def set_state(self, state: JourneyState) -> None:
         """Show the guide for this journey state."""
         entering_pin = self.patient_types_pin(state) and not self.patient_types_pin(self._state)
+        if state.step is not self._state.step:
+            self._manual = None
         self._state = state
         self.retranslate()
+        self._apply()
         if entering_pin:
             announce(self.pin_prompt, self.pin_prompt.message())
 
@@ -371,6 +508,7 @@ class MediatorPanel(QFrame):
             _("Relay to care providers"),
             _("Print the patient's medical question and whom to ask."),
         )
+        self._retranslate_toggle()
 
     @staticmethod
     def patient_types_pin(state: JourneyState) -> bool:

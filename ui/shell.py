@@ -38,7 +38,7 @@ from assistant.i18n import (
 from ui import theme as theme_mod
 from ui.screens.base import Screen
 from ui.speech import Speaker
-from ui.widgets import BigButton, Body, Heading, Pictogram, announce, themed_icon
+from ui.widgets import BigButton, BigComboBox, Body, Heading, Pictogram, announce, themed_icon
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
@@ -116,7 +116,7 @@ class Shell(QMainWindow):
         self.top_layout.addWidget(self.controls)
         self.language_picto = Pictogram("language", self.controls, chrome=True)
         top.addWidget(self.language_picto)
-        self.language_box = QComboBox(self.controls)
+        self.language_box = BigComboBox(self.controls)
         self.language_box.setObjectName("languageBox")
         for code in self._languages:
             self.language_box.addItem(LANGUAGES[code], code)
@@ -178,7 +178,7 @@ class Shell(QMainWindow):
         # Bottom bar ------------------------------------------------------------------
         self.bottom_bar = QFrame(central)
         self.bottom_bar.setObjectName("bottomBar")
-        bottom = QHBoxLayout(self.bottom_bar)
+        bottom = self.bottom_layout = QHBoxLayout(self.bottom_bar)
         bottom.setContentsMargins(16, 8, 16, 8)
         bottom.setSpacing(12)
         self.back_button = BigButton("", "back", self.bottom_bar, chrome=True)
@@ -499,6 +499,9 @@ class Shell(QMainWindow):
             self.top_layout.setDirection(direction)
 
     def _theme_changed(self, _theme: object) -> None:
+        m = theme_mod.current().bar_margin_px()
+        self.top_layout.setContentsMargins(16, m, 16, m)
+        self.bottom_layout.setContentsMargins(16, m, 16, m)
         self._fit_top_bar()
         self._fit_top_bar_later()
         self.contrast_button.setChecked(theme_mod.current().high_contrast)

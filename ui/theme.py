@@ -23,9 +23,13 @@ MIN_TARGET_PX = 44
 FONT_FAMILY = "Atkinson Hyperlegible"
 MIN_SCALE = 1.0
 MAX_SCALE = 2.0
-#: The frame around the screens (bars, keypad) grows less than the text it frames, so that a
-#: 200 % text still leaves room for the screen itself at 1024×768.
+#: The frame around the screens (keypad, screen actions) grows less than the text it frames,
+#: so that a 200 % text still leaves room for the screen itself at 1024×768.
 CHROME_MAX_SCALE = 1.5
+#: The top and bottom bars (step, language, text size, Back, Listen, Help...) grow less still:
+#: they are in the same place on every screen, and every pixel they take is one the record
+#: does not get at 200 %.
+BAR_MAX_SCALE = 1.2
 
 #: Base point sizes per text role, before the patient's text scale.
 BASE_POINTS: dict[str, float] = {
@@ -232,11 +236,27 @@ class Theme:
         a control is always tall enough for its text anyway (its layout says so)."""
         return max(MIN_TARGET_PX, round(52 * self.chrome_scale))
 
+    @property
+    def bar_scale(self) -> float:
+        return min(clamp_scale(self.text_scale), BAR_MAX_SCALE)
+
+    def bar_points(self, role: str = "button") -> float:
+        return BASE_POINTS[role] * self.bar_scale
+
     def chrome_target_px(self) -> int:
-        return max(MIN_TARGET_PX, round(52 * self.chrome_scale))
+        """Minimum height of the controls in the top and bottom bars (never below 44)."""
+        return max(MIN_TARGET_PX, round(52 * self.bar_scale))
+
+    def bar_margin_px(self) -> int:
+        """Space above and under the controls of a bar: less when the text is large."""
+        return 8 if self.text_scale < 1.25 else 4
+
+    def combo_arrow_px(self) -> int:
+        """Width of a drop-down list's arrow area (the arrow is drawn large, see BigComboBox)."""
+        return max(MIN_TARGET_PX, round(40 * self.bar_scale))
 
     def icon_px(self, chrome: bool = False) -> int:
-        return round(36 * (self.chrome_scale if chrome else clamp_scale(self.text_scale)))
+        return round(36 * (self.bar_scale if chrome else clamp_scale(self.text_scale)))
 
     def focus_width(self) -> int:
         return 4 if self.high_contrast else 3
@@ -255,7 +275,7 @@ QLabel[role="problem"] {{ color: {c.problem_text}; background: {c.problem_backgr
   border: 2px solid {c.problem}; border-radius: 6px; padding: 8px; }}
 QFrame#topBar, QFrame#bottomBar, QWidget#topControls {{ background: {c.bar}; }}
 QFrame#topBar QLabel, QFrame#bottomBar QLabel {{ background: {c.bar}; color: {c.bar_text};
-  font-size: {self.chrome_points("title"):.1f}pt; font-weight: bold; }}
+  font-size: {self.bar_points("title"):.1f}pt; font-weight: bold; }}
 QFrame#panel {{ background: {c.panel}; border: 2px solid {c.border}; border-radius: 8px; }}
 QFrame#panel QLabel {{ background: {c.panel}; color: {c.panel_text}; }}
 QPushButton, QComboBox, QToolButton {{ min-height: {t}px; min-width: {t}px;
@@ -276,12 +296,21 @@ QFrame#pinPad {{ border: {fw}px solid transparent; border-radius: 8px; padding: 
 QFrame#pinPad:focus {{ border: {fw}px solid {c.focus}; }}
 QLabel#pinDots {{ font-size: {self.chrome_points("keypad"):.1f}pt; }}
 QFrame#topBar BigButton, QFrame#bottomBar BigButton, QFrame#topBar QComboBox {{
-  min-height: {self.chrome_target_px()}px; font-size: {self.chrome_points():.1f}pt; }}
+  min-height: {self.chrome_target_px()}px; font-size: {self.bar_points():.1f}pt; }}
 QFrame#topBar BigButton QLabel, QFrame#bottomBar BigButton QLabel {{ background: transparent;
-  color: {c.secondary_text}; font-size: {self.chrome_points():.1f}pt; }}
+  color: {c.secondary_text}; font-size: {self.bar_points():.1f}pt; }}
+QWidget[actionBar="true"] BigButton {{ min-height: {self.chrome_target_px()}px; }}
+BigButton#guideToggle {{ min-height: {self.chrome_target_px()}px; }}
+QFrame#mediatorPanel QLabel {{ font-size: {self.bar_points("body"):.1f}pt; }}
+QFrame#mediatorPanel QLabel[role="heading"] {{ font-size: {self.bar_points("heading"):.1f}pt; }}
+QFrame#mediatorPanel BigButton {{ min-height: {self.chrome_target_px()}px; }}
+QFrame#mediatorPanel BigButton QLabel {{ font-size: {self.bar_points():.1f}pt; }}
 BigButton:disabled {{ border-style: dashed; }}
 QPushButton:focus, QComboBox:focus, QToolButton:focus {{ border: {fw}px solid {c.focus}; }}
 QComboBox {{ background: {c.secondary}; color: {c.secondary_text}; border: 2px solid {c.border}; }}
+BigComboBox::drop-down {{ subcontrol-origin: border; subcontrol-position: top right;
+  width: {self.combo_arrow_px()}px; border: none; border-left: 2px solid {c.border}; }}
+BigComboBox::down-arrow {{ image: none; width: 0; height: 0; }}
 QComboBox QAbstractItemView {{ background: {c.window}; color: {c.text};
   selection-background-color: {c.primary}; selection-color: {c.primary_text}; }}
 QScrollArea {{ border: none; }}

@@ -11,10 +11,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QObject, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtCore import QByteArray, QObject, QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
+    QBoxLayout,
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -322,7 +324,12 @@ class BigButton(QPushButton):
         words = self._label.text().split() or [""]
         metrics = self._label.fontMetrics()
         longest = max(metrics.horizontalAdvance(w) for w in words)
-        picto = self._picto.width() + lay.spacing() if self._picto.isVisibleTo(self) else 0
+        shown = self._picto.isVisibleTo(self)
+        if isinstance(lay, QBoxLayout) and lay.direction() == QBoxLayout.Direction.TopToBottom:
+            # pictogram above the words (a folded side panel's button)
+            inner = max(longest + 8, self._picto.width() if shown else 0)
+            return margins.left() + margins.right() + inner
+        picto = self._picto.width() + lay.spacing() if shown else 0
         return margins.left() + margins.right() + picto + longest + 8
 
     def hasHeightForWidth(self) -> bool:
@@ -334,6 +341,35 @@ class BigButton(QPushButton):
         if lay is None:
             return t
         return max(t, lay.totalHeightForWidth(width))
+
+
+class BigComboBox(QComboBox):
+    """A drop-down list whose arrow is large and in the theme's colours (the style's own
+    arrow is a few pixels wide and grey). The style sheet gives the arrow area its width."""
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        t = theme_mod.current()
+        side = t.combo_arrow_px()
+        r = self.rect()
+        cx = r.right() - side / 2 + 1
+        cy = r.center().y() + 0.5
+        half = side * 0.2
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        color = t.colors.secondary_text if self.isEnabled() else t.colors.muted_text
+        pen = QPen(QColor(color), max(3.0, side / 12))
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        painter.setPen(pen)
+        painter.drawPolyline(
+            [
+                QPointF(cx - half, cy - half / 2),
+                QPointF(cx, cy + half / 2),
+                QPointF(cx + half, cy - half / 2),
+            ]
+        )
+        painter.end()
 
 
 class Heading(QLabel):
@@ -372,13 +408,19 @@ class IconText(QWidget):
     """A pictogram beside a line of text (for lists of facts, not clickable)."""
 
     def __init__(
-        self, icon: str, text: str = "", parent: QWidget | None = None, role: str = "body"
+        self,
+        icon: str,
+        text: str = "",
+        parent: QWidget | None = None,
+        role: str = "body",
+        *,
+        chrome: bool = False,
     ) -> None:
         super().__init__(parent)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(12)
-        self.pictogram = Pictogram(icon, self)
+        self.pictogram = Pictogram(icon, self, chrome=chrome)
         self.body = Body(text, self, role)
         lay.addWidget(self.pictogram, 0, Qt.AlignmentFlag.AlignTop)
         lay.addWidget(self.body, 1)

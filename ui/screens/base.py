@@ -10,7 +10,12 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from assistant.journey import JourneyState
+from ui import theme as theme_mod
 from ui.widgets import BigButton, Body, Heading, Pictogram
+
+#: (normal, large text) margins around a screen and around its actions.
+_OUTER_MARGINS = ((32, 16, 32, 12), (24, 8, 24, 8))
+_ACTION_MARGINS = ((32, 8, 32, 8), (24, 4, 24, 4))
 
 
 class Screen(QWidget):
@@ -46,11 +51,27 @@ class Screen(QWidget):
         # The actions sit under the scrolling part, always in sight (the shell places them).
         self.action_bar = QWidget()
         self.action_bar.setObjectName(f"{self.screen_id}Actions")
+        self.action_bar.setProperty("actionBar", "true")  # sized like the bars (style sheet)
         self.actions = QVBoxLayout(self.action_bar)
         self.actions.setContentsMargins(32, 8, 32, 8)
         self.actions.setSpacing(12)
         self.destroyed.connect(self.action_bar.deleteLater)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        theme_mod.notifier().changed.connect(self._fit_margins)
+        self._fit_margins()
+
+    def _fit_margins(self, _theme: object = None) -> None:
+        """Less space around the question and the actions when the text is large (at 200 %
+        on 1024×768 every pixel of frame is one the screen's own text does not get)."""
+        large = theme_mod.current().text_scale >= 1.25
+        for layout, (normal, compact) in (
+            (self.outer, _OUTER_MARGINS),
+            (self.actions, _ACTION_MARGINS),
+        ):
+            m = layout.contentsMargins()
+            now = (m.left(), m.top(), m.right(), m.bottom())
+            if now in (normal, compact):  # a screen that set its own margins keeps them
+                layout.setContentsMargins(*(compact if large else normal))
 
     # helpers for subclasses ------------------------------------------------------------
     def add_text(self, role: str = "body") -> Body:
@@ -59,7 +80,9 @@ class Screen(QWidget):
         return label
 
     def add_action(self, icon: str, *, primary: bool = False) -> BigButton:
-        button = BigButton("", icon, self.action_bar, primary=primary)
+        # Sized like the bars (pictogram, height), its words like the screen's: with 200 %
+        # text the action under the screen stays in sight and leaves room for the screen.
+        button = BigButton("", icon, self.action_bar, primary=primary, chrome=True)
         self.actions.addWidget(button)
         return button
 

@@ -127,6 +127,7 @@ class RecordScreen(StateScreen):
         self.viewer_area = QVBoxLayout()
         self.body.addLayout(self.viewer_area, 1)
         self.outer.setStretchFactor(self.body, 10)
+        self.outer.setStretch(self.outer.count() - 1, 0)  # the viewer takes all the height
         self.outer.setContentsMargins(16, 8, 16, 8)
         self.viewer: Any = None
         self.done = self.add_action("finish", primary=True)

@@ -1,0 +1,292 @@
+"""The frame at 200 % text on 1024×768: compact bars, a big drop-down arrow, a mediator guide
+that folds to a strip, and what the first screen leaves for later (cold start)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QApplication, QWidget
+
+from assistant.i18n import set_language
+from assistant.journey import JourneyState, Problem, Step
+from tests.a11y.harness import JourneyHarness
+from ui import theme as theme_mod
+from ui.mediator_panel import MediatorPanel
+from ui.shell import Shell
+from ui.widgets import BigButton, BigComboBox
+
+pytestmark = pytest.mark.usefixtures("qapp")
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _theme(scale: float = 1.0, high_contrast: bool = False) -> None:
+    theme_mod.set_theme(theme_mod.Theme(text_scale=scale, high_contrast=high_contrast))
+
+
+@pytest.fixture
+def restore():
+    yield
+    set_language("en")
+    _theme()
+
+
+def _settle(qtbot) -> None:
+    for _ in range(3):
+        QApplication.processEvents()
+    qtbot.wait(1)  # the delayed top-bar fit
+    QApplication.processEvents()
+
+
+def test_record_keeps_most_of_the_height_at_200_percent(qtbot, restore) -> None:
+    h = JourneyHarness.start(qtbot, language="de", text_scale=2.0)
+    try:
+        h.walk_to(Step.RECORD)
+        _settle(qtbot)
+        shell = h.shell
+        content = shell.direct if shell.direct.isVisible() else shell.scroll
+        assert shell.height() == 768
+        # was ~400 px before the bars were made compact
+        assert content.height() >= 460, content.height()
+        chrome = shell.top_bar.height() + shell.bottom_bar.height()
+        assert chrome <= 170, chrome
+        for button in shell.findChildren(BigButton):
+            if button.isVisible():
+                assert button.width() >= 44 and button.height() >= 44, button.objectName()
+        # nothing in the bars is cut: every bar button shows its longest word whole
+        for button in (shell.back_button, shell.listen_button, shell.help_button):
+            assert button.width() >= button._words_width()
+    finally:
+        h.close()
+
+
+def test_bars_grow_less_than_the_text() -> None:
+    big = theme_mod.Theme(text_scale=2.0)
+    normal = theme_mod.Theme()
+    assert big.bar_scale == theme_mod.BAR_MAX_SCALE < big.chrome_scale
+    assert normal.chrome_target_px() >= theme_mod.MIN_TARGET_PX
+    assert big.chrome_target_px() < big.target_px()
+    assert big.bar_margin_px() < normal.bar_margin_px()
+    assert big.combo_arrow_px() >= theme_mod.MIN_TARGET_PX
+    assert big.points("body") == 2 * normal.points("body")  # the screen's own text still doubles
+
+
+@pytest.mark.parametrize("high_contrast", [False, True])
+def test_language_arrow_is_big_and_in_the_theme_colour(qtbot, restore, high_contrast) -> None:
+    _theme(1.0, high_contrast)
+    shell = Shell()
+    qtbot.addWidget(shell)
+    shell.resize(1024, 768)
+    shell.show()
+    qtbot.waitExposed(shell)
+    _settle(qtbot)
+    box = shell.language_box
+    assert isinstance(box, BigComboBox)
+    t = theme_mod.current()
+    side = t.combo_arrow_px()
+    assert box.height() >= theme_mod.MIN_TARGET_PX and side >= theme_mod.MIN_TARGET_PX
+    image: QImage = box.grab().toImage()
+    ratio = image.devicePixelRatio()
+    arrow = QColor(t.colors.secondary_text)
+
+    def close(c: QColor) -> bool:
+        return abs(c.red() - arrow.red()) + abs(c.green() - arrow.green()) < 60 and (
+            abs(c.blue() - arrow.blue()) < 40
+        )
+
+    left = round((box.width() - side) * ratio)
+    hits = sum(
+        close(image.pixelColor(x, y))
+        for x in range(left, image.width())
+        for y in range(image.height())
+    )
+    # the chevron's two strokes: dozens of pixels, not the style's few grey ones
+    assert hits >= 60 * ratio * ratio, hits
+    assert theme_mod.contrast_ratio(t.colors.secondary_text, t.colors.secondary) >= 3.0
+
+
+def _panel_in_shell(qtbot, scale: float, width: int = 1024) -> tuple[Shell, MediatorPanel]:
+    _theme(scale)
+    shell = Shell()
+    qtbot.addWidget(shell)
+    panel = MediatorPanel()
+    shell.set_side_panel(panel)
+    shell.resize(width, 768)
+    shell.show()
+    qtbot.waitExposed(shell)
+    panel.set_state(JourneyState(step=Step.RECORD))
+    _settle(qtbot)
+    return shell, panel
+
+
+def test_guide_folds_at_200_percent_and_unfolds_at_100(qtbot, restore) -> None:
+    shell, panel = _panel_in_shell(qtbot, 2.0)
+    assert panel.is_collapsed()
+    assert not panel.say.isVisible() and panel.toggle.isVisible()
+    assert panel.toggle.text() == "Guide"
+    assert panel.toggle.width() >= 44 and panel.toggle.height() >= 44
+    assert panel.width() <= 220, panel.width()
+    assert shell.scroll.width() >= 1024 - 220 - 20
+    # the words of the folded button are whole
+    assert panel.toggle.width() >= panel.toggle._words_width()
+
+    _theme(1.0)
+    _settle(qtbot)
+    assert not panel.is_collapsed()
+    assert panel.say.isVisible()
+    assert panel.toggle.text() == "Hide the guide"
+    assert shell.scroll.width() >= MediatorPanel.MIN_CONTENT_PX
+
+
+def test_mediator_folds_and_unfolds_by_keyboard_until_the_step_changes(qtbot, restore) -> None:
+    _shell, panel = _panel_in_shell(qtbot, 2.0)
+    panel.toggle.setFocus()
+    qtbot.keyClick(panel.toggle, Qt.Key.Key_Space)
+    _settle(qtbot)
+    assert not panel.is_collapsed() and panel.say.isVisible()
+    assert panel.toggle.isChecked()
+    panel.set_state(JourneyState(step=Step.FINISH))  # a new step: the room decides again
+    _settle(qtbot)
+    assert panel.is_collapsed()
+
+
+def test_folded_guide_still_says_look_away_and_warns(qtbot, restore) -> None:
+    _shell, panel = _panel_in_shell(qtbot, 2.0)
+    panel.set_state(JourneyState(step=Step.PIN))
+    assert panel.is_collapsed()
+    assert panel.toggle.text() == "Look away"
+    assert panel.toggle.property("primary") == "true"
+    assert panel.toggle.icon_name() == "privacy"
+    panel.set_state(JourneyState(step=Step.PIN, problem=Problem.PIN_BLOCKED))
+    assert panel.toggle.text() == "Guide" and panel.toggle.icon_name() == "warning"
+    assert panel.toggle.property("primary") == "false"
+    # unfolded at 100 %: the big prompt itself
+    _theme(1.0)
+    panel.set_state(JourneyState(step=Step.PIN))
+    _settle(qtbot)
+    assert not panel.is_collapsed() and panel.pin_prompt.isVisible()
+
+
+def test_guide_folds_when_the_window_gets_narrow(qtbot, restore) -> None:
+    shell, panel = _panel_in_shell(qtbot, 1.0, width=1400)
+    assert not panel.is_collapsed()
+    shell.resize(820, 768)
+    _settle(qtbot)
+    assert panel.is_collapsed() or shell.scroll.width() >= MediatorPanel.MIN_CONTENT_PX
+    shell.resize(1400, 768)
+    _settle(qtbot)
+    assert not panel.is_collapsed()
+
+
+def test_guide_words_follow_the_bars_not_the_patient_text(qtbot, restore) -> None:
+    _shell, panel = _panel_in_shell(qtbot, 2.0)
+    panel.set_collapsed(False)
+    _settle(qtbot)
+    body = panel.say.body.font().pointSizeF()
+    assert body == pytest.approx(theme_mod.current().bar_points("body"), abs=0.2)
+    inner = panel.scroll.widget()
+    assert inner is not None
+    # no word of the unfolded guide is cut: its content fits the panel's viewport
+    assert inner.minimumSizeHint().width() <= panel.scroll.viewport().width() + 1
+
+
+def test_help_and_hidden_pages_are_made_when_needed(qtbot, restore) -> None:
+    shell = Shell()
+    qtbot.addWidget(shell)
+    shell.resize(1024, 768)
+    shell.show()
+    assert shell._overlays is None  # not before the first screen
+    shell.hide_screen()  # Hide screen works at once anyway
+    assert shell.is_hidden() and shell.privacy_overlay.isVisible()
+    assert shell.show_again.isVisible()
+    shell.show_screen_again()
+    assert not shell.is_hidden()
+    shell.show_help()
+    assert shell.help_overlay.isVisible()
+    shell.close_help()
+    assert not shell.help_overlay.isVisible()
+
+
+def test_main_makes_the_rest_after_the_first_screen(qtbot, restore, tmp_path) -> None:
+    from ui import app as app_mod
+
+    run = app_mod.build_app(
+        ["--no-pcscd", "--language", "en", "--data-dir", str(tmp_path)], services_now=False
+    )
+    try:
+        assert run.shell._overlays is None
+        app_mod._after_first_screen(run)
+        qtbot.waitUntil(lambda: run.shell._overlays is not None, timeout=5000)
+        qtbot.waitUntil(lambda: theme_mod._more_fonts_loaded, timeout=5000)
+        from PySide6.QtGui import QFontDatabase
+
+        styles = QFontDatabase.styles(theme_mod.FONT_FAMILY)
+        assert any("Italic" in s for s in styles), styles
+    finally:
+        run.close()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+
+FIRST_SCREEN = r"""
+import json, sys
+from ui import app
+run = app.build_app(sys.argv[1:], services_now=False)
+run.shell.resize(1024, 768)
+run.shell.show()
+run.app.processEvents()
+print(json.dumps(sorted(sys.modules)))
+"""
+
+#: Modules the welcome screen must not wait for (they load in the background after it).
+LATER = (
+    "httpx",
+    "cryptography",
+    "assistant.records",
+    "assistant.hub",
+    "assistant.card",
+    "assistant.glossary",
+    "babel.dates",
+    "tomllib",
+    "hashlib",
+    "ui.record",
+    "ui.screens.pin",
+    "ui.screens.identity",
+    "PySide6.QtTextToSpeech",
+    "PySide6.QtPdf",
+    "PySide6.QtPrintSupport",
+    "PySide6.QtCharts",
+)
+
+
+def test_first_screen_loads_only_what_it_shows(tmp_path) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DOSSIER_TTS_ENGINE="mock")
+    args = ["--no-pcscd", "--language", "fr", "--data-dir", str(tmp_path)]
+    out = subprocess.run(
+        [sys.executable, "-c", FIRST_SCREEN, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
+    early = sorted(m for m in loaded for later in LATER if m == later or m.startswith(later + "."))
+    assert early == []
+    assert "ui.screens.welcome" in loaded  # and it did build the welcome screen
+
+
+def test_widgets_never_show_under_44_px_in_the_folded_strip(qtbot, restore) -> None:
+    _shell, panel = _panel_in_shell(qtbot, 2.0)
+    for w in panel.findChildren(QWidget):
+        if w.isVisible() and isinstance(w, BigButton):
+            top_left = w.mapTo(panel, QPoint(0, 0))
+            assert top_left.x() >= 0
+            assert w.width() >= 44 and w.height() >= 44
