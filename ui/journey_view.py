@@ -162,6 +162,15 @@ class JourneyController(QObject):
             from ui.widgets import preload_pictures
 
             format_date(datetime.date(2000, 1, 31), "long")  # Babel's locale data
+            # Every language the patient may choose: its catalog and its locale data, so the
+            # language step and the "Born on" date do not read them on the GUI thread.
+            from babel.dates import format_date as babel_format_date
+
+            from assistant.i18n import LANGUAGES, LOCALE_NAMES, load_catalog
+
+            for code in LANGUAGES:
+                load_catalog(code)
+                babel_format_date(datetime.date(2000, 1, 31), "long", locale=LOCALE_NAMES[code])
             preload_pictures()
             warm_up_photo_decoder()  # Qt's JPEG codec, for the card photo
 

@@ -6,8 +6,9 @@ on (the floor of this machine, same run), then while the real journey reads the 
 screen), and while it checks the PIN, signs the hub's challenge, loads the record from the
 embedded hub and shows the record home (PIN entered → record home on screen).
 
-The journey runs :data:`RUNS` times in one window (the first run pays the first-use costs a
-patient meets once per program start; later runs show the steady cost). Every run is printed
+The journey runs :data:`RUNS` times in one window, each time in another language chosen on the
+language screen (the first run pays the first-use costs a patient meets once per program
+start; later runs show the steady cost). Every run is printed
 with the best; the goal is a longest stall ≤ 50 ms. The assertion compares the best run with
 the idle floor (a ratio, with a generous bound), so a busy CI machine does not fail it.
 
@@ -25,9 +26,12 @@ from assistant.journey import Step
 from tests.a11y.harness import JourneyHarness
 from tests.support.heartbeat import TICK_MS, Heartbeat
 from ui.app import settle_startup_heap
+from ui.screens.welcome import LanguageScreen
 
 GOAL_MS = 50.0
-RUNS = 3
+#: One run per language, each chosen on the language screen (the window starts in English).
+LANGUAGES_CHOSEN = ("fr", "nl", "de")
+RUNS = len(LANGUAGES_CHOSEN)
 #: Longest stall allowed for the best run, in idle-floor units (the floor is the longest idle
 #: gap, at least one tick). Goal ≈ 50 ms ≈ 8-10 floors here; the bound leaves room for CI.
 LIMIT_RATIO = 20.0
@@ -40,12 +44,17 @@ def _idle_floor(qtbot, beat: Heartbeat) -> float:
     return max(beat.stop(), float(TICK_MS))
 
 
-def _one_run(h: JourneyHarness, beat: Heartbeat) -> tuple[float, float, float, float]:
+def _one_run(
+    h: JourneyHarness, beat: Heartbeat, language: str
+) -> tuple[float, float, float, float]:
     """(card read ms, its longest stall, PIN → record home ms, its longest stall)."""
     h.walk_to(Step.LANGUAGE)
+    screen = h.controller.current_screen()
+    assert isinstance(screen, LanguageScreen)
+    h.tab_to(screen.buttons[language])
     beat.start()
     t0 = time.perf_counter()
-    h.enter()  # language chosen: the card is read in a worker
+    h.enter()  # language chosen (the program changes language): the card is read in a worker
     h.wait_step(Step.CONFIRM_IDENTITY)
     card_read = (time.perf_counter() - t0) * 1000
     h.qtbot.wait(30)  # the identity screen's paint counts too
@@ -80,10 +89,10 @@ def test_longest_gui_stall_reading_card_and_loading_record(qtbot, capsys) -> Non
         beat = Heartbeat()
         floors: list[float] = []
         runs: list[tuple[float, float, float, float]] = []
-        for _ in range(RUNS):
+        for language in LANGUAGES_CHOSEN:
             # Floor: the heartbeat with nothing to do, same process, just before the run.
             floors.append(_idle_floor(qtbot, beat))
-            runs.append(_one_run(h, beat))
+            runs.append(_one_run(h, beat, language))
     finally:
         h.close()
 
@@ -100,8 +109,9 @@ def test_longest_gui_stall_reading_card_and_loading_record(qtbot, capsys) -> Non
         )
         for i, (card_ms, card_stall, record_ms, record_stall) in enumerate(runs, 1):
             print(
-                f"[gui stall] run {i}: idle floor {floors[i - 1]:.1f} ms; card read "
-                f"{card_ms:.0f} ms, longest stall {card_stall:.1f} ms; PIN + record load "
+                f"[gui stall] run {i} ({LANGUAGES_CHOSEN[i - 1]}): idle floor "
+                f"{floors[i - 1]:.1f} ms; card read {card_ms:.0f} ms, longest stall "
+                f"{card_stall:.1f} ms; PIN + record load "
                 f"{record_ms:.0f} ms, longest stall {record_stall:.1f} ms"
             )
     assert worst_of_best / idle <= LIMIT_RATIO
