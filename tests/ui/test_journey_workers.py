@@ -136,3 +136,31 @@ def test_journey_decodes_the_photo_off_the_gui_thread(
     assert screen.name.text() == CITIZENS["adult"].given_and_surname
     assert not screen.photo.pixmap().isNull()
     assert threads == [False]  # decoded once, in the card worker
+
+
+def test_prepare_warms_up_a_record_viewer_and_drops_it(
+    qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ui.record.home as home_mod
+
+    made: list[object] = []
+    real_init = home_mod.RecordHome.__init__
+
+    def spy(self: home_mod.RecordHome, record: object, *args: object, **kwargs: object) -> None:
+        made.append(record)
+        real_init(self, record, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(home_mod.RecordHome, "__init__", spy)
+    h = JourneyHarness.start(qtbot)
+    try:
+        qtbot.waitUntil(lambda: h.controller.prepared, timeout=15000)
+        assert len(made) == 1
+        warm = made[0]
+        assert warm.patient is None and warm.is_empty  # type: ignore[attr-defined]
+        screen = h.controller.record_screen
+        qtbot.waitUntil(lambda: not screen.findChildren(home_mod.RecordHome), timeout=5000)
+        assert screen.viewer is None
+        h.walk_to(Step.RECORD)  # the real record gets its own viewer
+        assert len(made) == 2 and h.controller.record_screen.viewer is not None
+    finally:
+        h.close()
