@@ -93,30 +93,29 @@ def is_kmehr_root(root: Element) -> bool:
 
 def record_from_kmehr(data: bytes, source: ItemSource) -> Record:
     """Map a KMEHR message to a Record; raises BadDataError if it is not KMEHR at all."""
-    builder = _FolderStream()
+    builder = _RootCatcher()
     parser = DefusedXMLParser(
         target=builder, forbid_dtd=True, forbid_entities=True, forbid_external=True
     )
-    reader: _Reader | None = None
+    stream: _FolderStream | None = None
     view = memoryview(data)
     try:
         for start in range(0, max(len(data), 1), CHUNK_BYTES):
             _feed(parser, bytes(view[start : start + CHUNK_BYTES]))
-            if reader is None and builder.root_tag is not None:
-                if _local(builder.root_tag) != "kmehrmessage":
-                    raise BadDataError(
-                        f"not a KMEHR message (root element {_local(builder.root_tag)!r})"
-                    )
-                reader = _Reader(builder.root_tag, source)
-            if reader is not None:
-                reader.take(builder.done)
-            builder.done.clear()
+            if stream is None and builder.root is not None:
+                tag = builder.root.tag
+                if _local(tag) != "kmehrmessage":
+                    raise BadDataError(f"not a KMEHR message (root element {_local(tag)!r})")
+                stream = _FolderStream(builder.root, _Reader(tag, source))
+            if stream is not None:
+                stream.read_completed()
         _close(parser)
     finally:
         view.release()
-    if reader is None:  # pragma: no cover - close() raises first
+    if stream is None:  # pragma: no cover - close() raises first
         raise BadDataError("XML unreadable")
-    return reader.finish(folders=builder.folders)
+    stream.read_completed(end=True)
+    return stream.reader.finish(folders=stream.folders)
 
 
 _XML_ERRORS = (DefusedXmlException, ParseError, ValueError, RecursionError)
@@ -144,39 +143,48 @@ def _close(parser: DefusedXMLParser) -> None:
         raise _xml_error(exc) from None
 
 
-class _FolderStream(TreeBuilder):
-    """Builds the tree, but hands each child of a folder (its patient, each transaction) over
-    in :attr:`done` once complete, and takes it out of the tree."""
+class _RootCatcher(TreeBuilder):
+    """The C tree builder, which also keeps the root element once it starts."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.depth = 0
-        self.root_tag: str | None = None
-        self.folder: Element | None = None
-        #: Folders started so far.
-        self.folders = 0
-        #: (folder number, element) of the folder children completed since the last look.
-        self.done: list[tuple[int, Element]] = []
+        self.root: Element | None = None
 
     def start(self, tag: str, attrs: dict[str, str]) -> Element:
         element = super().start(tag, attrs)
-        self.depth += 1
-        if self.depth == 1:
-            self.root_tag = tag
-        elif self.depth == 2:
-            self.folder = None
-            if _local(tag) == "folder":
-                self.folder = element
-                self.folders += 1
+        self.root = element
+        # The parser looks ``start`` up on each element: from now on, the C method itself.
+        self.start = super().start  # type: ignore[method-assign,assignment]
         return element
 
-    def end(self, tag: str) -> Element:
-        element = super().end(tag)
-        if self.depth == 3 and self.folder is not None:
-            self.folder.remove(element)
-            self.done.append((self.folders, element))
-        self.depth -= 1
-        return element
+
+class _FolderStream:
+    """Hands each child of a folder (its patient, each transaction) to the reader once it is
+    complete, then takes it out of the tree: a child is complete once the next one started,
+    or its folder (or the message) ended."""
+
+    def __init__(self, root: Element, reader: _Reader) -> None:
+        self.root = root
+        self.reader = reader
+        self.folder_tag = reader.q("folder")
+        #: Folders seen so far, the last one possibly still open.
+        self.folders = 0
+        self._read_folders = 0
+
+    def read_completed(self, *, end: bool = False) -> None:
+        folders = [child for child in self.root if child.tag == self.folder_tag]
+        self.folders = len(folders)
+        for number, folder in enumerate(folders, start=1):
+            if number <= self._read_folders:
+                continue
+            last = number == len(folders) and not end
+            done = len(folder) - 1 if last else len(folder)
+            if done > 0:
+                parts = folder[:done]
+                del folder[:done]
+                self.reader.take((number, part) for part in parts)
+            if not last:
+                self._read_folders = number  # empty now; stays as a place holder
 
 
 # --------------------------------------------------------------------------------------------
@@ -246,12 +254,22 @@ class _Reader:
         #: Folder now read, and how many transactions of it were read.
         self.folder = 0
         self.transactions = 0
+        #: One Coding per distinct code (they are immutable): most medication lines repeat the
+        #: same route, unit and temporality, and fewer objects means shorter GC pauses.
+        self._codings: dict[tuple[str, str, str], Coding] = {}
         self.record = Record(sources=[source])
         self.scheme_items: dict[str, list[_Item]] = {}
         self.scheme_order: list[_Item] = []
         self.suspensions: list[tuple[Element, str]] = []
 
     # element access ----------------------------------------------------------------------
+    def coding(self, system: str, code: str, display: str = "") -> Coding:
+        key = (system, code, display)
+        found = self._codings.get(key)
+        if found is None:
+            found = self._codings[key] = Coding(system, code, display)
+        return found
+
     def q(self, name: str) -> str:
         return self.ns + name
 
@@ -491,7 +509,7 @@ class _Reader:
         if temporality is not None:
             value = self.cd_value(temporality, "CD-TEMPORALITY")
             if value in codes.KMEHR_TEMPORALITY:
-                changes["temporality"] = Coding(codes.CD_TEMPORALITY, value)
+                changes["temporality"] = self.coding(codes.CD_TEMPORALITY, value)
                 # Vitalink shows a "oneshot" line as "when needed"
                 changes["as_needed"] = value == "oneshot"
             else:
@@ -515,7 +533,7 @@ class _Reader:
         if route is not None:
             value = self.cd_value(route, "CD-DRUG-ROUTE")
             if value:
-                changes["route"] = Coding(codes.CD_DRUG_ROUTE, value)
+                changes["route"] = self.coding(codes.CD_DRUG_ROUTE, value)
         timings: list[DoseTiming] = []
         for regimen in self.children(item, "regimen"):
             with guard("regimen", regimen):
@@ -563,7 +581,7 @@ class _Reader:
                         for c in self.children(product, cd_tag):
                             s = c.get("S", "")
                             system = codes.KMEHR_SYSTEMS.get(s, s)
-                            codings.append(Coding(system, _clean(c.text), intended))
+                            codings.append(self.coding(system, _clean(c.text), intended))
                 elif tag == "compoundprescription":
                     kind = kind or tag
                     text = _clean("".join(product.itertext()))
@@ -571,7 +589,7 @@ class _Reader:
                 elif tag == "cd":
                     s = product.get("S", "")
                     codings.append(
-                        Coding(
+                        self.coding(
                             codes.KMEHR_SYSTEMS.get(s, s),
                             _clean(product.text),
                             _clean(product.get("DN", "")),
@@ -602,7 +620,7 @@ class _Reader:
                     "periodicity code not permitted", UnreadableReason.NOT_PERMITTED_VALUE, code
                 )
             every, unit = decoded
-            return Frequency(every=every, unit=unit, coding=Coding(codes.CD_PERIODICITY, code))
+            return Frequency(every=every, unit=unit, coding=self.coding(codes.CD_PERIODICITY, code))
         nominator = self.child(el, "nominator")
         denominator = self.child(el, "denominator")
         if nominator is not None and denominator is not None:
@@ -657,7 +675,7 @@ class _Reader:
                         value,
                     )
                 )
-            return {"unit": value, "unit_coding": Coding(codes.CD_ADMINISTRATION_UNIT, value)}
+            return {"unit": value, "unit_coding": self.coding(codes.CD_ADMINISTRATION_UNIT, value)}
         return {}
 
     def day_period(
@@ -858,7 +876,7 @@ class _Reader:
         out: list[Coding] = []
         for c in self.children(item, "content"):
             for s, v, dn in self.cds(c):
-                out.append(Coding(codes.KMEHR_SYSTEMS.get(s, s), v, dn))
+                out.append(self.coding(codes.KMEHR_SYSTEMS.get(s, s), v, dn))
         return out
 
     def read_sumehr_item(self, item: Element, tid: str, what: str) -> None:
@@ -969,7 +987,7 @@ class _Reader:
             t = self.text_of(transaction, "time")
             when = datetime.combine(day, _parse_time(t) if t else time())
         author = self.author(transaction)
-        codings = (Coding("CD-TRANSACTION", kind),) if kind else ()
+        codings = (self.coding("CD-TRANSACTION", kind),) if kind else ()
         attachments: list[tuple[str, bytes]] = []
         for lnk in transaction.iter(self.q("lnk")):
             if lnk.get("TYPE") != "multimedia":
