@@ -315,11 +315,22 @@ class Shell(QMainWindow):
         if not self._privacy_visible() and not self._help_visible():
             if not screen.focus_first():
                 self.listen_button.setFocus(Qt.FocusReason.OtherFocusReason)
+            else:
+                # The focused part (the PIN keypad) in sight, once the screen is laid out: with
+                # 200 % text on a small window it can start under the bottom edge.
+                QTimer.singleShot(0, self, self._focused_in_sight)
         if self.speaker_auto:
             self.listen()
 
     speaker_auto = False
     _placed: Screen | None = None
+
+    def _focused_in_sight(self) -> None:
+        content = self.scroll.widget()
+        focused = QApplication.focusWidget()
+        if content is None or focused is None or not content.isAncestorOf(focused):
+            return
+        self.scroll.ensureWidgetVisible(focused, 0, 0)
 
     def _place(self, screen: Screen) -> None:
         """Put ``screen`` in the scroll area, or show it directly when it scrolls by itself."""

@@ -289,9 +289,9 @@ BigButton[primary="true"] {{ background: {c.primary}; color: {c.primary_text};
 BigButton[primary="true"] QLabel {{ color: {c.primary_text}; }}
 BigButton:focus {{ border: {fw}px solid {c.focus}; }}
 BigButton[compact="true"] {{ min-height: {MIN_TARGET_PX}px; min-width: {MIN_TARGET_PX}px; }}
-QFrame#pinPad BigButton QLabel {{ font-size: {self.chrome_points("keypad"):.1f}pt; }}
+QFrame#pinPad BigButton QLabel {{ font-size: {self.bar_points("keypad"):.1f}pt; }}
 QFrame#pinPad BigButton#pinErase QLabel, QFrame#pinPad BigButton#pinOk QLabel {{
-  font-size: {self.chrome_points("button"):.1f}pt; }}
+  font-size: {self.bar_points("button"):.1f}pt; }}
 QFrame#pinPad {{ border: {fw}px solid transparent; border-radius: 8px; padding: 4px; }}
 QFrame#pinPad:focus {{ border: {fw}px solid {c.focus}; }}
 QLabel#pinDots {{ font-size: {self.chrome_points("keypad"):.1f}pt; }}

@@ -16,6 +16,8 @@ from ui.widgets import BigButton, Body, Heading, Pictogram
 #: (normal, large text) margins around a screen and around its actions.
 _OUTER_MARGINS = ((32, 16, 32, 12), (24, 8, 24, 8))
 _ACTION_MARGINS = ((32, 8, 32, 8), (24, 4, 24, 4))
+#: (normal, large text) space between the parts of a screen.
+_SPACINGS = (14, 10)
 
 
 class Screen(QWidget):
@@ -39,7 +41,9 @@ class Screen(QWidget):
         outer.setSpacing(14)
         top = QHBoxLayout()
         top.setSpacing(16)
-        self.pictogram = Pictogram(self.icon, self, size_factor=1.6)
+        # Sized like the bars' pictograms: with 200 % text a pictogram as tall as two lines
+        # of the question would push the screen's actions out of sight.
+        self.pictogram = Pictogram(self.icon, self, size_factor=1.6, chrome=True)
         self.heading = Heading("", self)
         top.addWidget(self.pictogram, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.heading, 1)
@@ -72,6 +76,9 @@ class Screen(QWidget):
             now = (m.left(), m.top(), m.right(), m.bottom())
             if now in (normal, compact):  # a screen that set its own margins keeps them
                 layout.setContentsMargins(*(compact if large else normal))
+        for layout in (self.outer, self.body):
+            if layout.spacing() in _SPACINGS:
+                layout.setSpacing(_SPACINGS[1] if large else _SPACINGS[0])
 
     # helpers for subclasses ------------------------------------------------------------
     def add_text(self, role: str = "body") -> Body:

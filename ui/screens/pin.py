@@ -102,13 +102,13 @@ class PinPad(QFrame):
         order = ["1", "2", "3", "4", "5", "6", "7", "8", "9"]
         for i, d in enumerate(order):
             self._add_digit(grid, d, i // 3, i % 3)
-        self.erase = BigButton("", "backspace", self)
+        self.erase = BigButton("", "backspace", self, chrome=True)
         self.erase.set_compact()
         self.erase.setObjectName("pinErase")
         self.erase.clicked.connect(self.erase_one)
         grid.addWidget(self.erase, 3, 0)
         self._add_digit(grid, "0", 3, 1)
-        self.ok = BigButton("", "check", self, primary=True)
+        self.ok = BigButton("", "check", self, primary=True, chrome=True)
         self.ok.set_compact()
         self.ok.setObjectName("pinOk")
         self.ok.clicked.connect(self._ok)
