@@ -201,7 +201,12 @@ class JourneyController(QObject):
         the stall when their record arrives. No personal data is involved (the record is
         empty, notes stay in memory)."""
         try:
-            if self.viewer_factory is not None and self.built(Step.RECORD) is not None:
+            if (
+                self.viewer_factory is not None
+                and self.built(Step.RECORD) is not None
+                and self.record_screen.viewer is None  # not once a record is on its way
+                and self.journey.step not in (Step.CONNECTING, Step.RECORD)
+            ):
                 from assistant.records.model import Record
                 from ui.record.home import RecordHome
 
