@@ -112,6 +112,7 @@ def record_from_kmehr(data: bytes, source: ItemSource) -> Record:
         _close(parser)
     finally:
         view.release()
+        builder.release()
     if stream is None:  # pragma: no cover - close() raises first
         raise BadDataError("XML unreadable")
     stream.read_completed(end=True)
@@ -157,11 +158,18 @@ class _RootCatcher(TreeBuilder):
         self.start = super().start  # type: ignore[method-assign,assignment]
         return element
 
+    def release(self) -> None:
+        """Break the builder's reference to itself (its ``start``): freed at once, it does not
+        wait, with the last elements it still points to, for a full garbage collection."""
+        self.__dict__.pop("start", None)
+        self.root = None
+
 
 class _FolderStream:
     """Hands each child of a folder (its patient, each transaction) to the reader once it is
     complete, then takes it out of the tree: a child is complete once the next one started,
-    or its folder (or the message) ended."""
+    or its folder (or the message) ended. The complete items of a Sumehr transaction still
+    being parsed are read (and dropped) as they come too."""
 
     def __init__(self, root: Element, reader: _Reader) -> None:
         self.root = root
@@ -183,6 +191,8 @@ class _FolderStream:
                 parts = folder[:done]
                 del folder[:done]
                 self.reader.take((number, part) for part in parts)
+            if last and len(folder):
+                self.reader.take_open(number, folder[-1])
             if not last:
                 self._read_folders = number  # empty now; stays as a place holder
 
@@ -358,6 +368,28 @@ class _Reader:
             elif element.tag == transaction_tag:
                 self.transactions += 1
                 self.read_folder_transaction(element, self.transactions)
+
+    def take_open(self, folder: int, element: Element) -> None:
+        """Read the complete items of a Sumehr transaction still being parsed, and drop them
+        from it: a Sumehr is one transaction that holds every item of the record."""
+        if element.tag != self.q("transaction") or len(element) < 2:
+            return
+        item_tag = self.q("item")
+        done = [child for child in element[:-1] if child.tag == item_tag]
+        # Items come after the transaction's id and code: those are complete by now.
+        if not done or self.cd_value(element, "CD-TRANSACTION") != "sumehr":
+            return
+        for child in done:
+            element.remove(child)
+        if folder != self.folder:
+            self.folder = folder
+            self.transactions = 0
+        tid = self.text_of(element, "id") or str(self.transactions + 1)
+        try:
+            self.read_sumehr_items(done, tid)
+        except _PART_ERRORS as exc:  # pragma: no cover - each item guards itself
+            why = exc.why if isinstance(exc, _Unreadable) else f"{type(exc).__name__}: {exc}"
+            self.unreadable(self.where(tid, None, "sumehr"), why, ref=tid)
 
     def finish(self, folders: int) -> Record:
         """After the whole message: suspensions applied, medication lines completed."""
@@ -856,7 +888,10 @@ class _Reader:
 
     # sumehr ---------------------------------------------------------------------------------
     def read_sumehr(self, transaction: Element, tid: str) -> None:
-        for item in self.children(transaction, "item"):
+        self.read_sumehr_items(self.children(transaction, "item"), tid)
+
+    def read_sumehr_items(self, items: Iterable[Element], tid: str) -> None:
+        for item in items:
             what = self.cd_value(item, "CD-ITEM")
             try:
                 self.read_sumehr_item(item, tid, what)
