@@ -436,9 +436,14 @@ class Page(QWidget):
     def add(self, widget: QWidget) -> QWidget:
         assert self.content is not None
         self.content.addWidget(widget)
-        if self.body is not None and self.body.isVisible():
+        if (
+            self.body is not None
+            and self.body.isVisible()
+            and not widget.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide)
+        ):
             # Shown (styled, polished) now, inside this slice's time budget; Qt would
-            # otherwise show it in a later event, all of a slice's widgets at once.
+            # otherwise show it in a later event, all of a slice's widgets at once. (A widget
+            # hidden on purpose stays hidden, as Qt would leave it.)
             widget.show()
         return widget
 
