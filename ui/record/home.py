@@ -179,12 +179,14 @@ class HomePage(QWidget):
         lay.addLayout(tools)
         lay.addStretch(1)
         self.columns = 0
-        self.rebuild()
+        self.rebuild(worded=True)
         self.scroll.setWidget(body)
         self.scroll.viewport().installEventFilter(self)
 
-    def rebuild(self) -> None:
-        """Show the host's record in the current language and theme, from the top."""
+    def rebuild(self, *, worded: bool = False) -> None:
+        """Show the host's record in the current language and theme, from the top.
+
+        ``worded``: the buttons were just made with these words."""
         record = self.host.record
         who = record.patient.full_name if record.patient is not None else ""
         self.heading.setText(
@@ -193,15 +195,21 @@ class HomePage(QWidget):
         self.intro.setText(_("Choose what you want to see."))
         height = round(96 * theme_mod.current().text_scale)
         for key, tile in self.tiles.items():
-            title, count = tile_text(key, record)
-            _set_text(tile, f"{title}\n{count}")
+            if not worded:
+                title, count = tile_text(key, record)
+                _set_text(tile, f"{title}\n{count}")
             tile.setMinimumHeight(height)
         self._show_notice(len(record.unreadable))
         self.tools_title.setText(_("Your tools"))
-        for key, button in self.tools.items():
-            _set_text(button, tool_text(key)[0])
+        if not worded:
+            for key, button in self.tools.items():
+                _set_text(button, tool_text(key)[0])
         self.columns = 0
-        self._fit()
+        if self.isVisible():
+            self._fit()
+        else:
+            # Measured once shown (the view's resize), not for a size it does not have yet.
+            self._place(1)
         self.scroll.verticalScrollBar().setValue(0)
         # The buttons know their widest word once the style sheet's font is on.
         QTimer.singleShot(0, self, self._fit)
