@@ -418,10 +418,14 @@ def _after_first_screen(run: Running) -> None:
     hidden-screen pages, the other font faces, and the Qt types the first key press and the
     first announcement use (each costs a few milliseconds on first use)."""
 
+    def qt_namespace() -> None:
+        from PySide6.QtCore import Qt  # noqa: F401 - its ~100 enums, ~20 ms (see ui.widgets)
+
     def qt_types() -> None:
         from PySide6.QtGui import QAccessible, QKeyEvent, QMouseEvent  # noqa: F401
 
     steps: list[Callable[[], None]] = [
+        qt_namespace,
         run.shell.prepare_overlays,
         theme_mod.load_more_fonts,
         qt_types,

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -38,7 +38,17 @@ from assistant.i18n import (
 from ui import theme as theme_mod
 from ui.screens.base import Screen
 from ui.speech import Speaker
-from ui.widgets import BigButton, BigComboBox, Body, Heading, Pictogram, announce, themed_icon
+from ui.widgets import (
+    BigButton,
+    BigComboBox,
+    Body,
+    Heading,
+    Pictogram,
+    announce,
+    set_enum_property,
+    themed_icon,
+    top_aligned,
+)
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
@@ -62,7 +72,7 @@ class _Overlay(QFrame):
         row = QHBoxLayout()
         self.pictogram = Pictogram(icon, self, size_factor=1.6)
         self.heading = Heading("", self)
-        row.addWidget(self.pictogram, 0, Qt.AlignmentFlag.AlignTop)
+        row.addLayout(top_aligned(self.pictogram))
         row.addWidget(self.heading, 1)
         lay.addLayout(row)
         self.text = Body("", self)
@@ -145,7 +155,7 @@ class Shell(QMainWindow):
         self.scroll.setObjectName("contentScroll")
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        set_enum_property(self.scroll, "horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
         # Screens not shown wait, hidden, in this holder; the one shown is the scroll's widget.
         self._holder = QWidget(central)
         self._holder.setObjectName("screenHolder")
@@ -203,9 +213,9 @@ class Shell(QMainWindow):
         # first screen is shown (:meth:`prepare_overlays`), not before it.
         self._overlays: tuple[_Overlay, _Overlay] | None = None
 
-        QShortcut(QKeySequence(Qt.Key.Key_F1), self, activated=self.show_help)
+        QShortcut(QKeySequence("F1"), self, activated=self.show_help)
         QShortcut(QKeySequence("Ctrl+H"), self, activated=self.hide_screen)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self._escape)
+        QShortcut(QKeySequence("Esc"), self, activated=self._escape)
 
         self.speaker.unavailable.connect(self._speech_problem)
         add_language_listener(self._language_listener)
@@ -314,7 +324,7 @@ class Shell(QMainWindow):
         self.speaker.stop()
         if not self._privacy_visible() and not self._help_visible():
             if not screen.focus_first():
-                self.listen_button.setFocus(Qt.FocusReason.OtherFocusReason)
+                self.listen_button.setFocus()
             else:
                 # The focused part (the PIN keypad) in sight, once the screen is laid out: with
                 # 200 % text on a small window it can start under the bottom edge.
@@ -556,7 +566,7 @@ class Shell(QMainWindow):
         self._fill_help()
         self._overlay_focus = QApplication.focusWidget()
         self._raise_overlay(self.help_overlay)
-        self.help_close.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.help_close.setFocus()
         self.help_shown.emit(self.help_overlay.text.text())
         announce(self.help_overlay, self.help_overlay.text.text())
 
@@ -573,7 +583,7 @@ class Shell(QMainWindow):
         if not self._privacy_visible():
             self._overlay_focus = QApplication.focusWidget()
         self._raise_overlay(self.privacy_overlay)
-        self.show_again.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.show_again.setFocus()
         self.hidden_changed.emit(True)
 
     def show_screen_again(self) -> None:
@@ -620,9 +630,9 @@ class Shell(QMainWindow):
         except RuntimeError:  # the widget was deleted while covered (the record changed page)
             usable = False
         if usable and target is not None:
-            target.setFocus(Qt.FocusReason.OtherFocusReason)
+            target.setFocus()
         elif self._screen is not None and not self._screen.focus_first():
-            self.listen_button.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.listen_button.setFocus()
 
     def resizeEvent(self, event: object) -> None:
         super().resizeEvent(event)  # type: ignore[arg-type]

@@ -11,8 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QObject, QPointF, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtCore import QByteArray, QObject, QRectF, QSize, QTimer, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -32,6 +32,20 @@ if TYPE_CHECKING:  # event types are made when the first such event comes, not a
 
 log = logging.getLogger(__name__)
 
+# The first screen never touches PySide's ``Qt`` namespace: making its ~100 Python enum types
+# costs about 20 ms, a sixth of a bare PySide window's start (ui.app makes it on an idle turn
+# after the first screen). Enum properties are set by their key names instead, see below.
+
+
+def set_enum_property(obj: QObject, name: str, keys: str) -> None:
+    """Set the enum or flags property ``name`` from its key names (``"AlignLeft|AlignTop"``)
+    through Qt's meta-object, without making PySide's Python enum type."""
+    meta = obj.metaObject()
+    prop = meta.property(meta.indexOfProperty(name))
+    value, ok = prop.enumerator().keysToValue(keys)
+    if not ok or not obj.setProperty(name, value):
+        raise ValueError(f"{type(obj).__name__}.{name} has no value {keys!r}")
+
 
 def asset_file(relative: str) -> Path:
     """Path of a file in assets/ (through F's helper when present)."""
@@ -43,8 +57,21 @@ def asset_file(relative: str) -> Path:
         return Path(__file__).resolve().parent.parent / "assets" / relative
 
 
+#: Drawings made here rather than vendored (plain shapes).
+_BUILTIN_SVG = {
+    # the drop-down arrow of BigComboBox: a "v" (drawn as SVG, since pens and brushes would
+    # make the Qt namespace's enums before the first screen)
+    "builtin/chevron-down.svg": b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24">'
+    b'<path d="M5 9l7 7l7 -7" fill="none" stroke="currentColor" stroke-width="3.2" '
+    b'stroke-linecap="round" stroke-linejoin="round"/></svg>',
+}
+
+
 @lru_cache(maxsize=256)
 def _svg_source(relative: str) -> bytes | None:
+    builtin = _BUILTIN_SVG.get(relative)
+    if builtin is not None:
+        return builtin
     path = asset_file(relative)
     try:
         return path.read_bytes()
@@ -94,7 +121,7 @@ def render_svg(relative: str, size: QSize, color: str | None, ratio: float = 1.0
 def _render_svg(relative: str, size: QSize, color: str | None, ratio: float) -> QPixmap:
     data = _svg_source(relative)
     pix = QPixmap(max(1, round(size.width() * ratio)), max(1, round(size.height() * ratio)))
-    pix.fill(Qt.GlobalColor.transparent)
+    pix.fill(QColor(0, 0, 0, 0))
     if data is None:
         return pix
     if color is not None:
@@ -105,11 +132,19 @@ def _render_svg(relative: str, size: QSize, color: str | None, ratio: float) -> 
         return pix
     painter = QPainter(pix)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    renderer.setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
-    renderer.render(painter, QRectF(0, 0, pix.width(), pix.height()))
+    renderer.render(painter, _fit(renderer.defaultSize(), pix.width(), pix.height()))
     painter.end()
     pix.setDevicePixelRatio(ratio)
     return pix
+
+
+def _fit(picture: QSize, width: int, height: int) -> QRectF:
+    """The largest rectangle with the picture's proportions, centred in width × height."""
+    if picture.width() <= 0 or picture.height() <= 0:
+        return QRectF(0, 0, width, height)
+    scale = min(width / picture.width(), height / picture.height())
+    w, h = picture.width() * scale, picture.height() * scale
+    return QRectF((width - w) / 2, (height - h) / 2, w, h)
 
 
 def icon_relpath(name: str) -> str:
@@ -144,7 +179,7 @@ class Pictogram(QWidget):
         self._recolor = recolor
         self._role = color_role
         self._pixmap: QPixmap | None = None
-        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        # No mouse handling: a press on the pictogram goes on to the button around it.
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.set_description(description)
         theme_mod.notifier().changed.connect(self._on_theme)
@@ -215,21 +250,20 @@ class BigButton(QPushButton):
         self._chrome = chrome
         self.setProperty("primary", "true" if primary else "false")
         self._picto = Pictogram(icon, self, chrome=chrome)
+        # A plain-text label (no text interaction) ignores mouse presses: they reach the button.
         self._label = QLabel(self)
         self._label.setWordWrap(True)
-        self._label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self._label.setAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
-        self._label.setTextFormat(Qt.TextFormat.PlainText)
+        set_enum_property(self._label, "alignment", "AlignVCenter|AlignLeft")
+        set_enum_property(self._label, "textFormat", "PlainText")
         lay = QHBoxLayout(self)
         lay.setContentsMargins(14, 8, 14, 8)
         lay.setSpacing(12)
-        lay.addWidget(self._picto, 0, Qt.AlignmentFlag.AlignVCenter)
+        lay.addWidget(self._picto, 0)  # a fixed-size widget sits centred in its row
         lay.addWidget(self._label, 1)
         sp = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         sp.setHeightForWidth(True)
         self.setSizePolicy(sp)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setAutoDefault(False)
+        self.setAutoDefault(False)  # (a push button takes the focus by Tab and click already)
         self.set_text(text, description)
         theme_mod.notifier().changed.connect(self._on_theme)
         self._on_theme()
@@ -238,6 +272,8 @@ class BigButton(QPushButton):
     enter_clicks = True
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        from PySide6.QtCore import Qt
+
         if self.enter_clicks and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if not event.isAutoRepeat():
                 self.click()
@@ -352,23 +388,13 @@ class BigComboBox(QComboBox):
         t = theme_mod.current()
         side = t.combo_arrow_px()
         r = self.rect()
-        cx = r.right() - side / 2 + 1
-        cy = r.center().y() + 0.5
-        half = side * 0.2
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        icon = round(side * 0.6)
         color = t.colors.secondary_text if self.isEnabled() else t.colors.muted_text
-        pen = QPen(QColor(color), max(3.0, side / 12))
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-        painter.setPen(pen)
-        painter.drawPolyline(
-            [
-                QPointF(cx - half, cy - half / 2),
-                QPointF(cx, cy + half / 2),
-                QPointF(cx + half, cy - half / 2),
-            ]
+        pix = render_svg(
+            "builtin/chevron-down.svg", QSize(icon, icon), color, self.devicePixelRatioF()
         )
+        painter = QPainter(self)
+        painter.drawPixmap(r.right() + 1 - (side + icon) // 2, r.center().y() - icon // 2, pix)
         painter.end()
 
 
@@ -379,7 +405,7 @@ class Heading(QLabel):
         super().__init__(text, parent)
         self.setProperty("role", "heading")
         self.setWordWrap(True)
-        self.setTextFormat(Qt.TextFormat.PlainText)
+        set_enum_property(self, "textFormat", "PlainText")
         self.setAccessibleName(text)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
 
@@ -395,7 +421,7 @@ class Body(QLabel):
         super().__init__(text, parent)
         self.setProperty("role", role)
         self.setWordWrap(True)
-        self.setTextFormat(Qt.TextFormat.PlainText)
+        set_enum_property(self, "textFormat", "PlainText")
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
 
     def set_role(self, role: str) -> None:
@@ -422,7 +448,7 @@ class IconText(QWidget):
         lay.setSpacing(12)
         self.pictogram = Pictogram(icon, self, chrome=chrome)
         self.body = Body(text, self, role)
-        lay.addWidget(self.pictogram, 0, Qt.AlignmentFlag.AlignTop)
+        lay.addLayout(top_aligned(self.pictogram))
         lay.addWidget(self.body, 1)
 
     def setText(self, text: str) -> None:
@@ -430,6 +456,15 @@ class IconText(QWidget):
 
     def text(self) -> str:
         return self.body.text()
+
+
+def top_aligned(widget: QWidget) -> QVBoxLayout:
+    """``widget`` at the top of its row (a column with a stretch under it)."""
+    col = QVBoxLayout()
+    col.setContentsMargins(0, 0, 0, 0)
+    col.addWidget(widget)
+    col.addStretch(1)
+    return col
 
 
 def column(*widgets: QWidget, spacing: int = 16) -> QVBoxLayout:

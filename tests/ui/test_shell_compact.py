@@ -290,3 +290,72 @@ def test_widgets_never_show_under_44_px_in_the_folded_strip(qtbot, restore) -> N
             top_left = w.mapTo(panel, QPoint(0, 0))
             assert top_left.x() >= 0
             assert w.width() >= 44 and w.height() >= 44
+
+
+NO_QT_NAMESPACE = r"""
+import enum, json, sys
+made = []
+create = enum.EnumType._create_
+def spy(cls, class_name, *args, **kwargs):
+    made.append(kwargs.get("qualname") or class_name)
+    return create(cls, class_name, *args, **kwargs)
+enum.EnumType._create_ = spy
+from ui import app
+run = app.build_app(sys.argv[1:], services_now=False)
+run.shell.resize(1024, 768)
+run.shell.show()
+run.app.processEvents()
+first = list(made)
+app._after_first_screen(run)
+for _ in range(10):
+    run.app.processEvents()
+print(json.dumps([first, made]))
+"""
+
+
+def test_first_screen_does_not_make_the_qt_namespace_enums(tmp_path) -> None:
+    # PySide makes the ~100 enums of the Qt namespace at its first use: ~20 ms that the first
+    # screen does without (ui.widgets.set_enum_property); they are made on an idle turn after.
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DOSSIER_TTS_ENGINE="mock")
+    args = ["--no-pcscd", "--language", "fr", "--data-dir", str(tmp_path)]
+    out = subprocess.run(
+        [sys.executable, "-c", NO_QT_NAMESPACE, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    first, after = json.loads(out.stdout.strip().splitlines()[-1])
+    qt_enums = {"AlignmentFlag", "Key", "FocusReason", "WidgetAttribute", "TextFormat"}
+    assert qt_enums.isdisjoint(first), sorted(qt_enums & set(first))
+    assert qt_enums <= set(after)  # made later, before the first key press needs them
+
+
+def test_enum_property_by_name(qtbot) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from ui.widgets import set_enum_property
+
+    label = QLabel("<b>x</b>")
+    qtbot.addWidget(label)
+    set_enum_property(label, "textFormat", "PlainText")
+    set_enum_property(label, "alignment", "AlignRight|AlignBottom")
+    assert label.textFormat() == Qt.TextFormat.PlainText
+    assert label.alignment() == Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom
+    with pytest.raises(ValueError):
+        set_enum_property(label, "alignment", "AlignNowhere")
+
+
+def test_button_words_and_pictogram_pass_clicks_to_the_button(qtbot) -> None:
+    button = BigButton("Start", "next")
+    qtbot.addWidget(button)
+    button.resize(300, 80)
+    button.show()
+    qtbot.waitExposed(button)
+    clicks: list[bool] = []
+    button.clicked.connect(lambda *_a: clicks.append(True))
+    for child in (button.label(), button.pictogram()):
+        qtbot.mouseClick(child, Qt.MouseButton.LeftButton)
+    assert len(clicks) == 2

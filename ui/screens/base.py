@@ -6,12 +6,12 @@ to read aloud (:meth:`Screen.speech_text`) and what its Help says (:meth:`Screen
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from assistant.journey import JourneyState
 from ui import theme as theme_mod
-from ui.widgets import BigButton, Body, Heading, Pictogram
+from ui.widgets import BigButton, Body, Heading, Pictogram, top_aligned
 
 #: (normal, large text) margins around a screen and around its actions.
 _OUTER_MARGINS = ((32, 16, 32, 12), (24, 8, 24, 8))
@@ -45,7 +45,7 @@ class Screen(QWidget):
         # of the question would push the screen's actions out of sight.
         self.pictogram = Pictogram(self.icon, self, size_factor=1.6, chrome=True)
         self.heading = Heading("", self)
-        top.addWidget(self.pictogram, 0, Qt.AlignmentFlag.AlignTop)
+        top.addLayout(top_aligned(self.pictogram))
         top.addWidget(self.heading, 1)
         outer.addLayout(top)
         self.body = QVBoxLayout()
@@ -130,7 +130,7 @@ class Screen(QWidget):
         (waiting for the card...): the shell then puts it on Listen."""
         target = self.primary_button()
         if target is not None and target.isEnabled():
-            target.setFocus(Qt.FocusReason.OtherFocusReason)
+            target.setFocus()  # (the "other" reason)
             return True
         return False
 
