@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent
@@ -16,6 +17,7 @@ import ui.record.common as common
 from assistant.glossary import GlossaryEntry
 from assistant.i18n import set_language
 from assistant.records.model import Coding, Medication, Record
+from tests.support.fixtures import SUMEHR as SUMEHR_DIR
 from tests.ui.test_record_data import demo_record
 from ui import theme
 from ui.record import disposal
@@ -36,6 +38,9 @@ def _english(qapp: QApplication) -> Iterator[None]:
     common.clear_explanation_cache()
     set_language("en")
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+SUMEHR = SUMEHR_DIR / "sumehr_example.kmehr"
 
 
 def many_medicines(n: int) -> Record:
@@ -148,3 +153,46 @@ def test_deleting_waits_for_workers_but_not_for_ever(
     disposal._get()._slice()  # the timer's slice, at once
     assert disposal.pending() == waiting  # a worker runs: nothing deleted yet
     qtbot.waitUntil(lambda: disposal.pending() == 0, timeout=10000)  # a hung job: deleted anyway
+
+
+def test_showing_a_file_with_my_record_merges_on_a_worker(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    threads: list[int] = []
+    real = Record.merge
+
+    def spy(self: Record, other: Record) -> Record:
+        threads.append(threading.get_ident())
+        return real(self, other)
+
+    monkeypatch.setattr(Record, "merge", spy)
+    mine = many_medicines(3)
+    home = RecordHome(mine, open_file_dialog=lambda _w: str(SUMEHR))
+    qtbot.addWidget(home)
+    home.open_file()
+    qtbot.waitUntil(lambda: home.opened is not None, timeout=20000)
+    opened = home.opened
+    assert opened is not None
+    added = len(opened.medications)
+    assert added > 0
+    with qtbot.waitSignal(home.record_changed, timeout=20000):
+        home.show_opened(merge=True)
+        assert home.record is mine  # the GUI thread did not wait for the merge
+    assert threads and threads[0] != threading.get_ident()
+    assert len(home.record.medications) == 3 + added
+    assert opened.is_empty  # its items live on in the merged record only
+    assert home.current_key == "home"
+
+
+def test_leaving_while_merging_shows_nothing_of_the_file(qtbot: QtBot) -> None:
+    home = RecordHome(many_medicines(3), open_file_dialog=lambda _w: str(SUMEHR))
+    qtbot.addWidget(home)
+    home.open_file()
+    qtbot.waitUntil(lambda: home.opened is not None, timeout=20000)
+    changed: list[object] = []
+    home.record_changed.connect(changed.append)
+    home.show_opened(merge=True)
+    home.wipe()  # card removed meanwhile
+    wait_for_all()
+    QApplication.processEvents()
+    assert changed == [] and home.record.is_empty and home.opened is None

@@ -613,19 +613,37 @@ class RecordHome(QWidget):
         announce(self, self.open_problem)
 
     def show_opened(self, merge: bool) -> None:
+        """Show the file opened: alone at once, or with my record once merged on a worker
+        (comparing hundreds of items takes tens of ms)."""
         if self.opened is None:
             return
         opened = self.opened
-        record = self.record.merge(opened) if merge else opened
-        if merge:
-            self._own_records.append(record)
         self.opened = None
-        # The file's codes were looked up with it, on the worker (unless the language
-        # changed or the cache was cleared since).
-        looked_up = not merge and self._opened_looked_up == (current_language(), cache_epoch())
-        self.set_record(record, looked_up=looked_up)
-        if merge:
-            self._release(opened)  # its items live on in the merged record
+        if not merge:
+            # The file's codes were looked up with it, on the worker (unless the language
+            # changed or the cache was cleared since).
+            looked_up = self._opened_looked_up == (current_language(), cache_epoch())
+            self.set_record(opened, looked_up=looked_up)
+            return
+        mine = self.record
+        self.open_job = run_in_worker(
+            lambda: mine.merge(opened),
+            lambda merged: self._merged(merged, opened),
+            lambda exc: self._merge_failed(exc, opened),
+        )
+
+    def _merged(self, merged: object, opened: Record) -> None:
+        assert isinstance(merged, Record)
+        self._own_records.append(merged)
+        self.set_record(merged)
+        self._release(opened)  # its items live on in the merged record
+
+    def _merge_failed(self, exc: BaseException, opened: Record) -> None:
+        log.error("merging an opened file failed: %s", type(exc).__name__)
+        self.opened = opened  # still there: "Show only this file" works
+        self.open_problem = ""
+        if self.current_key == "opened_file" and self.page is not None:
+            self.page.rebuild()
 
 
 class OpenedFilePage(Page):
