@@ -22,7 +22,6 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
@@ -151,23 +150,34 @@ class QtTranslations:
         return False
 
 
-@dataclass
 class Running:
-    """What ``build_app`` made (tests drive it; ``main`` runs it)."""
+    """What ``build_app`` made (tests drive it; ``main`` runs it).
 
-    app: QApplication
-    shell: Shell
-    controller: JourneyController
-    settings: settings_mod.Settings
-    cleanups: list[Callable[[], None]] = field(default_factory=list)
-    demo: Any = None
-    hub: Any = None
-    ready: bool = False
-    #: Starts the card and record services in a worker (``services_now`` False); ``main``
-    #: calls it once the first screen is shown, so their imports do not delay it.
-    start_services: Callable[[], None] | None = None
-    #: The parsed command line.
-    args: argparse.Namespace = field(default_factory=argparse.Namespace)
+    (A plain class, not a dataclass: each dataclass costs about a millisecond at start.)
+    """
+
+    def __init__(
+        self,
+        app: QApplication,
+        shell: Shell,
+        controller: JourneyController,
+        settings: settings_mod.Settings,
+        *,
+        args: argparse.Namespace | None = None,
+    ) -> None:
+        self.app = app
+        self.shell = shell
+        self.controller = controller
+        self.settings = settings
+        self.cleanups: list[Callable[[], None]] = []
+        self.demo: Any = None
+        self.hub: Any = None
+        self.ready = False
+        #: Starts the card and record services in a worker (``services_now`` False); ``main``
+        #: calls it once the first screen is shown, so their imports do not delay it.
+        self.start_services: Callable[[], None] | None = None
+        #: The parsed command line.
+        self.args = args if args is not None else argparse.Namespace()
 
     def close(self) -> None:
         from ui.workers import wait_for_all

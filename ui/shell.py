@@ -46,7 +46,6 @@ from ui.widgets import (
     Pictogram,
     announce,
     set_enum_property,
-    themed_icon,
     top_aligned,
 )
 
@@ -526,8 +525,6 @@ class Shell(QMainWindow):
         self._fit_top_bar()
         self._fit_top_bar_later()
         self.contrast_button.setChecked(theme_mod.current().high_contrast)
-        for i in range(self.language_box.count()):
-            self.language_box.setItemIcon(i, themed_icon("language"))
         self.centralWidget().updateGeometry()
 
     # ------------------------------------------------------------------ listen, help, hide

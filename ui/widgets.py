@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QObject, QRectF, QSize, QTimer, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from ui import theme as theme_mod
 
 if TYPE_CHECKING:  # event types are made when the first such event comes, not at start
-    from PySide6.QtGui import QKeyEvent, QPaintEvent
+    from PySide6.QtGui import QIcon, QKeyEvent, QPaintEvent
 
 log = logging.getLogger(__name__)
 
@@ -225,6 +225,8 @@ class Pictogram(QWidget):
 
 def themed_icon(name: str, color: str | None = None) -> QIcon:
     """A QIcon of a pictogram in the theme's pictogram colour (for combo boxes and menus)."""
+    from PySide6.QtGui import QIcon  # (its ThemeIcon enum costs ~4 ms: not at start)
+
     t = theme_mod.current()
     side = t.icon_px()
     return QIcon(render_svg(icon_relpath(name), QSize(side, side), color or t.colors.pictogram))
