@@ -26,7 +26,7 @@ from assistant.journey import (
 )
 from ui.screens.base import Screen, StateScreen
 from ui.shell import Shell
-from ui.workers import Job, run_in_worker
+from ui.workers import Job, hold_jobs, run_in_worker
 
 if TYPE_CHECKING:
     from assistant.card.connection import CardBackend
@@ -530,9 +530,11 @@ class JourneyController(QObject):
 
         def done(record: Any) -> None:
             # Made inside the record screen: moving a built widget tree into a styled window
-            # restyles all of it again (tens of ms on the GUI thread).
+            # restyles all of it again (tens of ms on the GUI thread). The viewer's own
+            # background work (explanations looked up ahead) waits until it is on screen.
             factory = self.viewer_factory
-            viewer = factory(record, self.record_screen) if factory is not None else None
+            with hold_jobs() as held:
+                viewer = factory(record, self.record_screen) if factory is not None else None
             self.record_screen.set_record(record, viewer)
             if viewer is not None and hasattr(viewer, "page_changed"):
                 viewer.page_changed.connect(lambda _k: self._update_back())
@@ -543,6 +545,8 @@ class JourneyController(QObject):
                 self.journey.connected(token, record)
                 if self.journey.record is not record:  # the card went meanwhile
                     self._wipe_record_screen()
+                # After the paint of the record home (a timer runs after the waiting events).
+                QTimer.singleShot(1, self, lambda: held.release())
 
             # A later turn of the event loop (a real timer: 0 would run before the waiting
             # timers and input): building the viewer and showing it would otherwise be one

@@ -4,6 +4,9 @@
 or ``on_error(exception)`` is then called on the GUI thread (queued signal). A cancelled
 job's result is dropped, so a screen that went away never receives it.
 
+Jobs asked for inside ``with hold_jobs() as held:`` wait until ``held.release()`` (a screen
+that starts background work while it is built does not slow down its own first paint).
+
 With ``after_paint=True`` the job starts on a timer, after the events already waiting (the new
 screen's layout and paint): a worker running pure Python would otherwise take the GIL from the
 GUI thread while it draws the screen that says "please wait". The pool also lowers Python's
@@ -15,10 +18,11 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +142,10 @@ def run_in_worker(
     """
     job = Job(fn, on_done, on_error)
     _running.add(job)
-    if after_paint:
+    if _holds:
+        _waiting.add(job)
+        _holds[-1].jobs.append(job)
+    elif after_paint:
         _waiting.add(job)
         QTimer.singleShot(AFTER_PAINT_MS, job.relay, lambda: _launch(job))
     else:
@@ -150,6 +157,49 @@ def _launch(job: Job) -> None:
     if job in _waiting:
         _waiting.discard(job)
         pool().start(job)
+
+
+class HeldJobs:
+    """Jobs asked for inside :func:`hold_jobs`; they start at :meth:`release`."""
+
+    #: Longest hold (ms): the jobs start by then even if nobody releases them.
+    LONGEST_MS = 2000
+
+    def __init__(self) -> None:
+        self.jobs: list[Job] = []
+
+    def release(self) -> None:
+        """Start the held jobs (cancelled ones deliver nothing). Calling it again is harmless."""
+        jobs, self.jobs = self.jobs, []
+        for job in jobs:
+            _launch(job)
+
+
+_holds: list[HeldJobs] = []
+
+
+@contextmanager
+def hold_jobs() -> Iterator[HeldJobs]:
+    """Keep the jobs asked for inside the block from starting until ``release()``.
+
+    GUI thread only. A worker running pure Python takes half of the GIL's time from the GUI
+    thread: work started while a screen is built would make its first layout and paint take
+    about twice as long.
+    """
+    held = HeldJobs()
+    _holds.append(held)
+    try:
+        yield held
+    finally:
+        _holds.remove(held)
+        if held.jobs:
+            app = QCoreApplication.instance()
+            if app is not None:
+                # A function, not the bound method: PySide keeps no reference to a bound
+                # method of a plain object, which then dies before the timer fires.
+                QTimer.singleShot(HeldJobs.LONGEST_MS, app, lambda: held.release())
+            else:
+                held.release()
 
 
 def running_jobs() -> int:

@@ -164,3 +164,47 @@ def test_prepare_warms_up_a_record_viewer_and_drops_it(
         assert len(made) == 2 and h.controller.record_screen.viewer is not None
     finally:
         h.close()
+
+
+def test_held_jobs_start_only_when_released(qtbot) -> None:
+    ran: list[str] = []
+    delivered: list[object] = []
+    with workers.hold_jobs() as held:
+        workers.run_in_worker(lambda: ran.append("a") or "a", delivered.append)
+        cancelled = workers.run_in_worker(lambda: ran.append("b"), delivered.append)
+    cancelled.cancel()
+    workers.run_in_worker(lambda: "outside", delivered.append)  # not held
+    qtbot.waitUntil(lambda: delivered == ["outside"], timeout=5000)
+    qtbot.wait(20)
+    assert ran == [] and workers.running_jobs() == 2
+    held.release()
+    held.release()  # harmless
+    qtbot.waitUntil(lambda: workers.running_jobs() == 0, timeout=5000)
+    assert ran == ["a"] and delivered == ["outside", "a"]
+
+
+def test_held_jobs_start_by_themselves_if_nobody_releases_them(
+    qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workers.HeldJobs, "LONGEST_MS", 30)
+    done = threading.Event()
+    with workers.hold_jobs():
+        workers.run_in_worker(done.set)
+    assert not done.is_set()
+    qtbot.waitUntil(done.is_set, timeout=5000)
+    qtbot.waitUntil(lambda: workers.running_jobs() == 0, timeout=5000)
+
+
+def test_viewer_background_work_waits_until_the_record_is_shown(h: JourneyHarness) -> None:
+    real = h.controller.viewer_factory
+    assert real is not None
+    steps: list[Step] = []
+
+    def factory(record: object, parent: object) -> object:
+        workers.run_in_worker(lambda: steps.append(h.controller.journey.step))
+        return real(record, parent)
+
+    h.controller.viewer_factory = factory
+    h.walk_to(Step.RECORD)
+    h.qtbot.waitUntil(lambda: steps != [], timeout=5000)
+    assert steps == [Step.RECORD]
