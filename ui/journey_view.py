@@ -173,6 +173,12 @@ class JourneyController(QObject):
                 babel_format_date(datetime.date(2000, 1, 31), "long", locale=LOCALE_NAMES[code])
             preload_pictures()
             warm_up_photo_decoder()  # Qt's JPEG codec, for the card photo
+            # The types the first announcement ("Card found...") uses: PySide makes enum types
+            # on first use, some milliseconds each.
+            from PySide6.QtGui import QAccessible
+
+            made = (QAccessible.Event.NameChanged, QAccessible.AnnouncementPoliteness.Assertive)
+            log.debug("accessibility types ready (%d)", len(made))
 
         pending = [s for s in Step if self.screens.get_built(s) is None]
 
