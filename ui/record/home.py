@@ -469,6 +469,10 @@ class RecordHome(QWidget):
             if button.isEnabled():
                 button.setFocus(Qt.FocusReason.OtherFocusReason)
                 return
+        if isinstance(target, Page):
+            # A long page still being built may have no button yet: the focus goes to the
+            # page (arrow keys scroll it, Tab reaches its first button), not back to the shell.
+            target.scroll.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # what the shell asks ---------------------------------------------------------------------
     def title(self) -> str:
