@@ -20,13 +20,12 @@ import json
 import logging
 import os
 import stat
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
-from typing import Any
-
-import platformdirs
+from typing import Any, NamedTuple
 
 from assistant.errors import BadDataError
 
@@ -128,8 +127,9 @@ def verify_exit_code(code: str | bytearray, stored: str) -> bool:
 # Kiosk configuration
 
 
-@dataclass(frozen=True)
-class HelpContact:
+# (Named tuples rather than frozen dataclasses: each dataclass costs about a millisecond at
+# every start, and these are plain records.)
+class HelpContact(NamedTuple):
     """Someone the patient can turn to, shown on the kiosk help screen."""
 
     name: str
@@ -137,8 +137,7 @@ class HelpContact:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class KioskConfig:
+class KioskConfig(NamedTuple):
     """What the administrator set for one pharmacy kiosk."""
 
     pharmacy_name: str
@@ -372,6 +371,11 @@ class Settings:
             return None
         if self.data_dir is not None:
             return self.data_dir
+        xdg = _xdg_user_dir("XDG_DATA_HOME", ".local/share")
+        if xdg is not None:
+            return xdg / APP_NAME
+        import platformdirs
+
         return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
 
     def session_log_folder(self) -> Path | None:
@@ -380,6 +384,11 @@ class Settings:
             return None
         if self.session_log_dir is not None:
             return self.session_log_dir
+        xdg = _xdg_user_dir("XDG_STATE_HOME", ".local/state")
+        if xdg is not None:
+            return xdg / APP_NAME / "log" / "sessions"
+        import platformdirs
+
         return Path(platformdirs.user_log_dir(APP_NAME, APP_AUTHOR)) / "sessions"
 
     def notes_path(self) -> Path | None:
@@ -403,12 +412,29 @@ class Settings:
         )
 
 
+def _xdg_user_dir(env_var: str, default: str) -> Path | None:
+    """On Linux, the XDG base folder platformdirs would give (``$XDG_DATA_HOME`` when it is an
+    absolute path, else ``~/.local/share``...) without importing it, which costs a few
+    milliseconds at every start. None elsewhere or with an unusual HOME: platformdirs decides.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    value = os.environ.get(env_var, "")
+    if os.path.isabs(value):
+        return Path(value)
+    home = os.environ.get("HOME", "")
+    if not os.path.isabs(home):
+        return None
+    return Path(home) / default
+
+
 # ---------------------------------------------------------------------------------------------
 # Home-mode preferences (no personal data: only display choices)
 
 
-@dataclass(frozen=True)
-class Preferences:
+class Preferences(NamedTuple):
+    """The patient's display choices (home mode)."""
+
     language: str | None = None
     text_scale: float = 1.0
     high_contrast: bool = False
