@@ -83,10 +83,9 @@ class Job(QRunnable):
         return self._cancelled
 
     def run(self) -> None:
+        # A job cancelled before it started still runs: its work may clean up (zero the PIN,
+        # finish a save); only its result is dropped.
         try:
-            if self._cancelled:  # cancelled before a thread was free: do not start the work
-                self.relay.done.emit(None)
-                return
             try:
                 result = self._fn()
             except BaseException as exc:  # delivered to the GUI thread, never swallowed
@@ -169,7 +168,8 @@ class HeldJobs:
         self.jobs: list[Job] = []
 
     def release(self) -> None:
-        """Start the held jobs (cancelled ones deliver nothing). Calling it again is harmless."""
+        """Start the held jobs (cancelled ones run but deliver nothing). Calling it again is
+        harmless."""
         jobs, self.jobs = self.jobs, []
         for job in jobs:
             _launch(job)
