@@ -12,10 +12,11 @@ writable by group or others); see ``packaging/kiosk/README.md``.
 
 from __future__ import annotations
 
-# Modules only some runs need (hashing, TOML, JSON, temporary files) are imported where they
-# are used: the first screen comes sooner.
+# Modules only some runs need (hashing, TOML, temporary files) are imported where they are
+# used: the first screen comes sooner.
 import argparse
 import base64
+import json
 import logging
 import os
 import stat
@@ -445,8 +446,6 @@ def load_preferences(settings: Settings) -> Preferences:
     path = settings.preferences_path()
     if path is None or not path.exists():
         return Preferences()
-    import json
-
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         language = data.get("language")
@@ -496,8 +495,6 @@ def save_preferences(settings: Settings, prefs: Preferences) -> bool:
         "high_contrast": prefs.high_contrast,
         "speech_on": prefs.speech_on,
     }
-    import json
-
     atomic_write_bytes(path, json.dumps(data, indent=1).encode("utf-8"))
     return True
 
