@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from pathlib import Path
+from typing import Any
 
 from assistant.errors import BadDataError
 from assistant.records.fhir_map import record_from_fhir
@@ -58,7 +60,7 @@ def record_from_bytes(data: bytes, label: str) -> Record:
 
 def _load_json(data: bytes) -> dict[str, object] | list[dict[str, object]]:
     try:
-        value = json.loads(data)
+        value = json_in_parts(data.decode("utf-8", "surrogatepass"))
     except UnicodeDecodeError:
         raise BadDataError("JSON is not valid UTF-8") from None
     except json.JSONDecodeError as exc:
@@ -70,3 +72,59 @@ def _load_json(data: bytes) -> dict[str, object] | list[dict[str, object]]:
     if not isinstance(value, dict | list):
         raise BadDataError("JSON is not an object or a list")
     return value
+
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+#: Values nested deeper than this are decoded in one call each (one resource of a Bundle).
+_SPLIT_DEPTH = 2
+
+
+def json_in_parts(text: str) -> Any:
+    """The same value as ``json.loads(text)``, but the outer object or list and the lists in
+    it (a Bundle's entries) are decoded member by member, one call each: a big file never
+    holds the interpreter lock for one long call (the GUI thread would wait for it)."""
+    decoder = json.JSONDecoder()
+    value, end = _json_part(decoder, text, _skip(text, 0), 0)
+    end = _skip(text, end)
+    if end != len(text):
+        raise json.JSONDecodeError("Extra data", text, end)
+    return value
+
+
+def _skip(text: str, at: int) -> int:
+    match = _WHITESPACE.match(text, at)
+    return match.end() if match else at
+
+
+def _json_part(decoder: json.JSONDecoder, text: str, at: int, depth: int) -> tuple[Any, int]:
+    opening = text[at : at + 1]
+    if depth >= _SPLIT_DEPTH or opening not in ("{", "["):
+        return decoder.raw_decode(text, at)
+    closing = "}" if opening == "{" else "]"
+    items: list[Any] = []
+    members: dict[str, Any] = {}
+    at = _skip(text, at + 1)
+    if text[at : at + 1] == closing:
+        return (members if opening == "{" else items), at + 1
+    while True:
+        if opening == "{":
+            if text[at : at + 1] != '"':
+                raise json.JSONDecodeError(
+                    "Expecting property name enclosed in double quotes", text, at
+                )
+            key, at = decoder.raw_decode(text, at)
+            at = _skip(text, at)
+            if text[at : at + 1] != ":":
+                raise json.JSONDecodeError("Expecting ':' delimiter", text, at)
+            value, at = _json_part(decoder, text, _skip(text, at + 1), depth + 1)
+            members[key] = value
+        else:
+            value, at = _json_part(decoder, text, at, depth + 1)
+            items.append(value)
+        at = _skip(text, at)
+        mark = text[at : at + 1]
+        if mark == closing:
+            return (members if opening == "{" else items), at + 1
+        if mark != ",":
+            raise json.JSONDecodeError("Expecting ',' delimiter", text, at)
+        at = _skip(text, at + 1)

@@ -1,16 +1,21 @@
-"""Opening a KMEHR file for the record viewer reads it as it is parsed: each folder's patient
-and transactions are mapped once complete and dropped from the tree, whatever the chunk size,
-with the same result as reading the message in one piece."""
+"""Opening a file for the record viewer never holds the interpreter lock for one long call.
+
+KMEHR is read as it is parsed: each folder's patient and transactions (and a Sumehr's items) are
+mapped once complete and dropped from the tree, whatever the chunk size, with the same result as
+reading the message in one piece. FHIR JSON is decoded one member (one Bundle entry) at a time,
+with the same result as ``json.loads``."""
 
 from __future__ import annotations
 
 import gc
+import json
 from pathlib import Path
 
 import pytest
 
 import assistant.records.kmehr as kmehr
 from assistant.errors import BadDataError
+from assistant.records.files import json_in_parts, record_from_bytes
 from assistant.records.model import ItemSource, Record, SourceKind
 from tests.support.fixtures import KMEHR, record_files
 
@@ -130,3 +135,62 @@ def test_not_kmehr_is_refused_before_the_rest_is_parsed(monkeypatch: pytest.Monk
 def test_broken_xml_is_bad_data(data: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(BadDataError, match="not well-formed"):
         read(data, 4, monkeypatch)
+
+
+# FHIR JSON: the outer object and its lists are decoded member by member ----------------------
+
+FHIR_FILES = record_files("fhir")
+
+
+@pytest.mark.parametrize("path", FHIR_FILES, ids=[p.name for p in FHIR_FILES])
+def test_json_in_parts_is_json_loads(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert json_in_parts(text) == json.loads(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{}",
+        "[]",
+        " \n{ } \t",
+        '{"a": [], "b": {}, "c": [1, {"d": [2, 3]}], "e": "x", "f": null}',
+        '[{"resourceType": "Patient"}, {"x": [1, 2, [3, {"y": "\\u00e9"}]]}]',
+        '{"a": 1, "a": 2}',
+        '{"entry": [ {"resource": {"id": "1"}} , {"resource": {"id": "2"}} ] }',
+    ],
+)
+def test_json_in_parts_edge_cases(text: str) -> None:
+    assert json_in_parts(text) == json.loads(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["", "{", '{"a" 1}', '{"a": 1,}', "[1 2]", "[1,]", "{} x", "{a: 1}", "[1]]"]
+)
+def test_json_in_parts_refuses_what_json_refuses(text: str) -> None:
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(text)
+    with pytest.raises(json.JSONDecodeError):
+        json_in_parts(text)
+
+
+def test_a_big_bundle_is_decoded_one_entry_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    entry = {"resource": {"resourceType": "Observation", "valueString": "x" * 200}}
+    text = json.dumps({"resourceType": "Bundle", "entry": [entry] * 500})
+    expected = json.loads(text)
+    spans: list[int] = []
+    real = json.JSONDecoder.raw_decode
+
+    def spy(self: json.JSONDecoder, s: str, idx: int = 0) -> tuple[object, int]:
+        value, end = real(self, s, idx)
+        spans.append(end - idx)
+        return value, end
+
+    monkeypatch.setattr(json.JSONDecoder, "raw_decode", spy)
+    assert json_in_parts(text) == expected
+    assert len(spans) > 500 and max(spans) < 1000 < len(text)
+
+
+def test_a_fhir_file_that_is_not_json_is_bad_data() -> None:
+    with pytest.raises(BadDataError, match="not well-formed at line 2"):
+        record_from_bytes(b'{"resourceType": "Bundle",\n "entry": [1,, 2]}', "x.json")
