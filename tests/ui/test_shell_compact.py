@@ -359,3 +359,25 @@ def test_button_words_and_pictogram_pass_clicks_to_the_button(qtbot) -> None:
     for child in (button.label(), button.pictogram()):
         qtbot.mouseClick(child, Qt.MouseButton.LeftButton)
     assert len(clicks) == 2
+
+
+def test_two_answers_side_by_side_with_large_text(qtbot, restore) -> None:
+    from ui.screens.base import Screen
+
+    shell = Shell()
+    qtbot.addWidget(shell)
+    screen = Screen()
+    yes = screen.add_action("check", primary=True)
+    no = screen.add_action("close")
+    yes.set_text("Yes, this is me")
+    no.set_text("No, this is not me")
+    shell.resize(1024, 768)
+    shell.show()
+    shell.show_screen(screen)
+    _settle(qtbot)
+    assert no.y() > yes.y() + yes.height() - 1  # one above the other at 100 %
+    _theme(2.0)
+    _settle(qtbot)
+    assert no.y() == yes.y() and no.x() >= yes.x() + yes.width()  # side by side at 200 %
+    for b in (yes, no):
+        assert b.width() >= b._words_width() and b.height() >= 44

@@ -7,7 +7,7 @@ to read aloud (:meth:`Screen.speech_text`) and what its Help says (:meth:`Screen
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from assistant.journey import JourneyState
 from ui import theme as theme_mod
@@ -79,6 +79,11 @@ class Screen(QWidget):
         for layout in (self.outer, self.body):
             if layout.spacing() in _SPACINGS:
                 layout.setSpacing(_SPACINGS[1] if large else _SPACINGS[0])
+        # Two answers side by side rather than one above the other: the screen's own words
+        # keep the height.
+        self.actions.setDirection(
+            QBoxLayout.Direction.LeftToRight if large else QBoxLayout.Direction.TopToBottom
+        )
 
     # helpers for subclasses ------------------------------------------------------------
     def add_text(self, role: str = "body") -> Body:
