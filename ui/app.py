@@ -304,10 +304,12 @@ def build_app(
 
     def attach(result: tuple[Any, Any, Any]) -> None:
         backend, source, viewer = result
-        controller.attach(backend, source, viewer_factory=viewer)
-        if run.demo is not None and not s.training:
-            _demo_banner(shell)
-        settle_startup_heap()
+        try:
+            controller.attach(backend, source, viewer_factory=viewer)
+            if run.demo is not None and not s.training:
+                _demo_banner(shell)
+        finally:
+            settle_startup_heap()  # (and the collector on again, whatever happened)
         run.ready = True
 
     def failed(exc: BaseException) -> None:
