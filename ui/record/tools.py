@@ -12,7 +12,6 @@ from PySide6.QtGui import QFont, QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QComboBox,
     QFileDialog,
     QGridLayout,
     QPlainTextEdit,
@@ -34,7 +33,7 @@ from ui import theme as theme_mod
 from ui.record.common import ItemCard, Navigator, Page, small_button
 from ui.record.qr import QrCode, qr_image
 from ui.record.sharing import portal_url
-from ui.widgets import BigButton, announce
+from ui.widgets import BigButton, BigComboBox, announce
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +75,7 @@ class NotesPage(Page):
                 _("Your questions are kept only until you finish. Print them to keep them."),
                 "muted",
             )
-        self.chooser = QComboBox(self.body)
+        self.chooser = BigComboBox(self.body)  # (its arrow large and in the theme colour)
         self.chooser.setAccessibleName(_("About which part of my record?"))
         for key in SECTIONS:
             self.chooser.addItem(notes_section_title(key), key)
