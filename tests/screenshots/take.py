@@ -3,7 +3,10 @@
 Run through ``packaging/screenshots.sh`` (starts Xvfb when there is no display)::
 
     python -m tests.screenshots.take --out screenshots-out [--languages fr,en] \
-        [--docs docs/screenshots]
+        [--looks normal,high-contrast-200] [--only 07-pin,k2] [--docs docs/screenshots]
+
+PNGs go to ``--out`` only; the README's main shots are copied to ``--docs`` only when it is
+given (``packaging/screenshots.sh`` gives it by default, not when ``--out`` is given).
 
 Scenes come from ``tests.a11y.scenes.SCENE_PROVIDERS`` plus every ``tests/**/scenes_*.py``
 module that defines ``SCENES_PROVIDER`` (a function returning a list of ``Scene``): the record
@@ -28,6 +31,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 #: (folder name, high contrast, text scale)
 LOOKS = (("normal", False, 1.0), ("high-contrast", True, 1.0), ("text-200", False, 2.0))
+#: Looks made only when asked for (``--looks``): high contrast and 200 % text together.
+EXTRA_LOOKS = (("high-contrast-200", True, 2.0),)
 SIZES = {"1024x768": (1024, 768), "1920x1080": (1920, 1080)}
 #: Scenes copied to docs/screenshots for the README (language, look, scene).
 DOC_SHOTS = (
@@ -113,7 +118,18 @@ def load_providers() -> None:
             scenes.SCENE_PROVIDERS.append(provider)
 
 
-def take(out: Path, languages: list[str], sizes: list[str], only: str | None) -> int:
+def wanted(name: str, only: list[str]) -> bool:
+    """A scene is taken when ``only`` is empty or one of its parts is in the scene's name."""
+    return not only or any(part in name for part in only)
+
+
+def take(
+    out: Path,
+    languages: list[str],
+    sizes: list[str],
+    only: list[str],
+    looks: tuple[tuple[str, bool, float], ...] = LOOKS,
+) -> int:
     from assistant.i18n import set_language
     from assistant.journey import Step
     from tests.a11y.harness import JourneyHarness
@@ -123,7 +139,7 @@ def take(out: Path, languages: list[str], sizes: list[str], only: str | None) ->
     load_providers()
     count = 0
     bot = MiniBot()
-    for look, high_contrast, scale in LOOKS:
+    for look, high_contrast, scale in looks:
         h = JourneyHarness.start(bot, high_contrast=high_contrast, text_scale=scale)
         try:
             h.walk_to(Step.RECORD)
@@ -137,7 +153,7 @@ def take(out: Path, languages: list[str], sizes: list[str], only: str | None) ->
                     folder = out / size_name / lang / look
                     folder.mkdir(parents=True, exist_ok=True)
                     for scene in all_scenes():
-                        if only and only not in scene.name:
+                        if not wanted(scene.name, only):
                             continue
                         scene.show(h)
                         QTest.qWait(5)
@@ -162,18 +178,44 @@ def copy_docs(out: Path, docs: Path) -> None:
             (docs / f"{lang}-{look}-{scene}.png").write_bytes(src.read_bytes())
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_looks(text: str) -> tuple[tuple[str, bool, float], ...]:
+    """``normal,text-200`` → the matching looks; unknown names are an error."""
+    known = {look[0]: look for look in (*LOOKS, *EXTRA_LOOKS)}
+    names = [n for n in text.split(",") if n]
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown look {', '.join(unknown)}; known: {', '.join(known)}"
+        )
+    return tuple(known[n] for n in names)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """The options. Nothing is written to ``--docs`` unless it is given."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=ROOT / "screenshots-out")
     parser.add_argument("--languages", default="fr,nl,en,de")
     parser.add_argument("--sizes", default="1024x768,1920x1080")
-    parser.add_argument("--only", default=None, help="only scenes whose name has this text")
+    parser.add_argument(
+        "--looks",
+        type=parse_looks,
+        default=LOOKS,
+        help="comma list of " + ", ".join(look[0] for look in (*LOOKS, *EXTRA_LOOKS)),
+    )
+    parser.add_argument(
+        "--only", default="", help="only scenes whose name has this text (comma list)"
+    )
     parser.add_argument("--docs", type=Path, default=None, help="copy the main shots here")
-    ns = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ns = parse_args(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert app is not None
     start = time.monotonic()
-    count = take(ns.out, ns.languages.split(","), ns.sizes.split(","), ns.only)
+    only = [part for part in ns.only.split(",") if part]
+    count = take(ns.out, ns.languages.split(","), ns.sizes.split(","), only, ns.looks)
     if ns.docs is not None:
         copy_docs(ns.out, ns.docs)
     sys.stdout.write(f"{count} screenshots in {ns.out} ({time.monotonic() - start:.0f} s)\n")

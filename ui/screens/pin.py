@@ -7,7 +7,7 @@ once and the screen keeps nothing; :meth:`PinPad.clear` zeroes it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -88,7 +88,7 @@ class PinPad(QFrame):
         self.setObjectName("pinPad")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._pin = bytearray()
-        lay = QVBoxLayout(self)
+        lay = self._lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(12)
         self.dots = QLabel(self)
@@ -143,12 +143,40 @@ class PinPad(QFrame):
             b.label().setFont(f)
         f.setLetterSpacing(f.SpacingType.AbsoluteSpacing, 6)
         self.dots.setFont(f)
+        self._fit_spacing(t.text_scale >= 1.25)
         self._even_columns()
+
+    def _fit_spacing(self, large: bool) -> None:
+        """Less space between and inside the keys when the text is large: at 200 % on
+        1024×768 the whole screen (question, tries left, keypad) must fit without scrolling.
+        The keys stay at least 44×44 px (their minimum size says so)."""
+        gap = 6 if large else 10
+        self.grid.setSpacing(gap)
+        self._lay.setSpacing(4 if large else 12)
+        self.dots.setMinimumHeight(30 if large else 36)
+        vertical = 2 if large else 8
+        for key in self.keys():
+            inner = key.layout()
+            if inner is not None:
+                m = inner.contentsMargins()
+                inner.setContentsMargins(m.left(), vertical, m.right(), vertical)
+        # the keys' own padding and the dots' size (the theme's style sheet sets them)
+        sheet = (
+            "BigButton { padding-top: 0px; padding-bottom: 0px; } "
+            f"QLabel#pinDots {{ font-size: {theme_mod.current().bar_points('keypad'):.1f}pt; }}"
+            if large
+            else ""
+        )
+        if self.styleSheet() != sheet:
+            self.setStyleSheet(sheet)
+
+    def keys(self) -> list[BigButton]:
+        """Every key: the digits, Erase and OK."""
+        return [*self.digit_buttons.values(), self.erase, self.ok]
 
     def _even_columns(self) -> None:
         """Three columns of the same width: the keys line up like on a phone."""
-        keys = [*self.digit_buttons.values(), self.erase, self.ok]
-        width = max(k.sizeHint().width() for k in keys)
+        width = max(k.sizeHint().width() for k in self.keys())
         for column in range(3):
             self.grid.setColumnMinimumWidth(column, width)
 
@@ -239,16 +267,17 @@ class PinScreen(StateScreen):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         # The keypad always under the texts: they say "Use the keys below" (side by side,
-        # patients looked under the text and found nothing).
+        # patients looked under the text and found nothing). The tries left sit beside the
+        # keypad, at its top, next to the dots: with 200 % text on 1024×768 the question, the
+        # tries left and the OK key are all in sight without scrolling.
         self.split = QBoxLayout(QBoxLayout.Direction.TopToBottom)
         self.split.setSpacing(24)
         self.body.addLayout(self.split)
-        texts = QVBoxLayout()
+        texts = self.texts = QVBoxLayout()
         texts.setSpacing(14)
         self.split.addLayout(texts)
         self.tries = Body("", self)
         self.tries.setObjectName("triesLeft")
-        texts.addWidget(self.tries)
         self.problem_text = Body("", self, "problem")  # what went wrong comes first
         self.problem_text.setObjectName("pinProblem")
         texts.addWidget(self.problem_text)
@@ -260,8 +289,14 @@ class PinScreen(StateScreen):
         self.text = Body("", self)
         texts.addWidget(self.text)
         self.pad = PinPad(self)
-        self.split.addWidget(self.pad, 0, Qt.AlignmentFlag.AlignTop)
+        self.pad_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.pad_row.setSpacing(24)
+        self.pad_row.addWidget(self.tries, 2, Qt.AlignmentFlag.AlignTop)
+        self.pad_row.addWidget(self.pad, 3, Qt.AlignmentFlag.AlignTop)
+        self.split.addLayout(self.pad_row)
         self.pad.ok_pressed.connect(self.submitted)
+        theme_mod.notifier().changed.connect(self._fit_spacing)
+        self._fit_spacing()
         self.confirm_yes = self.add_action("check", primary=True)
         self.confirm_yes.setObjectName("lastTryYes")
         self.confirm_yes.clicked.connect(self.confirm_last)
@@ -274,6 +309,22 @@ class PinScreen(StateScreen):
         self.finish = self.add_action("finish")
         self.finish.setObjectName("pinFinish")
         self.finish.clicked.connect(self.finish_requested)
+
+    def minimumSizeHint(self) -> QSize:
+        """As tall as the screen needs at its own width, not at its narrowest (the texts
+        wrapped word by word): the scroll area would scroll over empty space otherwise."""
+        hint = super().minimumSizeHint()
+        lay = self.layout()
+        if lay is None or not lay.hasHeightForWidth():
+            return hint
+        needed = lay.totalHeightForWidth(max(self.width(), hint.width()))
+        return QSize(hint.width(), min(hint.height(), needed))
+
+    def _fit_spacing(self, _theme: object = None) -> None:
+        large = theme_mod.current().text_scale >= 1.25
+        self.split.setSpacing(10 if large else 24)
+        self.texts.setSpacing(8 if large else 14)
+        self.pad_row.setSpacing(16 if large else 24)
 
     def _retry_clicked(self) -> None:
         s = self.state
