@@ -15,6 +15,10 @@ import assistant.i18n
 import assistant.journey
 import assistant.settings
 
+# The first PySide6 import, right after these: it spares every later module PySide's source
+# scan (see ui.theme.skip_feature_source_scan).
+import ui.theme  # noqa: F401
+
 # isort: on
 import argparse
 import gc

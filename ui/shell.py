@@ -50,6 +50,7 @@ from ui.widgets import (
 )
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QRect
     from PySide6.QtGui import QCloseEvent
 
 log = logging.getLogger(__name__)
@@ -82,6 +83,26 @@ class _Overlay(QFrame):
         self.hide()
 
 
+class _RootLayout(QVBoxLayout):
+    """The window's main column; calls ``resized`` when the size it lays out changes.
+
+    (The shell follows its size here rather than in ``resizeEvent``: the first event PySide
+    hands to Python makes the 179-member ``QEvent.Type`` enum, ~2 ms before the first screen.)
+    """
+
+    def __init__(self, parent: QWidget, resized: Callable[[], None]) -> None:
+        super().__init__(parent)
+        self._resized = resized
+        self._size = (-1, -1)
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        size = (rect.width(), rect.height())
+        if size != self._size:
+            self._size = size
+            self._resized()
+
+
 class Shell(QMainWindow):
     """The window. Screens are shown with :meth:`show_screen`; the bars stay in place."""
 
@@ -102,7 +123,7 @@ class Shell(QMainWindow):
         self._overlay_focus: QWidget | None = None
 
         central = QWidget(self)
-        root = QVBoxLayout(central)
+        root = _RootLayout(central, self._content_resized)
         root.setContentsMargins(0, 0, 0, 0)
         root.setSpacing(0)
 
@@ -631,8 +652,10 @@ class Shell(QMainWindow):
         elif self._screen is not None and not self._screen.focus_first():
             self.listen_button.setFocus()
 
-    def resizeEvent(self, event: object) -> None:
-        super().resizeEvent(event)  # type: ignore[arg-type]
+    def _content_resized(self) -> None:
+        """The window changed size: the top bar's rows, the open overlay's size."""
+        if self.centralWidget() is None:  # still being made
+            return
         self._fit_top_bar()
         for overlay in self._overlays or ():
             if overlay.isVisible():
