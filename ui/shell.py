@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QBoxLayout,
@@ -233,9 +233,19 @@ class Shell(QMainWindow):
         # first screen is shown (:meth:`prepare_overlays`), not before it.
         self._overlays: tuple[_Overlay, _Overlay] | None = None
 
-        QShortcut(QKeySequence("F1"), self, activated=self.show_help)
-        QShortcut(QKeySequence("Ctrl+H"), self, activated=self.hide_screen)
-        QShortcut(QKeySequence("Esc"), self, activated=self._escape)
+        for keys, slot in (
+            ("F1", self.show_help),
+            ("Ctrl+H", self.hide_screen),
+            ("Esc", self._escape),
+        ):
+            shortcut = QShortcut(self)
+            # The key through the meta-object: a QKeySequence would make its Python type and
+            # three enums (~2 ms before the first screen).
+            if not shortcut.setProperty("key", keys):
+                from PySide6.QtGui import QKeySequence
+
+                shortcut.setKey(QKeySequence(keys))
+            shortcut.activated.connect(slot)
 
         self.speaker.unavailable.connect(self._speech_problem)
         add_language_listener(self._language_listener)

@@ -1,0 +1,117 @@
+"""What the first screen does not pay for: PySide's source scan of our modules, the QEvent.Type
+and QKeySequence enums; and the behaviour that used them stays (window size, shortcuts)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+from PySide6.QtGui import QShortcut
+from PySide6.QtWidgets import QApplication
+
+from ui import theme as theme_mod
+from ui.shell import Shell
+
+ROOT = Path(__file__).resolve().parents[2]
+
+FIRST_SCREEN = r"""
+import enum, json, linecache, sys
+made = []
+create = enum.EnumType._create_
+def spy(cls, class_name, names=None, *args, **kwargs):
+    result = create(cls, class_name, names, *args, **kwargs)
+    made.append([class_name, len(result.__members__)])
+    return result
+enum.EnumType._create_ = spy
+from ui import app
+run = app.build_app(sys.argv[1:], services_now=False)
+run.shell.resize(1024, 768)
+run.shell.show()
+first = list(made)  # (the first paint, after this, makes QEvent.Type: Pictogram.paintEvent)
+run.app.processEvents()
+feature = sys.modules["shibokensupport.feature"]
+table = dict(feature.pyside_feature_dict)
+print(json.dumps([first, sorted(linecache.cache), table]))
+"""
+
+
+def test_first_screen_skips_the_source_scan_and_the_big_enums(tmp_path: Path) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DOSSIER_TTS_ENGINE="mock")
+    args = ["--no-pcscd", "--language", "fr", "--data-dir", str(tmp_path)]
+    out = subprocess.run(
+        [sys.executable, "-c", FIRST_SCREEN, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    made, read_sources, table = json.loads(out.stdout.strip().splitlines()[-1])
+    names = {name for name, _count in made}
+    # QKeySequence's enums (the shortcuts are set by name) and QEvent.Type (179 members: no
+    # event reaches a Python handler before the first screen)
+    assert "StandardKey" not in names
+    assert not [m for m in made if m[0] == "Type" and m[1] > 100], made
+    # PySide's __feature__ hook knew our modules without reading them
+    ours = [p for p in read_sources if p.startswith((str(ROOT / "ui"), str(ROOT / "assistant")))]
+    assert ours == []
+    assert not [p for p in read_sources if p.endswith(("/typing.py", "/dataclasses.py"))]
+    assert table["ui.shell"] == 0 and table["ui.widgets"] == 0
+    assert table.get("assistant.i18n", -1) == -1
+    assert "ui.screens.welcome" in table  # (the welcome screen was made)
+
+
+def test_feature_scan_answers_without_reading_and_still_scans_others() -> None:
+    assert theme_mod.skip_feature_source_scan()  # installed (again: no second wrapper)
+    feature = sys.modules["shibokensupport.feature"]
+    scan = feature._mod_uses_pyside
+    assert getattr(scan, "known_packages", False)
+    assert theme_mod.skip_feature_source_scan()
+    assert feature._mod_uses_pyside is scan
+    assert scan(types.ModuleType("ui.some_screen")) is True
+    assert scan(types.ModuleType("assistant.some_model")) is False
+    assert scan(sys.modules["typing"]) is False
+    # a module elsewhere is read as before: this test file names PySide6, a module without a
+    # file cannot be read
+    assert scan(sys.modules[__name__]) is True
+    assert scan(types.ModuleType("somewhere.else")) is False
+
+
+def test_overlay_and_top_bar_follow_the_window_size(qtbot, qapp: QApplication) -> None:
+    theme_mod.set_theme(theme_mod.Theme(), qapp)
+    shell = Shell()
+    qtbot.addWidget(shell)
+    shell.resize(1024, 768)
+    shell.show()
+    qtbot.waitExposed(shell)
+    shell.show_help()
+    overlay = shell.help_overlay
+    shell.resize(900, 700)
+    qtbot.waitUntil(lambda: overlay.size() == shell.centralWidget().size(), timeout=3000)
+    assert overlay.geometry() == shell.centralWidget().rect()
+    shell.close_help()
+    # narrow: a long step label goes above the controls; wide again: beside them
+    shell.step_label.setText("Step 4 of 10: a long line of words for the test")
+    shell.setMinimumSize(0, 0)
+    shell.resize(640, 700)
+    qtbot.waitUntil(
+        lambda: shell.top_layout.direction() == shell.top_layout.Direction.TopToBottom,
+        timeout=3000,
+    )
+    shell.resize(1600, 700)
+    qtbot.waitUntil(
+        lambda: shell.top_layout.direction() == shell.top_layout.Direction.LeftToRight,
+        timeout=3000,
+    )
+
+
+def test_shortcuts_have_their_keys(qtbot) -> None:
+    shell = Shell()
+    qtbot.addWidget(shell)
+    keys = sorted(s.key().toString() for s in shell.findChildren(QShortcut))
+    assert keys == ["Ctrl+H", "Esc", "F1"]
