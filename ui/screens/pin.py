@@ -291,8 +291,10 @@ class PinScreen(StateScreen):
         self.pad = PinPad(self)
         self.pad_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.pad_row.setSpacing(24)
-        self.pad_row.addWidget(self.tries, 2, Qt.AlignmentFlag.AlignTop)
-        self.pad_row.addWidget(self.pad, 3, Qt.AlignmentFlag.AlignTop)
+        # the words as wide as one line at most: on a wide window the keypad stays beside them
+        self.pad_row.addWidget(self.tries, 1, Qt.AlignmentFlag.AlignTop)
+        self.pad_row.addWidget(self.pad, 0, Qt.AlignmentFlag.AlignTop)
+        self.pad_row.addStretch(0)
         self.split.addLayout(self.pad_row)
         self.pad.ok_pressed.connect(self.submitted)
         theme_mod.notifier().changed.connect(self._fit_spacing)
@@ -325,6 +327,14 @@ class PinScreen(StateScreen):
         self.split.setSpacing(10 if large else 24)
         self.texts.setSpacing(8 if large else 14)
         self.pad_row.setSpacing(16 if large else 24)
+        self._tries_width()
+
+    def _tries_width(self) -> None:
+        """Beside the keypad the tries left take one line at most (they wrap when narrow)."""
+        self.tries.ensurePolished()
+        one_line = self.tries.fontMetrics().horizontalAdvance(self.tries.text())
+        margins = self.tries.contentsMargins()
+        self.tries.setMaximumWidth(one_line + margins.left() + margins.right() + 8)
 
     def _retry_clicked(self) -> None:
         s = self.state
@@ -393,6 +403,7 @@ class PinScreen(StateScreen):
                     n=s.tries_left
                 )
             )
+        self._tries_width()
         if blocked:
             self.set_icon("lock")
             self.heading.setText(_("Your card is blocked."))
