@@ -51,6 +51,9 @@ DOC_SHOTS = (
     ("en", "normal", "k2-kiosk-prescriptions"),
     ("nl", "normal", "k3-kiosk-idle-warning"),
     ("en", "normal", "k4-kiosk-staff"),
+    # 200 % text on 1024×768: the PIN keypad and the kiosk codes fit without clipping
+    ("de", "text-200", "07-pin-wrong"),
+    ("fr", "text-200", "k2-kiosk-prescriptions"),
     # the record viewer (tests/ui/scenes_record.py)
     ("en", "normal", "r01-record-home"),
     ("fr", "normal", "r02-medicines"),
