@@ -93,13 +93,14 @@ class _RootLayout(QVBoxLayout):
     def __init__(self, parent: QWidget, resized: Callable[[], None]) -> None:
         super().__init__(parent)
         self._resized = resized
-        self._size = (-1, -1)
+        #: The size last laid out (None before the first layout, when the window is shown).
+        self.laid_out: tuple[int, int] | None = None
 
     def setGeometry(self, rect: QRect) -> None:
         super().setGeometry(rect)
         size = (rect.width(), rect.height())
-        if size != self._size:
-            self._size = size
+        if size != self.laid_out:
+            self.laid_out = size
             self._resized()
 
 
@@ -123,7 +124,7 @@ class Shell(QMainWindow):
         self._overlay_focus: QWidget | None = None
 
         central = QWidget(self)
-        root = _RootLayout(central, self._content_resized)
+        root = self._root = _RootLayout(central, self._content_resized)
         root.setContentsMargins(0, 0, 0, 0)
         root.setSpacing(0)
 
@@ -536,6 +537,8 @@ class Shell(QMainWindow):
             return
 
     def _fit_top_bar_now(self) -> None:
+        if self._root.laid_out is None:
+            return  # never laid out: sizes are not known yet (the first layout fits it)
         margins = self.top_layout.contentsMargins()
         need = (
             self.step_label.sizeHint().width()

@@ -11,9 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QObject, QRectF, QSize, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter, QPixmap
-from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtCore import QObject, QSize, QTimer, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QBoxLayout,
     QComboBox,
@@ -28,7 +27,8 @@ from PySide6.QtWidgets import (
 from ui import theme as theme_mod
 
 if TYPE_CHECKING:  # event types are made when the first such event comes, not at start
-    from PySide6.QtGui import QIcon, QKeyEvent, QPaintEvent
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QIcon, QKeyEvent, QPaintEvent, QPixmap
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +119,12 @@ def render_svg(relative: str, size: QSize, color: str | None, ratio: float = 1.0
 
 
 def _render_svg(relative: str, size: QSize, color: str | None, ratio: float) -> QPixmap:
+    # Imported at the first drawing, not at start: QtSvg and the painting types (with their
+    # enums) cost ~2-3 ms that the window does not need before it is shown.
+    from PySide6.QtCore import QByteArray
+    from PySide6.QtGui import QPainter, QPixmap
+    from PySide6.QtSvg import QSvgRenderer
+
     data = _svg_source(relative)
     pix = QPixmap(max(1, round(size.width() * ratio)), max(1, round(size.height() * ratio)))
     pix.fill(QColor(0, 0, 0, 0))
@@ -140,6 +146,8 @@ def _render_svg(relative: str, size: QSize, color: str | None, ratio: float) -> 
 
 def _fit(picture: QSize, width: int, height: int) -> QRectF:
     """The largest rectangle with the picture's proportions, centred in width × height."""
+    from PySide6.QtCore import QRectF
+
     if picture.width() <= 0 or picture.height() <= 0:
         return QRectF(0, 0, width, height)
     scale = min(width / picture.width(), height / picture.height())
@@ -218,6 +226,8 @@ class Pictogram(QWidget):
             self._pixmap = render_svg(
                 icon_relpath(self._name), self.size(), self.color(), self.devicePixelRatioF()
             )
+        from PySide6.QtGui import QPainter
+
         painter = QPainter(self)
         painter.drawPixmap(0, 0, self._pixmap)
         painter.end()
@@ -395,6 +405,8 @@ class BigComboBox(QComboBox):
         pix = render_svg(
             "builtin/chevron-down.svg", QSize(icon, icon), color, self.devicePixelRatioF()
         )
+        from PySide6.QtGui import QPainter
+
         painter = QPainter(self)
         painter.drawPixmap(r.right() + 1 - (side + icon) // 2, r.center().y() - icon // 2, pix)
         painter.end()
