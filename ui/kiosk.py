@@ -39,6 +39,7 @@ from assistant.journey import Journey
 from assistant.session_log import SessionLog
 from assistant.settings import KioskConfig, Mode, Settings
 from assistant.wipe import WipeList
+from ui import theme as theme_mod
 from ui.kiosk_idle import Cover, IdleWarning, SessionWatch
 from ui.kiosk_prescriptions import PrescriptionsOnRecord
 from ui.onscreen_keyboard import KeyboardDock, OnScreenKeyboard
@@ -256,8 +257,18 @@ class StaffPanel(Cover):
         for b in (self.reset_button, self.quit_button, self.back_button):
             lay.addWidget(b)
         lay.addStretch(1)
+        self._lay = lay
+        theme_mod.notifier().changed.connect(self._fit_spacing)
+        self._fit_spacing()
         self._show_code_page(True)
         self.retranslate()
+
+    def _fit_spacing(self, _theme: object = None) -> None:
+        """Less space around the parts with large text: the code, the keyboard and the
+        buttons fit on a 1024×768 screen at 200 %."""
+        large = theme_mod.current().text_scale >= 1.25
+        self._lay.setContentsMargins(*((24, 12, 24, 12) if large else (48, 32, 48, 32)))
+        self._lay.setSpacing(8 if large else 16)
 
     def retranslate(self) -> None:
         self.heading.setText(_("Pharmacy staff"))

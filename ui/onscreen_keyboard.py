@@ -60,14 +60,32 @@ def is_text_target(widget: QObject | None) -> bool:
     )
 
 
+def large_text() -> bool:
+    """Whether the text is large (above 125 %): the keyboard then keeps its keys compact."""
+    return theme_mod.current().text_scale >= 1.25
+
+
+def key_side() -> int:
+    """Smallest side of a key: like the program's buttons at normal text size; with large
+    text a little smaller (never under 44 px), so that the seven rows of keys, the field and
+    its buttons fit on a 1024×768 screen."""
+    if large_text():
+        return theme_mod.MIN_TARGET_PX + 4
+    return max(theme_mod.MIN_TARGET_PX, round(theme_mod.current().target_px() * 1.1))
+
+
 def keyboard_style() -> str:
-    """Keys look like the program's buttons, in the current theme and text size."""
+    """Keys look like the program's buttons, in the current theme and text size (their
+    letters grow like the window's bars, at most 120 %, to stay inside the key)."""
     t = theme_mod.current()
     c = t.colors
+    points = t.bar_points("keypad") if large_text() else t.points("keypad")
+    side = key_side()  # (the theme's own minimum for buttons grows with the text)
     return (
         f'QPushButton[oskKey="true"] {{ background: {c.secondary}; color: {c.secondary_text};'
-        f" border: 2px solid {c.border}; border-radius: 8px; padding: 2px;"
-        f" font-size: {t.points('keypad'):.1f}pt; font-weight: bold; }}"
+        f" border: 2px solid {c.border}; border-radius: 8px; padding: 0px 2px;"
+        f" min-height: {side}px; min-width: {side}px;"
+        f" font-size: {points:.1f}pt; font-weight: bold; }}"
         f'QPushButton[oskKey="true"]:pressed {{ background: {c.primary};'
         f" color: {c.primary_text}; }}"
         f'QPushButton[oskKey="true"]:checked {{ background: {c.primary};'
@@ -84,7 +102,7 @@ class KeyButton(QPushButton):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setAccessibleName(name)
         self.setAutoRepeat(label == "⌫")
-        side = round(theme_mod.current().target_px() * 1.1)
+        side = key_side()
         self.setMinimumSize(side, side)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
@@ -141,9 +159,23 @@ class OnScreenKeyboard(QWidget):
 
     def _restyle(self, _theme: object = None) -> None:
         self.setStyleSheet(keyboard_style())
-        side = round(theme_mod.current().target_px() * 1.1)
+        gap = 4 if large_text() else 6
+        lay = self.layout()
+        if lay is not None:
+            lay.setSpacing(gap)
+            for i in range(lay.count()):
+                row = lay.itemAt(i).layout()
+                if row is not None:
+                    row.setSpacing(gap)
+        self._fit_keys()
+
+    def _fit_keys(self) -> None:
+        """Every key at least ``key_side()`` square and as wide as its word (never clipped)."""
+        side = key_side()
         for key in self.findChildren(KeyButton):
-            key.setMinimumSize(side, side)
+            key.ensurePolished()
+            word = key.fontMetrics().horizontalAdvance(key.text()) + 16  # padding, border
+            key.setMinimumSize(max(side, word), side)
 
     def retranslate(self) -> None:
         self.setAccessibleName(_("Keyboard"))
@@ -159,6 +191,7 @@ class OnScreenKeyboard(QWidget):
             name = _SPECIAL_NAMES.get(key.text())
             if name is not None:
                 key.setAccessibleName(_(name))
+        self._fit_keys()
 
     # -- target ----------------------------------------------------------------------------
 
