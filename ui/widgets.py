@@ -37,14 +37,24 @@ log = logging.getLogger(__name__)
 # after the first screen). Enum properties are set by their key names instead, see below.
 
 
+_ENUM_VALUES: dict[tuple[type, str, str], int] = {}
+
+
 def set_enum_property(obj: QObject, name: str, keys: str) -> None:
     """Set the enum or flags property ``name`` from its key names (``"AlignLeft|AlignTop"``)
-    through Qt's meta-object, without making PySide's Python enum type."""
-    meta = obj.metaObject()
-    prop = meta.property(meta.indexOfProperty(name))
-    value, ok = prop.enumerator().keysToValue(keys)
-    if not ok or not obj.setProperty(name, value):
+    through Qt's meta-object, without making PySide's Python enum type. (The value is looked
+    up once per class, property and keys.)"""
+    cache_key = (type(obj), name, keys)
+    value = _ENUM_VALUES.get(cache_key)
+    if value is None:
+        meta = obj.metaObject()
+        prop = meta.property(meta.indexOfProperty(name))
+        value, ok = prop.enumerator().keysToValue(keys)
+        if not ok:
+            raise ValueError(f"{type(obj).__name__}.{name} has no value {keys!r}")
+    if not obj.setProperty(name, value):
         raise ValueError(f"{type(obj).__name__}.{name} has no value {keys!r}")
+    _ENUM_VALUES[cache_key] = value
 
 
 def asset_file(relative: str) -> Path:
@@ -276,9 +286,9 @@ class BigButton(QPushButton):
         sp.setHeightForWidth(True)
         self.setSizePolicy(sp)
         self.setAutoDefault(False)  # (a push button takes the focus by Tab and click already)
-        self.set_text(text, description)
+        self._set_words(text, description)
         theme_mod.notifier().changed.connect(self._on_theme)
-        self._on_theme()
+        self._on_theme()  # (fits the words too)
 
     #: Enter/Return press the button (keyboard users expect it); the PIN keypad turns it off.
     enter_clicks = True
@@ -311,12 +321,15 @@ class BigButton(QPushButton):
 
     def set_text(self, text: str, description: str = "") -> None:
         """Change the visible text (and the accessible name with it)."""
-        self._label.setText(text)
+        self._set_words(text, description)
         self._keep_words_whole()
+        self.updateGeometry()
+
+    def _set_words(self, text: str, description: str) -> None:
+        self._label.setText(text)
         self.setAccessibleName(text)
         self.setAccessibleDescription(description)
         self.setToolTip(description or text)
-        self.updateGeometry()
 
     def text(self) -> str:  # type: ignore[override]
         return self._label.text()
