@@ -346,16 +346,30 @@ class KioskBanner(QFrame):
         self._pharmacy = pharmacy_name
         lay = QHBoxLayout(self)
         lay.setContentsMargins(16, 4, 16, 4)
-        self.picto = Pictogram("pharmacy", self)
+        # Sized like the window's bars (their text grows up to 120 %): with 200 % text on
+        # 1024×768 the band leaves the screen under it the room it needs.
+        self.picto = Pictogram("pharmacy", self, chrome=True)
         self.label = QLabel(self)
         self.label.setObjectName("pharmacyName")
         self.label.setWordWrap(True)
-        self.staff_button = BigButton("", "lock", self)
+        self.staff_button = BigButton("", "lock", self, chrome=True)
         self.staff_button.setObjectName("staffButton")
         lay.addWidget(self.picto)
         lay.addWidget(self.label, 1)
         lay.addWidget(self.staff_button)
+        theme_mod.notifier().changed.connect(self._on_theme)
+        self._on_theme()
         self.retranslate()
+
+    def _on_theme(self, _theme: object = None) -> None:
+        t = theme_mod.current()
+        sheet = (
+            f"QLabel#pharmacyName {{ font-size: {t.bar_points('title'):.1f}pt; }} "
+            f"BigButton {{ min-height: {t.chrome_target_px()}px; }} "
+            f"BigButton QLabel {{ font-size: {t.bar_points():.1f}pt; }}"
+        )
+        if self.styleSheet() != sheet:
+            self.setStyleSheet(sheet)
 
     def retranslate(self) -> None:
         text = _("{pharmacy}. Ask us if you need help.").format(pharmacy=self._pharmacy)
