@@ -290,7 +290,9 @@ def build_app(
     qt_tr.apply(current_language())
     add_language_listener(qt_tr.apply)
     theme_mod.set_theme(
-        theme_mod.Theme(high_contrast=s.high_contrast, text_scale=s.text_scale), qapp
+        theme_mod.Theme(high_contrast=s.high_contrast, text_scale=s.text_scale),
+        qapp,
+        font_later=True,
     )
     speaker = Speaker()
     shell = Shell(speaker, s.languages)
@@ -431,8 +433,9 @@ def main(args: list[str]) -> int:
 
 def _after_first_screen(run: Running) -> None:
     """Make, one event-loop turn at a time, what the first screen did not need: the Help and
-    hidden-screen pages, the other font faces, and the Qt types the first key press and the
-    first announcement use (each costs a few milliseconds on first use)."""
+    hidden-screen pages, the other font faces, the application's default font, and the Qt
+    types the first key press and the first announcement use (each costs a few milliseconds
+    on first use)."""
 
     def qt_namespace() -> None:
         from PySide6.QtCore import Qt  # noqa: F401 - its ~100 enums, ~20 ms (see ui.widgets)
@@ -440,10 +443,11 @@ def _after_first_screen(run: Running) -> None:
     def qt_types() -> None:
         from PySide6.QtGui import QAccessible, QKeyEvent, QMouseEvent  # noqa: F401
 
-    steps: list[Callable[[], None]] = [
+    steps: list[Callable[[], object]] = [
         qt_namespace,
         run.shell.prepare_overlays,
         theme_mod.load_more_fonts,
+        theme_mod.apply_font_later,
         qt_types,
     ]
 

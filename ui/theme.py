@@ -12,11 +12,14 @@ import os
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
+from PySide6.QtGui import QColor, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication
+
+if TYPE_CHECKING:  # (PySide makes QFont's type and its 8 enums at first use: ~2 ms)
+    from PySide6.QtGui import QFont
 
 log = logging.getLogger(__name__)
 
@@ -227,6 +230,8 @@ def load_fonts() -> str:
     if found:
         family = FONT_FAMILY
     else:
+        from PySide6.QtGui import QFont
+
         family = QFont().defaultFamily()  # slow (font database scan): only when needed
         log.info("legible font not found in %s; using the system font", _fonts_dir())
     _fonts_loaded = family
@@ -264,6 +269,8 @@ class Theme:
         return BASE_POINTS[role] * clamp_scale(self.text_scale)
 
     def font(self, role: str = "body", bold: bool = False) -> QFont:
+        from PySide6.QtGui import QFont
+
         f = QFont(self.family)
         f.setPointSizeF(self.points(role))
         f.setBold(bold or role in ("heading", "title"))
@@ -388,10 +395,15 @@ QLineEdit:focus, QTextEdit:focus, QPlainTextEdit:focus {{ border: {fw}px solid {
         p.setColor(QPalette.ColorRole.PlaceholderText, QColor(c.muted_text))
         return p
 
-    def apply(self, app: QApplication) -> None:
-        """Set palette, default font and style sheet on the whole application."""
+    def apply(self, app: QApplication, *, font: bool = True) -> None:
+        """Set palette, default font and style sheet on the whole application.
+
+        ``font`` False leaves the default font for later (:func:`apply_font_later`): the style
+        sheet gives every widget its font already.
+        """
         app.setPalette(self.palette())
-        app.setFont(self.font("body"))
+        if font:
+            app.setFont(self.font("body"))
         app.setStyleSheet(self.stylesheet())
 
 
@@ -443,14 +455,34 @@ def current() -> Theme:
     return _current
 
 
-def set_theme(theme: Theme, app: QApplication | None = None) -> Theme:
-    """Make ``theme`` current, apply it to the application and tell every listener."""
-    global _current
+_font_pending = False
+
+
+def set_theme(theme: Theme, app: QApplication | None = None, *, font_later: bool = False) -> Theme:
+    """Make ``theme`` current, apply it to the application and tell every listener.
+
+    ``font_later`` (the start): the application's default font is set by
+    :func:`apply_font_later`, on an idle turn after the first screen. Every widget has its font
+    from the style sheet; only PySide's QFont type (~2 ms with its enums) waits.
+    """
+    global _current, _font_pending
     family = load_fonts() if app is not None or QApplication.instance() else theme.family
     theme = theme.with_(family=family)
     _current = theme
     qapp = app or QApplication.instance()
     if isinstance(qapp, QApplication):
-        theme.apply(qapp)
+        theme.apply(qapp, font=not font_later)
+        _font_pending = font_later
     notifier().changed.emit(theme)
     return theme
+
+
+def apply_font_later() -> bool:
+    """Set the default font :func:`set_theme` left for later (True when it did)."""
+    global _font_pending
+    qapp = QApplication.instance()
+    if not _font_pending or not isinstance(qapp, QApplication):
+        return False
+    _font_pending = False
+    qapp.setFont(_current.font("body"))
+    return True

@@ -1,5 +1,6 @@
-"""What the first screen does not pay for: PySide's source scan of our modules, the QEvent.Type
-and QKeySequence enums; and the behaviour that used them stays (window size, shortcuts)."""
+"""What the first screen does not pay for: PySide's source scan of our modules, the QEvent.Type,
+QKeySequence and QFont enums; and the behaviour that used them stays (window size, shortcuts,
+the default font)."""
 
 from __future__ import annotations
 
@@ -56,6 +57,7 @@ def test_first_screen_skips_the_source_scan_and_the_big_enums(tmp_path: Path) ->
     # QKeySequence's enums (the shortcuts are set by name) and QEvent.Type (179 members: no
     # event reaches a Python handler before the first screen)
     assert "StandardKey" not in names
+    assert "StyleHint" not in names  # QFont's (the default font is set on an idle turn after)
     assert not [m for m in made if m[0] == "Type" and m[1] > 100], made
     # PySide's __feature__ hook knew our modules without reading them
     ours = [p for p in read_sources if p.startswith((str(ROOT / "ui"), str(ROOT / "assistant")))]
@@ -115,3 +117,31 @@ def test_shortcuts_have_their_keys(qtbot) -> None:
     qtbot.addWidget(shell)
     keys = sorted(s.key().toString() for s in shell.findChildren(QShortcut))
     assert keys == ["Ctrl+H", "Esc", "F1"]
+
+
+def test_default_font_is_set_after_the_first_screen(qtbot, qapp: QApplication, tmp_path) -> None:
+    from PySide6.QtCore import QEvent
+
+    from ui import app as app_mod
+
+    run = app_mod.build_app(
+        ["--no-pcscd", "--language", "en", "--data-dir", str(tmp_path)], services_now=False
+    )
+    try:
+        assert theme_mod._font_pending  # the style sheet gives the widgets their font
+        label = run.shell.step_label
+        label.ensurePolished()
+        assert label.font().family() == theme_mod.current().family
+        app_mod._after_first_screen(run)
+        qtbot.waitUntil(lambda: not theme_mod._font_pending, timeout=5000)
+        font = QApplication.font()
+        assert font.family() == theme_mod.current().family
+        assert font.pointSizeF() == theme_mod.current().points("body")
+        # a later change of the look sets the font at once, as before
+        theme_mod.set_theme(theme_mod.current().with_(text_scale=1.5), qapp)
+        assert not theme_mod._font_pending
+        assert QApplication.font().pointSizeF() == theme_mod.current().points("body")
+    finally:
+        theme_mod.set_theme(theme_mod.Theme(), qapp)
+        run.close()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
