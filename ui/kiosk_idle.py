@@ -73,6 +73,10 @@ class Cover(QFrame):
         self.shown.emit()
 
 
+#: The countdown's size at 100 % text (four times a heading).
+BASE_COUNTDOWN_PT = theme_mod.BASE_POINTS["heading"] * 4
+
+
 class IdleWarning(Cover):
     """ "Are you still here?": large text, a countdown and one big button."""
 
@@ -81,8 +85,7 @@ class IdleWarning(Cover):
     def __init__(self, window: QWidget) -> None:
         super().__init__(window, "idleWarning")
         lay = QVBoxLayout(self)
-        lay.setContentsMargins(64, 64, 64, 64)
-        lay.setSpacing(28)
+        self._lay = lay
         top = QHBoxLayout()
         self.pictogram = Pictogram("clock", self, size_factor=2.0)
         self.heading = Heading("", self)
@@ -109,13 +112,22 @@ class IdleWarning(Cover):
     def _style_countdown(self, _theme: object = None) -> None:
         t = theme_mod.current()
         c = t.colors
+        # Large text needs the room: smaller margins, and the countdown (already huge) and the
+        # words grow less than the text size, so the whole message fits on 1024x768 at 200 %.
+        large = t.text_scale >= 1.5
+        margin = 24 if large else 64
+        self._lay.setContentsMargins(margin, margin, margin, margin)
+        self._lay.setSpacing(12 if large else 28)
+        grow = max(1.0, t.text_scale)
+        digits = BASE_COUNTDOWN_PT * min(grow, 1.3)
+        words = t.points("title") * (1.0 if large else 1.2)
         # A style sheet (not setFont): the application style sheet sets every font size.
         self.countdown.setStyleSheet(
-            f"QLabel#idleCountdown {{ font-size: {t.points('heading') * 4:.0f}pt;"
+            f"QLabel#idleCountdown {{ font-size: {digits:.0f}pt;"
             f" font-weight: bold; color: {c.primary}; }}"
         )
-        self.text.setStyleSheet(f"font-size: {t.points('title') * 1.2:.1f}pt;")
-        self.button.setMinimumHeight(t.target_px() * 2)
+        self.text.setStyleSheet(f"font-size: {words:.1f}pt;")
+        self.button.setMinimumHeight(t.target_px() * (1 if large else 2))
 
     def retranslate(self) -> None:
         self.heading.setText(_("Are you still here?"))
