@@ -349,7 +349,8 @@ class Shell(QMainWindow):
         self._step = step
         screen.retranslate()
         self._place(screen)
-        self.scroll.verticalScrollBar().setValue(0)
+        # back to the top (not through the scroll bar: its Python type makes two enums)
+        self.scroll.ensureVisible(0, 0, 0, 0)
         self.set_status("")
         self._update_step_label()
         self.speaker.stop()

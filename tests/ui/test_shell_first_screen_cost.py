@@ -145,3 +145,28 @@ def test_default_font_is_set_after_the_first_screen(qtbot, qapp: QApplication, t
         theme_mod.set_theme(theme_mod.Theme(), qapp)
         run.close()
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+
+def test_a_screen_shown_starts_at_the_top(qtbot) -> None:
+    from ui.screens.base import Screen
+
+    shell = Shell()
+    qtbot.addWidget(shell)
+    shell.resize(1024, 700)
+    tall, other = Screen(), Screen()
+    for _ in range(40):
+        tall.add_text().setText("A line of words that takes some room on the screen.")
+    shell.show_screen(tall)
+    shell.show()
+    qtbot.waitExposed(shell)
+    bar = shell.scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=3000)
+    bar.setValue(bar.maximum())
+    shell.show_screen(other)
+    assert bar.value() == 0
+    bar.setValue(0)
+    shell.show_screen(tall)  # (the same one again, scrolled down meanwhile)
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=3000)
+    bar.setValue(bar.maximum())
+    shell.show_screen(tall)
+    assert bar.value() == 0
