@@ -1,8 +1,9 @@
 """Cold start → first screen interactive, against a bare PySide6 window, in the same run.
 
-Both run as fresh subprocesses that print READY from the event loop once the window is shown
-and can take input. Goal: the assistant within 1.3× the bare window (printed); the test fails
-only beyond 2.5× (best of 9 alternating runs) so a busy CI machine does not make it flaky.
+Both run as fresh subprocesses that print READY from the event loop once the window's first
+paint is over and it waits for input (the first screen's drawing counts on both sides). Goal:
+the assistant within 1.3× the bare window (printed); the test fails only beyond 2.5× (best of 9
+alternating runs) so a busy CI machine does not make it flaky.
 """
 
 from __future__ import annotations
@@ -21,21 +22,30 @@ GOAL = 1.3
 LIMIT = 2.5
 RUNS = 9
 
+#: The bare window reports READY the way ``ui.app`` does with --report-ready: from the event
+#: loop, once the window's first paint is over (a 0 ms timer started by the first paint event).
 BARE = """
 import sys
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 app = QApplication(sys.argv[:1])
 w = QMainWindow()
 w.setCentralWidget(QLabel("Hello"))
 w.resize(1024, 768)
-w.show()
 def ready():
     import time
     sys.stdout.write(f"READY {time.process_time() * 1000:.1f}\\n")
     sys.stdout.flush()
-QTimer.singleShot(0, ready)
-QTimer.singleShot(0, app.quit)
+    app.quit()
+class FirstPaint(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint:
+            w.removeEventFilter(self)
+            QTimer.singleShot(0, ready)
+        return False
+probe = FirstPaint(w)
+w.installEventFilter(probe)
+w.show()
 app.exec()
 """
 
