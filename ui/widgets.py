@@ -123,9 +123,112 @@ def render_svg(relative: str, size: QSize, color: str | None, ratio: float = 1.0
         return cached
     if len(_PIXMAPS) > 512:
         _PIXMAPS.clear()
-    pix = _render_svg(relative, size, color, ratio)
+    pix = _drawn_before(relative, size, color, ratio)
+    if pix is None:
+        pix = _render_svg(relative, size, color, ratio)
+        _keep_drawing(relative, size, color, ratio, pix)
     _PIXMAPS[key] = pix
     return pix
+
+
+# Pictograms drawn by an earlier run, as PNG files in the user's cache folder: reading one is
+# ~10x quicker than parsing and drawing the SVG, and the first screen then needs no QtSvg at
+# all (its first use costs ~4 ms). A file's name holds two checksums of the recoloured SVG
+# source and the pixel size, so a changed asset or colour makes a new file; the folder's name
+# holds the Qt version that drew them.
+_SAVE_DELAY_MS = 1500
+_to_save: dict[Path, QPixmap] = {}
+_cache_folder: list[Path | None] = []  # [] not looked up yet
+
+
+def picture_cache_folder() -> Path | None:
+    """The folder of pre-drawn pictograms (None: no caching)."""
+    if not _cache_folder:
+        folder: Path | None = None
+        try:
+            import PySide6
+
+            from assistant.assets import user_cache_dir
+
+            base = user_cache_dir()
+            if base is not None:
+                folder = base / f"pictograms-qt{PySide6.__version__}"
+        except ImportError:
+            folder = None
+        _cache_folder.append(folder)
+    return _cache_folder[0]
+
+
+def _png_path(relative: str, size: QSize, color: str | None, ratio: float) -> Path | None:
+    folder = picture_cache_folder()
+    if folder is None:
+        return None
+    data = _svg_source(relative)
+    if data is None:
+        return None
+    if color is not None:
+        data = recolor_svg(data, color)
+    import zlib
+
+    width = max(1, round(size.width() * ratio))
+    height = max(1, round(size.height() * ratio))
+    stem = Path(relative).stem
+    sums = f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}{len(data):x}"
+    return folder / f"{stem}-{width}x{height}-{ratio:g}-{sums}.png"
+
+
+def _drawn_before(relative: str, size: QSize, color: str | None, ratio: float) -> QPixmap | None:
+    path = _png_path(relative, size, color, ratio)
+    if path is None:
+        return None
+    from PySide6.QtGui import QPixmap
+
+    pix = QPixmap()
+    if not pix.load(str(path), "PNG"):
+        return None
+    if pix.width() != max(1, round(size.width() * ratio)) or pix.height() != max(
+        1, round(size.height() * ratio)
+    ):
+        return None
+    pix.setDevicePixelRatio(ratio)
+    return pix
+
+
+def _keep_drawing(
+    relative: str, size: QSize, color: str | None, ratio: float, pix: QPixmap
+) -> None:
+    """Save a new drawing to the cache folder a little later (not during the first paint)."""
+    path = _png_path(relative, size, color, ratio)
+    if path is None:
+        return
+    if not _to_save:
+        QTimer.singleShot(_SAVE_DELAY_MS, save_drawings)
+    _to_save[path] = pix
+
+
+def save_drawings() -> int:
+    """Write the pictograms drawn since the last call to the cache folder; how many."""
+    import os
+
+    saved = 0
+    items = list(_to_save.items())
+    _to_save.clear()
+    for path, pix in items:
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if not pix.toImage().save(str(tmp), "PNG"):
+                raise OSError("not saved")
+            os.replace(tmp, path)
+            saved += 1
+        except OSError as exc:
+            log.info("pictogram cache not written: %s", exc.strerror or exc)
+            try:
+                tmp.unlink(missing_ok=True)
+            except OSError:
+                pass
+            break  # a read-only or full disk: no use trying the others
+    return saved
 
 
 def _render_svg(relative: str, size: QSize, color: str | None, ratio: float) -> QPixmap:
