@@ -111,8 +111,7 @@ class JourneyController(QObject):
         #: True once every screen is made (see :meth:`prepare`).
         self.prepared = False
         self._last_announced: JourneyState | None = None
-        self.journey.start()
-        self._on_state(self.journey.state, [])
+        self.journey.start()  # tells _on_state, which shows the welcome screen (once)
         if backend is not None and record_source_factory is not None:
             self.attach(backend, record_source_factory, start_monitor=start_monitor)
 
