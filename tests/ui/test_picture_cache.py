@@ -53,7 +53,7 @@ def test_a_drawing_is_saved_then_read_back_the_same(qapp, cache: Path, monkeypat
 def test_another_colour_size_or_source_is_another_file(qapp, cache: Path) -> None:
     size = QSize(30, 30)
     a = widgets._png_path("icons/card.svg", size, "#000000", 1.0)
-    assert a is not None and a.parent.parent == cache
+    assert a is not None and Path(a).parent.parent == cache
     assert widgets._png_path("icons/card.svg", size, "#ffffff", 1.0) != a
     assert widgets._png_path("icons/card.svg", QSize(31, 31), "#000000", 1.0) != a
     assert widgets._png_path("icons/card.svg", size, "#000000", 2.0) != a
@@ -75,8 +75,10 @@ def test_a_damaged_or_wrong_size_file_is_drawn_again(qapp, cache: Path) -> None:
     size = QSize(24, 24)
     widgets.render_svg("icons/help.svg", size, "#202020")
     widgets.save_drawings()
-    path = widgets._png_path("icons/help.svg", size, "#202020", 1.0)
-    assert path is not None and path.exists()
+    name = widgets._png_path("icons/help.svg", size, "#202020", 1.0)
+    assert name is not None
+    path = Path(name)
+    assert path.exists()
     path.write_bytes(b"not a png")
     widgets._PIXMAPS.clear()
     assert widgets._drawn_before("icons/help.svg", size, "#202020", 1.0) is None
@@ -101,6 +103,11 @@ def test_no_cache_folder_or_an_unwritable_one(qapp, cache: Path, monkeypatch) ->
     assert widgets._png_path("icons/back.svg", QSize(20, 20), None, 1.0) is None
     assert widgets.render_svg("icons/back.svg", QSize(22, 22), None).width() == 22
     assert widgets._to_save == {}
+
+
+def test_a_picture_name_leaving_assets_is_refused(qapp) -> None:
+    with pytest.raises(ValueError):
+        widgets._svg_source("../pyproject.toml")
 
 
 def test_user_cache_dir_follows_xdg(monkeypatch, tmp_path: Path) -> None:
