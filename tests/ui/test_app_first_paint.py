@@ -107,6 +107,7 @@ def test_main_paints_the_first_screen_before_starting_the_rest(tmp_path: Path) -
         "XDG_DATA_HOME": str(tmp_path / "data"),
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
         "XDG_RUNTIME_DIR": str(tmp_path),
+        "DOSSIER_CACHE_DIR": str(tmp_path / "pictures"),
     }
     out = subprocess.run(
         [sys.executable, "-c", SCRIPT],
@@ -122,3 +123,5 @@ def test_main_paints_the_first_screen_before_starting_the_rest(tmp_path: Path) -
     line = next(w for w in out.stdout.splitlines() if w.startswith("LOG "))
     # READY is printed first, then the services' worker and the idle steps start
     assert line == "LOG paint,ready,services,idle steps"
+    # the pictograms drawn are kept for the next start, even when it quits at once
+    assert len(list((tmp_path / "pictures").rglob("*.png"))) >= 5
