@@ -142,9 +142,27 @@ class _HeightCache:
     _heights: dict[int, int]
     _minimums: dict[int, int]
 
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)  # type: ignore[call-arg]
+        self._clear_heights()
+
     def _clear_heights(self) -> None:
         self._heights = {}
         self._minimums = {}
+
+    def invalidate(self) -> None:
+        self._clear_heights()
+        super().invalidate()  # type: ignore[misc]
+
+    def heightForWidth(self, width: int) -> int:
+        return self._remember(self._heights, width, super().heightForWidth)  # type: ignore[misc]
+
+    def minimumHeightForWidth(self, width: int) -> int:
+        return self._remember(
+            self._minimums,
+            width,
+            super().minimumHeightForWidth,  # type: ignore[misc]
+        )
 
     @staticmethod
     def _remember(cache: dict[int, int], width: int, compute: Callable[[int], int]) -> int:
@@ -156,37 +174,9 @@ class _HeightCache:
         return height
 
 
-class SteadyHBoxLayout(QHBoxLayout, _HeightCache):
+class SteadyHBoxLayout(_HeightCache, QHBoxLayout):
     """A QHBoxLayout that answers a width it was asked before without laying out again."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._clear_heights()
 
-    def invalidate(self) -> None:
-        self._clear_heights()
-        super().invalidate()
-
-    def heightForWidth(self, width: int) -> int:
-        return self._remember(self._heights, width, super().heightForWidth)
-
-    def minimumHeightForWidth(self, width: int) -> int:
-        return self._remember(self._minimums, width, super().minimumHeightForWidth)
-
-
-class SteadyVBoxLayout(QVBoxLayout, _HeightCache):
+class SteadyVBoxLayout(_HeightCache, QVBoxLayout):
     """A QVBoxLayout that answers a width it was asked before without laying out again."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._clear_heights()
-
-    def invalidate(self) -> None:
-        self._clear_heights()
-        super().invalidate()
-
-    def heightForWidth(self, width: int) -> int:
-        return self._remember(self._heights, width, super().heightForWidth)
-
-    def minimumHeightForWidth(self, width: int) -> int:
-        return self._remember(self._minimums, width, super().minimumHeightForWidth)
