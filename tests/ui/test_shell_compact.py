@@ -3,10 +3,6 @@ that folds to a strip, and what the first screen leaves for later (cold start)."
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from assistant.i18n import set_language
 from assistant.journey import JourneyState, Problem, Step
 from tests.a11y.harness import JourneyHarness
+from tests.support.app_script import run_app_script
 from ui import theme as theme_mod
 from ui.mediator_panel import MediatorPanel
 from ui.shell import Shell
@@ -268,18 +265,7 @@ LATER = (
 
 
 def test_first_screen_loads_only_what_it_shows(tmp_path) -> None:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DOSSIER_TTS_ENGINE="mock")
-    args = ["--no-pcscd", "--language", "fr", "--data-dir", str(tmp_path)]
-    out = subprocess.run(
-        [sys.executable, "-c", FIRST_SCREEN, *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert out.returncode == 0, out.stderr[-2000:]
-    loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
+    loaded = set(run_app_script(FIRST_SCREEN, tmp_path))
     early = sorted(m for m in loaded for later in LATER if m == later or m.startswith(later + "."))
     assert early == []
     assert "ui.screens.welcome" in loaded  # and it did build the welcome screen
@@ -318,18 +304,7 @@ print(json.dumps([first, made]))
 def test_first_screen_does_not_make_the_qt_namespace_enums(tmp_path) -> None:
     # PySide makes the ~100 enums of the Qt namespace at its first use: ~20 ms that the first
     # screen does without (ui.widgets.set_enum_property); they are made on an idle turn after.
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DOSSIER_TTS_ENGINE="mock")
-    args = ["--no-pcscd", "--language", "fr", "--data-dir", str(tmp_path)]
-    out = subprocess.run(
-        [sys.executable, "-c", NO_QT_NAMESPACE, *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert out.returncode == 0, out.stderr[-2000:]
-    first, after = json.loads(out.stdout.strip().splitlines()[-1])
+    first, after = run_app_script(NO_QT_NAMESPACE, tmp_path)
     qt_enums = {"AlignmentFlag", "Key", "FocusReason", "WidgetAttribute", "TextFormat"}
     assert qt_enums.isdisjoint(first), sorted(qt_enums & set(first))
     assert qt_enums <= set(after)  # made later, before the first key press needs them

@@ -4,9 +4,6 @@ the default font)."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import sys
 import types
 from pathlib import Path
@@ -14,6 +11,7 @@ from pathlib import Path
 from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import QApplication
 
+from tests.support.app_script import run_app_script
 from ui import theme as theme_mod
 from ui.shell import Shell
 
@@ -41,18 +39,7 @@ print(json.dumps([first, sorted(linecache.cache), table]))
 
 
 def test_first_screen_skips_the_source_scan_and_the_big_enums(tmp_path: Path) -> None:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DOSSIER_TTS_ENGINE="mock")
-    args = ["--no-pcscd", "--language", "fr", "--data-dir", str(tmp_path)]
-    out = subprocess.run(
-        [sys.executable, "-c", FIRST_SCREEN, *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert out.returncode == 0, out.stderr[-2000:]
-    made, read_sources, table = json.loads(out.stdout.strip().splitlines()[-1])
+    made, read_sources, table = run_app_script(FIRST_SCREEN, tmp_path)
     names = {name for name, _count in made}
     # QKeySequence's enums (the shortcuts are set by name) and QEvent.Type (179 members: no
     # event reaches a Python handler before the first screen)
