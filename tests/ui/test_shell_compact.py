@@ -3,8 +3,6 @@ that folds to a strip, and what the first screen leaves for later (cold start)."
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QColor, QImage
@@ -20,8 +18,6 @@ from ui.shell import Shell
 from ui.widgets import BigButton, BigComboBox
 
 pytestmark = pytest.mark.usefixtures("qapp")
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _theme(scale: float = 1.0, high_contrast: bool = False) -> None:
