@@ -13,13 +13,14 @@ import logging
 import re
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from assistant.assets import locales_dir
+from assistant.assets import locales_dir, user_cache_dir
 
 if TYPE_CHECKING:  # (datetime and decimal are imported where used: not needed at start)
     from datetime import date, datetime, time
     from decimal import Decimal
+    from pathlib import Path
 
     from babel import Locale
 
@@ -80,16 +81,102 @@ def _read_catalog(code: str) -> gettext.NullTranslations:
         if mo_path.is_file() and (
             not po_path.is_file() or mo_path.stat().st_mtime >= po_path.stat().st_mtime
         ):
-            with mo_path.open("rb") as mo_file:
-                return gettext.GNUTranslations(mo_file)
+            return _cached_catalog(code, mo_path) or _remember_catalog(
+                code, mo_path, _read_mo(mo_path)
+            )
         if po_path.is_file():
-            return PoTranslations(po_path.read_text(encoding="utf-8"))
+            return _cached_catalog(code, po_path) or _remember_catalog(
+                code, po_path, PoTranslations(po_path.read_text(encoding="utf-8"))
+            )
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         log.error("catalog for %s unreadable (%s); falling back to English", code, exc)
         return gettext.NullTranslations()
     if code != "en":
         log.warning("no catalog for %s; falling back to English", code)
     return gettext.NullTranslations()
+
+
+def _read_mo(path: Path) -> gettext.GNUTranslations:
+    with path.open("rb") as mo_file:
+        return gettext.GNUTranslations(mo_file)
+
+
+# Catalogs already read, kept in the user's cache folder as marshal files: loading one is
+# several times quicker than parsing the .mo again, and the first screen waits for it. The
+# source file's name, size and modification time are inside, so an updated catalog is read
+# afresh. (Translations only: no personal data.)
+_CACHE_FORMAT = 1
+
+
+def _catalog_cache_file(code: str) -> Path | None:
+    folder = user_cache_dir()
+    return None if folder is None else folder / f"catalog-{code}.marshal"
+
+
+def _source_key(source: Path) -> tuple[int, str, int, int]:
+    info = source.stat()
+    return (_CACHE_FORMAT, str(source), info.st_size, info.st_mtime_ns)
+
+
+def _cached_catalog(code: str, source: Path) -> gettext.NullTranslations | None:
+    """The catalog from the cache folder, or None if it is missing, stale or unreadable."""
+    cache = _catalog_cache_file(code)
+    if cache is None:
+        return None
+    import marshal
+
+    try:
+        with cache.open("rb") as fh:
+            key, kind, catalog, extra = marshal.loads(fh.read())
+        if tuple(key) != _source_key(source):
+            return None
+        if kind == "mo":
+            info = dict(extra)
+            rule = info.get("plural-forms", "").partition("plural=")[2].strip().rstrip(";")
+            mo = gettext.GNUTranslations()  # (no file: filled with what its _parse made)
+            vars(mo).update(
+                _catalog=catalog,
+                _info=info,
+                _charset=info.get("content-type", "").partition("charset=")[2] or None,
+                plural=gettext.c2py(rule) if rule else (lambda n: int(n != 1)),
+            )
+            return mo
+        if kind == "po":
+            return PoTranslations.from_parts(catalog, str(extra))
+    except (OSError, EOFError, ValueError, TypeError, KeyError) as exc:
+        log.info("cached catalog for %s not used (%s)", code, type(exc).__name__)
+    return None
+
+
+def _remember_catalog(
+    code: str, source: Path, catalog: gettext.NullTranslations
+) -> gettext.NullTranslations:
+    """Write ``catalog`` to the cache folder for the next start (errors are only logged)."""
+    cache = _catalog_cache_file(code)
+    if isinstance(catalog, PoTranslations):
+        payload: tuple[str, Any, Any] = ("po", catalog._catalog, catalog.plural_rule)
+    elif isinstance(catalog, gettext.GNUTranslations):
+        payload = ("mo", vars(catalog)["_catalog"], vars(catalog)["_info"])
+    else:
+        return catalog
+    if cache is None:
+        return catalog
+    import marshal
+    import os
+
+    tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
+    try:
+        data = marshal.dumps((_source_key(source), payload[0], payload[1], payload[2]))
+        cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        os.replace(tmp, cache)
+    except (OSError, ValueError) as exc:
+        log.info("catalog cache not written: %s", type(exc).__name__)
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+    return catalog
 
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a", "b": "\b"}
@@ -115,8 +202,22 @@ class PoTranslations(gettext.NullTranslations):
         super().__init__()
         self._catalog: dict[tuple[str | None, str], list[str]] = {}
         self._plural: Callable[[int], int] = lambda n: int(n != 1)
+        #: The header's plural expression (C syntax), "" when it has none.
+        self.plural_rule = ""
         for entry in self._entries(text):
             self._add(entry)
+
+    @classmethod
+    def from_parts(
+        cls, catalog: dict[tuple[str | None, str], list[str]], plural_rule: str
+    ) -> PoTranslations:
+        """A catalog from what an earlier one held (``_catalog`` and ``plural_rule``)."""
+        made = cls("")
+        made._catalog = catalog
+        if plural_rule:
+            made.plural_rule = plural_rule
+            made._plural = gettext.c2py(plural_rule)
+        return made
 
     @staticmethod
     def _entries(text: str) -> list[dict[str, object]]:
@@ -172,6 +273,7 @@ class PoTranslations(gettext.NullTranslations):
             name, _, value = line.partition(":")
             if name.strip().lower() == "plural-forms":
                 rule = value.split("plural=", 1)[-1].strip().rstrip(";")
+                self.plural_rule = rule
                 self._plural = gettext.c2py(rule)
 
     def gettext(self, message: str) -> str:

@@ -177,11 +177,19 @@ class Running:
         self.demo: Any = None
         self.hub: Any = None
         self.ready = False
-        #: Starts the card and record services in a worker (``services_now`` False); ``main``
-        #: calls it once the first screen is shown, so their imports do not delay it.
-        self.start_services: Callable[[], None] | None = None
+        #: What waits until the first screen is shown (``services_now`` False): Qt's own
+        #: translations, then the card and record services started in a worker (their
+        #: imports would delay the first screen). ``main`` runs them after its first paint.
+        self.later: list[Callable[[], None]] = []
         #: The parsed command line.
         self.args = args if args is not None else argparse.Namespace()
+
+    def run_later(self) -> None:
+        """Run (once) what waits for the first screen; see :attr:`later`."""
+        calls = list(self.later)
+        self.later.clear()
+        for call in calls:
+            call()
 
     def close(self) -> None:
         from ui.workers import wait_for_all
@@ -288,7 +296,6 @@ def build_app(
     qapp.setApplicationDisplayName(_("Dossier Assistant"))
     set_language(s.language or system_language())
     qt_tr = QtTranslations(qapp)
-    qt_tr.apply(current_language())
     add_language_listener(qt_tr.apply)
     theme_mod.set_theme(
         theme_mod.Theme(high_contrast=s.high_contrast, text_scale=s.text_scale),
@@ -300,6 +307,9 @@ def build_app(
     shell.speaker_auto = s.speech_on
     controller = JourneyController(shell, None, None, languages=s.languages)
     run = Running(qapp, shell, controller, s, args=ns)
+    # Qt's own translations serve its standard dialogs only, none on the first screen: with
+    # the services, they wait for its first paint (reading them costs ~0.5 ms).
+    run.later.append(lambda: qt_tr.apply(current_language()))
     run.cleanups.append(lambda: remove_language_listener(qt_tr.apply))
     run.cleanups.append(lambda: qt_tr.apply("en"))
 
@@ -325,6 +335,7 @@ def build_app(
         shell.announce(_("The program could not start the card reader service."))
 
     if services_now:
+        run.run_later()
         attach(services())
     else:
 
@@ -333,7 +344,7 @@ def build_app(
 
             run_in_worker(services, attach, failed)
 
-        run.start_services = start_services
+        run.later.append(start_services)
     _install_mode_hooks(run)
     if s.may_write_personal_data:
         _save_preferences_on_change(run)
@@ -427,8 +438,7 @@ def main(args: list[str]) -> int:
                 None if quit_after_ms is None else lambda: _quit_later(run, quit_after_ms)
             )
         )
-    if run.start_services is not None:
-        later.append(run.start_services)
+    later.append(run.run_later)
     later.append(lambda: _after_first_screen(run))
     after_first_paint(shell, later)
     if quit_after_ms is not None and not ns.report_ready:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gettext
+import os
 import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -11,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import write_po
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -25,21 +25,40 @@ def _restore_language() -> Iterator[None]:
     i18n.set_language(before)
 
 
+FAKE_FRENCH_PO = r"""msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\n"
+"Language: fr\n"
+"Plural-Forms: nplurals=2; plural=(n > 1);\n"
+
+msgid "Next"
+msgstr "Suivant"
+
+#, fuzzy
+msgid "Back"
+msgstr "Retour"
+
+msgid "You have {n} try left."
+msgid_plural "You have {n} tries left."
+msgstr[0] "Il vous reste {n} essai."
+msgstr[1] "Il vous reste {n} essais."
+
+msgctxt "menu"
+msgid "Open"
+msgstr "Ouvrir (menu)"
+"""
+
+
 @pytest.fixture
 def fake_locales(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A locales/ tree with a small French catalog (one translated, one fuzzy, plurals)."""
-    catalog = Catalog(locale="fr", domain="dossier")
-    catalog.add("Next", "Suivant")
-    catalog.add("Back", "Retour", flags=["fuzzy"])
-    catalog.add(
-        ("You have {n} try left.", "You have {n} tries left."),
-        ("Il vous reste {n} essai.", "Il vous reste {n} essais."),
-    )
-    catalog.add("Open", "Ouvrir (menu)", context="menu")
+    """A locales/ tree with a small French catalog (one translated, one fuzzy, plurals).
+
+    Written by hand with its own Plural-Forms header, as our catalogs have: Babel 2.19's
+    French has three plural forms (CLDR "many"), so a Babel-made header would not match.
+    """
     folder = tmp_path / "locales" / "fr" / "LC_MESSAGES"
     folder.mkdir(parents=True)
-    with (folder / "dossier.po").open("wb") as handle:
-        write_po(handle, catalog)
+    (folder / "dossier.po").write_text(FAKE_FRENCH_PO, encoding="utf-8")
     monkeypatch.setattr(i18n, "locales_dir", lambda: tmp_path / "locales")
     i18n.reload_catalogs()
     yield tmp_path
@@ -318,3 +337,64 @@ def test_lists_and_weekdays(lang: str, joined: str, monday: str) -> None:
     names = i18n.weekday_names()
     assert len(names) == 7 and names[0] == monday
     assert i18n.language_name("nl_BE") == "Nederlands"
+
+
+def _lookups(catalog: gettext.NullTranslations) -> list[str]:
+    return [
+        catalog.gettext("Next"),
+        catalog.gettext("Back"),
+        catalog.ngettext("You have {n} try left.", "You have {n} tries left.", 1),
+        catalog.ngettext("You have {n} try left.", "You have {n} tries left.", 5),
+        catalog.pgettext("menu", "Open"),
+    ]
+
+
+@pytest.mark.parametrize("kind", ["po", "mo"])
+def test_catalog_cache_gives_the_same_translations(
+    fake_locales: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("DOSSIER_CACHE_DIR", str(cache))
+    folder = fake_locales / "locales" / "fr" / "LC_MESSAGES"
+    if kind == "mo":
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+
+        with (folder / "dossier.po").open("rb") as po, (folder / "dossier.mo").open("wb") as mo:
+            write_mo(mo, read_po(po))
+    fresh = i18n._read_catalog("fr")
+    assert (cache / "catalog-fr.marshal").is_file()
+    expected = ["Suivant", "Back", "Il vous reste {n} essai.", "Il vous reste {n} essais."]
+    assert _lookups(fresh)[:4] == expected
+    source = folder / f"dossier.{kind}"
+    cached = i18n._cached_catalog("fr", source)
+    assert cached is not None and cached is not fresh
+    assert _lookups(cached) == _lookups(fresh)
+    # a changed catalog is read afresh, not taken from the cache
+    stat = source.stat()
+    os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert i18n._cached_catalog("fr", source) is None
+    assert _lookups(i18n._read_catalog("fr")) == _lookups(fresh)
+    assert i18n._cached_catalog("fr", source) is not None  # and cached again
+
+
+def test_broken_catalog_cache_is_ignored(
+    fake_locales: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("DOSSIER_CACHE_DIR", str(cache))
+    cache.mkdir()
+    (cache / "catalog-fr.marshal").write_bytes(b"\x00not marshal")
+    assert i18n._read_catalog("fr").gettext("Next") == "Suivant"
+    # ... and replaced by a good one
+    source = fake_locales / "locales" / "fr" / "LC_MESSAGES" / "dossier.po"
+    assert i18n._cached_catalog("fr", source) is not None
+
+
+def test_no_catalog_cache_when_caching_is_off(
+    fake_locales: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DOSSIER_CACHE_DIR", "")
+    assert i18n._read_catalog("fr").gettext("Next") == "Suivant"
+    source = fake_locales / "locales" / "fr" / "LC_MESSAGES" / "dossier.po"
+    assert i18n._cached_catalog("fr", source) is None

@@ -71,11 +71,14 @@ def build(*a, **k):
             return False
     run.shell._probe = P(run.shell)
     run.shell.installEventFilter(run.shell._probe)
-    start = run.start_services
-    def start_services():
-        log.append("services")
-        start()
-    run.start_services = start_services
+    def logged(name, call):
+        def wrapped():
+            log.append(name)
+            call()
+        return wrapped
+    # what build_app left for later: Qt's own translations, then the services
+    run.later[:] = [logged(n, c) for n, c in zip(("qt translations", "services"), run.later)]
+    assert len(run.later) == 2
     return run
 A.build_app = build
 real_after = A._after_first_screen
@@ -121,7 +124,8 @@ def test_main_paints_the_first_screen_before_starting_the_rest(tmp_path: Path) -
     assert out.returncode == 0, out.stderr[-2000:]
     assert "READY " in out.stdout
     line = next(w for w in out.stdout.splitlines() if w.startswith("LOG "))
-    # READY is printed first, then the services' worker and the idle steps start
-    assert line == "LOG paint,ready,services,idle steps"
+    # READY is printed first, then Qt's translations are read, the services' worker and the
+    # idle steps start
+    assert line == "LOG paint,ready,qt translations,services,idle steps"
     # the pictograms drawn are kept for the next start, even when it quits at once
     assert len(list((tmp_path / "pictures").rglob("*.png"))) >= 5
