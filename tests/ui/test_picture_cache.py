@@ -1,4 +1,4 @@
-"""Pictograms drawn once are kept as PNG files in the user's cache folder (ui.widgets)."""
+"""Pictograms drawn once are kept as raw pixel files in the user's cache folder (ui.widgets)."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def test_a_drawing_is_saved_then_read_back_the_same(qapp, cache: Path, monkeypat
     first = widgets.render_svg("icons/card.svg", QSize(40, 40), "#123456")
     assert calls == ["icons/card.svg"]
     assert widgets.save_drawings() == 1
-    files = list(cache.rglob("*.png"))
+    files = list(cache.rglob("*.argb"))
     assert len(files) == 1 and files[0].name.startswith("card-40x40-")
     assert widgets.save_drawings() == 0  # nothing new
     widgets._PIXMAPS.clear()
@@ -52,12 +52,12 @@ def test_a_drawing_is_saved_then_read_back_the_same(qapp, cache: Path, monkeypat
 
 def test_another_colour_size_or_source_is_another_file(qapp, cache: Path) -> None:
     size = QSize(30, 30)
-    a = widgets._png_path("icons/card.svg", size, "#000000", 1.0)
+    a = widgets._drawing_path("icons/card.svg", size, "#000000", 1.0)
     assert a is not None and Path(a).parent.parent == cache
-    assert widgets._png_path("icons/card.svg", size, "#ffffff", 1.0) != a
-    assert widgets._png_path("icons/card.svg", QSize(31, 31), "#000000", 1.0) != a
-    assert widgets._png_path("icons/card.svg", size, "#000000", 2.0) != a
-    assert widgets._png_path("icons/reader.svg", size, "#000000", 1.0) != a
+    assert widgets._drawing_path("icons/card.svg", size, "#ffffff", 1.0) != a
+    assert widgets._drawing_path("icons/card.svg", QSize(31, 31), "#000000", 1.0) != a
+    assert widgets._drawing_path("icons/card.svg", size, "#000000", 2.0) != a
+    assert widgets._drawing_path("icons/reader.svg", size, "#000000", 1.0) != a
     # a changed asset (same name) gets a new file name
     widgets._svg_source.cache_clear()
     try:
@@ -65,7 +65,7 @@ def test_another_colour_size_or_source_is_another_file(qapp, cache: Path) -> Non
         assert real is not None
         widgets._svg_source.cache_clear()
         widgets._BUILTIN_SVG["icons/card.svg"] = real.replace(b"<svg", b"<svg data-x='1'", 1)
-        assert widgets._png_path("icons/card.svg", size, "#000000", 1.0) != a
+        assert widgets._drawing_path("icons/card.svg", size, "#000000", 1.0) != a
     finally:
         widgets._BUILTIN_SVG.pop("icons/card.svg", None)
         widgets._svg_source.cache_clear()
@@ -75,11 +75,11 @@ def test_a_damaged_or_wrong_size_file_is_drawn_again(qapp, cache: Path) -> None:
     size = QSize(24, 24)
     widgets.render_svg("icons/help.svg", size, "#202020")
     widgets.save_drawings()
-    name = widgets._png_path("icons/help.svg", size, "#202020", 1.0)
+    name = widgets._drawing_path("icons/help.svg", size, "#202020", 1.0)
     assert name is not None
     path = Path(name)
     assert path.exists()
-    path.write_bytes(b"not a png")
+    path.write_bytes(b"not pixels")
     widgets._PIXMAPS.clear()
     assert widgets._drawn_before("icons/help.svg", size, "#202020", 1.0) is None
     pix = widgets.render_svg("icons/help.svg", size, "#202020")
@@ -87,7 +87,7 @@ def test_a_damaged_or_wrong_size_file_is_drawn_again(qapp, cache: Path) -> None:
     # a file of another size under that name is not used either
     widgets.render_svg("icons/help.svg", QSize(12, 12), "#202020")
     widgets.save_drawings()
-    small = widgets._png_path("icons/help.svg", QSize(12, 12), "#202020", 1.0)
+    small = widgets._drawing_path("icons/help.svg", QSize(12, 12), "#202020", 1.0)
     assert small is not None
     os.replace(small, path)
     assert widgets._drawn_before("icons/help.svg", size, "#202020", 1.0) is None
@@ -100,7 +100,7 @@ def test_no_cache_folder_or_an_unwritable_one(qapp, cache: Path, monkeypatch) ->
     monkeypatch.setenv("DOSSIER_CACHE_DIR", "")
     monkeypatch.setattr(widgets, "_cache_folder", [])
     assert assets.user_cache_dir() is None
-    assert widgets._png_path("icons/back.svg", QSize(20, 20), None, 1.0) is None
+    assert widgets._drawing_path("icons/back.svg", QSize(20, 20), None, 1.0) is None
     assert widgets.render_svg("icons/back.svg", QSize(22, 22), None).width() == 22
     assert widgets._to_save == {}
 
