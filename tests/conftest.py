@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.support.pcsc import VpcdSlot, ensure_pcscd, locked_slot
+from tests.support.pcsc import VpcdSlot, ensure_pcscd, free_slot
 
 STRICT = os.environ.get("DOSSIER_STRICT_TESTS") == "1"
 
@@ -47,6 +47,7 @@ def pcscd() -> None:
 
 @pytest.fixture
 def vpcd_slot(pcscd: None) -> Iterator[VpcdSlot]:
-    """Exclusive use of the first vpcd slot ("Virtual PCD 00 00") for one test."""
-    with locked_slot(0) as slot:
+    """Exclusive use of one vpcd slot for one test: "Virtual PCD 00 00" unless another process
+    (a demo app, another test run) holds it, then "Virtual PCD 00 01"."""
+    with free_slot() as slot:
         yield slot

@@ -194,10 +194,11 @@ def test_monitor_through_pcscd(vpcd_slot: VpcdSlot) -> None:
         backend.close()
 
 
-def test_several_readers(vpcd_slot: VpcdSlot) -> None:
-    with locked_slot(1) as second:
+def test_several_readers(pcscd: None) -> None:
+    # Both slots, always in this order, so two runs never each hold one and wait for the other.
+    with locked_slot(0) as first, locked_slot(1) as second:
         backend = PcscBackend(reader_filter="Virtual PCD")
-        readers = (vpcd_slot.reader_name, second.reader_name)
+        readers = (first.reader_name, second.reader_name)
         situation = look(backend)
         assert situation == CardSituation(ReaderState.NO_CARD, readers)
         assert situation.several_readers
@@ -208,7 +209,7 @@ def test_several_readers(vpcd_slot: VpcdSlot) -> None:
             session = CardSession(backend, second.reader_name)
             assert session.read_card().identity.surname == CITIZENS["kid"].surname
             session.close()
-            with inserted_card(vpcd_slot, "adult"):
+            with inserted_card(first, "adult"):
                 both = look(backend)
                 assert both.readers == readers
                 assert both.card_reader in readers

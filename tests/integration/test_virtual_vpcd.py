@@ -20,6 +20,7 @@ from assistant.card.virtual.citizens import CITIZENS
 from assistant.card.virtual.demo import start_demo_card
 from assistant.card.virtual.model import EID_ATR, FaultPlan, NonEidCard, VirtualEidCard
 from assistant.card.virtual.vpcd import VpcdLink, wait_for_card_state
+from assistant.card.virtual.vpcd_lock import try_lock_slot
 from assistant.errors import (
     AssistantError,
     CardError,
@@ -238,6 +239,37 @@ def test_demo_card_through_pcscd(vpcd_slot: VpcdSlot) -> None:
     finally:
         demo.stop()
     assert wait_for_card_state(vpcd_slot.reader_name, False)
+
+
+def test_demo_card_takes_the_other_slot_while_a_test_holds_one(vpcd_slot: VpcdSlot) -> None:
+    """The demo app and a test run share pcscd: the demo never goes into a test's slot."""
+    other = 1 - vpcd_slot.index
+    other_reader = f"Virtual PCD 00 {other:02d}"
+    probe = try_lock_slot(other)
+    other_is_free = probe is not None
+    if probe is not None:
+        probe.release()
+    demo = start_demo_card("kid")
+    try:
+        if other_is_free:
+            assert demo.uses_pcscd
+            assert demo.reader_name == other_reader
+            assert try_lock_slot(other) is None  # held by the demo card while it is in the slot
+        else:  # a demo app or another run holds the other slot: every slot is taken
+            assert not demo.uses_pcscd
+        conn = demo.backend.connect(demo.reader_name)
+        assert eid.read_card(conn).identity.national_number == CITIZENS["kid"].national_number
+        conn.disconnect()
+    finally:
+        demo.stop()
+    if other_is_free:
+        assert wait_for_card_state(other_reader, False)
+        lock = try_lock_slot(other)
+        assert lock is not None  # released on stop
+        lock.release()
+    # The test's own slot was never touched.
+    with inserted_card(vpcd_slot, "adult"):
+        assert wait_for_card_state(vpcd_slot.reader_name, True)
 
 
 def test_link_reports_an_unreachable_vpcd() -> None:

@@ -1,13 +1,13 @@
 """Shared test support for pcscd and the vsmartcard-vpcd virtual reader.
 
 Only one virtual card can sit in a vpcd slot at a time, and several test processes (or
-several developers' runs) may share one pcscd, so every test that uses a slot holds an
-exclusive file lock on it for its whole duration.
+several developers' runs, or the demo app) may share one pcscd, so every test that uses a
+slot holds its lock (assistant/card/virtual/vpcd_lock.py, the one the demo card takes) for
+its whole duration.
 """
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
 import subprocess
@@ -17,9 +17,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.card.virtual.vpcd_lock import VPCD_SLOTS, VpcdSlotLock
+
 VPCD_HOST = "127.0.0.1"
 VPCD_FIRST_PORT = 0x8C7B
 PCSCD_SOCKET = Path("/run/pcscd/pcscd.comm")
+# Another test run holds a slot for one test at a time; a demo app holds it until it quits.
+SLOT_WAIT_SECONDS = 120.0
 
 
 @dataclass(frozen=True)
@@ -58,18 +62,44 @@ def ensure_pcscd() -> str | None:
     return "pcscd did not start"
 
 
+def _slot(index: int) -> VpcdSlot:
+    return VpcdSlot(
+        index=index,
+        host=VPCD_HOST,
+        port=VPCD_FIRST_PORT + index,
+        reader_name=f"Virtual PCD 00 {index:02d}",
+    )
+
+
+def _held_too_long(what: str) -> RuntimeError:
+    return RuntimeError(
+        f"{what} stayed locked for {SLOT_WAIT_SECONDS:.0f} s by other processes (a running "
+        f"demo app or test run?); lock files: {VpcdSlotLock(0).path.parent}"
+    )
+
+
 @contextmanager
 def locked_slot(index: int = 0) -> Iterator[VpcdSlot]:
-    """Hold vpcd slot ``index`` for the duration of the block."""
-    lock_path = Path(f"/tmp/dossier-assistant-vpcd-{index}.lock")
-    with open(lock_path, "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield VpcdSlot(
-                index=index,
-                host=VPCD_HOST,
-                port=VPCD_FIRST_PORT + index,
-                reader_name=f"Virtual PCD 00 {index:02d}",
-            )
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    """Hold vpcd slot ``index`` for the duration of the block (waits while another holds it)."""
+    with VpcdSlotLock(index) as lock:
+        if not lock.acquire(SLOT_WAIT_SECONDS):
+            raise _held_too_long(f"vpcd slot {index}")
+        yield _slot(index)
+
+
+@contextmanager
+def free_slot() -> Iterator[VpcdSlot]:
+    """Hold the first vpcd slot nobody else holds (waits while every slot is held).
+
+    A demo app that took slot 0 before the tests started leaves them slot 1.
+    """
+    deadline = time.monotonic() + SLOT_WAIT_SECONDS
+    while True:
+        for index in range(VPCD_SLOTS):
+            with VpcdSlotLock(index) as lock:
+                if lock.acquire():
+                    yield _slot(index)
+                    return
+        if time.monotonic() >= deadline:
+            raise _held_too_long("every vpcd slot")
+        time.sleep(0.05)

@@ -2,8 +2,10 @@
 
 When pcscd runs with the vsmartcard-vpcd driver, the card goes into the vpcd reader and the
 program reads it through the real PC/SC stack (``PcscBackend`` limited to that reader).
-Otherwise (Windows, macOS, no pcscd) it sits in the in-process reader. Starting never hangs:
-every probe of PC/SC runs with a time limit.
+It takes the first vpcd slot whose lock (``vpcd_lock``) nobody else holds, and keeps that
+lock until it is stopped, so a test run on the same pcscd never shares its slot.
+Otherwise (Windows, macOS, no pcscd, every slot taken) it sits in the in-process reader.
+Starting never hangs: every probe of PC/SC runs with a time limit.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from assistant.card.virtual.vpcd import (
     vpcd_reader_name,
     wait_for_card_state,
 )
+from assistant.card.virtual.vpcd_lock import VPCD_SLOTS, VpcdSlotLock, try_lock_slot
 from assistant.errors import AssistantError
 
 log = logging.getLogger(__name__)
@@ -66,11 +69,13 @@ class DemoCard:
         backend: CardBackend,
         link: VpcdLink | None,
         reader_name: str,
+        slot_lock: VpcdSlotLock | None = None,
     ) -> None:
         self.card = card
         self.backend = backend
         self.reader_name = reader_name
         self._link = link
+        self._slot_lock = slot_lock
 
     @property
     def uses_pcscd(self) -> bool:
@@ -108,14 +113,18 @@ class DemoCard:
             cast(InProcessBackend, self.backend).remove()
 
     def stop(self) -> None:
-        """Remove the card and release the link."""
-        if self._link is not None:
-            self._link.close()
-        else:
-            cast(InProcessBackend, self.backend).remove()
-        close = getattr(self.backend, "close", None)
-        if callable(close):
-            close()
+        """Remove the card, release the link and the vpcd slot's lock."""
+        try:
+            if self._link is not None:
+                self._link.close()
+            else:
+                cast(InProcessBackend, self.backend).remove()
+            close = getattr(self.backend, "close", None)
+            if callable(close):
+                close()
+        finally:
+            if self._slot_lock is not None:
+                self._slot_lock.release()
 
 
 def start_demo_card(
@@ -127,15 +136,22 @@ def start_demo_card(
 ) -> DemoCard:
     """Insert the demo card for ``citizen_id`` and return it with the backend to read it.
 
-    ``port`` picks the vpcd slot (default: the first free of 35963 and 35964);
+    By default the card goes into the first vpcd slot (35963, then 35964) whose lock nobody
+    else holds, and holds that lock until ``stop``. An explicit ``port`` takes exactly that
+    slot *without* its lock: the caller owns the slot (a test holding the lock, a developer
+    naming the slot); a card already in it still sends the demo to the in-process reader.
     ``use_pcscd=False`` forces the in-process reader; ``backend_factory`` builds the PC/SC
     backend for a reader name (tests).
     """
     card = VirtualEidCard(CITIZENS[citizen_id], pin=DEFAULT_PIN)
     if use_pcscd:
-        ports = [port] if port is not None else [VPCD_PORT, VPCD_PORT + 1]
-        for candidate in ports:
-            demo = _try_pcscd(card, candidate, backend_factory or _pcsc_backend)
+        factory = backend_factory or _pcsc_backend
+        if port is not None:
+            demo = _try_pcscd(card, port, factory, None)
+            if demo is not None:
+                return demo
+        else:
+            demo = _try_free_slots(card, factory)
             if demo is not None:
                 return demo
     backend = InProcessBackend(card)
@@ -143,7 +159,31 @@ def start_demo_card(
     return DemoCard(card, backend, None, backend.list_readers()[0])
 
 
-def _try_pcscd(card: VirtualEidCard, port: int, factory: BackendFactory) -> DemoCard | None:
+def _try_free_slots(card: VirtualEidCard, factory: BackendFactory) -> DemoCard | None:
+    """The demo card in the first vpcd slot that is not locked and takes it, holding its lock."""
+    locked = 0
+    for index in range(VPCD_SLOTS):
+        lock = try_lock_slot(index)
+        if lock is None:
+            log.info("vpcd slot %d is in use by another program", index)
+            locked += 1
+            continue
+        try:
+            demo = _try_pcscd(card, VPCD_PORT + index, factory, lock)
+        except BaseException:
+            lock.release()
+            raise
+        if demo is not None:
+            return demo
+        lock.release()
+    if locked == VPCD_SLOTS:
+        log.info("every vpcd slot is in use by another program")
+    return None
+
+
+def _try_pcscd(
+    card: VirtualEidCard, port: int, factory: BackendFactory, slot_lock: VpcdSlotLock | None
+) -> DemoCard | None:
     reader = vpcd_reader_name(port)
     holder: list[CardBackend] = []
 
@@ -178,7 +218,7 @@ def _try_pcscd(card: VirtualEidCard, port: int, factory: BackendFactory) -> Demo
         _close_backend(holder)
         return None
     log.info("demo card in the vpcd reader")
-    return DemoCard(card, backend, link, reader)
+    return DemoCard(card, backend, link, reader, slot_lock)
 
 
 def _close_backend(holder: list[CardBackend]) -> None:
