@@ -9,21 +9,12 @@ import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QWidget
 
-from assistant.i18n import set_language
 from assistant.journey import Step
 from tests.a11y.harness import JourneyHarness
-from tests.ui.scenes_modes import mode_scenes
+from tests.support.kiosk_scenes import kiosk_scenes, mode_scene
 from ui import theme as theme_mod
 from ui.kiosk_prescriptions import PrescriptionPanel
 from ui.record.qr import QrCode
-
-SIZES = [(1024, 768), (1920, 1080)]
-LANGUAGES = ["fr", "nl", "de", "en"]
-
-
-def _scene(name: str):  # type: ignore[no-untyped-def]
-    (scene,) = [s for s in mode_scenes() if s.name == name]
-    return scene
 
 
 def _rect_in(widget: QWidget, ancestor: QWidget) -> QRect:
@@ -64,18 +55,11 @@ def _clipped_texts(panel: PrescriptionPanel) -> list[str]:
 @pytest.mark.parametrize("scale", [1.0, 2.0], ids=["100", "200"])
 def test_prescriptions_panel_and_record_clip_nothing(qtbot, scale: float) -> None:
     h = JourneyHarness.start(qtbot, text_scale=scale)
-    scene = _scene("k2-kiosk-prescriptions")
+    look = theme_mod.Theme(text_scale=scale)
     try:
         h.walk_to(Step.RECORD)
-        for size in SIZES:
-            h.shell.resize(*size)
-            for lang in LANGUAGES:
-                where = f"{size} {scale:.0%} {lang}"
-                set_language(lang)
-                theme_mod.set_theme(theme_mod.Theme(text_scale=scale))
-                scene.show(h)
-                panel = h.shell.findChild(PrescriptionPanel)
-                assert panel is not None, where
+        with kiosk_scenes(h, "k2-kiosk-prescriptions", PrescriptionPanel, look) as scenes:
+            for where, panel in scenes:
                 qtbot.waitUntil(lambda p=panel: p.isVisible() and p.codes != [])
                 QApplication.processEvents()
                 # the panel is inside the window
@@ -97,18 +81,14 @@ def test_prescriptions_panel_and_record_clip_nothing(qtbot, scale: float) -> Non
                     content = area.widget()
                     if area.isVisible() and content is not None and content.isVisible():
                         assert content.width() <= area.viewport().width(), f"{where} record"
-                scene.cleanup(h)  # type: ignore[attr-defined]
     finally:
-        scene.cleanup(h)  # type: ignore[attr-defined]
-        set_language("en")
-        theme_mod.set_theme(theme_mod.Theme())
         h.close()
 
 
 def test_panel_follows_the_text_size_and_language(qtbot) -> None:
     """A theme or language change while the panel is shown refits it (no clipped code)."""
     h = JourneyHarness.start(qtbot)
-    scene = _scene("k2-kiosk-prescriptions")
+    scene = mode_scene("k2-kiosk-prescriptions")
     try:
         h.walk_to(Step.RECORD)
         h.shell.resize(1024, 768)
@@ -127,6 +107,6 @@ def test_panel_follows_the_text_size_and_language(qtbot) -> None:
         assert panel.minimumWidth() > before
         assert _clipped_texts(panel) == []
     finally:
-        scene.cleanup(h)  # type: ignore[attr-defined]
+        scene.cleanup(h)
         theme_mod.set_theme(theme_mod.Theme())
         h.close()

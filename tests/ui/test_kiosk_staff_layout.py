@@ -10,10 +10,9 @@ import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QApplication, QWidget
 
-from assistant.i18n import set_language
 from assistant.journey import Step
 from tests.a11y.harness import JourneyHarness
-from tests.ui.scenes_modes import mode_scenes
+from tests.support.kiosk_scenes import kiosk_scenes
 from ui import theme as theme_mod
 from ui.kiosk import StaffPanel
 from ui.onscreen_keyboard import KeyButton
@@ -62,26 +61,16 @@ def _problems(panel: StaffPanel) -> list[str]:
 
 @pytest.mark.parametrize("high_contrast", [False, True], ids=["normal", "high-contrast"])
 def test_staff_code_page_fits_at_200_percent(qtbot, high_contrast: bool) -> None:
-    (scene,) = [s for s in mode_scenes() if s.name == "k4-kiosk-staff"]
     h = JourneyHarness.start(qtbot, high_contrast=high_contrast, text_scale=2.0)
+    look = theme_mod.Theme(high_contrast=high_contrast, text_scale=2.0)
     try:
         h.walk_to(Step.WELCOME)
-        for size in ((1024, 768), (1920, 1080)):
-            h.shell.resize(*size)
-            for lang in ("fr", "nl", "de", "en"):
-                set_language(lang)
-                theme_mod.set_theme(theme_mod.Theme(high_contrast=high_contrast, text_scale=2.0))
-                scene.show(h)
-                panel = h.shell.findChild(StaffPanel)
-                assert panel is not None
+        with kiosk_scenes(h, "k4-kiosk-staff", StaffPanel, look) as scenes:
+            for where, panel in scenes:
                 panel.retranslate()
                 qtbot.waitUntil(panel.isVisible)
                 QApplication.processEvents()
                 assert panel.rect() == h.shell.rect()
-                assert _problems(panel) == [], f"{size} {lang}"
-                scene.cleanup(h)  # type: ignore[attr-defined]
+                assert _problems(panel) == [], where
     finally:
-        scene.cleanup(h)  # type: ignore[attr-defined]
-        set_language("en")
-        theme_mod.set_theme(theme_mod.Theme())
         h.close()
