@@ -12,27 +12,24 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
-from assistant.i18n import current_language, remove_language_listener, set_language
+from assistant.i18n import current_language, set_language
 from assistant.idle import IdlePhase, ResetReason
-from assistant.journey import Journey, ReaderStatus, Step
+from assistant.journey import ReaderStatus, Step
 from assistant.session_log import read_sessions
-from assistant.settings import HelpContact, KioskConfig, Mode, Settings, hash_exit_code
+from assistant.settings import HelpContact, KioskConfig
+from tests.support.kiosk import (
+    CODE,
+    FAST_HASH,
+    KioskSession,
+    kiosk_session,
+    reach_record,
+    start_session,
+)
 from ui import theme as theme_mod
-from ui.kiosk import KioskMode, is_escape_key, kiosk_help_text
+from ui.kiosk import is_escape_key, kiosk_help_text
 from ui.onscreen_keyboard import KeyButton, OnScreenKeyboard
-from ui.shell import Shell
 
-CODE = "24Ab"
 MODIFIER_KEYS = {Qt.Key.Key_Alt, Qt.Key.Key_Control, Qt.Key.Key_Shift, Qt.Key.Key_AltGr}
-FAST_HASH = hash_exit_code(CODE, n=2**12)
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 class KeyProbe(QLineEdit):
@@ -48,58 +45,16 @@ class KeyProbe(QLineEdit):
         super().keyPressEvent(event)
 
 
-Kiosk = tuple[Shell, KioskMode, Journey, "FakeClock"]
+Kiosk = KioskSession
 #: What the kiosk read aloud (closed functionality: the warning is spoken).
 SPOKEN: list[str] = []
 
 
-def kiosk_settings(tmp_path: object, **over: object) -> Settings:
-    cfg = KioskConfig(
-        pharmacy_name="Pharmacie Test",
-        exit_code_hash=FAST_HASH,
-        languages=("fr", "nl"),
-        default_language="fr",
-        idle_timeout_seconds=60,
-        warning_seconds=20,
-        help_contacts=(HelpContact("The pharmacist", phone="02 000 00 00"),),
-    )
-    return Settings(mode=Mode.KIOSK, kiosk=cfg, speech_on=True, session_log_dir=tmp_path, **over)  # type: ignore[arg-type]
-
-
 @pytest.fixture
-def kiosk(qtbot: QtBot, tmp_path: object) -> Iterator[tuple[Shell, KioskMode, Journey, FakeClock]]:
-    set_language("fr")
-    theme_mod.set_theme(theme_mod.Theme())
-    shell = Shell(languages=("fr", "nl"))
-    qtbot.addWidget(shell)
-    journey = Journey()
-    clock = FakeClock()
-    mode = KioskMode(
-        shell,
-        kiosk_settings(tmp_path),
-        journey=journey,
-        clock=clock,
-        tick_ms=10,
-        speak=SPOKEN.append,
-    )
+def kiosk(qtbot: QtBot, tmp_path: object) -> Iterator[KioskSession]:
     SPOKEN.clear()
-    shell.add_banner(mode.banner)
-    journey.start()
-    qtbot.waitExposed(shell)
-    yield shell, mode, journey, clock
-    mode.shutdown()
-    dispose(shell)
-
-
-def dispose(shell: Shell) -> None:
-    """Close and really delete a shell, so later tests do not pay for it."""
-    shell.close()
-    remove_language_listener(shell._language_listener)
-    shell.deleteLater()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
-    set_language("en")
-    if theme_mod.current() != theme_mod.Theme().with_(family=theme_mod.current().family):
-        theme_mod.set_theme(theme_mod.Theme())
+    with kiosk_session(qtbot, tmp_path, speak=SPOKEN.append) as session:
+        yield session
 
 
 def press(
@@ -208,15 +163,9 @@ def test_wrong_codes_lock_out(kiosk: Kiosk) -> None:
     assert shell.close() is False
 
 
-def _start_session(journey: Journey) -> None:
-    journey.next()  # Welcome -> Language
-    journey.reader_changed(ReaderStatus.NO_CARD)
-    journey.choose_language()
-
-
 def test_idle_warning_extend_and_reset(qtbot: QtBot, kiosk: Kiosk, tmp_path: object) -> None:
     shell, mode, journey, clock = kiosk
-    _start_session(journey)
+    start_session(journey)
     assert mode.idle.running
     assert not mode.warning.isVisible()
     set_language("nl")  # the patient changed the look and language
@@ -256,7 +205,7 @@ def test_idle_warning_extend_and_reset(qtbot: QtBot, kiosk: Kiosk, tmp_path: obj
 
 def test_card_removal_resets_at_once(qtbot: QtBot, kiosk: Kiosk) -> None:
     shell, mode, journey, _clock = kiosk
-    _start_session(journey)
+    start_session(journey)
     (read,) = journey.reader_changed(ReaderStatus.CARD_PRESENT)
 
     class Card:
@@ -289,7 +238,7 @@ def test_no_idle_reset_at_welcome(qtbot: QtBot, kiosk: Kiosk) -> None:
 
 def test_staff_new_patient(qtbot: QtBot, kiosk: Kiosk) -> None:
     _shell, mode, journey, _clock = kiosk
-    _start_session(journey)
+    start_session(journey)
     mode.staff.open()
     mode.staff.code.setText(CODE)
     assert mode.staff.try_code()
@@ -396,7 +345,7 @@ def test_kiosk_pages_pass_the_accessibility_audit(qtbot: QtBot, kiosk: Kiosk, pa
     shell, mode, journey, clock = kiosk
     shell.add_banner(mode.banner)
     if page == "warning":
-        _start_session(journey)
+        start_session(journey)
         clock.now += 45
         qtbot.waitUntil(mode.warning.isVisible)
         target: QWidget = mode.warning
@@ -434,7 +383,7 @@ def test_typing_in_a_dialog_over_the_kiosk_counts_as_activity(qtbot: QtBot, kios
     from PySide6.QtWidgets import QDialog
 
     shell, mode, journey, clock = kiosk
-    _start_session(journey)
+    start_session(journey)
     dialog = QDialog(shell)
     field = QLineEdit(dialog)
     dialog.show()
@@ -483,22 +432,7 @@ def test_prescriptions_beside_the_record_only(qtbot: QtBot, kiosk: Kiosk) -> Non
         def wipe(self) -> None:
             pass
 
-    _start_session(journey)
-    (read,) = journey.reader_changed(ReaderStatus.CARD_PRESENT)
-
-    class Card:
-        def wipe(self) -> None:
-            pass
-
-    journey.card_read(read.token, Card())
-    journey.confirm_identity(True)
-    journey.next()
-    (verify,) = journey.submit_pin()
-    from assistant.journey import PinOutcome
-
-    (connect,) = journey.pin_checked(verify.token, PinOutcome.CORRECT)
-    journey.connected(connect.token, Rec())
-    assert journey.step is Step.RECORD
+    reach_record(journey, Rec())  # ends at Step.RECORD
     assert panel.count() == 1  # only the open one
     qtbot.waitUntil(panel.isVisible)
     assert shell.isAncestorOf(panel)
@@ -510,12 +444,5 @@ def test_prescriptions_beside_the_record_only(qtbot: QtBot, kiosk: Kiosk) -> Non
     # The next patient's record shows the panel again.
     journey.reader_changed(ReaderStatus.NO_CARD)
     qtbot.waitUntil(lambda: journey.step is Step.WELCOME)
-    _start_session(journey)
-    (read,) = journey.reader_changed(ReaderStatus.CARD_PRESENT)
-    journey.card_read(read.token, Card())
-    journey.confirm_identity(True)
-    journey.next()
-    (verify,) = journey.submit_pin()
-    (connect,) = journey.pin_checked(verify.token, PinOutcome.CORRECT)
-    journey.connected(connect.token, Rec())
+    reach_record(journey, Rec())
     qtbot.waitUntil(panel.isVisible)

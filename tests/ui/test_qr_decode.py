@@ -23,9 +23,9 @@ from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from assistant.i18n import set_language
-from assistant.journey import Journey, PinOutcome, ReaderStatus, Step
 from assistant.notes import Notebook
 from assistant.records.model import Record
+from tests.support.kiosk import KioskSession, kiosk_session, reach_record
 from tests.support.qr_decode import (
     contrast_ratio,
     decode_image,
@@ -35,17 +35,14 @@ from tests.support.qr_decode import (
     module_grid,
     settle_layout,
 )
-from tests.ui.test_kiosk import dispose, kiosk_settings
 from tests.ui.test_record_data import demo_record
 from tests.ui.test_record_tools import pdf_text
 from ui import theme
-from ui.kiosk import KioskMode
 from ui.kiosk_prescriptions import PrescriptionPanel
 from ui.record.home import RecordHome
 from ui.record.qr import QrCode, qr_image, qr_matrix
 from ui.record.sharing import PORTAL_URLS, portal_url
 from ui.record.tools import PaperPage, PhonePage
-from ui.shell import Shell
 
 THEMES = {
     "normal": theme.Theme(),
@@ -222,63 +219,24 @@ def test_prescription_codes_in_my_medicines_scan_to_their_rid(
 
 
 @pytest.fixture
-def kiosk(qtbot: QtBot, tmp_path: Path) -> Iterator[tuple[Shell, KioskMode, Journey]]:
-    set_language("fr")
-    shell = Shell(languages=("fr", "nl"))
-    qtbot.addWidget(shell)
-    journey = Journey()
-    mode = KioskMode(
-        shell,
-        kiosk_settings(tmp_path),
-        journey=journey,
-        clock=lambda: 100.0,
-        tick_ms=10,
-        speak=lambda _text: None,
-    )
-    shell.add_banner(mode.banner)
-    journey.start()
-    qtbot.waitExposed(shell)
-    yield shell, mode, journey
-    mode.shutdown()
-    dispose(shell)
-    # The panel is parentless once the record is left: delete it now, not in a later test's GC.
-    if mode.prescriptions is not None:
-        mode.prescriptions.panel.deleteLater()
-        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
-
-
-class _Card:
-    def wipe(self) -> None:
-        pass
-
-
-def _reach_record(journey: Journey, record: Record) -> None:
-    journey.next()  # Welcome -> Language
-    journey.reader_changed(ReaderStatus.NO_CARD)
-    journey.choose_language()
-    (read,) = journey.reader_changed(ReaderStatus.CARD_PRESENT)
-    journey.card_read(read.token, _Card())
-    journey.confirm_identity(True)
-    journey.next()
-    (verify,) = journey.submit_pin()
-    (connect,) = journey.pin_checked(verify.token, PinOutcome.CORRECT)
-    journey.connected(connect.token, record)
-    assert journey.step is Step.RECORD
+def kiosk(qtbot: QtBot, tmp_path: Path) -> Iterator[KioskSession]:
+    with kiosk_session(qtbot, tmp_path) as session:
+        yield session
 
 
 @pytest.mark.parametrize("look", ["normal", "high-contrast"])
 def test_kiosk_prescription_codes_scan_to_their_rid(
     qtbot: QtBot,
     qapp: QApplication,
-    kiosk: tuple[Shell, KioskMode, Journey],
+    kiosk: KioskSession,
     look: str,
 ) -> None:
     adult = demo_record("adult")  # its own copy: leaving the record wipes it
-    shell, mode, journey = kiosk
+    shell, mode, journey, _clock = kiosk
     theme.set_theme(THEMES[look], qapp)
     assert mode.prescriptions is not None
     panel: PrescriptionPanel = mode.prescriptions.panel
-    _reach_record(journey, adult)
+    reach_record(journey, adult)
     qtbot.waitUntil(panel.isVisible)
     rids = open_rids(adult)
     assert [c.payload for c in panel.codes] == rids
