@@ -26,7 +26,6 @@ from assistant.journey import (
 )
 from ui.screens.base import Screen, StateScreen
 from ui.shell import Shell
-from ui.workers import Job, hold_jobs, run_in_worker
 
 if TYPE_CHECKING:
     from assistant.card.connection import CardBackend
@@ -37,6 +36,7 @@ if TYPE_CHECKING:
     from ui.screens.connecting import RecordScreen
     from ui.screens.identity import IdentityScreen
     from ui.screens.pin import PinScreen
+    from ui.workers import Job
 
 log = logging.getLogger(__name__)
 
@@ -451,6 +451,8 @@ class JourneyController(QObject):
             self.job.cancel()
         # After the paint: the screen that says "please wait" is drawn before the worker
         # competes with the GUI thread for the GIL.
+        from ui.workers import run_in_worker
+
         self.job = run_in_worker(fn, done, fail, after_paint=True)
 
     def _read_card(self, token: int) -> None:
@@ -538,6 +540,8 @@ class JourneyController(QObject):
             # restyles all of it again (tens of ms on the GUI thread). The viewer's own
             # background work (explanations looked up ahead) waits until it is on screen.
             factory = self.viewer_factory
+            from ui.workers import hold_jobs
+
             with hold_jobs() as held:
                 viewer = factory(record, self.record_screen) if factory is not None else None
             self.record_screen.set_record(record, viewer)
@@ -563,6 +567,8 @@ class JourneyController(QObject):
     def _close_session(self) -> None:
         session, self.session = self.session, None
         if session is not None:
+            from ui.workers import run_in_worker
+
             run_in_worker(session.close, None, lambda exc: log.debug("close failed"))
 
     def _wipe_record_screen(self) -> None:

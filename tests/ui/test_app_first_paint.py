@@ -128,4 +128,4 @@ def test_main_paints_the_first_screen_before_starting_the_rest(tmp_path: Path) -
     # idle steps start
     assert line == "LOG paint,ready,qt translations,services,idle steps"
     # the pictograms drawn are kept for the next start, even when it quits at once
-    assert len(list((tmp_path / "pictures").rglob("*.argb"))) >= 5
+    assert len(list((tmp_path / "pictures").rglob("*.bmp"))) >= 5

@@ -1,4 +1,4 @@
-"""Pictograms drawn once are kept as raw pixel files in the user's cache folder (ui.widgets)."""
+"""Pictograms drawn once are kept as uncompressed BMP files in the user's cache folder (ui.widgets)."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def test_a_drawing_is_saved_then_read_back_the_same(qapp, cache: Path, monkeypat
     first = widgets.render_svg("icons/card.svg", QSize(40, 40), "#123456")
     assert calls == ["icons/card.svg"]
     assert widgets.save_drawings() == 1
-    files = list(cache.rglob("*.argb"))
+    files = list(cache.rglob("*.bmp"))
     assert len(files) == 1 and files[0].name.startswith("card-40x40-")
     assert widgets.save_drawings() == 0  # nothing new
     widgets._PIXMAPS.clear()
