@@ -1,4 +1,4 @@
-"""Pictograms drawn once are kept as uncompressed BMP files in the user's cache folder (ui.widgets)."""
+"""Pictograms drawn once are kept as BMP files in the user's cache folder (ui.widgets)."""
 
 from __future__ import annotations
 
@@ -50,7 +50,9 @@ def test_a_drawing_is_saved_then_read_back_the_same(qapp, cache: Path, monkeypat
     assert any(p >> 24 for p in _pixels(again))  # not an empty picture
 
 
-def test_another_colour_size_or_source_is_another_file(qapp, cache: Path) -> None:
+def test_another_colour_size_or_source_is_another_file(
+    qapp, cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     size = QSize(30, 30)
     a = widgets._drawing_path("icons/card.svg", size, "#000000", 1.0)
     assert a is not None and Path(a).parent.parent == cache
@@ -58,17 +60,29 @@ def test_another_colour_size_or_source_is_another_file(qapp, cache: Path) -> Non
     assert widgets._drawing_path("icons/card.svg", QSize(31, 31), "#000000", 1.0) != a
     assert widgets._drawing_path("icons/card.svg", size, "#000000", 2.0) != a
     assert widgets._drawing_path("icons/reader.svg", size, "#000000", 1.0) != a
-    # a changed asset (same name) gets a new file name
-    widgets._svg_source.cache_clear()
+    # a changed asset (same name) gets a new file name, without the asset being read
+    folder = tmp_path / "assets"
+    (folder / "icons").mkdir(parents=True)
+    copy = folder / "icons" / "card.svg"
+    copy.write_bytes((Path(widgets._assets_folder()) / "icons" / "card.svg").read_bytes())
+    monkeypatch.setattr(widgets, "_assets_folder", lambda: str(folder))
+    before = widgets._drawing_path("icons/card.svg", size, "#000000", 1.0)
+    assert before is not None
+    copy.write_bytes(copy.read_bytes().replace(b"<svg", b"<svg data-x='1'", 1))
+    assert widgets._drawing_path("icons/card.svg", size, "#000000", 1.0) != before
+    stat = copy.stat()
+    changed = widgets._drawing_path("icons/card.svg", size, "#000000", 1.0)
+    os.utime(copy, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))  # same size
+    assert widgets._drawing_path("icons/card.svg", size, "#000000", 1.0) != changed
+    # a built-in drawing's name follows its content
+    widgets._BUILTIN_SVG["icons/card.svg"] = b"<svg xmlns='http://www.w3.org/2000/svg'/>"
     try:
-        real = widgets._svg_source("icons/card.svg")
-        assert real is not None
-        widgets._svg_source.cache_clear()
-        widgets._BUILTIN_SVG["icons/card.svg"] = real.replace(b"<svg", b"<svg data-x='1'", 1)
-        assert widgets._drawing_path("icons/card.svg", size, "#000000", 1.0) != a
+        built_in = widgets._drawing_path("icons/card.svg", size, "#000000", 1.0)
+        widgets._BUILTIN_SVG["icons/card.svg"] = b"<svg xmlns='http://www.w3.org/2000/svg' />"
+        assert widgets._drawing_path("icons/card.svg", size, "#000000", 1.0) != built_in
     finally:
         widgets._BUILTIN_SVG.pop("icons/card.svg", None)
-        widgets._svg_source.cache_clear()
+    assert widgets._drawing_path("icons/none-such.svg", size, "#000000", 1.0) is None
 
 
 def test_a_damaged_or_wrong_size_file_is_drawn_again(qapp, cache: Path) -> None:
