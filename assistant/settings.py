@@ -22,7 +22,6 @@ import os
 import stat
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -308,30 +307,96 @@ def load_kiosk_config(path: str | os.PathLike[str], *, require_locked: bool = Tr
 # Settings
 
 
-@dataclass(frozen=True)
+_SETTINGS_FIELDS = (
+    "mode",
+    "demo",
+    "training",
+    "language",
+    "text_scale",
+    "high_contrast",
+    "speech_on",
+    "kiosk",
+    "data_dir",
+    "session_log_dir",
+)
+
+
 class Settings:
-    """Everything the program needs to know about how it was started."""
+    """Everything the program needs to know about how it was started.
 
-    mode: Mode = Mode.HOME
-    demo: bool = False
-    training: bool = False
-    language: str | None = None
-    text_scale: float = 1.0
-    high_contrast: bool = False
-    speech_on: bool = False
-    kiosk: KioskConfig | None = None
+    Immutable; :meth:`replace` makes a changed copy. Two settings are equal when everything but
+    the folders is. (Written out rather than a frozen dataclass: the dataclass and the
+    ``dataclasses`` module cost ~2 ms before the first screen.)
+    """
+
+    __slots__ = _SETTINGS_FIELDS
+
+    mode: Mode
+    demo: bool
+    training: bool
+    language: str | None
+    text_scale: float
+    high_contrast: bool
+    speech_on: bool
+    kiosk: KioskConfig | None
     #: Overrides the platformdirs data folder (home mode only; tests and portable installs).
-    data_dir: Path | None = field(default=None, compare=False)
+    data_dir: Path | None
     #: Folder for the anonymous session log (mediator/kiosk); None = the platformdirs log folder.
-    session_log_dir: Path | None = field(default=None, compare=False)
+    session_log_dir: Path | None
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        mode: Mode = Mode.HOME,
+        demo: bool = False,
+        training: bool = False,
+        language: str | None = None,
+        text_scale: float = 1.0,
+        high_contrast: bool = False,
+        speech_on: bool = False,
+        kiosk: KioskConfig | None = None,
+        data_dir: Path | None = None,
+        session_log_dir: Path | None = None,
+    ) -> None:
+        values = (mode, demo, training, language, text_scale, high_contrast, speech_on, kiosk)
+        for name, value in zip(_SETTINGS_FIELDS, (*values, data_dir, session_log_dir), strict=True):
+            object.__setattr__(self, name, value)
         if not MIN_TEXT_SCALE <= self.text_scale <= MAX_TEXT_SCALE:
             raise ValueError("text_scale must be between 1.0 and 2.0")
         if self.mode is Mode.KIOSK and self.kiosk is None:
             raise ValueError("kiosk mode needs a KioskConfig")
         if self.language is not None and self.language not in KNOWN_LANGUAGES:
             raise ValueError(f"unknown language {self.language!r}")
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"settings cannot be changed (use replace): {name}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"settings cannot be changed: {name}")
+
+    def _compared(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in _SETTINGS_FIELDS[:-2])  # not the folders
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Settings)
+        return self._compared() == other._compared()
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{name}={getattr(self, name)!r}" for name in _SETTINGS_FIELDS)
+        return f"Settings({inner})"
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with ``changes`` (field=value), checked like new settings."""
+        unknown = set(changes) - set(_SETTINGS_FIELDS)
+        if unknown:
+            raise TypeError(f"Settings has no field {sorted(unknown)[0]!r}")
+        values = {name: getattr(self, name) for name in _SETTINGS_FIELDS}
+        values.update(changes)
+        return Settings(**values)
 
     @property
     def may_write_personal_data(self) -> bool:
@@ -403,8 +468,7 @@ class Settings:
 
     def with_preferences(self, prefs: Preferences) -> Settings:
         """These settings with the saved preferences applied (command-line choices win)."""
-        return replace(
-            self,
+        return self.replace(
             language=self.language or prefs.language,
             text_scale=max(self.text_scale, prefs.text_scale),
             high_contrast=self.high_contrast or prefs.high_contrast,

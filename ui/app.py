@@ -123,10 +123,9 @@ def _check_args(ns: argparse.Namespace) -> settings_mod.Settings:
                 "--hub-ca is not PEM",
             )
     if ns.data_dir is not None:
-        from dataclasses import replace
         from pathlib import Path
 
-        s = replace(s, data_dir=Path(ns.data_dir))
+        s = s.replace(data_dir=Path(ns.data_dir))
     return s
 
 

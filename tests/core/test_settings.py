@@ -267,7 +267,7 @@ def _kiosk_cfg() -> KioskConfig:
     ],
 )
 def test_modes_that_write_nothing_personal(s: Settings, tmp_path: Path) -> None:
-    s2 = Settings(**{**s.__dict__, "data_dir": tmp_path})
+    s2 = s.replace(data_dir=tmp_path)
     assert not s2.may_write_personal_data
     assert s2.notes_path() is None
     assert s2.preferences_path() is None
@@ -293,6 +293,32 @@ def test_settings_validation() -> None:
         Settings(mode=Mode.KIOSK)
     with pytest.raises(ValueError):
         Settings(language="es")
+
+
+def test_settings_are_immutable_values(tmp_path: Path) -> None:
+    a = Settings(mode=Mode.MEDIATOR, language="nl", text_scale=1.5, session_log_dir=tmp_path)
+    with pytest.raises(AttributeError):
+        a.language = "fr"  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        del a.mode
+    # equal (and same hash) whatever the folders; any other field makes them differ
+    b = Settings(mode=Mode.MEDIATOR, language="nl", text_scale=1.5)
+    assert a == b and hash(a) == hash(b) and a != "Settings"
+    assert a != b.replace(high_contrast=True)
+    # replace makes a checked copy and leaves the original as it was
+    c = a.replace(language="fr", data_dir=tmp_path / "data")
+    assert (c.language, c.data_dir, c.session_log_dir, c.text_scale) == (
+        "fr",
+        tmp_path / "data",
+        tmp_path,
+        1.5,
+    )
+    assert a.language == "nl" and a.data_dir is None
+    with pytest.raises(ValueError):
+        a.replace(text_scale=3.0)
+    with pytest.raises(TypeError):
+        a.replace(colour="red")
+    assert "language='nl'" in repr(a) and repr(a).startswith("Settings(")
 
 
 def test_preferences_round_trip_atomic(tmp_path: Path) -> None:
