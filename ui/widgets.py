@@ -458,7 +458,7 @@ class BigButton(QPushButton):
         self.setAutoDefault(False)  # (a push button takes the focus by Tab and click already)
         self._set_words(text, description)
         theme_mod.notifier().changed.connect(self._on_theme)
-        self._on_theme()  # (fits the words too)
+        self._on_theme(now=False)  # (the words are fitted once the style sheet's font is on)
 
     #: Enter/Return press the button (keyboard users expect it); the PIN keypad turns it off.
     enter_clicks = True
@@ -473,12 +473,13 @@ class BigButton(QPushButton):
             return
         super().keyPressEvent(event)
 
-    def _on_theme(self, _theme: object = None) -> None:
+    def _on_theme(self, _theme: object = None, *, now: bool = True) -> None:
         primary = self.property("primary") == "true"
         role = "primary_text" if primary else "pictogram"
         self._picto._role = role
         self._picto._on_theme()
-        self._keep_words_whole()
+        if now:
+            self._keep_words_whole()
         _fit_words_soon(self)  # once the style sheet's font is on
 
     def _keep_words_whole(self) -> None:
@@ -492,7 +493,10 @@ class BigButton(QPushButton):
     def set_text(self, text: str, description: str = "") -> None:
         """Change the visible text (and the accessible name with it)."""
         self._set_words(text, description)
-        self._keep_words_whole()
+        if self.isVisible():
+            self._keep_words_whole()
+        else:  # not polished yet, maybe: its font may still change (measured a turn later)
+            _fit_words_soon(self)
         self.updateGeometry()
 
     def _set_words(self, text: str, description: str) -> None:
