@@ -1006,7 +1006,7 @@ class _Mapper:
         )
         status = _RESULT_STATUS.get(_s(r.get("status")), ResultStatus.UNKNOWN)
         category = self.panels.get(_s(r.get("id")), "") or ", ".join(
-            _concept_text(c) for c in _l(r.get("category")) if _concept_text(c)
+            t for t in (_concept_text(c) for c in _l(r.get("category"))) if t
         )
         common: dict[str, Any] = {
             "date": when or (report.when if report else None),
@@ -1018,15 +1018,13 @@ class _Mapper:
         if components and not has_value:
             # e.g. blood pressure: one result per component, grouped under the observation
             for c in components:
-                self.record.lab_results.append(
-                    replace(self.result_of(c, status), category=name, **common)
-                )
+                self.record.lab_results.append(self.result_of(c, status, category=name, **common))
             return
-        result = self.result_of(r, status)
-        self.record.lab_results.append(replace(result, category=category, **common))
+        self.record.lab_results.append(self.result_of(r, status, category=category, **common))
 
-    def result_of(self, r: dict[str, Any], status: ResultStatus) -> LabResult:
-        """The value part of an Observation or of one of its components."""
+    def result_of(self, r: dict[str, Any], status: ResultStatus, **more: Any) -> LabResult:
+        """The value part of an Observation or of one of its components (``more``: the other
+        fields of the result, made at once rather than copied after)."""
         value: float | None = None
         value_text = ""
         comparator = ""
@@ -1080,6 +1078,7 @@ class _Mapper:
             reference_range=ref_range,
             interpretation=interpretation,
             status=status,
+            **more,
         )
 
     def reference_range(self, rr: dict[str, Any]) -> ReferenceRange:

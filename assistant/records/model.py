@@ -9,7 +9,7 @@ KMEHR CD-* values) so that the glossary can explain them.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time
 from enum import Enum
 from typing import Any
@@ -45,7 +45,7 @@ class ItemSource:
 
     def at(self, ref: str) -> ItemSource:
         """The same source, pointing at one item inside it."""
-        return replace(self, ref=ref)
+        return ItemSource(self.kind, self.label, ref)  # (a record has hundreds: not replace())
 
 
 @dataclass(frozen=True)

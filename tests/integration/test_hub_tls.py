@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import time
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import httpx
 import pytest
@@ -22,7 +23,12 @@ from assistant.hub.patients import synthetic_patients
 from assistant.hub.server import RunningHub, serve_hub_tls
 from assistant.records.auth import AccessToken, login
 from assistant.records.fhir_client import FhirClient, request_json
-from assistant.records.hub_source import SEARCHES, HubRecordSource
+from assistant.records.hub_source import (
+    PARALLEL_SEARCHES,
+    SEARCHES,
+    HubRecordSource,
+    default_parallel,
+)
 from assistant.records.model import Record, SourceKind
 from tests.support import hub as hub_support
 from tests.support.hub import (
@@ -300,6 +306,26 @@ def test_the_client_own_timeout_applies(tls_hub: RunningHub) -> None:
     with client_for(tls_hub, timeout=httpx.Timeout(0.25, connect=2.0)) as impatient:
         with pytest.raises(ServiceDownError, match="too slow"):
             _load(tls_hub, impatient, "kid")
+
+
+@pytest.mark.parametrize(
+    ("url", "parallel"),
+    [
+        ("https://127.0.0.1:8443", 1),
+        ("https://127.0.0.2:8443/", 1),
+        ("https://[::1]:8443", 1),
+        ("https://localhost:9000", 1),
+        ("https://hub.example.be", PARALLEL_SEARCHES),
+        ("https://10.0.0.5:8443", PARALLEL_SEARCHES),
+    ],
+)
+def test_searches_in_flight_follow_where_the_hub_is(url: str, parallel: int) -> None:
+    # on this computer one after the other (nothing to overlap), else several at once
+    assert default_parallel(url) == parallel
+    with httpx.Client() as client:
+        signer: Any = object()
+        assert HubRecordSource(client, url, signer).parallel == parallel
+        assert HubRecordSource(client, url, signer, parallel=3).parallel == 3
 
 
 def test_parallel_searches_give_the_same_record(
