@@ -14,13 +14,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
-from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from assistant.i18n import remove_language_listener, set_language
+from assistant.i18n import set_language
 from assistant.journey import Journey, PinOutcome, ReaderStatus, Step
 from assistant.settings import HelpContact, KioskConfig, Mode, Settings, hash_exit_code
+from tests.support.shell import dispose
 from ui import theme as theme_mod
 from ui.kiosk import KioskMode
 from ui.shell import Shell
@@ -88,17 +87,6 @@ def kiosk_session(
     finally:
         mode.shutdown()
         dispose(shell)
-
-
-def dispose(shell: Shell) -> None:
-    """Close and really delete a shell, so later tests do not pay for it."""
-    shell.close()
-    remove_language_listener(shell._language_listener)
-    shell.deleteLater()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
-    set_language("en")
-    if theme_mod.current() != theme_mod.Theme().with_(family=theme_mod.current().family):
-        theme_mod.set_theme(theme_mod.Theme())
 
 
 def start_session(journey: Journey) -> None:

@@ -10,16 +10,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from assistant.errors import ProblemKind, ServiceDownError
-from assistant.i18n import remove_language_listener, set_language
+from assistant.i18n import set_language
 from assistant.idle import ResetReason
 from assistant.journey import Journey, JourneyState, PinOutcome, Problem, ReaderStatus, Step
 from assistant.session_log import read_sessions
 from assistant.settings import Mode, Settings
+from tests.support.shell import dispose
 from ui import theme as theme_mod
 from ui.mediator import MediatorMode
 from ui.mediator_panel import COMMON_PROBLEMS, GUIDES, PROBLEM_TIPS, MediatorPanel
@@ -44,16 +44,6 @@ class Item:
 
 
 Env = tuple[Shell, MediatorMode, Journey, FakeClock]
-
-
-def dispose(shell: Shell) -> None:
-    shell.close()
-    remove_language_listener(shell._language_listener)
-    shell.deleteLater()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
-    set_language("en")
-    if theme_mod.current() != theme_mod.Theme().with_(family=theme_mod.current().family):
-        theme_mod.set_theme(theme_mod.Theme())
 
 
 def make_env(qtbot: QtBot, settings: Settings) -> Env:
