@@ -37,6 +37,7 @@ def default_parallel(base_url: str) -> int:
     host = (urlsplit(base_url).hostname or "").lower()
     return 1 if host in _LOOPBACK_HOSTS or host.startswith("127.") else PARALLEL_SEARCHES
 
+
 #: One search per section of the record, with the references worth including.
 _ROLES = "PractitionerRole:practitioner,PractitionerRole:organization"
 SEARCHES: tuple[tuple[str, dict[str, str]], ...] = (
