@@ -240,6 +240,8 @@ def save_drawings() -> int:
     saved = 0
     items = list(_to_save.items())
     _to_save.clear()
+    if items:
+        _prune_old_folders(Path(items[0][0]).parent)
     for name, pix in items:
         path = Path(name)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -256,6 +258,27 @@ def save_drawings() -> int:
                 pass
             break  # a read-only or full disk: no use trying the others
     return saved
+
+
+def _prune_old_folders(current: Path) -> None:
+    """Delete the pictogram folders of other formats or Qt versions beside ``current`` (they
+    are never read again); once a run."""
+    if _pruned:
+        return
+    _pruned.append(True)
+    import shutil
+
+    try:
+        siblings = [p for p in current.parent.glob("pictograms-*") if p.is_dir()]
+    except OSError:
+        return
+    for old in siblings:
+        if old.name != current.name:
+            shutil.rmtree(old, ignore_errors=True)
+            log.info("old pictogram cache removed: %s", old.name)
+
+
+_pruned: list[bool] = []
 
 
 def _pixel_bytes(pix: QPixmap) -> bytes:

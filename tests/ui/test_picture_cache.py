@@ -129,3 +129,18 @@ def test_user_cache_dir_follows_xdg(monkeypatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     if os.name == "posix" and not os.uname().sysname == "Darwin":
         assert assets.user_cache_dir() == tmp_path / "dossier-assistant"
+
+
+def test_folders_of_other_formats_or_versions_are_removed(qapp, cache: Path, monkeypatch) -> None:
+    monkeypatch.setattr(widgets, "_pruned", [])
+    old_png = cache / "pictograms-qt6.0.0"
+    old_png.mkdir(parents=True)
+    (old_png / "card-36x36-1-abc.png").write_bytes(b"old")
+    other = cache / "catalog-fr.marshal"  # the cache folder's other files stay
+    other.write_bytes(b"kept")
+    widgets.render_svg("icons/card.svg", QSize(20, 20), "#123456")
+    assert widgets.save_drawings() == 1
+    current = widgets.picture_cache_folder()
+    assert current is not None and current.is_dir()
+    assert not old_png.exists() and other.read_bytes() == b"kept"
+    assert [p.name for p in cache.iterdir() if p.is_dir()] == [current.name]
