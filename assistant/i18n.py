@@ -77,28 +77,37 @@ def _read_catalog(code: str) -> gettext.NullTranslations:
     folder = locales_dir() / code / "LC_MESSAGES"
     po_path = folder / f"{DOMAIN}.po"
     mo_path = folder / f"{DOMAIN}.mo"
+    read: Callable[[Path], gettext.NullTranslations]
     try:
         if mo_path.is_file() and (
             not po_path.is_file() or mo_path.stat().st_mtime >= po_path.stat().st_mtime
         ):
-            return _cached_catalog(code, mo_path) or _remember_catalog(
-                code, mo_path, _read_mo(mo_path)
-            )
-        if po_path.is_file():
-            return _cached_catalog(code, po_path) or _remember_catalog(
-                code, po_path, PoTranslations(po_path.read_text(encoding="utf-8"))
-            )
+            source, read = mo_path, _read_mo
+        elif po_path.is_file():
+            source, read = po_path, _read_po
+        else:
+            if code != "en":
+                log.warning("no catalog for %s; falling back to English", code)
+            return gettext.NullTranslations()
+        key = _source_key(source)
+        cached = _cached_catalog(code, key)
+        if cached is not None:
+            return cached
+        catalog = read(source)
+        _remember_catalog(code, key, catalog)
+        return catalog
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         log.error("catalog for %s unreadable (%s); falling back to English", code, exc)
         return gettext.NullTranslations()
-    if code != "en":
-        log.warning("no catalog for %s; falling back to English", code)
-    return gettext.NullTranslations()
 
 
-def _read_mo(path: Path) -> gettext.GNUTranslations:
+def _read_mo(path: Path) -> gettext.NullTranslations:
     with path.open("rb") as mo_file:
         return gettext.GNUTranslations(mo_file)
+
+
+def _read_po(path: Path) -> gettext.NullTranslations:
+    return PoTranslations(path.read_text(encoding="utf-8"))
 
 
 # Catalogs already read, kept in the user's cache folder as marshal files: loading one is
@@ -106,6 +115,7 @@ def _read_mo(path: Path) -> gettext.GNUTranslations:
 # source file's name, size and modification time are inside, so an updated catalog is read
 # afresh. (Translations only: no personal data.)
 _CACHE_FORMAT = 1
+SourceKey = tuple[int, str, int, int]
 
 
 def _catalog_cache_file(code: str) -> Path | None:
@@ -113,13 +123,13 @@ def _catalog_cache_file(code: str) -> Path | None:
     return None if folder is None else folder / f"catalog-{code}.marshal"
 
 
-def _source_key(source: Path) -> tuple[int, str, int, int]:
+def _source_key(source: Path) -> SourceKey:
     info = source.stat()
     return (_CACHE_FORMAT, str(source), info.st_size, info.st_mtime_ns)
 
 
-def _cached_catalog(code: str, source: Path) -> gettext.NullTranslations | None:
-    """The catalog from the cache folder, or None if it is missing, stale or unreadable."""
+def _cached_catalog(code: str, key: SourceKey) -> gettext.NullTranslations | None:
+    """The catalog kept for the source ``key``, or None if missing, stale or unreadable."""
     cache = _catalog_cache_file(code)
     if cache is None:
         return None
@@ -127,8 +137,8 @@ def _cached_catalog(code: str, source: Path) -> gettext.NullTranslations | None:
 
     try:
         with cache.open("rb") as fh:
-            key, kind, catalog, extra = marshal.loads(fh.read())
-        if tuple(key) != _source_key(source):
+            kept_key, kind, catalog, extra = marshal.loads(fh.read())
+        if tuple(kept_key) != key:
             return None
         if kind == "mo":
             info = dict(extra)
@@ -148,35 +158,27 @@ def _cached_catalog(code: str, source: Path) -> gettext.NullTranslations | None:
     return None
 
 
-def _remember_catalog(
-    code: str, source: Path, catalog: gettext.NullTranslations
-) -> gettext.NullTranslations:
-    """Write ``catalog`` to the cache folder for the next start (errors are only logged)."""
+def _remember_catalog(code: str, key: SourceKey, catalog: gettext.NullTranslations) -> None:
+    """Keep ``catalog`` in the cache folder for the next start (errors are only logged)."""
     cache = _catalog_cache_file(code)
+    if cache is None:
+        return
     if isinstance(catalog, PoTranslations):
         payload: tuple[str, Any, Any] = ("po", catalog._catalog, catalog.plural_rule)
     elif isinstance(catalog, gettext.GNUTranslations):
         payload = ("mo", vars(catalog)["_catalog"], vars(catalog)["_info"])
     else:
-        return catalog
-    if cache is None:
-        return catalog
+        return
     import marshal
-    import os
 
-    tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
+    from assistant.settings import atomic_write_bytes
+
     try:
-        data = marshal.dumps((_source_key(source), payload[0], payload[1], payload[2]))
+        data = marshal.dumps((key, payload[0], payload[1], payload[2]))
         cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        tmp.write_bytes(data)
-        os.replace(tmp, cache)
+        atomic_write_bytes(cache, data)
     except (OSError, ValueError) as exc:
         log.info("catalog cache not written: %s", type(exc).__name__)
-        try:
-            tmp.unlink(missing_ok=True)
-        except OSError:
-            pass
-    return catalog
 
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a", "b": "\b"}

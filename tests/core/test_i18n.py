@@ -367,15 +367,15 @@ def test_catalog_cache_gives_the_same_translations(
     expected = ["Suivant", "Back", "Il vous reste {n} essai.", "Il vous reste {n} essais."]
     assert _lookups(fresh)[:4] == expected
     source = folder / f"dossier.{kind}"
-    cached = i18n._cached_catalog("fr", source)
+    cached = i18n._cached_catalog("fr", i18n._source_key(source))
     assert cached is not None and cached is not fresh
     assert _lookups(cached) == _lookups(fresh)
     # a changed catalog is read afresh, not taken from the cache
     stat = source.stat()
     os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
-    assert i18n._cached_catalog("fr", source) is None
+    assert i18n._cached_catalog("fr", i18n._source_key(source)) is None
     assert _lookups(i18n._read_catalog("fr")) == _lookups(fresh)
-    assert i18n._cached_catalog("fr", source) is not None  # and cached again
+    assert i18n._cached_catalog("fr", i18n._source_key(source)) is not None  # and cached again
 
 
 def test_broken_catalog_cache_is_ignored(
@@ -388,7 +388,7 @@ def test_broken_catalog_cache_is_ignored(
     assert i18n._read_catalog("fr").gettext("Next") == "Suivant"
     # ... and replaced by a good one
     source = fake_locales / "locales" / "fr" / "LC_MESSAGES" / "dossier.po"
-    assert i18n._cached_catalog("fr", source) is not None
+    assert i18n._cached_catalog("fr", i18n._source_key(source)) is not None
 
 
 def test_no_catalog_cache_when_caching_is_off(
@@ -397,4 +397,4 @@ def test_no_catalog_cache_when_caching_is_off(
     monkeypatch.setenv("DOSSIER_CACHE_DIR", "")
     assert i18n._read_catalog("fr").gettext("Next") == "Suivant"
     source = fake_locales / "locales" / "fr" / "LC_MESSAGES" / "dossier.po"
-    assert i18n._cached_catalog("fr", source) is None
+    assert i18n._cached_catalog("fr", i18n._source_key(source)) is None
