@@ -24,18 +24,21 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = "100"
 #: Searches in flight at once: the hub answers in parallel, a remote hub's latency overlaps.
 PARALLEL_SEARCHES = 4
-#: A hub on this computer (the demo hub) has no latency to overlap: one search after the
-#: other is quicker there (threads only share one interpreter lock; measured 28 ms against
-#: 32-34 ms for the demo adult's record).
-_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "[::1]", "localhost"})
 
 
 def default_parallel(base_url: str) -> int:
-    """How many searches to keep in flight for a hub at ``base_url``."""
+    """How many searches to keep in flight for a hub at ``base_url``: one on this computer
+    (the demo hub has no latency to overlap, and threads only share one interpreter lock:
+    28 ms against 32-34 ms for the demo adult's record), else PARALLEL_SEARCHES."""
+    import ipaddress
     from urllib.parse import urlsplit
 
     host = (urlsplit(base_url).hostname or "").lower()
-    return 1 if host in _LOOPBACK_HOSTS or host.startswith("127.") else PARALLEL_SEARCHES
+    try:
+        local = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name
+        local = False
+    return 1 if local else PARALLEL_SEARCHES
 
 
 #: One search per section of the record, with the references worth including.
