@@ -241,6 +241,8 @@ print(json.dumps(sorted(sys.modules)))
 
 #: Modules the welcome screen must not wait for (they load in the background after it).
 LATER = (
+    "dataclasses",
+    "ui.workers",
     "httpx",
     "cryptography",
     "assistant.records",
