@@ -171,8 +171,10 @@ def test_cold_start_work_against_bare_window(
 ) -> None:
     if shutil.which("valgrind") is None:
         pytest.skip("valgrind is not installed (packaging/setup-debian.sh installs it)")
-    bare_cmd = [sys.executable, "-c", BARE.replace("    app.quit()", "    os._exit(0)")]
-    bare_cmd[-1] = "import os\n" + bare_cmd[-1]
+    # out at READY too (the bare script's ready() quits the event loop instead)
+    assert "    app.quit()" in BARE
+    bare_until_ready = "import os\n" + BARE.replace("    app.quit()", "    os._exit(0)")
+    bare_cmd = [sys.executable, "-c", bare_until_ready]
     args = ["--no-pcscd", "--language", "fr", "--report-ready"]
     app_cmd = [sys.executable, "-c", APP_UNTIL_READY, *args]
     # a first start compiles, fills the picture and catalog caches, as any earlier start did
