@@ -114,7 +114,7 @@ def _check_args(ns: argparse.Namespace) -> settings_mod.Settings:
             exc.detail,
         ) from None
     if ns.citizen is not None:
-        from assistant.card.virtual.citizens import CITIZENS
+        from assistant.demo.card.citizens import CITIZENS
 
         if ns.citizen not in CITIZENS:
             raise StartupProblem(
@@ -231,8 +231,8 @@ def _card_backend(ns: argparse.Namespace, s: settings_mod.Settings, run: Running
         if callable(close):
             run.cleanups.append(close)
         return backend
-    from assistant.card.virtual.citizens import DEFAULT_CITIZEN
-    from assistant.card.virtual.demo import start_demo_card
+    from assistant.demo.card.citizens import DEFAULT_CITIZEN
+    from assistant.demo.card.demo import start_demo_card
 
     demo = start_demo_card(ns.citizen or DEFAULT_CITIZEN, use_pcscd=not ns.no_pcscd)
     run.demo = demo
@@ -252,7 +252,7 @@ def _record_source(
         run.cleanups.append(client.close)
         url = str(ns.hub_url)
         return lambda signer: HubRecordSource(client, url, signer)
-    from assistant.hub.embedded import start_embedded_hub
+    from assistant.demo.hub.embedded import start_embedded_hub
 
     hub = start_embedded_hub()
     run.hub = hub

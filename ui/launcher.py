@@ -15,6 +15,11 @@ def main(argv: list[str] | None = None) -> int:
     if args[:1] == ["card"]:
         from assistant.card.diagnostic import main as card_main
 
+        if any(a == "--virtual" or a.startswith("--virtual=") for a in args[1:]):
+            # Only here, the composition root, does the card command meet the demo package.
+            from assistant.demo.card.demo import DemoCards
+
+            return card_main(args[1:], DemoCards())
         return card_main(args[1:])
     # Start-up makes many objects and no garbage worth a collection: the cyclic collector
     # stays off until the services are ready (ui.app.settle_startup_heap turns it back on).

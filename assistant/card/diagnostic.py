@@ -10,7 +10,8 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from typing import TextIO
+from collections.abc import Collection
+from typing import Protocol, TextIO
 
 from assistant.card.connection import CardBackend
 from assistant.card.monitor import CardSituation, ReaderState, look
@@ -27,6 +28,28 @@ EXIT_NO_READER = 3
 EXIT_NO_CARD = 4
 EXIT_NOT_EID = 5
 EXIT_CARD_PROBLEM = 6
+
+
+class VirtualCard(Protocol):
+    """A virtual card put in a reader for the diagnostic, removed by ``stop``."""
+
+    @property
+    def backend(self) -> CardBackend: ...
+
+    @property
+    def reader_name(self) -> str: ...
+
+    def stop(self) -> None: ...
+
+
+class VirtualCards(Protocol):
+    """Where ``--virtual`` cards come from. The core never imports the demo package: the
+    composition root (``ui.launcher``) passes the demo's cards in."""
+
+    @property
+    def names(self) -> Collection[str]: ...
+
+    def insert(self, name: str, *, use_pcscd: bool, port: int | None) -> VirtualCard: ...
 
 
 def mask_national_number(nn: str) -> str:
@@ -83,30 +106,25 @@ def _situation_lines(situation: CardSituation, backend: CardBackend) -> list[str
     return lines
 
 
-def run(argv: list[str] | None, out: TextIO) -> int:
+def run(argv: list[str] | None, out: TextIO, virtual_cards: VirtualCards | None = None) -> int:
     args = _parser().parse_args(argv)
     set_language(args.language or system_language())
-    demo = None
+    demo: VirtualCard | None = None
     backend: CardBackend | None = None
     try:
         if args.virtual:
-            from assistant.card.virtual.citizens import CITIZENS
-            from assistant.card.virtual.demo import start_demo_card
-
-            if args.virtual not in CITIZENS:
+            if virtual_cards is None or args.virtual not in virtual_cards.names:
+                names = sorted(virtual_cards.names) if virtual_cards is not None else []
                 print(
                     _("Unknown virtual card. Choose one of: {names}").format(
-                        names=", ".join(sorted(CITIZENS))
+                        names=", ".join(names)
                     ),
                     file=out,
                 )
                 return EXIT_OTHER
-            if args.vpcd_port is not None:
-                demo = start_demo_card(
-                    args.virtual, use_pcscd=not args.in_process, port=args.vpcd_port
-                )
-            else:
-                demo = start_demo_card(args.virtual, use_pcscd=not args.in_process)
+            demo = virtual_cards.insert(
+                args.virtual, use_pcscd=not args.in_process, port=args.vpcd_port
+            )
             backend = demo.backend
             print(_("Virtual card inserted in: {reader}").format(reader=demo.reader_name), file=out)
         else:
@@ -183,10 +201,10 @@ def _diagnose(backend: CardBackend, wanted: str | None, out: TextIO) -> int:
     return EXIT_OK
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, virtual_cards: VirtualCards | None = None) -> int:
     """Entry point of ``dossier-assistant card``."""
     logging.basicConfig(level=logging.WARNING)
     try:
-        return run(argv, sys.stdout)
+        return run(argv, sys.stdout, virtual_cards)
     except KeyboardInterrupt:
         return EXIT_OTHER

@@ -17,8 +17,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
-from assistant.card.virtual.demo import DemoCard, start_demo_card
-from assistant.hub.embedded import EmbeddedHub, start_embedded_hub
+from assistant.demo.card.demo import DemoCard, start_demo_card
+from assistant.demo.hub.embedded import EmbeddedHub, start_embedded_hub
 from assistant.i18n import set_language
 from assistant.journey import Step
 from ui import theme as theme_mod

@@ -21,7 +21,7 @@ from smartcard import scard
 
 from assistant.card import eid
 from assistant.card.pcsc import PcscBackend
-from assistant.card.virtual.model import VirtualEidCard
+from assistant.demo.card.model import VirtualEidCard
 from tests.support.pcsc import VpcdSlot
 from tests.support.virtual_card import inserted_card
 

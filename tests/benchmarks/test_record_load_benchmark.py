@@ -17,8 +17,8 @@ import httpx
 import pytest
 
 from assistant.card.pin import encode_pin_block
-from assistant.card.virtual.citizens import DEFAULT_PIN
-from assistant.hub.server import serve_hub_tls
+from assistant.demo.card.citizens import DEFAULT_PIN
+from assistant.demo.hub.server import serve_hub_tls
 from assistant.records.hub_source import HubRecordSource
 from tests.support.hub import VirtualCardSigner, client_for
 

@@ -18,9 +18,10 @@ from assistant.card.diagnostic import (
     mask_national_number,
 )
 from assistant.card.service import ServiceUnavailableError
-from assistant.card.virtual.citizens import CITIZENS
-from assistant.card.virtual.inprocess import InProcessBackend
-from assistant.card.virtual.model import NonEidCard, VirtualEidCard
+from assistant.demo.card.citizens import CITIZENS
+from assistant.demo.card.demo import DemoCards
+from assistant.demo.card.inprocess import InProcessBackend
+from assistant.demo.card.model import NonEidCard, VirtualEidCard
 from assistant.i18n import set_language
 
 
@@ -36,7 +37,7 @@ def test_mask_keeps_only_the_last_two_digits() -> None:
 
 
 def test_reads_the_virtual_card_in_process(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--virtual", "adult", "--in-process", "--language", "en"]) == EXIT_OK
+    assert main(["--virtual", "adult", "--in-process", "--language", "en"], DemoCards()) == EXIT_OK
     out = capsys.readouterr().out
     citizen = CITIZENS["adult"]
     assert "Name: Jacqueline Dumont" in out
@@ -47,7 +48,7 @@ def test_reads_the_virtual_card_in_process(capsys: pytest.CaptureFixture[str]) -
 
 
 def test_unknown_virtual_citizen(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--virtual", "nobody", "--in-process", "--language", "en"]) == 1
+    assert main(["--virtual", "nobody", "--in-process", "--language", "en"], DemoCards()) == 1
     assert "Unknown virtual card" in capsys.readouterr().out
 
 

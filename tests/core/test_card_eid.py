@@ -17,8 +17,8 @@ from assistant.card.eid import CardData, CardInfo, read_card
 from assistant.card.identity import DocumentType, parse_birth_date
 from assistant.card.pin import PinBlocked, PinCorrect, PinWrong
 from assistant.card.signature import challenge_digest
-from assistant.card.virtual.citizens import CITIZENS
-from assistant.card.virtual.model import FaultPlan, NonEidCard, VirtualEidCard
+from assistant.demo.card.citizens import CITIZENS
+from assistant.demo.card.model import FaultPlan, NonEidCard, VirtualEidCard
 from assistant.errors import (
     BadDataError,
     CardError,

@@ -25,9 +25,9 @@ from assistant.card.integrity import (
     verify_rrn_certificate,
 )
 from assistant.card.session import CardSession
-from assistant.card.virtual import pki
-from assistant.card.virtual.inprocess import IN_PROCESS_READER, InProcessBackend
-from assistant.card.virtual.model import VirtualEidCard
+from assistant.demo.card import pki
+from assistant.demo.card.inprocess import IN_PROCESS_READER, InProcessBackend
+from assistant.demo.card.model import VirtualEidCard
 from assistant.errors import BadDataError, ProblemKind
 from tests.support.fake_pinpad import VirtualConnection
 

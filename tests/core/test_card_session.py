@@ -20,7 +20,7 @@ from assistant.card.pinpad import (
 )
 from assistant.card.service import ServiceUnavailableError
 from assistant.card.session import CardSession
-from assistant.card.virtual.model import FaultPlan, VirtualCard, VirtualEidCard
+from assistant.demo.card.model import FaultPlan, VirtualCard, VirtualEidCard
 from assistant.errors import BadDataError, CardRemovedError, PinError, ReaderError
 from tests.support.fake_pinpad import (
     VERIFY_DIRECT_CODE,

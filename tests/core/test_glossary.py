@@ -30,7 +30,7 @@ def fixture_files() -> list[Path]:
 
 @cache
 def hub_records() -> dict[str, Record]:
-    from assistant.hub.patients import synthetic_patients
+    from assistant.demo.hub.patients import synthetic_patients
 
     return {
         patient.citizen_id: record_from_fhir(

@@ -10,7 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.card.virtual.citizens import CITIZENS
+from assistant.demo.card.citizens import CITIZENS
+from assistant.demo.hub.app import HubApp, make_hub_app
+from assistant.demo.hub.embedded import EMBEDDED_BASE_URL, start_embedded_hub
+from assistant.demo.hub.misbehaviour import Fault, Misbehaviour, Scope
+from assistant.demo.hub.patients import synthetic_patients
 from assistant.errors import (
     BadDataError,
     NetworkError,
@@ -18,10 +22,6 @@ from assistant.errors import (
     ServiceDownError,
     ServiceRefusedError,
 )
-from assistant.hub.app import HubApp, make_hub_app
-from assistant.hub.embedded import EMBEDDED_BASE_URL, start_embedded_hub
-from assistant.hub.misbehaviour import Fault, Misbehaviour, Scope
-from assistant.hub.patients import synthetic_patients
 from assistant.records.auth import AccessToken, login
 from assistant.records.fhir_client import FhirClient
 from assistant.records.fhir_map import record_from_fhir

@@ -11,12 +11,12 @@ from datetime import date
 
 import pytest
 
-from assistant.card.virtual.citizens import CITIZENS
-from assistant.hub import fhir_build as fb
-from assistant.hub.patients import seed_of, synthetic_patients
-from assistant.hub.patients.adult import build_adult
-from assistant.hub.patients.kid import build_kid
-from assistant.hub.patients.pdf import tiny_pdf
+from assistant.demo.card.citizens import CITIZENS
+from assistant.demo.hub import fhir_build as fb
+from assistant.demo.hub.patients import seed_of, synthetic_patients
+from assistant.demo.hub.patients.adult import build_adult
+from assistant.demo.hub.patients.kid import build_kid
+from assistant.demo.hub.patients.pdf import tiny_pdf
 
 
 def _by_type(citizen_id: str) -> dict[str, list[dict]]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from assistant.card.signature import ChallengeSignature
-from assistant.card.virtual.citizens import CITIZENS
-from assistant.card.virtual.pki import card_keys, root_ca_certificate
-from assistant.hub.security import AuthFailure, Authority
+from assistant.demo.card.citizens import CITIZENS
+from assistant.demo.card.pki import card_keys, root_ca_certificate
+from assistant.demo.hub.security import AuthFailure, Authority
 from tests.support.hub import (
     ManualClock,
     VirtualCardSigner,
@@ -158,7 +158,7 @@ def test_malformed_answers_are_refused(
 def test_outstanding_nonces_are_bounded(
     authority: Authority, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import assistant.hub.security as security
+    import assistant.demo.hub.security as security
 
     monkeypatch.setattr(security, "MAX_OUTSTANDING", 3)
     first = authority.new_challenge().nonce

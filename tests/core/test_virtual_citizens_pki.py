@@ -12,8 +12,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from assistant.card.virtual import pki
-from assistant.card.virtual.citizens import (
+from assistant.demo.card import pki
+from assistant.demo.card.citizens import (
     CITIZENS,
     DEFAULT_CITIZEN,
     DEFAULT_PIN,

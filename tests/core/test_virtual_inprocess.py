@@ -10,11 +10,11 @@ import pytest
 from assistant.card import eid
 from assistant.card.connection import CardBackend, CardConnection
 from assistant.card.pin import PinCorrect
-from assistant.card.virtual import demo as demo_module
-from assistant.card.virtual.citizens import CITIZENS
-from assistant.card.virtual.demo import start_demo_card
-from assistant.card.virtual.inprocess import IN_PROCESS_READER, InProcessBackend
-from assistant.card.virtual.model import FaultPlan, NonEidCard, VirtualEidCard
+from assistant.demo.card import demo as demo_module
+from assistant.demo.card.citizens import CITIZENS
+from assistant.demo.card.demo import start_demo_card
+from assistant.demo.card.inprocess import IN_PROCESS_READER, InProcessBackend
+from assistant.demo.card.model import FaultPlan, NonEidCard, VirtualEidCard
 from assistant.errors import CardRemovedError, NotEidCardError, ReaderError
 
 GET_CARD_DATA = bytes.fromhex("80E400001C")

@@ -13,9 +13,9 @@ from cryptography.hazmat.primitives.asymmetric.utils import Prehashed, encode_ds
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.card.virtual import pki
-from assistant.card.virtual.citizens import CITIZENS
-from assistant.card.virtual.model import (
+from assistant.demo.card import pki
+from assistant.demo.card.citizens import CITIZENS
+from assistant.demo.card.model import (
     ADDRESS_FILE_SIZE,
     APPLET_AID,
     BELPIC_AID,

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from assistant.card.connection import CardBackend
-from assistant.card.virtual.demo import start_demo_card
-from assistant.card.virtual.vpcd_lock import VpcdSlotLock, slot_lock_path, try_lock_slot
+from assistant.demo.card.demo import start_demo_card
+from assistant.demo.card.vpcd_lock import VpcdSlotLock, slot_lock_path, try_lock_slot
 from assistant.errors import ReaderError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,7 +52,7 @@ def test_a_lock_file_left_behind_stops_nobody(own_temp_dir: Path) -> None:
     slot_lock_path(0).write_bytes(b"")
     # A process that took the lock and died without releasing it.
     code = (
-        "import sys; from assistant.card.virtual.vpcd_lock import try_lock_slot; "
+        "import sys; from assistant.demo.card.vpcd_lock import try_lock_slot; "
         "sys.exit(0 if try_lock_slot(0) is not None else 3)"
     )
     env = dict(os.environ, TMPDIR=str(own_temp_dir))
@@ -75,7 +75,7 @@ def test_others_may_open_the_lock_file_whatever_the_umask() -> None:
 
 def test_a_lock_held_by_another_process_is_refused(own_temp_dir: Path) -> None:
     code = (
-        "import sys; from assistant.card.virtual.vpcd_lock import try_lock_slot; "
+        "import sys; from assistant.demo.card.vpcd_lock import try_lock_slot; "
         "lock = try_lock_slot(0); print('held' if lock else 'busy', flush=True); "
         "sys.stdin.read()"
     )
@@ -127,7 +127,7 @@ def test_the_demo_card_is_in_process_when_every_slot_is_held(
     tried: list[str] = []
     with VpcdSlotLock(0) as first, VpcdSlotLock(1) as second:
         assert first.acquire() and second.acquire()
-        with caplog.at_level(logging.INFO, logger="assistant.card.virtual.demo"):
+        with caplog.at_level(logging.INFO, logger="assistant.demo.card.demo"):
             demo = start_demo_card("kid", backend_factory=_recording_factory(tried))
         try:
             assert tried == []

@@ -26,9 +26,9 @@ from assistant.card.pcsc import PcscBackend
 from assistant.card.pin import PinBlocked, PinCorrect, PinWrong
 from assistant.card.session import CardSession
 from assistant.card.signature import challenge_digest
-from assistant.card.virtual.citizens import CITIZENS
-from assistant.card.virtual.model import FaultPlan, NonEidCard, VirtualEidCard
-from assistant.card.virtual.vpcd import wait_for_card_state
+from assistant.demo.card.citizens import CITIZENS
+from assistant.demo.card.model import FaultPlan, NonEidCard, VirtualEidCard
+from assistant.demo.card.vpcd import wait_for_card_state
 from assistant.errors import CardError, CardRemovedError, NotEidCardError
 from tests.support.pcsc import VpcdSlot, locked_slot
 from tests.support.virtual_card import inserted_card

@@ -8,10 +8,10 @@ import pytest
 from assistant.card.pcsc import PcscBackend
 from assistant.card.pin import PinCorrect
 from assistant.card.session import CardSession
-from assistant.card.virtual.citizens import CITIZENS, DEFAULT_PIN
-from assistant.card.virtual.model import FaultPlan, VirtualEidCard
+from assistant.demo.card.citizens import CITIZENS, DEFAULT_PIN
+from assistant.demo.card.model import FaultPlan, VirtualEidCard
+from assistant.demo.hub.server import RunningHub
 from assistant.errors import CardRemovedError, PinError
-from assistant.hub.server import RunningHub
 from assistant.records.hub_source import HubRecordSource
 from tests.support import hub as hub_support
 from tests.support.pcsc import VpcdSlot

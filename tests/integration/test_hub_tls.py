@@ -10,7 +10,10 @@ from typing import Any
 import httpx
 import pytest
 
-from assistant.card.virtual.citizens import CITIZENS
+from assistant.demo.card.citizens import CITIZENS
+from assistant.demo.hub.misbehaviour import Fault, Misbehaviour, Scope
+from assistant.demo.hub.patients import synthetic_patients
+from assistant.demo.hub.server import RunningHub, serve_hub_tls
 from assistant.errors import (
     BadDataError,
     NetworkError,
@@ -18,9 +21,6 @@ from assistant.errors import (
     ServiceDownError,
     ServiceRefusedError,
 )
-from assistant.hub.misbehaviour import Fault, Misbehaviour, Scope
-from assistant.hub.patients import synthetic_patients
-from assistant.hub.server import RunningHub, serve_hub_tls
 from assistant.records.auth import AccessToken, login
 from assistant.records.fhir_client import FhirClient, request_json
 from assistant.records.hub_source import (

@@ -6,7 +6,7 @@ import gzip
 from datetime import date
 from pathlib import Path
 
-from assistant.card.virtual.citizens import CITIZENS
+from assistant.demo.card.citizens import CITIZENS
 from tests.support.disk_scan import (
     citizen_needles,
     date_forms,

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from assistant.card.virtual.citizens import CITIZENS
+from assistant.demo.card.citizens import CITIZENS
 from tests.support.disk_scan import citizen_needles, files_under, scan_paths
 
 REPO = Path(__file__).resolve().parents[2]

@@ -10,11 +10,11 @@ import pytest
 
 from assistant.card.pin import PinCorrect
 from assistant.card.session import CardSession
-from assistant.card.virtual.citizens import CITIZENS, DEFAULT_PIN
-from assistant.card.virtual.inprocess import IN_PROCESS_READER, InProcessBackend
-from assistant.card.virtual.model import VirtualEidCard
-from assistant.hub.embedded import start_embedded_hub
-from assistant.hub.server import RunningHub
+from assistant.demo.card.citizens import CITIZENS, DEFAULT_PIN
+from assistant.demo.card.inprocess import IN_PROCESS_READER, InProcessBackend
+from assistant.demo.card.model import VirtualEidCard
+from assistant.demo.hub.embedded import start_embedded_hub
+from assistant.demo.hub.server import RunningHub
 from assistant.records.fhir_client import hub_http_client
 from assistant.records.hub_source import HubRecordSource
 from tests.support import hub as hub_support

@@ -16,11 +16,11 @@ from assistant.card import eid
 from assistant.card.integrity import CardIntegrityError
 from assistant.card.pcsc import PcscBackend
 from assistant.card.pin import PinCorrect
-from assistant.card.virtual.citizens import CITIZENS
-from assistant.card.virtual.demo import start_demo_card
-from assistant.card.virtual.model import EID_ATR, FaultPlan, NonEidCard, VirtualEidCard
-from assistant.card.virtual.vpcd import VpcdLink, wait_for_card_state
-from assistant.card.virtual.vpcd_lock import try_lock_slot
+from assistant.demo.card.citizens import CITIZENS
+from assistant.demo.card.demo import start_demo_card
+from assistant.demo.card.model import EID_ATR, FaultPlan, NonEidCard, VirtualEidCard
+from assistant.demo.card.vpcd import VpcdLink, wait_for_card_state
+from assistant.demo.card.vpcd_lock import try_lock_slot
 from assistant.errors import (
     AssistantError,
     CardError,

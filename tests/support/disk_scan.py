@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from assistant.card.virtual.citizens import Citizen
+from assistant.demo.card.citizens import Citizen
 
 ENCODINGS = ("utf-8", "utf-16-le", "utf-16-be", "latin-1")
 

@@ -17,7 +17,7 @@ from assistant.card.pinpad import (
     FEATURE_MODIFY_PIN_DIRECT,
     FEATURE_VERIFY_PIN_DIRECT,
 )
-from assistant.card.virtual.model import VirtualCard, VirtualCardRemoved
+from assistant.demo.card.model import VirtualCard, VirtualCardRemoved
 from assistant.errors import CardRemovedError, ReaderError
 
 VERIFY_DIRECT_CODE = 0x42330006

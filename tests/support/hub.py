@@ -22,11 +22,11 @@ from cryptography.x509.oid import NameOID
 
 from assistant.card.pin import encode_pin_block
 from assistant.card.signature import ChallengeSignature, challenge_digest
-from assistant.card.virtual.citizens import CITIZENS, DEFAULT_PIN
-from assistant.card.virtual.model import VirtualEidCard
+from assistant.demo.card.citizens import CITIZENS, DEFAULT_PIN
+from assistant.demo.card.model import VirtualEidCard
+from assistant.demo.hub.app import HubApp, make_hub_app
+from assistant.demo.hub.server import RunningHub, serve_hub_tls
 from assistant.errors import CardError
-from assistant.hub.app import HubApp, make_hub_app
-from assistant.hub.server import RunningHub, serve_hub_tls
 
 ALGO_ECDSA_SHA384 = 0x02
 AUTH_KEY = 0x82

@@ -2,7 +2,7 @@
 
 Only one virtual card can sit in a vpcd slot at a time, and several test processes (or
 several developers' runs, or the demo app) may share one pcscd, so every test that uses a
-slot holds its lock (assistant/card/virtual/vpcd_lock.py, the one the demo card takes) for
+slot holds its lock (assistant/demo/card/vpcd_lock.py, the one the demo card takes) for
 its whole duration.
 """
 
@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.card.virtual.vpcd_lock import VPCD_SLOTS, VpcdSlotLock
+from assistant.demo.card.vpcd_lock import VPCD_SLOTS, VpcdSlotLock
 
 VPCD_HOST = "127.0.0.1"
 VPCD_FIRST_PORT = 0x8C7B

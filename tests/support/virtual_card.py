@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from assistant.card.virtual.model import FaultPlan, VirtualCard, VirtualEidCard
-from assistant.card.virtual.vpcd import VpcdLink, wait_for_card_state
+from assistant.demo.card.model import FaultPlan, VirtualCard, VirtualEidCard
+from assistant.demo.card.vpcd import VpcdLink, wait_for_card_state
 from tests.support.pcsc import VpcdSlot
 
 CARD_EVENT_SECONDS = 5.0

@@ -18,8 +18,8 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject
 from PySide6.QtGui import QImage
 
 import ui.screens.identity as identity_mod
-from assistant.card.virtual.citizens import CITIZENS
-from assistant.card.virtual.model import VirtualEidCard
+from assistant.demo.card.citizens import CITIZENS
+from assistant.demo.card.model import VirtualEidCard
 from assistant.journey import Step
 from tests.a11y.harness import JourneyHarness
 from ui import workers

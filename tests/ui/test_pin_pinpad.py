@@ -6,9 +6,9 @@ import threading
 
 import pytest
 
-from assistant.card.virtual.citizens import CITIZENS, DEFAULT_PIN
-from assistant.card.virtual.model import VirtualEidCard
-from assistant.hub.embedded import start_embedded_hub
+from assistant.demo.card.citizens import CITIZENS, DEFAULT_PIN
+from assistant.demo.card.model import VirtualEidCard
+from assistant.demo.hub.embedded import start_embedded_hub
 from assistant.i18n import set_language
 from assistant.journey import Problem, Step
 from tests.a11y.harness import JourneyHarness

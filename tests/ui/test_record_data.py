@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.card.virtual.citizens import CITIZENS
-from assistant.hub.patients import synthetic_patients
+from assistant.demo.card.citizens import CITIZENS
+from assistant.demo.hub.patients import synthetic_patients
 from assistant.records.fhir_map import record_from_fhir
 from assistant.records.files import open_record_file
 from assistant.records.model import ItemSource, Record, SourceKind

@@ -246,7 +246,7 @@ LATER = (
     "httpx",
     "cryptography",
     "assistant.records",
-    "assistant.hub",
+    "assistant.demo.hub",
     "assistant.card",
     "assistant.glossary",
     "babel.dates",

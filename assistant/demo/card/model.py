@@ -44,8 +44,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import Prehashed, decode_dss_signature
 
-from assistant.card.virtual import pki
-from assistant.card.virtual.citizens import CITIZENS, DEFAULT_PIN, Citizen
+from assistant.demo.card import pki
+from assistant.demo.card.citizens import CITIZENS, DEFAULT_PIN, Citizen
 
 log = logging.getLogger(__name__)
 

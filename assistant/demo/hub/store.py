@@ -6,8 +6,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.hub.fhir_build import SYSTEM_SSIN, Resource
-from assistant.hub.patients import SyntheticPatient
+from assistant.demo.hub.fhir_build import SYSTEM_SSIN, Resource
+from assistant.demo.hub.patients import SyntheticPatient
 
 #: How each searchable type points at its patient (the FHIR search parameters that work).
 PATIENT_LINK: dict[str, tuple[str, ...]] = {

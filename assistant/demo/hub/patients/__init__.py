@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from functools import cache
 
-from assistant.card.virtual.citizens import CITIZENS, Citizen
-from assistant.hub.patients.adult import build_adult
-from assistant.hub.patients.basic import build_basic
-from assistant.hub.patients.builder import PatientSeed, SyntheticPatient
-from assistant.hub.patients.kid import build_kid
+from assistant.demo.card.citizens import CITIZENS, Citizen
+from assistant.demo.hub.patients.adult import build_adult
+from assistant.demo.hub.patients.basic import build_basic
+from assistant.demo.hub.patients.builder import PatientSeed, SyntheticPatient
+from assistant.demo.hub.patients.kid import build_kid
 
 __all__ = ["PatientSeed", "SyntheticPatient", "seed_of", "synthetic_patients"]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import httpx
 
 from assistant.card.signature import ChallengeSigner
-from assistant.hub.app import HubApp, make_hub_app
-from assistant.hub.misbehaviour import Misbehaviour
+from assistant.demo.hub.app import HubApp, make_hub_app
+from assistant.demo.hub.misbehaviour import Misbehaviour
 from assistant.records.fhir_client import hub_http_client
 from assistant.records.hub_source import HubRecordSource
 from assistant.records.source import RecordSource

@@ -23,10 +23,10 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
-from assistant.hub.fhir_build import Resource
-from assistant.hub.misbehaviour import Fault, Misbehaviour, Scope
-from assistant.hub.security import AuthFailure, Authority, Grant
-from assistant.hub.store import SEARCHABLE, Compartment, HubStore, SearchError
+from assistant.demo.hub.fhir_build import Resource
+from assistant.demo.hub.misbehaviour import Fault, Misbehaviour, Scope
+from assistant.demo.hub.security import AuthFailure, Authority, Grant
+from assistant.demo.hub.store import SEARCHABLE, Compartment, HubStore, SearchError
 
 log = logging.getLogger(__name__)
 
@@ -456,10 +456,10 @@ def make_hub_app(
     token_lifetime: float | None = None,
 ) -> HubApp:
     """The hub with every synthetic patient, trusting the virtual cards' root CA by default."""
-    from assistant.hub.patients import synthetic_patients
+    from assistant.demo.hub.patients import synthetic_patients
 
     if trusted_roots is None:
-        from assistant.card.virtual.pki import root_ca_certificate
+        from assistant.demo.card.pki import root_ca_certificate
 
         trusted_roots = [root_ca_certificate()]
     authority = Authority(list(trusted_roots), clock=clock)

@@ -17,7 +17,7 @@ import struct
 import threading
 import time
 
-from assistant.card.virtual.model import VirtualCard, VirtualCardRemoved
+from assistant.demo.card.model import VirtualCard, VirtualCardRemoved
 from assistant.errors import ReaderError
 
 log = logging.getLogger(__name__)

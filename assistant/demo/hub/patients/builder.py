@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from assistant.hub import fhir_build as fb
-from assistant.hub.fhir_build import Resource
-from assistant.hub.patients.pdf import tiny_pdf
+from assistant.demo.hub import fhir_build as fb
+from assistant.demo.hub.fhir_build import Resource
+from assistant.demo.hub.patients.pdf import tiny_pdf
 
 ROUTE_ORAL = fb.concept("Oral use", fb.coding(fb.SYSTEM_SNOMED, "26643006", "Oral route"))
 ROUTE_SUBCUTANEOUS = fb.concept(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 
 from assistant.card.connection import CardConnection
-from assistant.card.virtual.model import VirtualCard, VirtualCardRemoved
+from assistant.demo.card.model import VirtualCard, VirtualCardRemoved
 from assistant.errors import CardRemovedError, ReaderError
 
 IN_PROCESS_READER = "Dossier Assistant virtual reader"

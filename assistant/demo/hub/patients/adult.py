@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from assistant.hub import fhir_build as fb
-from assistant.hub.patients.builder import (
+from assistant.demo.hub import fhir_build as fb
+from assistant.demo.hub.patients.builder import (
     ROUTE_INHALATION,
     ROUTE_SUBCUTANEOUS,
     UNIT_AMPOULE,

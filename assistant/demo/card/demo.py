@@ -16,16 +16,16 @@ from collections.abc import Callable
 from typing import cast
 
 from assistant.card.connection import CardBackend
-from assistant.card.virtual.citizens import CITIZENS, DEFAULT_CITIZEN, DEFAULT_PIN
-from assistant.card.virtual.inprocess import InProcessBackend
-from assistant.card.virtual.model import VirtualEidCard
-from assistant.card.virtual.vpcd import (
+from assistant.demo.card.citizens import CITIZENS, DEFAULT_CITIZEN, DEFAULT_PIN
+from assistant.demo.card.inprocess import InProcessBackend
+from assistant.demo.card.model import VirtualEidCard
+from assistant.demo.card.vpcd import (
     VPCD_PORT,
     VpcdLink,
     vpcd_reader_name,
     wait_for_card_state,
 )
-from assistant.card.virtual.vpcd_lock import VPCD_SLOTS, VpcdSlotLock, try_lock_slot
+from assistant.demo.card.vpcd_lock import VPCD_SLOTS, VpcdSlotLock, try_lock_slot
 from assistant.errors import AssistantError
 
 log = logging.getLogger(__name__)
@@ -229,3 +229,15 @@ def _close_backend(holder: list[CardBackend]) -> None:
                 close()
             except Exception:  # closing a half-made PC/SC context must not break the demo
                 log.debug("closing the PC/SC backend failed", exc_info=True)
+
+
+class DemoCards:
+    """The virtual citizens' cards for ``dossier-assistant card --virtual`` (see
+    ``assistant.card.diagnostic.VirtualCards``)."""
+
+    @property
+    def names(self) -> frozenset[str]:
+        return frozenset(CITIZENS)
+
+    def insert(self, name: str, *, use_pcscd: bool, port: int | None) -> DemoCard:
+        return start_demo_card(name, use_pcscd=use_pcscd, port=port)

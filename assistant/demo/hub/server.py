@@ -1,7 +1,7 @@
 """The demo hub on loopback HTTPS: a threading HTTP/1.1 server (keep-alive) running the WSGI app.
 
 Used by tests and benchmarks so the FHIR client is exercised over real TCP + TLS. The TLS
-server certificate comes from the test PKI (``assistant.card.virtual.pki``).
+server certificate comes from the test PKI (``assistant.demo.card.pki``).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
-from assistant.hub.app import AbortConnection, HubApp, make_hub_app
-from assistant.hub.misbehaviour import Misbehaviour
+from assistant.demo.hub.app import AbortConnection, HubApp, make_hub_app
+from assistant.demo.hub.misbehaviour import Misbehaviour
 
 log = logging.getLogger(__name__)
 
@@ -226,7 +226,7 @@ def serve_hub_tls(
 ) -> RunningHub:
     """Start the hub on ``host:port`` (0 = any free port) with the test TLS certificate."""
     if credentials is None:
-        from assistant.card.virtual.pki import tls_server_credentials
+        from assistant.demo.card.pki import tls_server_credentials
 
         credentials = tls_server_credentials()
     cert_path, key_path, ca_path = credentials

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.hub import fhir_build as fb
-from assistant.hub.patients.builder import (
+from assistant.demo.hub import fhir_build as fb
+from assistant.demo.hub.patients.builder import (
     ROUTE_CUTANEOUS,
     ROUTE_INHALATION,
     UNIT_APPLICATION,

@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from assistant.card.virtual.citizens import CITIZENS, Citizen
+from assistant.demo.card.citizens import CITIZENS, Citizen
 
 _SEED_PREFIX = b"dossier-assistant virtual eID test PKI v1:"
 _CA_NOT_BEFORE = datetime(2024, 1, 1, tzinfo=UTC)

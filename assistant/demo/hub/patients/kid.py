@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from assistant.hub import fhir_build as fb
-from assistant.hub.patients.builder import (
+from assistant.demo.hub import fhir_build as fb
+from assistant.demo.hub.patients.builder import (
     ROUTE_INHALATION,
     UNIT_PUFF,
     Dose,
