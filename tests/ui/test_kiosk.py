@@ -471,3 +471,39 @@ def test_wrong_codes_stay_counted_after_a_restart(qtbot: QtBot, tmp_path: Path) 
             panel.code.setText(CODE)
             assert not panel.try_code()
             assert "30" in panel.problem.text()
+
+
+def test_context_menus_never_open(qtbot: QtBot, kiosk: Kiosk) -> None:
+    """Right click or long press on any widget (a text field offers Copy/Paste/Select all)."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtWidgets import QMenu
+
+    shell, mode, _journey, _clock = kiosk
+    assert mode.guard is not None
+    field = QLineEdit(shell)
+    field.show()
+    before = mode.guard.blocked
+    for reason in (QContextMenuEvent.Reason.Mouse, QContextMenuEvent.Reason.Keyboard):
+        local = QPoint(2, 2)
+        QApplication.sendEvent(field, QContextMenuEvent(reason, local, field.mapToGlobal(local)))
+    assert mode.guard.blocked == before + 2
+    assert not [m for m in QApplication.topLevelWidgets() if isinstance(m, QMenu) and m.isVisible()]
+    # A menu opened some other way is closed at once.
+    menu = QMenu(shell)
+    menu.addAction("Open link")
+    menu.popup(shell.mapToGlobal(QPoint(5, 5)))
+    qtbot.waitUntil(lambda: not menu.isVisible())
+
+
+def test_links_never_start_another_program(kiosk: Kiosk) -> None:
+    """Whatever asks to open a link or a file (a QR text, a label link), nothing is started."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    _shell, mode, _journey, _clock = kiosk
+    assert mode.guard is not None
+    before = mode.guard.blocked
+    for url in ("https://www.masante.belgique.be", "file:///etc/passwd", "mailto:a@b.be"):
+        QDesktopServices.openUrl(QUrl(url))
+    assert mode.guard.blocked == before + 3
