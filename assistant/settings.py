@@ -51,6 +51,19 @@ MAX_TEXT_SCALE = 2.0
 DEFAULT_KIOSK_CONFIG = Path("/etc/dossier-assistant/kiosk.toml")
 
 
+class FileAccess(Enum):
+    """Which files a mode may open or write besides its own settings (one rule, used by the
+    record viewer's "Open a file I received", "Save as a PDF file" and printing)."""
+
+    #: Home: the patient's own computer; any folder the patient chooses.
+    ANY = "any"
+    #: Mediator: a public computer; only the patient's own removable media (USB stick), never
+    #: the computer's folders, and printing to a real printer only.
+    REMOVABLE_ONLY = "removable"
+    #: Kiosk: no files at all; printing to a real printer only.
+    NONE = "none"
+
+
 class Mode(Enum):
     """Who runs the program and where."""
 
@@ -353,6 +366,15 @@ class Settings:
     def may_write_personal_data(self) -> bool:
         """Only at home, and never in training, may anything naming a person reach the disk."""
         return self.mode is Mode.HOME and not self.training
+
+    @property
+    def file_access(self) -> FileAccess:
+        """What "open a file" and "save a file" may reach in this mode."""
+        if self.mode is Mode.KIOSK:
+            return FileAccess.NONE
+        if self.mode is Mode.MEDIATOR:
+            return FileAccess.REMOVABLE_ONLY
+        return FileAccess.ANY
 
     @property
     def uses_virtual_card(self) -> bool:

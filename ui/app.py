@@ -296,6 +296,7 @@ def _viewer_factory(s: settings_mod.Settings) -> Callable[[Any, Any], Any]:
             parent,
             notebook=Notebook(s.notes_path()),
             may_save_files=s.may_write_personal_data,
+            file_access=s.file_access,
         )
 
     return make
