@@ -21,7 +21,6 @@ PACKAGES=(
   # printing to PDF and reading it back in tests
   libcups2 poppler-utils
   zbar-tools  # zbarimg: tests read back the QR codes the program draws
-  valgrind  # the start-up benchmark counts the instructions each side runs
   # Python
   python3 python3-venv python3-dev gcc
 )
