@@ -6,20 +6,6 @@ pcscd + vpcd when available, else in-process) and the embedded demo hub.
 
 from __future__ import annotations
 
-# isort: off
-# Pure-Python modules first: once PySide6 is loaded, its import hook reads the source of every
-# module imported after it, which costs tens of milliseconds at start.
-import locale  # noqa: F401 - argparse's gettext needs it when the parser is built
-import assistant.errors
-import assistant.i18n
-import assistant.journey
-import assistant.settings
-
-# The first PySide6 import, right after these: it spares every later module PySide's source
-# scan (see ui.theme.skip_feature_source_scan).
-import ui.theme  # noqa: F401
-
-# isort: on
 import argparse
 import gc
 import logging
@@ -31,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QWidget
 
+import assistant.errors
 from assistant import settings as settings_mod
 from assistant.i18n import (
     LOCALE_NAMES,

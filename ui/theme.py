@@ -8,8 +8,6 @@ contrast of at least 4.5:1; pictograms and the focus ring at least 3:1 (checked 
 from __future__ import annotations
 
 import logging
-import os
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -22,45 +20,6 @@ if TYPE_CHECKING:  # (PySide makes QFont's type and its 8 enums at first use: ~2
 
 log = logging.getLogger(__name__)
 
-
-def skip_feature_source_scan() -> bool:
-    """Spare the program's own modules PySide's ``__feature__`` source scan.
-
-    PySide6's import hook reads the source of every module imported after PySide6
-    (``inspect.getsource``) only to see whether it names PySide6: ~5-7 ms at start (our
-    modules, and standard ones such as typing first named after PySide6), more on the
-    workers' later imports. ``ui`` modules use PySide6, ``assistant`` modules (DESIGN.md) and
-    the standard library never do, so the answer is known without reading them; any other
-    module (site-packages) is still scanned. The program selects no ``__feature__``
-    (snake_case, true_property), so behaviour is the same either way. True when installed
-    (False with a PySide6 without this hook: nothing changes).
-    """
-    feature = sys.modules.get("shibokensupport.feature")
-    scan = getattr(feature, "_mod_uses_pyside", None)
-    if feature is None or scan is None or not callable(scan):
-        return False
-    if getattr(scan, "known_packages", False):
-        return True
-
-    stdlib = os.path.dirname(os.__file__) + os.sep
-
-    def uses_pyside(module: object) -> bool:
-        name = str(getattr(module, "__name__", ""))
-        if name == "ui" or name.startswith("ui."):
-            return True
-        if name == "assistant" or name.startswith("assistant."):
-            return False
-        path = str(getattr(module, "__file__", None) or "")
-        if path.startswith(stdlib) and "-packages" not in path:
-            return False  # the standard library (typing.py alone: ~1 ms to read)
-        return bool(scan(module))
-
-    uses_pyside.known_packages = True  # type: ignore[attr-defined]
-    feature._mod_uses_pyside = uses_pyside  # type: ignore[attr-defined]
-    return True
-
-
-skip_feature_source_scan()
 
 #: WCAG 2.2 AAA target size, in device-independent pixels.
 MIN_TARGET_PX = 44

@@ -1,74 +1,13 @@
-"""What the first screen does not pay for: PySide's source scan of our modules, the QEvent.Type,
-QKeySequence and QFont enums; and the behaviour that used them stays (window size, shortcuts,
-the default font)."""
+"""The window follows its size, has its shortcuts and the default font, and shows each screen
+from the top."""
 
 from __future__ import annotations
-
-import sys
-import types
-from pathlib import Path
 
 from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import QApplication
 
-from tests.support.app_script import run_app_script
 from ui import theme as theme_mod
 from ui.shell import Shell
-
-ROOT = Path(__file__).resolve().parents[2]
-
-FIRST_SCREEN = r"""
-import enum, json, linecache, sys
-made = []
-create = enum.EnumType._create_
-def spy(cls, class_name, names=None, *args, **kwargs):
-    result = create(cls, class_name, names, *args, **kwargs)
-    made.append([class_name, len(result.__members__)])
-    return result
-enum.EnumType._create_ = spy
-from ui import app
-run = app.build_app(sys.argv[1:], services_now=False)
-run.shell.resize(1024, 768)
-run.shell.show()
-first = list(made)  # (the first paint, after this, makes QEvent.Type: Pictogram.paintEvent)
-run.app.processEvents()
-feature = sys.modules["shibokensupport.feature"]
-table = dict(feature.pyside_feature_dict)
-print(json.dumps([first, sorted(linecache.cache), table]))
-"""
-
-
-def test_first_screen_skips_the_source_scan_and_the_big_enums(tmp_path: Path) -> None:
-    made, read_sources, table = run_app_script(FIRST_SCREEN, tmp_path)
-    names = {name for name, _count in made}
-    # QKeySequence's enums (the shortcuts are set by name) and QEvent.Type (179 members: no
-    # event reaches a Python handler before the first screen)
-    assert "StandardKey" not in names
-    assert "StyleHint" not in names  # QFont's (the default font is set on an idle turn after)
-    assert not [m for m in made if m[0] == "Type" and m[1] > 100], made
-    # PySide's __feature__ hook knew our modules without reading them
-    ours = [p for p in read_sources if p.startswith((str(ROOT / "ui"), str(ROOT / "assistant")))]
-    assert ours == []
-    assert not [p for p in read_sources if p.endswith(("/typing.py", "/dataclasses.py"))]
-    assert table["ui.shell"] == 0 and table["ui.widgets"] == 0
-    assert table.get("assistant.i18n", -1) == -1
-    assert "ui.screens.welcome" in table  # (the welcome screen was made)
-
-
-def test_feature_scan_answers_without_reading_and_still_scans_others() -> None:
-    assert theme_mod.skip_feature_source_scan()  # installed (again: no second wrapper)
-    feature = sys.modules["shibokensupport.feature"]
-    scan = feature._mod_uses_pyside
-    assert getattr(scan, "known_packages", False)
-    assert theme_mod.skip_feature_source_scan()
-    assert feature._mod_uses_pyside is scan
-    assert scan(types.ModuleType("ui.some_screen")) is True
-    assert scan(types.ModuleType("assistant.some_model")) is False
-    assert scan(sys.modules["typing"]) is False
-    # a module elsewhere is read as before: this test file names PySide6, a module without a
-    # file cannot be read
-    assert scan(sys.modules[__name__]) is True
-    assert scan(types.ModuleType("somewhere.else")) is False
 
 
 def test_overlay_and_top_bar_follow_the_window_size(qtbot, qapp: QApplication) -> None:
