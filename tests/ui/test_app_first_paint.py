@@ -135,7 +135,6 @@ def test_main_paints_the_first_screen_before_starting_the_rest(tmp_path: Path) -
     assert line == "LOG paint,ready,qt translations,services,idle steps"
     # the pictograms drawn are kept for the next start, even when it quits at once
     assert len(list((tmp_path / "pictures").rglob("*.bmp"))) >= 5
-    assert (tmp_path / "pictures" / "catalog-fr.marshal").is_file()
     assert "QTSVG True" in first  # (the first start drew them)
     # the next start's first screen takes its pictograms from that cache: no QtSvg (~4 ms)
     # before it (tests/ui/test_shell_compact.py lists what else it does without)
