@@ -72,19 +72,3 @@ def font_paths() -> list[Path]:
 def locales_dir() -> Path:
     """The ``locales/`` directory (catalogs, glossary, style guide)."""
     return data_root() / "locales"
-
-
-def user_cache_dir() -> Path | None:
-    """This user's cache folder for the program (re-creatable files such as pre-drawn
-    pictograms, never personal data), or None when caching is off (``DOSSIER_CACHE_DIR`` set
-    to an empty string). Not created here."""
-    env = os.environ.get("DOSSIER_CACHE_DIR")
-    if env is not None:
-        return Path(env) if env else None
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or os.path.expanduser("~\\AppData\\Local")
-        return Path(base) / _APP_DIR_NAME / "cache"
-    if sys.platform == "darwin":
-        return Path(os.path.expanduser("~/Library/Caches")) / _APP_DIR_NAME
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
-    return Path(base) / _APP_DIR_NAME

@@ -32,7 +32,7 @@ from ui import theme as theme_mod
 from ui.journey_view import JourneyController
 from ui.shell import Shell
 from ui.speech import Speaker
-from ui.widgets import Body, save_drawings
+from ui.widgets import Body
 
 if TYPE_CHECKING:
     from assistant.card.connection import CardBackend
@@ -210,7 +210,6 @@ class Running:
         wait_for_all(30000)  # the services may still be starting
         self.controller.stop()
         self.shell.close()
-        save_drawings()  # the pictograms drawn this run, for a quicker next start
         for cleanup in reversed(self.cleanups):
             try:
                 cleanup()

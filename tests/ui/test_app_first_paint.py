@@ -90,7 +90,6 @@ real_ready = A._ready_reporter
 def reporter(then=None):
     def ready():
         log.append("ready")
-        sys.stdout.write(f"QTSVG {'PySide6.QtSvg' in sys.modules}\\n")
         real_ready(then)()
     return ready
 A._ready_reporter = reporter
@@ -111,7 +110,6 @@ def test_main_paints_the_first_screen_before_starting_the_rest(tmp_path: Path) -
         "XDG_DATA_HOME": str(tmp_path / "data"),
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
         "XDG_RUNTIME_DIR": str(tmp_path),
-        "DOSSIER_CACHE_DIR": str(tmp_path / "pictures"),
     }
 
     def start() -> list[str]:
@@ -133,10 +131,3 @@ def test_main_paints_the_first_screen_before_starting_the_rest(tmp_path: Path) -
     # READY is printed first, then Qt's translations are read, the services' worker and the
     # idle steps start
     assert line == "LOG paint,ready,qt translations,services,idle steps"
-    # the pictograms drawn are kept for the next start, even when it quits at once
-    assert len(list((tmp_path / "pictures").rglob("*.bmp"))) >= 5
-    assert "QTSVG True" in first  # (the first start drew them)
-    # the next start's first screen takes its pictograms from that cache: no QtSvg (~4 ms)
-    # before it (tests/ui/test_shell_compact.py lists what else it does without)
-    second = start()
-    assert "QTSVG False" in second
