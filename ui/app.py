@@ -42,25 +42,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class _HelpFormatter(argparse.HelpFormatter):
-    """argparse's own, measuring the terminal once: argparse makes a formatter for every option
-    it is given (to check it), and each measured the terminal again (~1 ms in all at start)."""
-
-    _width: int | None = None
-
-    def __init__(self, prog: str) -> None:
-        if _HelpFormatter._width is None:
-            import shutil
-
-            _HelpFormatter._width = max(40, shutil.get_terminal_size().columns - 2)
-        super().__init__(prog, width=_HelpFormatter._width)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dossier-assistant",
         description="See and understand your health record with your Belgian eID card.",
-        formatter_class=_HelpFormatter,
     )
     settings_mod.add_arguments(parser)
     parser.add_argument(
