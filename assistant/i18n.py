@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import gettext
 import logging
+import os
 import re
 import threading
 from collections.abc import Callable
+from datetime import date, datetime, time
+from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
 from assistant.assets import locales_dir
 
-if TYPE_CHECKING:  # (datetime and decimal are imported where used: not needed at start)
-    from datetime import date, datetime, time
-    from decimal import Decimal
-
+if TYPE_CHECKING:  # (Babel is imported where it is used: ~10 ms, not needed at start)
     from babel import Locale
 
 log = logging.getLogger(__name__)
@@ -288,8 +288,6 @@ def translate_in(code: str, message: str) -> str:
 
 def system_language(default: str = DEFAULT_LANGUAGE) -> str:
     """Best guess of the user's language from the environment (LANGUAGE, LC_ALL, LANG)."""
-    import os
-
     for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         for part in os.environ.get(var, "").split(":"):
             lang = normalize_language(part)
@@ -300,8 +298,6 @@ def system_language(default: str = DEFAULT_LANGUAGE) -> str:
 
 def format_date(d: date | datetime, length: DateLength = "long") -> str:
     """A date in the current language, e.g. "23 novembre 2026" (long) or "23/11/2026" (short)."""
-    from datetime import datetime
-
     if isinstance(d, datetime):
         d = d.date()
     from babel.dates import format_date as _babel_format_date
@@ -345,8 +341,6 @@ def format_decimal(x: float | Decimal | int, max_decimals: int | None = None) ->
 
     value: float | Decimal | int = x
     if max_decimals is not None:
-        from decimal import Decimal
-
         value = round(Decimal(str(x)), max_decimals)
         pattern = "#,##0." + "#" * max_decimals if max_decimals > 0 else "#,##0"
         return _babel_format_decimal(value, format=pattern, locale=LOCALE_NAMES[_current])

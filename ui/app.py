@@ -11,14 +11,17 @@ import gc
 import logging
 import os
 import sys
+import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QLocale, QTimer, QTranslator
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 import assistant.errors
 from assistant import settings as settings_mod
+from assistant.demo.card.citizens import CITIZENS, DEFAULT_CITIZEN
 from assistant.i18n import (
     LOCALE_NAMES,
     _,
@@ -28,11 +31,14 @@ from assistant.i18n import (
     set_language,
     system_language,
 )
+from assistant.notes import Notebook
 from ui import theme as theme_mod
 from ui.journey_view import JourneyController
 from ui.shell import Shell
 from ui.speech import Speaker
+from ui.startup import after_first_paint, make_qt_namespace
 from ui.widgets import Body
+from ui.workers import run_in_worker, wait_for_all
 
 if TYPE_CHECKING:
     from assistant.card.connection import CardBackend
@@ -96,8 +102,6 @@ def _check_args(ns: argparse.Namespace) -> settings_mod.Settings:
             EXIT_BAD_CONFIG,
         ) from None
     if ns.citizen is not None:
-        from assistant.demo.card.citizens import CITIZENS
-
         if ns.citizen not in CITIZENS:
             raise StartupProblem(
                 _("There is no practice card called {name}. Choose one of: {names}.").format(
@@ -120,8 +124,6 @@ def _check_args(ns: argparse.Namespace) -> settings_mod.Settings:
                 "--hub-ca is not PEM",
             )
     if ns.data_dir is not None:
-        from pathlib import Path
-
         s = s.replace(data_dir=Path(ns.data_dir))
     return s
 
@@ -140,8 +142,6 @@ class QtTranslations:
         QLocale.setDefault(QLocale(LOCALE_NAMES.get(code, code)))
         if code == "en":
             return True
-        from PySide6.QtCore import QLibraryInfo  # (~0.3 ms to make: not before the first screen)
-
         path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
         translator = QTranslator(self.app)
         if translator.load(f"qtbase_{code}", path):
@@ -153,10 +153,7 @@ class QtTranslations:
 
 
 class Running:
-    """What ``build_app`` made (tests drive it; ``main`` runs it).
-
-    (A plain class, not a dataclass: each dataclass costs about a millisecond at start.)
-    """
+    """What ``build_app`` made (tests drive it; ``main`` runs it)."""
 
     def __init__(
         self,
@@ -175,23 +172,19 @@ class Running:
         self.demo: Any = None
         self.hub: Any = None
         self.ready = False
-        #: What waits until the first screen is shown (``services_now`` False): Qt's own
-        #: translations, then the card and record services started in a worker (their
-        #: imports would delay the first screen). ``main`` runs them after its first paint.
-        self.later: list[Callable[[], None]] = []
+        #: Starts the card and record services in a worker (``build_app`` with
+        #: ``services_now`` False; ``main`` calls it after the first paint, see ui.startup).
+        self._services: Callable[[], None] | None = None
         #: The parsed command line.
         self.args = args if args is not None else argparse.Namespace()
 
-    def run_later(self) -> None:
-        """Run (once) what waits for the first screen; see :attr:`later`."""
-        calls = list(self.later)
-        self.later.clear()
-        for call in calls:
-            call()
+    def start_services(self) -> None:
+        """Start the card and record services, if ``build_app`` left them for later (once)."""
+        start, self._services = self._services, None
+        if start is not None:
+            start()
 
     def close(self) -> None:
-        from ui.workers import wait_for_all
-
         wait_for_all(30000)  # the services may still be starting
         self.controller.stop()
         self.shell.close()
@@ -212,7 +205,6 @@ def _card_backend(ns: argparse.Namespace, s: settings_mod.Settings, run: Running
         if callable(close):
             run.cleanups.append(close)
         return backend
-    from assistant.demo.card.citizens import DEFAULT_CITIZEN
     from assistant.demo.card.demo import start_demo_card
 
     demo = start_demo_card(ns.citizen or DEFAULT_CITIZEN, use_pcscd=not ns.no_pcscd)
@@ -257,8 +249,7 @@ def settle_startup_heap() -> None:
 
 
 def _viewer_factory(s: settings_mod.Settings) -> Callable[[Any, Any], Any]:
-    # Importing is safe on a worker thread; the widgets are made later, on the GUI thread.
-    from assistant.notes import Notebook
+    # Imported in the services' worker (~80 ms); the widgets are made later, on the GUI thread.
     from ui.record.home import RecordHome
 
     def make(record: Any, parent: Any = None) -> Any:
@@ -278,8 +269,8 @@ def build_app(
 ) -> Running:
     """Parse ``args`` and build the window, the journey and its card and record sources.
 
-    ``services_now`` False starts the card and record services in a worker after the first
-    screen is shown (``main`` does that: the program is usable sooner).
+    ``services_now`` False leaves the card and record services for :meth:`Running.start_services`
+    (``main`` starts them after the first paint: ui.startup).
     """
     parser = build_parser()
     ns = parser.parse_args(args)
@@ -296,18 +287,14 @@ def build_app(
     qt_tr = QtTranslations(qapp)
     add_language_listener(qt_tr.apply)
     theme_mod.set_theme(
-        theme_mod.Theme(high_contrast=s.high_contrast, text_scale=s.text_scale),
-        qapp,
-        font_later=True,
+        theme_mod.Theme(high_contrast=s.high_contrast, text_scale=s.text_scale), qapp
     )
     speaker = Speaker()
     shell = Shell(speaker, s.languages)
     shell.speaker_auto = s.speech_on
     controller = JourneyController(shell, None, None, languages=s.languages)
     run = Running(qapp, shell, controller, s, args=ns)
-    # Qt's own translations serve its standard dialogs only, none on the first screen: with
-    # the services, they wait for its first paint (reading them costs ~0.5 ms).
-    run.later.append(lambda: qt_tr.apply(current_language()))
+    qt_tr.apply(current_language())
     run.cleanups.append(lambda: remove_language_listener(qt_tr.apply))
     run.cleanups.append(lambda: qt_tr.apply("en"))
 
@@ -333,16 +320,9 @@ def build_app(
         shell.announce(_("The program could not start the card reader service."))
 
     if services_now:
-        run.run_later()
         attach(services())
     else:
-
-        def start_services() -> None:
-            from ui.workers import run_in_worker
-
-            run_in_worker(services, attach, failed)
-
-        run.later.append(start_services)
+        run._services = lambda: run_in_worker(services, attach, failed)
     _install_mode_hooks(run)
     if s.may_write_personal_data:
         _save_preferences_on_change(run)
@@ -425,9 +405,6 @@ def main(args: list[str]) -> int:
     else:
         shell.show()
     quit_after_ms = None if ns.quit_after is None else int(ns.quit_after * 1000)
-    # What the first screen does not need waits until its first paint is over: the services'
-    # worker (its imports hold the interpreter lock) and the idle steps (the Qt namespace, ~20
-    # ms) ran before the paint and delayed the first screen by 30-40 ms.
     later: list[Callable[[], None]] = []
     if ns.report_ready:
         # --quit-after then counts from READY (the first paint must happen before quitting).
@@ -436,8 +413,7 @@ def main(args: list[str]) -> int:
                 None if quit_after_ms is None else lambda: _quit_later(run, quit_after_ms)
             )
         )
-    later.append(run.run_later)
-    later.append(lambda: _after_first_screen(run))
+    later += [run.start_services, make_qt_namespace]
     after_first_paint(shell, later)
     if quit_after_ms is not None and not ns.report_ready:
         _quit_later(run, quit_after_ms)
@@ -450,41 +426,6 @@ def _quit_later(run: Running, msecs: int) -> None:
     QTimer.singleShot(msecs, run.app.quit)
 
 
-#: If the window is never painted (minimised, on a hidden desktop), what waits for its first
-#: paint starts after this many milliseconds anyway.
-FIRST_PAINT_FALLBACK_MS = 1000
-
-
-def after_first_paint(window: QWidget, calls: list[Callable[[], None]]) -> None:
-    """Run ``calls`` in order, once, from the event loop when the window's first paint pass is
-    over (or after FIRST_PAINT_FALLBACK_MS if it is never painted)."""
-    from PySide6.QtCore import QEvent, QObject
-
-    done = False
-
-    def run_calls() -> None:
-        nonlocal done
-        if done:
-            return
-        done = True
-        try:
-            window.removeEventFilter(probe)
-        except RuntimeError:  # the window is gone
-            pass
-        for call in calls:
-            call()
-
-    class FirstPaint(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint and not done:
-                QTimer.singleShot(0, run_calls)  # runs when the whole paint pass is done
-            return False
-
-    probe = FirstPaint(window)
-    window.installEventFilter(probe)
-    QTimer.singleShot(FIRST_PAINT_FALLBACK_MS, run_calls)
-
-
 def _ready_reporter(then: Callable[[], None] | None = None) -> Callable[[], None]:
     """Benchmarks: a call that prints READY (with the processor time used so far, in ms); main
     runs it once the window's first paint is over and the event loop waits for input. The
@@ -492,8 +433,6 @@ def _ready_reporter(then: Callable[[], None] | None = None) -> Callable[[], None
     inside the measure on both sides."""
 
     def ready() -> None:
-        import time
-
         sys.stdout.write(f"READY {time.process_time() * 1000:.1f}\n")
         sys.stdout.flush()
         if then is not None:
@@ -502,47 +441,12 @@ def _ready_reporter(then: Callable[[], None] | None = None) -> Callable[[], None
     return ready
 
 
-def _after_first_screen(run: Running) -> None:
-    """Make, one event-loop turn at a time, what the first screen did not need: the Help and
-    hidden-screen pages, the other font faces, the application's default font, and the Qt
-    types the first key press and the first announcement use (each costs a few milliseconds
-    on first use)."""
-
-    def qt_namespace() -> None:
-        from PySide6.QtCore import Qt  # noqa: F401 - its ~100 enums, ~20 ms (see ui.widgets)
-
-    def qt_types() -> None:
-        from PySide6.QtGui import QAccessible, QKeyEvent, QMouseEvent  # noqa: F401
-
-    steps: list[Callable[[], object]] = [
-        qt_namespace,
-        run.shell.prepare_overlays,
-        theme_mod.load_more_fonts,
-        theme_mod.apply_font_later,
-        qt_types,
-    ]
-
-    def next_step() -> None:
-        if not steps:
-            return
-        step = steps.pop(0)
-        try:
-            step()
-        except RuntimeError:  # the window was closed meanwhile
-            return
-        QTimer.singleShot(0, next_step)
-
-    next_step()
-
-
 def _report_startup_problem(args: list[str], problem: StartupProblem) -> int:
     """Say what is wrong in the chosen (or the system's) language; return its exit code."""
     log.error("cannot start: %s", problem)
     sys.stderr.write(f"dossier-assistant: {problem.message}\n")
     sys.stderr.write(f"dossier-assistant: ({problem.detail})\n")
     if _gui_possible():
-        from PySide6.QtWidgets import QMessageBox
-
         qapp = QApplication.instance() or QApplication(sys.argv[:1])
         if QApplication.platformName() not in ("offscreen", "minimal"):
             box = QMessageBox(QMessageBox.Icon.Critical, _("Dossier Assistant"), problem.message)

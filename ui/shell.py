@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QBoxLayout,
@@ -38,6 +38,7 @@ from assistant.i18n import (
 from ui import theme as theme_mod
 from ui.screens.base import Screen
 from ui.speech import Speaker
+from ui.startup import set_enum_property
 from ui.widgets import (
     BigButton,
     BigComboBox,
@@ -45,7 +46,6 @@ from ui.widgets import (
     Heading,
     Pictogram,
     announce,
-    set_enum_property,
     top_aligned,
 )
 
@@ -230,23 +230,15 @@ class Shell(QMainWindow):
         root.addWidget(self.bottom_bar)
         self.setCentralWidget(central)
 
-        # Overlays (Help, hidden screen): made on first use or on an idle turn after the
-        # first screen is shown (:meth:`prepare_overlays`), not before it.
-        self._overlays: tuple[_Overlay, _Overlay] | None = None
+        # Overlays: Help, and the hidden screen.
+        self._overlays = self._make_overlays(central)
 
         for keys, slot in (
             ("F1", self.show_help),
             ("Ctrl+H", self.hide_screen),
             ("Esc", self._escape),
         ):
-            shortcut = QShortcut(self)
-            # The key through the meta-object: a QKeySequence would make its Python type and
-            # three enums (~2 ms before the first screen).
-            if not shortcut.setProperty("key", keys):
-                from PySide6.QtGui import QKeySequence
-
-                shortcut.setKey(QKeySequence(keys))
-            shortcut.activated.connect(slot)
+            QShortcut(QKeySequence(keys), self).activated.connect(slot)
 
         self.speaker.unavailable.connect(self._speech_problem)
         add_language_listener(self._language_listener)
@@ -257,12 +249,7 @@ class Shell(QMainWindow):
         self.retranslate()
 
     # ------------------------------------------------------------------ overlays
-    def prepare_overlays(self) -> None:
-        """Make the Help and hidden-screen pages now (``main`` calls it after the first
-        screen is shown, so Hide screen is instant when pressed)."""
-        if self._overlays is not None:
-            return
-        central = self.centralWidget()
+    def _make_overlays(self, central: QWidget) -> tuple[_Overlay, _Overlay]:
         help_overlay = _Overlay(central, "help")
         help_overlay.setObjectName("helpOverlay")
         self._help_listen = BigButton("", "listen", help_overlay)
@@ -281,41 +268,33 @@ class Shell(QMainWindow):
         self._show_again.setObjectName("showAgain")
         self._show_again.clicked.connect(self.show_screen_again)
         privacy_overlay.buttons.addWidget(self._show_again)
-        self._overlays = (help_overlay, privacy_overlay)
-        self._retranslate_overlays()
+        return help_overlay, privacy_overlay
 
     @property
     def help_overlay(self) -> _Overlay:
-        self.prepare_overlays()
-        assert self._overlays is not None
         return self._overlays[0]
 
     @property
     def privacy_overlay(self) -> _Overlay:
-        self.prepare_overlays()
-        assert self._overlays is not None
         return self._overlays[1]
 
     @property
     def help_listen(self) -> BigButton:
-        self.prepare_overlays()
         return self._help_listen
 
     @property
     def help_close(self) -> BigButton:
-        self.prepare_overlays()
         return self._help_close
 
     @property
     def show_again(self) -> BigButton:
-        self.prepare_overlays()
         return self._show_again
 
     def _help_visible(self) -> bool:
-        return self._overlays is not None and self._overlays[0].isVisible()
+        return self._overlays[0].isVisible()
 
     def _privacy_visible(self) -> bool:
-        return self._overlays is not None and self._overlays[1].isVisible()
+        return self._overlays[1].isVisible()
 
     # ------------------------------------------------------------------ screens
     @property
@@ -475,8 +454,6 @@ class Shell(QMainWindow):
         self._fit_top_bar_later()
 
     def _retranslate_overlays(self) -> None:
-        if self._overlays is None:
-            return
         self._help_listen.set_text(_("Listen"), _("Read the help aloud."))
         self._help_close.set_text(_("Close help"))
         privacy = self._overlays[1]
@@ -603,8 +580,7 @@ class Shell(QMainWindow):
         announce(self.help_overlay, self.help_overlay.text.text())
 
     def close_help(self) -> None:
-        if self._overlays is not None:
-            self._overlays[0].hide()
+        self._overlays[0].hide()
         self._set_main_enabled(True)
         self._restore_focus()
 
@@ -619,8 +595,7 @@ class Shell(QMainWindow):
         self.hidden_changed.emit(True)
 
     def show_screen_again(self) -> None:
-        if self._overlays is not None:
-            self._overlays[1].hide()
+        self._overlays[1].hide()
         self._set_main_enabled(True)
         self._restore_focus()
         self.hidden_changed.emit(False)
@@ -671,7 +646,7 @@ class Shell(QMainWindow):
         if self.centralWidget() is None:  # still being made
             return
         self._fit_top_bar()
-        for overlay in self._overlays or ():
+        for overlay in self._overlays:
             if overlay.isVisible():
                 overlay.setGeometry(self.centralWidget().rect())
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import theme as theme_mod
+from ui.startup import set_enum_property
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QKeyEvent, QPaintEvent
@@ -36,30 +37,6 @@ except ImportError:  # pragma: no cover - Qt < 6.8
     QAccessibleAnnouncementEvent = None  # type: ignore[assignment,misc]
 
 log = logging.getLogger(__name__)
-
-# The first screen never touches PySide's ``Qt`` namespace: making its ~100 Python enum types
-# costs about 20 ms, a sixth of a bare PySide window's start (ui.app makes it on an idle turn
-# after the first screen). Enum properties are set by their key names instead, see below.
-
-
-_ENUM_VALUES: dict[tuple[type, str, str], int] = {}
-
-
-def set_enum_property(obj: QObject, name: str, keys: str) -> None:
-    """Set the enum or flags property ``name`` from its key names (``"AlignLeft|AlignTop"``)
-    through Qt's meta-object, without making PySide's Python enum type. (The value is looked
-    up once per class, property and keys.)"""
-    cache_key = (type(obj), name, keys)
-    value = _ENUM_VALUES.get(cache_key)
-    if value is None:
-        meta = obj.metaObject()
-        prop = meta.property(meta.indexOfProperty(name))
-        value, ok = prop.enumerator().keysToValue(keys)
-        if not ok:
-            raise ValueError(f"{type(obj).__name__}.{name} has no value {keys!r}")
-    if not obj.setProperty(name, value):
-        raise ValueError(f"{type(obj).__name__}.{name} has no value {keys!r}")
-    _ENUM_VALUES[cache_key] = value
 
 
 def asset_file(relative: str) -> Path:
@@ -314,7 +291,7 @@ class BigButton(QPushButton):
     enter_clicks = True
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        from PySide6.QtCore import Qt
+        from PySide6.QtCore import Qt  # (not at the top: ui.startup, rule 2)
 
         if self.enter_clicks and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if not event.isAutoRepeat():

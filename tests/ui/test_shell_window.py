@@ -45,8 +45,9 @@ def test_shortcuts_have_their_keys(qtbot) -> None:
     assert keys == ["Ctrl+H", "Esc", "F1"]
 
 
-def test_default_font_is_set_after_the_first_screen(qtbot, qapp: QApplication, tmp_path) -> None:
+def test_default_font_is_the_themes_in_every_face(qtbot, qapp: QApplication, tmp_path) -> None:
     from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QFontDatabase
 
     from ui import app as app_mod
 
@@ -54,18 +55,16 @@ def test_default_font_is_set_after_the_first_screen(qtbot, qapp: QApplication, t
         ["--no-pcscd", "--language", "en", "--data-dir", str(tmp_path)], services_now=False
     )
     try:
-        assert theme_mod._font_pending  # the style sheet gives the widgets their font
+        font = QApplication.font()
+        assert font.family() == theme_mod.current().family == theme_mod.FONT_FAMILY
+        assert font.pointSizeF() == theme_mod.current().points("body")
         label = run.shell.step_label
         label.ensurePolished()
         assert label.font().family() == theme_mod.current().family
-        app_mod._after_first_screen(run)
-        qtbot.waitUntil(lambda: not theme_mod._font_pending, timeout=5000)
-        font = QApplication.font()
-        assert font.family() == theme_mod.current().family
-        assert font.pointSizeF() == theme_mod.current().points("body")
-        # a later change of the look sets the font at once, as before
+        styles = QFontDatabase.styles(theme_mod.FONT_FAMILY)
+        assert any("Italic" in s for s in styles) and any("Bold" in s for s in styles), styles
+        # a change of the look sets the font at once
         theme_mod.set_theme(theme_mod.current().with_(text_scale=1.5), qapp)
-        assert not theme_mod._font_pending
         assert QApplication.font().pointSizeF() == theme_mod.current().points("body")
     finally:
         theme_mod.set_theme(theme_mod.Theme(), qapp)
