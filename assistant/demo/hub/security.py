@@ -39,7 +39,7 @@ class AuthFailure(Exception):
         self.code = code
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Grant:
     """A bearer token and who it belongs to."""
 
@@ -48,7 +48,7 @@ class Grant:
     expires_at: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Challenge:
     nonce: bytes
     expires_at: float

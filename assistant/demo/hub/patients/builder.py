@@ -54,7 +54,7 @@ WHEN = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PatientSeed:
     """What the hub knows of the person behind a virtual card."""
 
@@ -67,7 +67,7 @@ class PatientSeed:
     language: str  # "fr", "nl", "de"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Dose:
     """One BeDosage line: when, how much, in which unit."""
 
@@ -704,7 +704,7 @@ class PatientBuilder:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LabValue:
     """One laboratory value with its reference range."""
 
@@ -724,7 +724,7 @@ class LabValue:
         return "N"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SyntheticPatient:
     """All resources of one synthetic patient, matched to a virtual card by national number."""
 
