@@ -21,7 +21,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 import assistant.errors
 from assistant import settings as settings_mod
-from assistant.demo.card.citizens import CITIZENS, DEFAULT_CITIZEN
 from assistant.i18n import (
     LOCALE_NAMES,
     _,
@@ -102,6 +101,8 @@ def _check_args(ns: argparse.Namespace) -> settings_mod.Settings:
             EXIT_BAD_CONFIG,
         ) from None
     if ns.citizen is not None:
+        from assistant.demo.card.citizens import CITIZENS  # (demo only: ~4 ms)
+
         if ns.citizen not in CITIZENS:
             raise StartupProblem(
                 _("There is no practice card called {name}. Choose one of: {names}.").format(
@@ -205,6 +206,7 @@ def _card_backend(ns: argparse.Namespace, s: settings_mod.Settings, run: Running
         if callable(close):
             run.cleanups.append(close)
         return backend
+    from assistant.demo.card.citizens import DEFAULT_CITIZEN
     from assistant.demo.card.demo import start_demo_card
 
     demo = start_demo_card(ns.citizen or DEFAULT_CITIZEN, use_pcscd=not ns.no_pcscd)

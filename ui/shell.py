@@ -230,8 +230,8 @@ class Shell(QMainWindow):
         root.addWidget(self.bottom_bar)
         self.setCentralWidget(central)
 
-        # Overlays: Help, and the hidden screen.
-        self._overlays = self._make_overlays(central)
+        # Overlays (Help, hidden screen): made the first time one is needed (~3.5 ms).
+        self._overlays: tuple[_Overlay, _Overlay] | None = None
 
         for keys, slot in (
             ("F1", self.show_help),
@@ -249,6 +249,13 @@ class Shell(QMainWindow):
         self.retranslate()
 
     # ------------------------------------------------------------------ overlays
+    def _pages(self) -> tuple[_Overlay, _Overlay]:
+        """The Help and hidden-screen pages (made on first use)."""
+        if self._overlays is None:
+            self._overlays = self._make_overlays(self.centralWidget())
+            self._retranslate_overlays()
+        return self._overlays
+
     def _make_overlays(self, central: QWidget) -> tuple[_Overlay, _Overlay]:
         help_overlay = _Overlay(central, "help")
         help_overlay.setObjectName("helpOverlay")
@@ -272,29 +279,32 @@ class Shell(QMainWindow):
 
     @property
     def help_overlay(self) -> _Overlay:
-        return self._overlays[0]
+        return self._pages()[0]
 
     @property
     def privacy_overlay(self) -> _Overlay:
-        return self._overlays[1]
+        return self._pages()[1]
 
     @property
     def help_listen(self) -> BigButton:
+        self._pages()
         return self._help_listen
 
     @property
     def help_close(self) -> BigButton:
+        self._pages()
         return self._help_close
 
     @property
     def show_again(self) -> BigButton:
+        self._pages()
         return self._show_again
 
     def _help_visible(self) -> bool:
-        return self._overlays[0].isVisible()
+        return self._overlays is not None and self._overlays[0].isVisible()
 
     def _privacy_visible(self) -> bool:
-        return self._overlays[1].isVisible()
+        return self._overlays is not None and self._overlays[1].isVisible()
 
     # ------------------------------------------------------------------ screens
     @property
@@ -454,6 +464,8 @@ class Shell(QMainWindow):
         self._fit_top_bar_later()
 
     def _retranslate_overlays(self) -> None:
+        if self._overlays is None:
+            return
         self._help_listen.set_text(_("Listen"), _("Read the help aloud."))
         self._help_close.set_text(_("Close help"))
         privacy = self._overlays[1]
@@ -580,7 +592,8 @@ class Shell(QMainWindow):
         announce(self.help_overlay, self.help_overlay.text.text())
 
     def close_help(self) -> None:
-        self._overlays[0].hide()
+        if self._overlays is not None:
+            self._overlays[0].hide()
         self._set_main_enabled(True)
         self._restore_focus()
 
@@ -595,7 +608,8 @@ class Shell(QMainWindow):
         self.hidden_changed.emit(True)
 
     def show_screen_again(self) -> None:
-        self._overlays[1].hide()
+        if self._overlays is not None:
+            self._overlays[1].hide()
         self._set_main_enabled(True)
         self._restore_focus()
         self.hidden_changed.emit(False)
@@ -646,7 +660,7 @@ class Shell(QMainWindow):
         if self.centralWidget() is None:  # still being made
             return
         self._fit_top_bar()
-        for overlay in self._overlays:
+        for overlay in self._overlays or ():
             if overlay.isVisible():
                 overlay.setGeometry(self.centralWidget().rect())
 
