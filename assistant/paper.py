@@ -310,22 +310,6 @@ INTERPRETATION: dict[Interpretation, tuple[str, str, str]] = {
 }
 
 
-def interpretation_of(result: LabResult) -> Interpretation:
-    """The lab's interpretation, or one computed from the range when the lab gave none."""
-    if result.interpretation is not Interpretation.UNKNOWN:
-        return result.interpretation
-    rng = result.reference_range
-    if rng is None or result.value is None or result.comparator:
-        return Interpretation.UNKNOWN
-    if rng.low is not None and result.value < rng.low:
-        return Interpretation.LOW
-    if rng.high is not None and result.value > rng.high:
-        return Interpretation.HIGH
-    if rng.low is None and rng.high is None:
-        return Interpretation.UNKNOWN
-    return Interpretation.NORMAL
-
-
 def value_text(result: LabResult) -> str:
     if result.value is not None:
         value = format_decimal(result.value, max_decimals=3)
@@ -534,7 +518,7 @@ def _results_html(record: Record) -> str:
             r.test_name,
             value_text(r),
             range_text(r),
-            _(INTERPRETATION[interpretation_of(r)][0]),
+            _(INTERPRETATION[r.level][0]),
             format_date(r.date) if r.date else "",
         ]
         for r in latest

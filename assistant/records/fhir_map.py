@@ -1058,16 +1058,8 @@ class _Mapper:
             interpretation = _INTERPRETATIONS.get(c.code, Interpretation.UNKNOWN)
             break
         else:
-            if value is not None and ref_range is not None and not comparator:
-                inside = ref_range.contains(value)
-                if inside is True:
-                    interpretation = Interpretation.NORMAL
-                elif inside is False:
-                    interpretation = (
-                        Interpretation.HIGH
-                        if ref_range.high is not None and value > ref_range.high
-                        else Interpretation.LOW
-                    )
+            if ref_range is not None:
+                interpretation = ref_range.classify(value, comparator=comparator, unit=unit)
         return LabResult(
             test_name=_concept_text(r.get("code")),
             codings=tuple(_codings(r.get("code"))),

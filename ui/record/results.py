@@ -20,7 +20,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
 from assistant.i18n import _, format_date, ngettext
-from assistant.paper import INTERPRETATION, interpretation_of, range_text, value_text
+from assistant.paper import INTERPRETATION, range_text, value_text
 from assistant.records.model import LabResult, Record, ResultStatus
 from ui import theme as theme_mod
 from ui.record.common import ItemCard, Navigator, Page, explain_button, small_button
@@ -62,7 +62,7 @@ def _naive(d: datetime | None) -> datetime:
 
 def interpretation_row(result: LabResult, parent: object = None) -> IconText:
     """Words + pictogram + colour, so the meaning never rests on colour alone."""
-    words, icon, role = INTERPRETATION[interpretation_of(result)]
+    words, icon, role = INTERPRETATION[result.level]
     row = IconText(icon, _(words))
     colors = theme_mod.current().colors
     color = {"problem": colors.problem_text, "success": colors.success}.get(role, colors.text)
@@ -255,7 +255,7 @@ class TrendPage(Page):
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)
             table.setItem(0, col, item)
         for row, r in enumerate(results, start=1):
-            words = _(INTERPRETATION[interpretation_of(r)][0])
+            words = _(INTERPRETATION[r.level][0])
             cells = [format_date(r.date) if r.date else _("Date not known"), value_text(r), words]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -283,7 +283,7 @@ class TrendPage(Page):
                 _("{date}: {value}, {meaning}").format(
                     date=when,
                     value=value_text(r),
-                    meaning=_(INTERPRETATION[interpretation_of(r)][0]),
+                    meaning=_(INTERPRETATION[r.level][0]),
                 )
             )
         return "\n".join(lines)
