@@ -1,4 +1,5 @@
-"""Plain words of the day plan and the paper copy (assistant/paper.py), in English."""
+"""Plain words of the day plan (assistant/record_words.py) and the paper copy
+(assistant/paper_copy.py), in English."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ import pytest
 
 from assistant.dayplan import Dose, Rhythm, plan_row
 from assistant.i18n import set_language
-from assistant.paper import (
+from assistant.paper_copy import paper_html
+from assistant.record_words import (
     dose_text,
-    paper_html,
     range_text,
     rhythm_text,
     schedule_lines,

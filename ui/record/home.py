@@ -35,6 +35,7 @@ from assistant.i18n import (
     remove_language_listener,
 )
 from assistant.notes import Notebook
+from assistant.record_words import record_title
 from assistant.records.model import Coding, Record
 from assistant.removable_media import removable_roots
 from assistant.settings import FileAccess
@@ -193,10 +194,7 @@ class HomePage(QWidget):
 
         ``worded``: the buttons were just made with these words."""
         record = self.host.record
-        who = record.patient.full_name if record.patient is not None else ""
-        self.heading.setText(
-            _("Health record of {name}").format(name=who) if who else _("My health record")
-        )
+        self.heading.setText(record_title(record.patient))
         self.intro.setText(_("Choose what you want to see."))
         height = round(96 * theme_mod.current().text_scale)
         for key, tile in self.tiles.items():

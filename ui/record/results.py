@@ -20,7 +20,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
 from assistant.i18n import _, format_date, ngettext
-from assistant.paper import INTERPRETATION, range_text, value_text
+from assistant.record_words import INTERPRETATION, nothing_text, range_text, value_text
 from assistant.records.model import LabResult, Record, ResultStatus
 from ui import theme as theme_mod
 from ui.record.common import ItemCard, Navigator, Page, explain_button, small_button
@@ -86,7 +86,7 @@ class ResultsPage(Page):
             _("Why can't I see this result yet?"), "help", lambda: self.nav.open_page("why_result")
         )
         if not groups:
-            self.add_text(_("Your record has no results."))
+            self.add_text(nothing_text("results"))
             self.add(why)
             return
         self.add_text(
