@@ -145,8 +145,7 @@ def latest_results(record: Record) -> list[LabResult]:
     ):
         if r.status is ResultStatus.HELD_BACK:
             continue
-        key = next((c.code for c in r.codings if "loinc" in c.system.lower()), r.test_name)
-        seen.setdefault(key, r)
+        seen.setdefault(r.test_key, r)
     return list(seen.values())
 
 

@@ -308,6 +308,15 @@ class LabResult:
     source: ItemSource | None = None
 
     @property
+    def test_key(self) -> str:
+        """Results of the same test share a key: the LOINC code when there is one, else the
+        name (case and outer spaces aside)."""
+        for c in self.codings:
+            if "loinc" in c.system.lower() and c.code:
+                return f"loinc:{c.code}"
+        return "name:" + self.test_name.strip().lower()
+
+    @property
     def level(self) -> Interpretation:
         """The lab's own interpretation, or else the one its reference range gives."""
         if self.interpretation is not Interpretation.UNKNOWN or self.reference_range is None:

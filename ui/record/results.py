@@ -30,25 +30,17 @@ HIDDEN_STATUSES = (ResultStatus.HELD_BACK,)
 NOT_FINAL = (ResultStatus.PRELIMINARY,)
 
 
-def test_key(result: LabResult) -> str:
-    """Results of the same test share a key: the LOINC code when there is one, else the name."""
-    for c in result.codings:
-        if "loinc" in c.system.lower() and c.code:
-            return f"loinc:{c.code}"
-    return "name:" + result.test_name.strip().lower()
-
-
 def grouped_results(record: Record) -> dict[str, list[LabResult]]:
     """Results per test, newest first; tests ordered by their newest result."""
     groups: dict[str, list[LabResult]] = {}
     for r in record.lab_results:
-        groups.setdefault(test_key(r), []).append(r)
+        groups.setdefault(r.test_key, []).append(r)
     for rs in groups.values():
-        rs.sort(key=lambda r: r.date or datetime.min, reverse=True)
+        rs.sort(key=lambda r: _naive(r.date), reverse=True)
     return dict(
         sorted(
             groups.items(),
-            key=lambda kv: (kv[1][0].date or datetime.min, kv[1][0].test_name),
+            key=lambda kv: (_naive(kv[1][0].date), kv[1][0].test_name),
             reverse=True,
         )
     )
