@@ -30,18 +30,10 @@ from assistant.record_words import (
     status_text,
     value_text,
 )
-from assistant.records.model import LabResult, Record, ResultStatus
+from assistant.records.model import RECORD_PARTS, LabResult, Record, ResultStatus
 
 #: Sections of the paper copy, in order.
-PAPER_SECTIONS: tuple[str, ...] = (
-    "medicines",
-    "vaccines",
-    "results",
-    "allergies",
-    "documents",
-    "sharing",
-    "notes",
-)
+PAPER_SECTIONS: tuple[str, ...] = (*RECORD_PARTS, "notes")
 
 
 def _e(text: object) -> str:

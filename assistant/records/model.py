@@ -493,6 +493,16 @@ class UnreadablePart:
 # --------------------------------------------------------------------------------------------
 # The record
 
+#: The parts of the record a patient opens, in the order the screens and the paper show them.
+RECORD_PARTS: tuple[str, ...] = (
+    "medicines",
+    "vaccines",
+    "results",
+    "allergies",
+    "documents",
+    "sharing",
+)
+
 _LIST_SECTIONS = (
     "medications",
     "vaccinations",
@@ -614,6 +624,7 @@ def _codings_of(item: Any) -> Iterator[Coding]:
 
 
 __all__ = [
+    "RECORD_PARTS",
     "AccessLogEntry",
     "Allergy",
     "AllergyKind",

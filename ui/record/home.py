@@ -36,7 +36,7 @@ from assistant.i18n import (
 )
 from assistant.notes import Notebook
 from assistant.record_words import record_title
-from assistant.records.model import Coding, Record
+from assistant.records.model import RECORD_PARTS, Coding, Record
 from assistant.removable_media import removable_roots
 from assistant.settings import FileAccess
 from ui import theme as theme_mod
@@ -64,14 +64,7 @@ from ui.workers import Job, run_in_worker
 log = logging.getLogger(__name__)
 
 #: The six sections, in tile order.
-SECTION_KEYS: tuple[str, ...] = (
-    "medicines",
-    "vaccines",
-    "results",
-    "allergies",
-    "documents",
-    "sharing",
-)
+SECTION_KEYS: tuple[str, ...] = RECORD_PARTS
 
 TILE_ICONS: dict[str, str] = {
     "medicines": "medicines",
