@@ -207,7 +207,7 @@ class Running:
         self.shell = shell
         self.controller = controller
         self.settings = settings
-        self.cleanups: list[Callable[[], None]] = []
+        self.cleanups: list[Callable[[], object]] = []
         self.demo: DemoCard | None = None
         self.hub: EmbeddedHub | None = None
         #: The kiosk or mediator mode, when it is on (their ``install`` sets it).
@@ -217,7 +217,7 @@ class Running:
         #: What waits until the first screen is shown (``services_now`` False): Qt's own
         #: translations, then the card and record services started in a worker (their
         #: imports would delay the first screen). ``main`` runs them after its first paint.
-        self.later: list[Callable[[], None]] = []
+        self.later: list[Callable[[], object]] = []
         #: The parsed command line.
         self.args = args if args is not None else argparse.Namespace()
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QLabel
 from assistant.errors import AssistantError, BadDataError
 from assistant.i18n import _, format_date, ngettext
 from assistant.records.model import Document, Record
+from ui.qt_stub_fixes import char_p
 from ui.record.common import ItemCard, Navigator, Page, coded_name, small_button
 from ui.widgets import announce
 from ui.workers import Job, run_in_worker
@@ -225,7 +226,7 @@ class DocumentPage(Page):
         total = rendered.page_count
         self.page_labels = []
         for n, png in enumerate(rendered.pages, start=1):
-            image = QImage.fromData(png, "PNG")
+            image = QImage.fromData(png, char_p("PNG"))
             label = QLabel(self.body)
             label.setPixmap(QPixmap.fromImage(image))
             label.setAlignment(Qt.AlignmentFlag.AlignHCenter)

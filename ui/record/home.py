@@ -136,12 +136,12 @@ class HomePage(QWidget):
         self.setObjectName("recordHomePage")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        outer.addWidget(self.scroll)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer.addWidget(self.scroll_area)
         record = host.record
-        body = QWidget(self.scroll.viewport())
+        body = QWidget(self.scroll_area.viewport())
         self.body = body
         lay = QVBoxLayout(body)
         self.lay = lay
@@ -185,8 +185,8 @@ class HomePage(QWidget):
         lay.addStretch(1)
         self.columns = 0
         self.rebuild(worded=True)
-        self.scroll.setWidget(body)
-        self.scroll.viewport().installEventFilter(self)
+        self.scroll_area.setWidget(body)
+        self.scroll_area.viewport().installEventFilter(self)
 
     def rebuild(self, *, worded: bool = False) -> None:
         """Show the host's record in the current language and theme, from the top.
@@ -215,7 +215,7 @@ class HomePage(QWidget):
         else:
             # Measured once shown (the view's resize), not for a size it does not have yet.
             self._place(1)
-        self.scroll.verticalScrollBar().setValue(0)
+        self.scroll_area.verticalScrollBar().setValue(0)
         # The buttons know their widest word once the style sheet's font is on.
         QTimer.singleShot(0, self, self._fit)
 
@@ -252,7 +252,7 @@ class HomePage(QWidget):
         self.unreadable_notice = button
 
     def _fit(self) -> None:
-        width = self.scroll.viewport().width()
+        width = self.scroll_area.viewport().width()
         self._place(self._columns_for(width))
         fit_heading(self.heading, width - 48)
 
@@ -282,7 +282,7 @@ class HomePage(QWidget):
                 grid.setColumnStretch(c, 1 if c < cols else 0)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize and watched is self.scroll.viewport():
+        if event.type() == QEvent.Type.Resize and watched is self.scroll_area.viewport():
             self._fit()
         return False
 
@@ -488,7 +488,7 @@ class RecordHome(QWidget):
         if isinstance(target, Page):
             # A long page still being built may have no button yet: the focus goes to the
             # page (arrow keys scroll it, Tab reaches its first button), not back to the shell.
-            target.scroll.setFocus(Qt.FocusReason.OtherFocusReason)
+            target.scroll_area.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # what the shell asks ---------------------------------------------------------------------
     def title(self) -> str:
