@@ -26,7 +26,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QWidget
@@ -50,7 +50,15 @@ from ui.widgets import Body, save_drawings
 if TYPE_CHECKING:
     from assistant.card.connection import CardBackend
     from assistant.card.signature import ChallengeSigner
+    from assistant.demo.card.demo import DemoCard
+    from assistant.demo.hub.embedded import EmbeddedHub
+    from assistant.errors import AssistantError
+    from assistant.records.model import Record
     from assistant.records.source import RecordSource
+    from ui.journey_view import RecordSourceFactory, ViewerFactory
+    from ui.kiosk import KioskMode
+    from ui.mediator import MediatorMode
+    from ui.record.home import RecordHome
 
 log = logging.getLogger(__name__)
 
@@ -199,14 +207,17 @@ class Running:
         self.shell = shell
         self.controller = controller
         self.settings = settings
-        self.cleanups: list[Callable[[], None]] = []
-        self.demo: Any = None
-        self.hub: Any = None
+        self.cleanups: list[Callable[[], object]] = []
+        self.demo: DemoCard | None = None
+        self.hub: EmbeddedHub | None = None
+        #: The kiosk or mediator mode, when it is on (their ``install`` sets it).
+        self.kiosk: KioskMode | None = None
+        self.mediator: MediatorMode | None = None
         self.ready = False
         #: What waits until the first screen is shown (``services_now`` False): Qt's own
         #: translations, then the card and record services started in a worker (their
         #: imports would delay the first screen). ``main`` runs them after its first paint.
-        self.later: list[Callable[[], None]] = []
+        self.later: list[Callable[[], object]] = []
         #: The parsed command line.
         self.args = args if args is not None else argparse.Namespace()
 
@@ -285,12 +296,12 @@ def settle_startup_heap() -> None:
     gc.enable()
 
 
-def _viewer_factory(s: settings_mod.Settings) -> Callable[[Any, Any], Any]:
+def _viewer_factory(s: settings_mod.Settings) -> ViewerFactory:
     # Importing is safe on a worker thread; the widgets are made later, on the GUI thread.
     from assistant.notes import Notebook
     from ui.record.home import RecordHome
 
-    def make(record: Any, parent: Any = None) -> Any:
+    def make(record: Record, parent: QWidget) -> RecordHome:
         return RecordHome(
             record,
             parent,
@@ -340,13 +351,13 @@ def build_app(
     run.cleanups.append(lambda: remove_language_listener(qt_tr.apply))
     run.cleanups.append(lambda: qt_tr.apply("en"))
 
-    def services() -> tuple[Any, Any, Any]:
+    def services() -> tuple[CardBackend, RecordSourceFactory, ViewerFactory]:
         """Card backend, record source and viewer: slow to import and start (pcscd probe)."""
         backend = _card_backend(ns, s, run)
         source = _record_source(ns, run)
         return backend, source, _viewer_factory(s)
 
-    def attach(result: tuple[Any, Any, Any]) -> None:
+    def attach(result: tuple[CardBackend, RecordSourceFactory, ViewerFactory]) -> None:
         backend, source, viewer = result
         try:
             controller.attach(backend, source, viewer_factory=viewer)
@@ -356,9 +367,9 @@ def build_app(
             settle_startup_heap()  # (and the collector on again, whatever happened)
         run.ready = True
 
-    def failed(exc: BaseException) -> None:
+    def failed(exc: AssistantError) -> None:
         gc.enable()
-        log.error("card or record service could not start: %s", type(exc).__name__)
+        log.error("card or record service could not start: %s", exc.log_name)
         shell.announce(_("The program could not start the card reader service."))
 
     if services_now:

@@ -16,7 +16,7 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QKeyEvent
@@ -46,6 +46,9 @@ from ui import theme as theme_mod
 from ui.kiosk_idle import Cover, IdleWarning, SessionWatch
 from ui.kiosk_prescriptions import PrescriptionsOnRecord
 from ui.onscreen_keyboard import KeyboardDock, OnScreenKeyboard
+
+if TYPE_CHECKING:
+    from ui.app import Running
 from ui.widgets import BigButton, Body, Heading, Pictogram, announce
 
 log = logging.getLogger(__name__)
@@ -559,7 +562,7 @@ class KioskMode(QObject):
         self.window.close()
 
 
-def install(run: Any) -> KioskMode:
+def install(run: Running) -> KioskMode:
     """The hook ``ui.app`` calls in kiosk mode (``run`` is its ``Running``)."""
     shell = run.shell
     controller = run.controller

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
@@ -21,6 +21,9 @@ from assistant.settings import Mode, Settings
 from ui.kiosk_idle import SessionWatch
 from ui.mediator_panel import MediatorPanel, TrainingBanner
 from ui.relay_sheet import RelaySheetDialog
+
+if TYPE_CHECKING:
+    from ui.app import Running
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +104,7 @@ class MediatorMode(QObject):
             self.watch.shutdown()
 
 
-def install(run: Any) -> MediatorMode:
+def install(run: Running) -> MediatorMode:
     """The hook ``ui.app`` calls in mediator or training mode (``run`` is its ``Running``)."""
     shell = run.shell
     controller = run.controller

@@ -241,7 +241,7 @@ class MedicinesPage(Page):
         if plan.today:
             self.add_text(_("Take these medicines at these moments of the day."))
             self.grid = DayPlanGrid(
-                plan.today, self.body, self.scroll.viewport().width() - 48, sliced=True
+                plan.today, self.body, self.scroll_area.viewport().width() - 48, sliced=True
             )
             self.add(self.grid)
             yield from self.grid.steps()
@@ -329,7 +329,6 @@ class MedicinesPage(Page):
         if med.prescriber:
             lines.append(_("Prescribed by {who}").format(who=med.prescriber))
         card = ItemCard("pill-bottle", med.name, lines, self.body)
-        card.status_label = card.lines[0]
         status_picto = Pictogram(icon, card, size_factor=0.7, description=status)
         card.add_line(status_picto)
         card.add_explain(self.nav, med.name, med.codings)

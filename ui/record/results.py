@@ -15,7 +15,7 @@ from PySide6.QtCharts import (
     QScatterSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
@@ -50,6 +50,15 @@ def _naive(d: datetime | None) -> datetime:
     if d is None:
         return datetime.min
     return d.replace(tzinfo=None)
+
+
+def _msecs(d: datetime | None) -> int:
+    """The chart's x value of ``d``: its wall-clock time read as local time, in ms."""
+    n = _naive(d)
+    day = QDate(n.year, n.month, n.day)
+    return QDateTime(
+        day, QTime(n.hour, n.minute, n.second, n.microsecond // 1000)
+    ).toMSecsSinceEpoch()
 
 
 def interpretation_row(result: LabResult, parent: object = None) -> IconText:
@@ -189,7 +198,7 @@ class TrendPage(Page):
         values: list[float] = []
         for r in sorted(results, key=lambda r: _naive(r.date)):
             assert r.value is not None and r.date is not None
-            ms = QDateTime(_naive(r.date)).toMSecsSinceEpoch()
+            ms = _msecs(r.date)
             line.append(ms, r.value)
             dots.append(ms, r.value)
             values.append(r.value)
@@ -205,8 +214,8 @@ class TrendPage(Page):
             band_pen.setStyle(Qt.PenStyle.DashLine)
             band_pen.setWidth(2)
             band.setPen(band_pen)
-            first = QDateTime(_naive(results[-1].date)).toMSecsSinceEpoch()
-            last = QDateTime(_naive(results[0].date)).toMSecsSinceEpoch()
+            first = _msecs(results[-1].date)
+            last = _msecs(results[0].date)
             band.append(min(first, last), limit)
             band.append(max(first, last), limit)
             chart.addSeries(band)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
@@ -14,6 +14,10 @@ from assistant.i18n import _, ngettext
 from assistant.journey import Problem
 from ui.screens.base import StateScreen
 from ui.widgets import BigButton, Body, IconText, Pictogram
+
+if TYPE_CHECKING:
+    from assistant.records.model import Record
+    from ui.record.home import RecordHome
 
 log = logging.getLogger(__name__)
 
@@ -129,13 +133,13 @@ class RecordScreen(StateScreen):
         self.outer.setStretchFactor(self.body, 10)
         self.outer.setStretch(self.outer.count() - 1, 0)  # the viewer takes all the height
         self.outer.setContentsMargins(16, 8, 16, 8)
-        self.viewer: Any = None
+        self.viewer: RecordHome | None = None
         self.done = self.add_action("finish", primary=True)
         self.done.setObjectName("recordDone")
         self.done.clicked.connect(self.finish_requested)
         self._fallback: list[QWidget] = []
 
-    def set_record(self, record: Any, viewer: QWidget | None) -> None:
+    def set_record(self, record: Record | None, viewer: RecordHome | None) -> None:
         """Show ``viewer`` for ``record``; None removes every widget that showed data."""
         self._clear()
         if record is None:
@@ -157,7 +161,7 @@ class RecordScreen(StateScreen):
             w.deleteLater()
         self._fallback = []
 
-    def _show_counts(self, record: Any) -> None:
+    def _show_counts(self, record: Record) -> None:
         rows = [
             ("medicines", _("Medicines: {n}"), len(record.medications)),
             ("vaccine", _("Vaccines: {n}"), len(record.vaccinations)),
@@ -192,16 +196,16 @@ class RecordScreen(StateScreen):
 
     def speech_text(self) -> str:
         viewer = self.viewer
-        if viewer is not None and hasattr(viewer, "speech_text"):
-            return str(viewer.speech_text())
+        if viewer is not None:
+            return viewer.speech_text()
         return super().speech_text()
 
     def help_text(self) -> str:
         viewer = self.viewer
-        if viewer is not None and hasattr(viewer, "help_text"):
+        if viewer is not None:
             text = viewer.help_text()
             if text:
-                return str(text)
+                return text
         return _(
             "Press a big button to see a part of your record. "
             "Press I am done when you want to stop. Then take your card out."
