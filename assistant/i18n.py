@@ -171,7 +171,7 @@ def _remember_catalog(code: str, key: SourceKey, catalog: gettext.NullTranslatio
         return
     import marshal
 
-    from assistant.settings import atomic_write_bytes
+    from assistant.atomic_file import atomic_write_bytes
 
     try:
         data = marshal.dumps((key, payload[0], payload[1], payload[2]))

@@ -96,12 +96,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class StartupProblem(Exception):
-    """The command line names something the program cannot use; ``message`` is for the person."""
+#: Exit code when the program cannot start as asked (README lists the exit codes).
+EXIT_CANNOT_START = 2
+#: Exit code when the kiosk file cannot be used (EX_CONFIG: systemd does not restart in a loop).
+EXIT_BAD_CONFIG = 78
 
-    def __init__(self, message: str, detail: str) -> None:
+
+class StartupProblem(Exception):
+    """The command line names something the program cannot use; ``message`` is for the person,
+    ``detail`` for the person who set the computer up (no personal data)."""
+
+    def __init__(self, message: str, detail: str, exit_code: int = EXIT_CANNOT_START) -> None:
         super().__init__(detail)
         self.message = message
+        self.detail = detail
+        self.exit_code = exit_code
 
 
 def _check_args(ns: argparse.Namespace) -> settings_mod.Settings:
@@ -112,6 +121,7 @@ def _check_args(ns: argparse.Namespace) -> settings_mod.Settings:
         raise StartupProblem(
             _("The kiosk settings file cannot be used. Ask the person who set up this computer."),
             exc.detail,
+            EXIT_BAD_CONFIG,
         ) from None
     if ns.citizen is not None:
         from assistant.demo.card.citizens import CITIZENS
@@ -286,6 +296,7 @@ def _viewer_factory(s: settings_mod.Settings) -> Callable[[Any, Any], Any]:
             parent,
             notebook=Notebook(s.notes_path()),
             may_save_files=s.may_write_personal_data,
+            file_access=s.file_access,
         )
 
     return make
@@ -554,9 +565,10 @@ def _after_first_screen(run: Running) -> None:
 
 
 def _report_startup_problem(args: list[str], problem: StartupProblem) -> int:
-    """Say what is wrong in the chosen (or the system's) language; exit code 2."""
+    """Say what is wrong in the chosen (or the system's) language; return its exit code."""
     log.error("cannot start: %s", problem)
     sys.stderr.write(f"dossier-assistant: {problem.message}\n")
+    sys.stderr.write(f"dossier-assistant: ({problem.detail})\n")
     if _gui_possible():
         from PySide6.QtWidgets import QMessageBox
 
@@ -565,7 +577,7 @@ def _report_startup_problem(args: list[str], problem: StartupProblem) -> int:
             box = QMessageBox(QMessageBox.Icon.Critical, _("Dossier Assistant"), problem.message)
             box.exec()
         del qapp
-    return 2
+    return problem.exit_code
 
 
 def _gui_possible() -> bool:

@@ -13,12 +13,13 @@
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices, QKeyEvent
 from PySide6.QtPrintSupport import QPageSetupDialog, QPrintDialog, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QApplication,
@@ -29,15 +30,17 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QVBoxLayout,
     QWidget,
 )
 
-from assistant.i18n import _
+from assistant.i18n import _, ngettext
 from assistant.idle import IdleTimer, ResetReason
 from assistant.journey import Journey
 from assistant.session_log import SessionLog
 from assistant.settings import KioskConfig, Mode, Settings
+from assistant.staff_code import StaffLockout
 from assistant.wipe import WipeList
 from ui import theme as theme_mod
 from ui.kiosk_idle import Cover, IdleWarning, SessionWatch
@@ -88,6 +91,10 @@ def is_escape_key(event: QKeyEvent) -> bool:
 #: Dialogs that reach the file system: never shown in a kiosk.
 _FORBIDDEN_DIALOGS = (QFileDialog, QPrintDialog, QPageSetupDialog, QPrintPreviewDialog)
 
+#: Link schemes the kiosk answers itself: a link must never start a browser, a mail program or
+#: a file manager on the counter's computer (QDesktopServices asks these handlers first).
+_REFUSED_URL_SCHEMES = ("http", "https", "file", "mailto", "tel", "ftp", "smb", "sftp")
+
 
 class KioskGuard(QObject):
     """Keeps ``window`` full screen and open until :meth:`unlock` (application event filter)."""
@@ -103,6 +110,15 @@ class KioskGuard(QObject):
         if app is not None:
             app.installEventFilter(self)
         window.installEventFilter(self)
+        for scheme in _REFUSED_URL_SCHEMES:
+            QDesktopServices.setUrlHandler(scheme, self, "refuse_url")
+
+    @Slot(QUrl)
+    def refuse_url(self, url: QUrl) -> None:
+        """A link was asked to open (any scheme above): nothing starts, even when unlocked."""
+        self.blocked += 1
+        log.info("kiosk: refused to open a %s link", url.scheme())
+        self.escape_blocked.emit("link")
 
     def unlock(self) -> None:
         """The pharmacist's code was given: the window may close."""
@@ -116,6 +132,8 @@ class KioskGuard(QObject):
         if app is not None:
             app.removeEventFilter(self)
         self.window.removeEventFilter(self)
+        for scheme in _REFUSED_URL_SCHEMES:
+            QDesktopServices.unsetUrlHandler(scheme)
 
     def _block(self, what: str, event: QEvent) -> bool:
         if event.type() is QEvent.Type.ShortcutOverride:
@@ -138,6 +156,19 @@ class KioskGuard(QObject):
                     event.ignore()
                     return True
                 return self._block("key", event)
+            return False
+        if etype is QEvent.Type.ContextMenu:
+            # Right click or long press: a context menu offers "Copy", "Select all", and in
+            # some widgets "Open link": none of it belongs on a kiosk. Accepted, so that Qt
+            # does not offer it to the parent widgets in turn.
+            event.accept()
+            self.blocked += 1
+            self.escape_blocked.emit("context menu")
+            return True
+        if etype is QEvent.Type.Show and isinstance(watched, QMenu):
+            QTimer.singleShot(0, watched.close)  # a menu opened some other way
+            self.blocked += 1
+            self.escape_blocked.emit("menu")
             return False
         if etype is QEvent.Type.Show and isinstance(watched, _FORBIDDEN_DIALOGS):
             # A file or print dialog would open the disk (save a PDF, browse folders).
@@ -180,6 +211,23 @@ def lock_window(window: QWidget) -> KioskGuard:
     return guard
 
 
+def _wait_text(seconds: float) -> str:
+    """ "Too many wrong codes", with the wait in whole seconds or, from 2 minutes, minutes."""
+    if seconds < 120:
+        n = max(1, math.ceil(seconds))
+        return ngettext(
+            "Too many wrong codes. Wait {n} second and try again.",
+            "Too many wrong codes. Wait {n} seconds and try again.",
+            n,
+        ).format(n=n)
+    n = math.ceil(seconds / 60)
+    return ngettext(
+        "Too many wrong codes. Wait {n} minute and try again.",
+        "Too many wrong codes. Wait {n} minutes and try again.",
+        n,
+    ).format(n=n)
+
+
 class StaffPanel(Cover):
     """The pharmacist's panel: code on an on-screen keyboard, then reset or close."""
 
@@ -188,14 +236,11 @@ class StaffPanel(Cover):
     close_program = Signal()
     closed = Signal()
 
-    MAX_FAILURES = 3
-    LOCKOUT_SECONDS = 30.0
-
     def __init__(
         self,
         window: QWidget,
         check_code: Callable[[str], bool],
-        clock: Callable[[], float] = time.monotonic,
+        lockout: StaffLockout,
         unlocked_ms: int = 120_000,
     ) -> None:
         super().__init__(window, "staffPanel")
@@ -205,9 +250,7 @@ class StaffPanel(Cover):
         self._auto_close.setInterval(unlocked_ms)
         self._auto_close.timeout.connect(self.cancel)
         self._check = check_code
-        self._clock = clock
-        self._failures = 0
-        self._locked_until = 0.0
+        self._lockout = lockout
         lay = QVBoxLayout(self)
         lay.setContentsMargins(48, 32, 48, 32)
         lay.setSpacing(16)
@@ -299,22 +342,20 @@ class StaffPanel(Cover):
         """Check the typed code; the field is emptied at once either way."""
         code = self.code.text()
         self.code.clear()
-        now = self._clock()
-        if now < self._locked_until:
-            self._problem(_("Too many wrong codes. Wait 30 seconds and try again."))
+        wait = self._lockout.seconds_left()
+        if wait > 0:
+            self._problem(_wait_text(wait))
             return False
         if code and self._check(code):
-            self._failures = 0
+            self._lockout.record_success()
             self._show_code_page(False)
             self._auto_close.start()
             self.reset_button.setFocus(Qt.FocusReason.OtherFocusReason)
             self.unlocked.emit()
             return True
-        self._failures += 1
-        if self._failures >= self.MAX_FAILURES:
-            self._failures = 0
-            self._locked_until = now + self.LOCKOUT_SECONDS
-            self._problem(_("Too many wrong codes. Wait 30 seconds and try again."))
+        wait = self._lockout.record_failure()
+        if wait > 0:
+            self._problem(_wait_text(wait))
         else:
             self._problem(_("This code is not right. Try again."))
         return False
@@ -420,6 +461,7 @@ class KioskMode(QObject):
         warning_seconds: float | None = None,
         min_warning_seconds: float = 20.0,
         lock: bool = True,
+        staff_lockout: StaffLockout | None = None,
     ) -> None:
         super().__init__(window)
         if settings.kiosk is None:
@@ -448,7 +490,11 @@ class KioskMode(QObject):
             tick_ms=tick_ms,
             min_warning_seconds=min_warning_seconds,
         )
-        self.staff = StaffPanel(window, self.config.check_exit_code, clock=clock)
+        self.staff = StaffPanel(
+            window,
+            self.config.check_exit_code,
+            staff_lockout or StaffLockout(self.config.lockout_file),
+        )
         self.staff.unlocked.connect(self._staff_unlocked)
         self.staff.new_patient.connect(lambda: self.reset_now(ResetReason.STAFF))
         self.staff.close_program.connect(self.close_program)

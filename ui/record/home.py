@@ -36,6 +36,8 @@ from assistant.i18n import (
 )
 from assistant.notes import Notebook
 from assistant.records.model import Coding, Record
+from assistant.removable_media import removable_roots
+from assistant.settings import FileAccess
 from ui import theme as theme_mod
 from ui.record.allergies import AllergiesPage
 from ui.record.common import (
@@ -53,6 +55,7 @@ from ui.record.medicines import MedicinesPage
 from ui.record.results import ResultsPage, TrendPage, WhyResultPage, grouped_results
 from ui.record.sharing import SharingPage
 from ui.record.tools import NotesPage, PaperPage, PhonePage, UnreadablePage
+from ui.record.usb_files import UsbFilesPage
 from ui.record.vaccines import VaccinesPage
 from ui.widgets import BigButton, Body, Heading, announce
 from ui.workers import Job, run_in_worker
@@ -171,6 +174,8 @@ class HomePage(QWidget):
         self.tools_grid = tools
         self.tools: dict[str, BigButton] = {}
         for key in TOOL_KEYS:
+            if key == "open_file" and host.file_access is FileAccess.NONE:
+                continue  # a kiosk opens no files
             text, icon = tool_text(key)
             button = BigButton(text, icon, body)
             button.setObjectName(f"tool_{key}")
@@ -306,12 +311,16 @@ class RecordHome(QWidget):
         notebook: Notebook | None = None,
         may_save_files: bool = True,
         open_file_dialog: Callable[[QWidget], str | None] | None = None,
+        file_access: FileAccess = FileAccess.ANY,
+        list_removable: Callable[[], list[Path]] = removable_roots,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("recordHome")
         self.record = record
         self.notebook = notebook if notebook is not None else Notebook(None)
         self.may_save_files = may_save_files
+        self.file_access = file_access
+        self._list_removable = list_removable
         self._open_file_dialog = open_file_dialog or _ask_for_file
         self.history: list[tuple[tuple[str, tuple[object, ...]], Page | None]] = []
         self._stale_pages: set[Page] = set()
@@ -353,7 +362,7 @@ class RecordHome(QWidget):
     def open_page(self, key: str, *args: object) -> None:
         """Show a page; the page shown before stays alive on the Back history (so Back
         returns to the same place in a long list)."""
-        if key == "open_file":
+        if key == "open_file" and self.file_access is not FileAccess.REMOVABLE_ONLY:
             self.open_file()
             return
         self.history.append((self.current, self.page))
@@ -439,8 +448,15 @@ class RecordHome(QWidget):
             return NotesPage(r, self, self.notebook, str(args[0]) if args else "general")
         if key == "paper":
             return PaperPage(
-                r, self, self.notebook, str(args[0]) if args else "all", self.may_save_files
+                r,
+                self,
+                self.notebook,
+                str(args[0]) if args else "all",
+                self.may_save_files,
+                self.file_access,
             )
+        if key == "open_file":  # on a public computer: the USB stick's files only
+            return UsbFilesPage(r, self, self._list_removable, self.open_file)
         if key == "opened_file":
             return OpenedFilePage(r, self)
         raise KeyError(key)
@@ -576,7 +592,12 @@ class RecordHome(QWidget):
     # open a file I received -------------------------------------------------------------------
     def open_file(self, path: str | None = None) -> None:
         """Ask for a KMEHR or FHIR file, read it in a worker, then offer to show it."""
+        if self.file_access is FileAccess.NONE:
+            return
         if path is None:
+            if self.file_access is FileAccess.REMOVABLE_ONLY:
+                self.open_page("open_file")
+                return
             path = self._open_file_dialog(self)
         if not path:
             return
