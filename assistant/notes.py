@@ -20,7 +20,9 @@ from assistant.errors import BadDataError
 
 log = logging.getLogger(__name__)
 
-#: Section keys, in the order the notebook and its paper copy show them.
+#: Section keys, in the order the notebook and its paper copy show them: "general", then the
+#: record's parts (``assistant.records.model.RECORD_PARTS``, not imported: the welcome screen
+#: loads this module and must not wait for the record model; a test checks they agree).
 SECTIONS: tuple[str, ...] = (
     "general",
     "medicines",

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QLabel
 
 from assistant.errors import BadDataError
 from assistant.i18n import _, format_date, ngettext
+from assistant.record_words import nothing_text
 from assistant.records.model import Document, Record
 from ui.record.common import ItemCard, Navigator, Page, coded_name, small_button
 from ui.widgets import announce
@@ -119,7 +120,7 @@ class DocumentsPage(Page):
     def build(self) -> Iterator[None]:
         docs = sorted_documents(self.record)
         if not docs:
-            self.add_text(_("Your record has no documents."))
+            self.add_text(nothing_text("documents"))
             return
         self.add_text(
             ngettext(

@@ -35,7 +35,8 @@ from assistant.i18n import (
     remove_language_listener,
 )
 from assistant.notes import Notebook
-from assistant.records.model import Coding, Record
+from assistant.record_words import record_title
+from assistant.records.model import RECORD_PARTS, Coding, Record
 from assistant.removable_media import removable_roots
 from assistant.settings import FileAccess
 from ui import theme as theme_mod
@@ -63,14 +64,7 @@ from ui.workers import Job, run_in_worker
 log = logging.getLogger(__name__)
 
 #: The six sections, in tile order.
-SECTION_KEYS: tuple[str, ...] = (
-    "medicines",
-    "vaccines",
-    "results",
-    "allergies",
-    "documents",
-    "sharing",
-)
+SECTION_KEYS: tuple[str, ...] = RECORD_PARTS
 
 TILE_ICONS: dict[str, str] = {
     "medicines": "medicines",
@@ -193,10 +187,7 @@ class HomePage(QWidget):
 
         ``worded``: the buttons were just made with these words."""
         record = self.host.record
-        who = record.patient.full_name if record.patient is not None else ""
-        self.heading.setText(
-            _("Health record of {name}").format(name=who) if who else _("My health record")
-        )
+        self.heading.setText(record_title(record.patient))
         self.intro.setText(_("Choose what you want to see."))
         height = round(96 * theme_mod.current().text_scale)
         for key, tile in self.tiles.items():

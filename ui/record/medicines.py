@@ -10,7 +10,14 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QVBoxLayout, QWidget
 
 from assistant.dayplan import MOMENTS, DayPlan, PlanRow, day_plan
 from assistant.i18n import _, format_date, ngettext
-from assistant.paper import MOMENT_ICONS, dose_text, moment_word, schedule_lines, status_text
+from assistant.record_words import (
+    MOMENT_ICONS,
+    dose_text,
+    moment_word,
+    nothing_text,
+    schedule_lines,
+    status_text,
+)
 from assistant.records.model import Medication, Prescription
 from ui import theme as theme_mod
 from ui.record.common import ItemCard, Page, explain_button, small_button
@@ -208,7 +215,7 @@ class MedicinesPage(Page):
         day = today()
         all_meds = self.record.medications
         if not all_meds and not self.record.prescriptions:
-            self.add_text(_("Your record has no medicines."))
+            self.add_text(nothing_text("medicines"))
             return
         yield from self.part_chooser(len(all_meds), len(self.record.prescriptions))
         meds = all_meds[self.part_slice()]

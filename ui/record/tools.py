@@ -20,14 +20,8 @@ from PySide6.QtWidgets import (
 
 from assistant.i18n import _
 from assistant.notes import SECTIONS, Notebook
-from assistant.paper import (
-    PAPER_SECTIONS,
-    QR_SCHEME,
-    UNREADABLE_WHY,
-    paper_html,
-    qr_payloads,
-    section_title,
-)
+from assistant.paper_copy import PAPER_SECTIONS, QR_SCHEME, paper_html, qr_payloads
+from assistant.record_words import UNREADABLE_WHY, section_title
 from assistant.records.model import Record
 from assistant.settings import FileAccess
 from ui import theme as theme_mod
