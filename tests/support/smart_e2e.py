@@ -184,7 +184,7 @@ class Browser:
     what the person would (:attr:`answer`: "allow", "deny", or "none" to leave it open).
     """
 
-    def __init__(self, answer: str = "allow") -> None:
+    def __init__(self, answer: str = "allow", *, accept_insecure_certs: bool = False) -> None:
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
 
@@ -195,6 +195,7 @@ class Browser:
         for flag in CHROMIUM_FLAGS:
             options.add_argument(flag)
         options.add_argument(f"--user-data-dir={self.profile}")
+        options.accept_insecure_certs = accept_insecure_certs
         self.driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
         self.driver.set_page_load_timeout(30)
         self.driver.implicitly_wait(10)
