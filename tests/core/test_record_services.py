@@ -14,7 +14,7 @@ from assistant.records.record_services import (
     services_from_mapping,
     smart_offered,
 )
-from assistant.settings import Mode, Settings, load_kiosk_config
+from assistant.settings import KioskConfig, Mode, Settings
 
 GOOD = """
 [[service]]
@@ -106,13 +106,6 @@ def test_smart_is_offered_at_home_only(tmp_path: Path, monkeypatch: pytest.Monke
         assert record_services_path(settings) is None
 
 
-def test_smart_is_not_offered_on_a_kiosk(tmp_path: Path) -> None:
-    from assistant.settings import hash_exit_code
-
-    config = tmp_path / "kiosk.toml"
-    config.write_text(
-        f'pharmacy_name = "P"\nexit_code_hash = "{hash_exit_code("1", n=2**12)}"\n',
-        encoding="utf-8",
-    )
-    kiosk = Settings(mode=Mode.KIOSK, kiosk=load_kiosk_config(config, require_locked=False))
+def test_smart_is_not_offered_on_a_kiosk() -> None:
+    kiosk = Settings(mode=Mode.KIOSK, kiosk=KioskConfig("Pharmacy", "scrypt$unused"))
     assert not smart_offered(kiosk) and record_services_path(kiosk) is None

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -206,6 +207,7 @@ class Browser:
 
     def __call__(self, url: str) -> None:
         from selenium.webdriver.common.by import By
+        from selenium.webdriver.support.wait import WebDriverWait
 
         self.opened.append(url)
         driver = self.driver
@@ -216,6 +218,13 @@ class Browser:
         driver.find_element(By.ID, "password").send_keys(PASSWORD)
         driver.find_element(By.ID, "sign-in").click()
         driver.find_element(By.ID, self.answer).click()  # the consent page: allow or deny
+        # The answer goes back to the program's listener, which shows its page.
+        WebDriverWait(driver, 30).until(
+            lambda d: (
+                urlsplit(d.current_url).path == "/callback"
+                and d.execute_script("return document.readyState") == "complete"
+            )
+        )
         self.final_title = driver.title
         self.final_text = driver.find_element(By.TAG_NAME, "body").text
 
