@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from assistant.demo.hub.embedded import EmbeddedHub
     from assistant.errors import AssistantError
     from assistant.records.model import Record
+    from assistant.records.record_services import RecordService
     from assistant.records.source import RecordSource
     from ui.journey_view import RecordSourceFactory, ViewerFactory
     from ui.kiosk import KioskMode
@@ -169,7 +170,7 @@ def _check_args(ns: argparse.Namespace) -> settings_mod.Settings:
     return s
 
 
-def _smart_service(ns: argparse.Namespace, s: settings_mod.Settings) -> Any:
+def _smart_service(ns: argparse.Namespace, s: settings_mod.Settings) -> RecordService | None:
     """The record service to log in to with SMART (a RecordService), or None.
 
     Home mode with a real card only: ``--record-service ID``, or the only service of the
