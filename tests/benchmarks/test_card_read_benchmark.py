@@ -23,6 +23,7 @@ from assistant.card import eid
 from assistant.card.pcsc import PcscBackend
 from assistant.demo.card.model import VirtualEidCard
 from tests.support.pcsc import VpcdSlot
+from tests.support.trust import DEMO_TRUST
 from tests.support.virtual_card import inserted_card
 
 pytestmark = [pytest.mark.benchmark, pytest.mark.pcsc]
@@ -108,7 +109,7 @@ def test_card_read_against_raw_floor(
                 conn = backend.connect(vpcd_slot.reader_name)
                 before = card.apdu_count
                 start = time.perf_counter()
-                data = eid.read_card(conn, with_certificates=False)
+                data = eid.read_card(conn, with_certificates=False, trust=DEMO_TRUST)
                 elapsed = time.perf_counter() - start
                 conn.disconnect()
                 if round_:

@@ -23,6 +23,7 @@ from assistant.demo.card.demo import DemoCards
 from assistant.demo.card.inprocess import InProcessBackend
 from assistant.demo.card.model import NonEidCard, VirtualEidCard
 from assistant.i18n import set_language
+from tests.support.trust import DEMO_TRUST
 
 
 @pytest.fixture(autouse=True)
@@ -59,7 +60,7 @@ class NoService(InProcessBackend):
 
 def _run(backend: InProcessBackend, reader: str | None = None) -> tuple[int, str]:
     out = io.StringIO()
-    code = _diagnose(backend, reader, out)
+    code = _diagnose(backend, reader, out, DEMO_TRUST)
     return code, out.getvalue()
 
 
