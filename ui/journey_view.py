@@ -15,7 +15,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWidget
 
 from assistant.errors import AssistantError, CardRemovedError
-from assistant.i18n import _, ngettext, set_language
+from assistant.i18n import _, current_language, ngettext, set_language
 from assistant.journey import (
     Command,
     CommandKind,
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from assistant.card.pin import PinResult
     from assistant.card.session import CardSession
     from assistant.card.signature import ChallengeSigner
+    from assistant.card.trust import TrustStore
     from assistant.records.model import Record
     from assistant.records.source import RecordSource
     from ui.record.home import RecordHome
@@ -107,9 +108,13 @@ class JourneyController(QObject):
         viewer_factory: ViewerFactory | None = None,
         languages: tuple[str, ...] = (),
         start_monitor: bool = True,
+        card_trust: TrustStore | None = None,
     ) -> None:
         super().__init__(shell)
         self.shell = shell
+        #: The roots a genuine card chains to: the Belgian roots unless the composition root
+        #: gives the demo's store (virtual cards only).
+        self.card_trust = card_trust
         self.backend = backend
         self.record_source_factory = record_source_factory
         self.viewer_factory = viewer_factory
@@ -137,11 +142,14 @@ class JourneyController(QObject):
         *,
         viewer_factory: ViewerFactory | None = None,
         start_monitor: bool = True,
+        card_trust: TrustStore | None = None,
     ) -> None:
         """Connect the card backend and the record source (they may be made after the first
         screen is shown, so the program starts fast)."""
         from assistant.card.monitor import CardMonitor
 
+        if card_trust is not None:
+            self.card_trust = card_trust
         self.backend = backend
         self.record_source_factory = record_source_factory
         if viewer_factory is not None:
@@ -478,7 +486,9 @@ class JourneyController(QObject):
             self.journey.card_read_failed(token, CardRemovedError("no reader with a card"))
             return
         self._close_session()
-        session = CardSession(self.backend, reader)
+        session = CardSession(
+            self.backend, reader, trust=self.card_trust, language=current_language
+        )
         self.session = session
 
         from ui.screens.identity import decode_photo

@@ -308,7 +308,10 @@ def read_binary(conn: CardConnection, delay_6c: float = 0.0) -> bytes:
             raise BadDataError("file larger than the card can address")
         apdu = bytes([0x00, 0xB0, offset >> 8, offset & 0xFF, READ_CHUNK])
         data, sw = transceive(conn, apdu, delay_6c)
-        if sw == SW_END_OF_FILE and offset > 0:
+        if sw == SW_END_OF_FILE:
+            # Past the end: the size was a multiple of the chunk, or (offset 0) the file is
+            # empty. eid-mw refuses the empty case; we read it as empty, so that a
+            # certificate slot written with nothing is "no certificate", like its zeros.
             break
         if sw != SW_OK:
             raise CardError(f"READ BINARY at {offset} answered {sw:04X}")
