@@ -453,6 +453,8 @@ class JourneyController(QObject):
             self._verify_pin(command.token, pinpad=False)
         elif kind is CommandKind.VERIFY_PIN_ON_PINPAD:
             self._verify_pin(command.token, pinpad=True)
+        elif kind is CommandKind.READ_TRIES:
+            self._read_tries(command.token)
         elif kind is CommandKind.CONNECT:
             self._connect(command.token)
         elif kind is CommandKind.CANCEL_WORK:
@@ -493,8 +495,10 @@ class JourneyController(QObject):
 
         from ui.screens.identity import decode_photo
 
-        def work() -> tuple[CardData, bool, QImage]:
+        def work() -> tuple[CardData, bool, QImage, int | None]:
             data = session.read_card()
+            tries: int | None = None
+            pinpad = False
             try:
                 pinpad = session.has_pinpad()
             except CardRemovedError:
@@ -502,14 +506,20 @@ class JourneyController(QObject):
                 raise
             except Exception:
                 log.warning("pinpad check failed; using the on-screen keypad")
-                pinpad = False
+            try:
+                # Before the first PIN, without spending a try (per generation, see eid.py).
+                tries = session.pin_tries_left()
+            except CardRemovedError:
+                data.wipe()
+                raise
+            except Exception:
+                log.warning("PIN tries left not read; going on without them")
             # Decoded here: a JPEG decode on the GUI thread is a stall of its own.
-            return data, pinpad, decode_photo(data.photo)
+            return data, pinpad, decode_photo(data.photo), tries
 
-        def done(result: tuple[CardData, bool, QImage]) -> None:
-            data, pinpad, photo = result
+        def done(result: tuple[CardData, bool, QImage, int | None]) -> None:
+            data, pinpad, photo, tries = result
             self.identity_screen.set_card(data, photo)
-            tries = data.card_info.pin_tries_left
             self.journey.card_read(token, data, pinpad=pinpad, tries_left=tries)
             if self.journey.card_data is not data:
                 self.identity_screen.set_card(None)
@@ -546,6 +556,17 @@ class JourneyController(QObject):
                 self.journey.pin_check_failed(token, TypeError("unknown PIN result"))
 
         self._start(work, done, lambda exc: self.journey.pin_check_failed(token, exc))
+
+    def _read_tries(self, token: int) -> None:
+        session = self.session
+        if session is None:
+            self.journey.tries_read_failed(token, CardRemovedError("no card session"))
+            return
+        self._start(
+            session.pin_tries_left,
+            lambda tries: self.journey.tries_read(token, tries),
+            lambda exc: self.journey.tries_read_failed(token, exc),
+        )
 
     def _connect(self, token: int) -> None:
         session = self.session
