@@ -252,6 +252,6 @@ def test_diagnostic_without_card_through_pcscd(vpcd_slot: VpcdSlot) -> None:
     assert wait_for_card_state(vpcd_slot.reader_name, False, 5)
     out = io.StringIO()
     backend = _backend(vpcd_slot)
-    assert _diagnose(backend, None, out) == EXIT_NO_CARD
+    assert _diagnose(backend, None, out, DEMO_TRUST) == EXIT_NO_CARD
     backend.close()
     assert "No card in the reader" in out.getvalue()

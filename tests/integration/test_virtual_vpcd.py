@@ -85,7 +85,7 @@ def test_insert_read_remove_reinsert(vpcd_slot: VpcdSlot) -> None:
         assert raw.atr() == EID_ATR
         assert raw.read_file("3F00DF014031") == card.files[(0xDF01, 0x4031)]
         assert raw.read_file("DF014035") == CITIZENS["kid"].photo()
-        assert raw.read_file("DF00503B") == card.keys.root_ca_certificate
+        assert raw.read_file("DF00503B") == card.files[(0xDF00, 0x503B)]
         link.remove()
         assert wait_for_card_state(vpcd_slot.reader_name, False)
         hresult, _ = raw.transmit(bytes.fromhex("80E400001C"))
@@ -115,7 +115,7 @@ def test_card_layer_reads_pins_and_signs_through_pcscd(vpcd_slot: VpcdSlot) -> N
         assert isinstance(eid.verify_pin(conn, bytearray(b"1234")), PinCorrect)
         digest = hashlib.sha384(b"hub nonce").digest()
         raw = eid.sign_digest(conn, digest, data.card_info)  # 61xx + GET RESPONSE inside
-        cert = x509.load_der_x509_certificate(link.card.files[(0xDF00, 0x5038)])
+        cert = x509.load_der_x509_certificate(link.card.keys.auth_certificate)
         public = cert.public_key()
         assert isinstance(public, ec.EllipticCurvePublicKey)
         der = encode_dss_signature(int.from_bytes(raw[:48], "big"), int.from_bytes(raw[48:], "big"))
