@@ -20,6 +20,7 @@ from assistant.demo.card.model import FaultPlan, VirtualEidCard
 from assistant.demo.card.pki import demo_roots
 from assistant.demo.hub.security import Authority
 from assistant.errors import CardError
+from assistant.records.auth import login_message
 from tests.support.fake_pinpad import VirtualConnection
 from tests.support.trust import DEMO_TRUST
 
@@ -41,8 +42,10 @@ def test_every_generation_logs_in_to_the_hub(citizen: str) -> None:
         assert data.card_info.applet_version == GENERATIONS[citizen]
         assert session.verify_pin(bytearray(b"1234")) == PinCorrect()
         authority = Authority(list(demo_roots()))
+        authority.bind_origin("https://hub.example:8443")
         challenge = authority.new_challenge()
-        signed = session.sign_challenge(challenge.nonce)
+        message = login_message("https://hub.example:8443", challenge.nonce, challenge.expires_at)
+        signed = session.sign_challenge(message)
         expected = 96 if card.generation is Generation.APPLET_18 else 256
         assert len(signed.signature) == expected
         grant = authority.redeem(challenge.nonce, signed.signature, signed.certificate_chain)
