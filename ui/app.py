@@ -50,6 +50,7 @@ from ui.widgets import Body, save_drawings
 if TYPE_CHECKING:
     from assistant.card.connection import CardBackend
     from assistant.card.signature import ChallengeSigner
+    from assistant.card.trust import TrustStore
     from assistant.demo.card.demo import DemoCard
     from assistant.demo.hub.embedded import EmbeddedHub
     from assistant.errors import AssistantError
@@ -287,7 +288,7 @@ class Running:
         self.cleanups.clear()
 
 
-def _card_trust(run: Running) -> Any:
+def _card_trust(run: Running) -> TrustStore:
     """The roots a genuine card chains to: the public Belgian roots, plus the virtual cards'
     test roots in demo mode only (never for a real card)."""
     from assistant.card.trust import TrustStore
