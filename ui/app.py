@@ -50,6 +50,7 @@ from ui.widgets import Body, save_drawings
 if TYPE_CHECKING:
     from assistant.card.connection import CardBackend
     from assistant.card.signature import ChallengeSigner
+    from assistant.card.trust import TrustStore
     from assistant.demo.card.demo import DemoCard
     from assistant.demo.hub.embedded import EmbeddedHub
     from assistant.errors import AssistantError
@@ -287,6 +288,18 @@ class Running:
         self.cleanups.clear()
 
 
+def _card_trust(run: Running) -> TrustStore:
+    """The roots a genuine card chains to: the public Belgian roots, plus the virtual cards'
+    test roots in demo mode only (never for a real card)."""
+    from assistant.card.trust import TrustStore
+
+    if run.demo is None:
+        return TrustStore.belgian()
+    from assistant.demo.card.pki import demo_roots
+
+    return TrustStore.belgian().with_roots(*demo_roots())
+
+
 def _card_backend(ns: argparse.Namespace, s: settings_mod.Settings, run: Running) -> CardBackend:
     if ns.real_card and not s.uses_virtual_card:
         from assistant.card.pcsc import PcscBackend
@@ -415,7 +428,7 @@ def build_app(
     def attach(result: tuple[CardBackend, RecordSourceFactory, ViewerFactory]) -> None:
         backend, source, viewer = result
         try:
-            controller.attach(backend, source, viewer_factory=viewer)
+            controller.attach(backend, source, viewer_factory=viewer, card_trust=_card_trust(run))
             if run.demo is not None and not s.training:
                 _demo_banner(shell)
         finally:

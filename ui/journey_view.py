@@ -15,7 +15,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWidget
 
 from assistant.errors import AssistantError, CardRemovedError
-from assistant.i18n import _, ngettext, set_language
+from assistant.i18n import _, current_language, ngettext, set_language
 from assistant.journey import (
     Command,
     CommandKind,
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from assistant.card.pin import PinResult
     from assistant.card.session import CardSession
     from assistant.card.signature import ChallengeSigner
+    from assistant.card.trust import TrustStore
     from assistant.records.model import Record
     from assistant.records.source import RecordSource
     from ui.record.home import RecordHome
@@ -107,9 +108,13 @@ class JourneyController(QObject):
         viewer_factory: ViewerFactory | None = None,
         languages: tuple[str, ...] = (),
         start_monitor: bool = True,
+        card_trust: TrustStore | None = None,
     ) -> None:
         super().__init__(shell)
         self.shell = shell
+        #: The roots a genuine card chains to: the Belgian roots unless the composition root
+        #: gives the demo's store (virtual cards only).
+        self.card_trust = card_trust
         self.backend = backend
         self.record_source_factory = record_source_factory
         self.viewer_factory = viewer_factory
@@ -137,11 +142,14 @@ class JourneyController(QObject):
         *,
         viewer_factory: ViewerFactory | None = None,
         start_monitor: bool = True,
+        card_trust: TrustStore | None = None,
     ) -> None:
         """Connect the card backend and the record source (they may be made after the first
         screen is shown, so the program starts fast)."""
         from assistant.card.monitor import CardMonitor
 
+        if card_trust is not None:
+            self.card_trust = card_trust
         self.backend = backend
         self.record_source_factory = record_source_factory
         if viewer_factory is not None:
@@ -445,6 +453,8 @@ class JourneyController(QObject):
             self._verify_pin(command.token, pinpad=False)
         elif kind is CommandKind.VERIFY_PIN_ON_PINPAD:
             self._verify_pin(command.token, pinpad=True)
+        elif kind is CommandKind.READ_TRIES:
+            self._read_tries(command.token)
         elif kind is CommandKind.CONNECT:
             self._connect(command.token)
         elif kind is CommandKind.CANCEL_WORK:
@@ -478,13 +488,17 @@ class JourneyController(QObject):
             self.journey.card_read_failed(token, CardRemovedError("no reader with a card"))
             return
         self._close_session()
-        session = CardSession(self.backend, reader)
+        session = CardSession(
+            self.backend, reader, trust=self.card_trust, language=current_language
+        )
         self.session = session
 
         from ui.screens.identity import decode_photo
 
-        def work() -> tuple[CardData, bool, QImage]:
+        def work() -> tuple[CardData, bool, QImage, int | None]:
             data = session.read_card()
+            tries: int | None = None
+            pinpad = False
             try:
                 pinpad = session.has_pinpad()
             except CardRemovedError:
@@ -492,14 +506,20 @@ class JourneyController(QObject):
                 raise
             except Exception:
                 log.warning("pinpad check failed; using the on-screen keypad")
-                pinpad = False
+            try:
+                # Before the first PIN, without spending a try (per generation, see eid.py).
+                tries = session.pin_tries_left()
+            except CardRemovedError:
+                data.wipe()
+                raise
+            except Exception:
+                log.warning("PIN tries left not read; going on without them")
             # Decoded here: a JPEG decode on the GUI thread is a stall of its own.
-            return data, pinpad, decode_photo(data.photo)
+            return data, pinpad, decode_photo(data.photo), tries
 
-        def done(result: tuple[CardData, bool, QImage]) -> None:
-            data, pinpad, photo = result
+        def done(result: tuple[CardData, bool, QImage, int | None]) -> None:
+            data, pinpad, photo, tries = result
             self.identity_screen.set_card(data, photo)
-            tries = data.card_info.pin_tries_left
             self.journey.card_read(token, data, pinpad=pinpad, tries_left=tries)
             if self.journey.card_data is not data:
                 self.identity_screen.set_card(None)
@@ -536,6 +556,17 @@ class JourneyController(QObject):
                 self.journey.pin_check_failed(token, TypeError("unknown PIN result"))
 
         self._start(work, done, lambda exc: self.journey.pin_check_failed(token, exc))
+
+    def _read_tries(self, token: int) -> None:
+        session = self.session
+        if session is None:
+            self.journey.tries_read_failed(token, CardRemovedError("no card session"))
+            return
+        self._start(
+            session.pin_tries_left,
+            lambda tries: self.journey.tries_read(token, tries),
+            lambda exc: self.journey.tries_read_failed(token, exc),
+        )
 
     def _connect(self, token: int) -> None:
         session = self.session

@@ -165,6 +165,10 @@ PROBLEM_TIPS: dict[Problem, str] = {
     Problem.PIN_CHECK_FAILED: N_(
         "The card did not answer. Check the card is in well, then try again."
     ),
+    Problem.CANNOT_LOG_IN: N_(
+        "This is a young child's card without login certificate: it cannot open a record. "
+        "Nothing is broken. Suggest asking the doctor or the pharmacist."
+    ),
     Problem.CONNECTION_FAILED: N_(
         "The record could not be opened. Read the screen: it says if it is the internet or "
         "the health service. It is not the patient's fault."

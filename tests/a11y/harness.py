@@ -21,6 +21,7 @@ from assistant.demo.card.demo import DemoCard, start_demo_card
 from assistant.demo.hub.embedded import EmbeddedHub, start_embedded_hub
 from assistant.i18n import set_language
 from assistant.journey import Step
+from tests.support.trust import DEMO_TRUST
 from ui import theme as theme_mod
 from ui.journey_view import JourneyController
 from ui.shell import Shell
@@ -83,7 +84,9 @@ class JourneyHarness:
             viewer_factory = RecordHome
         shell = Shell(Speaker(engine="mock"))
         qtbot.addWidget(shell)
-        controller = JourneyController(shell, card.backend, source, viewer_factory=viewer_factory)
+        controller = JourneyController(
+            shell, card.backend, source, viewer_factory=viewer_factory, card_trust=DEMO_TRUST
+        )
         shell.resize(1024, 768)
         shell.show()
         shell.activateWindow()
