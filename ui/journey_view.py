@@ -33,9 +33,9 @@ if TYPE_CHECKING:
     from assistant.card.session import CardSession
     from assistant.card.signature import ChallengeSigner
     from assistant.records.source import RecordSource
-    from ui.screens.connecting import RecordScreen
     from ui.screens.identity import IdentityScreen
     from ui.screens.pin import PinScreen
+    from ui.screens.record import RecordScreen
     from ui.workers import Job
 
 log = logging.getLogger(__name__)
@@ -149,9 +149,11 @@ class JourneyController(QObject):
             import assistant.card.pin
             import assistant.card.session  # noqa: F401 - loaded for later
             import ui.screens.connecting
+            import ui.screens.finish
             import ui.screens.identity
             import ui.screens.pin
             import ui.screens.reader
+            import ui.screens.record
             import ui.screens.welcome
 
             if self.viewer_factory is not None:
@@ -277,12 +279,12 @@ class JourneyController(QObject):
             screen.retry_requested.connect(j.retry)
             screen.finish_requested.connect(j.finish)
         elif step is Step.RECORD:
-            from ui.screens.connecting import RecordScreen
+            from ui.screens.record import RecordScreen
 
             screen = RecordScreen()
             screen.finish_requested.connect(j.finish)
         else:
-            from ui.screens.connecting import FinishScreen
+            from ui.screens.finish import FinishScreen
 
             screen = FinishScreen()
             screen.restart.connect(j.start)
@@ -311,7 +313,7 @@ class JourneyController(QObject):
 
     @property
     def record_screen(self) -> RecordScreen:
-        from ui.screens.connecting import RecordScreen
+        from ui.screens.record import RecordScreen
 
         screen = self.screens[Step.RECORD]
         assert isinstance(screen, RecordScreen)
@@ -380,13 +382,13 @@ class JourneyController(QObject):
     def _update_back(self) -> None:
         if self.journey.step is Step.RECORD:
             viewer = self.record_screen.viewer
-            self.shell.set_back_enabled(bool(viewer is not None and getattr(viewer, "history", [])))
+            self.shell.set_back_enabled(bool(viewer is not None and viewer.history))
         else:
             self.shell.set_back_enabled(self.journey.can_go_back())
 
     def _record_back(self) -> None:
         viewer = self.record_screen.viewer
-        if viewer is not None and hasattr(viewer, "go_back"):
+        if viewer is not None:
             viewer.go_back()
         self._update_back()
 
@@ -545,9 +547,8 @@ class JourneyController(QObject):
             with hold_jobs() as held:
                 viewer = factory(record, self.record_screen) if factory is not None else None
             self.record_screen.set_record(record, viewer)
-            if viewer is not None and hasattr(viewer, "page_changed"):
+            if viewer is not None:
                 viewer.page_changed.connect(lambda _k: self._update_back())
-            if viewer is not None and hasattr(viewer, "announce_requested"):
                 viewer.announce_requested.connect(self.shell.announce)
 
             def show() -> None:
@@ -575,7 +576,7 @@ class JourneyController(QObject):
         if self.built(Step.RECORD) is None:
             return
         viewer = self.record_screen.viewer
-        if viewer is not None and hasattr(viewer, "wipe"):
+        if viewer is not None:
             viewer.wipe()
         self.record_screen.set_record(None, None)
 

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import QLabel
 from assistant.errors import BadDataError
 from assistant.i18n import _, format_date, ngettext
 from assistant.records.model import Document, Record
-from ui.record.common import ItemCard, Navigator, Page, coded_name, small_button
+from ui.record.glossary_lookup import coded_name
+from ui.record.page import ItemCard, Navigator, Page, small_button
 from ui.widgets import announce
 from ui.workers import Job, run_in_worker
 

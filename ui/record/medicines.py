@@ -13,8 +13,8 @@ from assistant.i18n import _, format_date, ngettext
 from assistant.paper import MOMENT_ICONS, dose_text, moment_word, schedule_lines, status_text
 from assistant.records.model import Medication, Prescription
 from ui import theme as theme_mod
-from ui.record.common import ItemCard, Page, explain_button, small_button
 from ui.record.flow import SteadyHBoxLayout, SteadyVBoxLayout
+from ui.record.page import ItemCard, Page, explain_button, small_button
 from ui.record.qr import QrCode
 from ui.widgets import Body, Pictogram
 

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from datetime import date
 
 from assistant.i18n import _, format_date, ngettext
-from ui.record.common import ItemCard, Page, day_text, small_button
+from ui.record.formatting import day_text
+from ui.record.page import ItemCard, Page, small_button
 
 #: The soonest next doses listed at the top.
 MAX_UPCOMING = 10
