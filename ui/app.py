@@ -1,7 +1,14 @@
 """The graphical assistant: ``main(args)`` parses the command line and runs the journey.
 
 By default (no real reader asked for) it runs in demo mode: the virtual eID card (through
-pcscd + vpcd when available, else in-process) and the embedded demo hub.
+pcscd + vpcd when available, else in-process) and the embedded demo hub. Kiosk, mediator and
+training mode are installed through :mod:`ui.modes.hooks`.
+
+Exit codes of :func:`main`: 0 the program was closed; :data:`EXIT_BAD_START` (2) the command
+line or the kiosk file names something the program cannot use; :data:`EXIT_MODE_UNAVAILABLE`
+(3) the mode asked for (kiosk, mediator, training) cannot load, so the program does not run at
+all rather than run without its lock and its reset between patients. Both say why on screen
+(a message box) when a screen is possible, and on standard error.
 """
 
 from __future__ import annotations
@@ -51,6 +58,7 @@ if TYPE_CHECKING:
     from assistant.card.connection import CardBackend
     from assistant.card.signature import ChallengeSigner
     from assistant.records.source import RecordSource
+    from ui.modes.hooks import ModeHooks
 
 log = logging.getLogger(__name__)
 
@@ -96,12 +104,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class StartupProblem(Exception):
-    """The command line names something the program cannot use; ``message`` is for the person."""
+#: :func:`main`'s exit code when the command line or the kiosk file cannot be used.
+EXIT_BAD_START = 2
+#: :func:`main`'s exit code when the mode asked for cannot be imported or installed.
+EXIT_MODE_UNAVAILABLE = 3
 
-    def __init__(self, message: str, detail: str) -> None:
+
+class StartupProblem(Exception):
+    """The program cannot start as asked; ``message`` is for the person, ``exit_code`` for
+    :func:`main`, the exception's text (``detail``) for the log."""
+
+    def __init__(self, message: str, detail: str, exit_code: int = EXIT_BAD_START) -> None:
         super().__init__(detail)
         self.message = message
+        self.exit_code = exit_code
 
 
 def _check_args(ns: argparse.Namespace) -> settings_mod.Settings:
@@ -190,6 +206,8 @@ class Running:
         self.controller = controller
         self.settings = settings
         self.cleanups: list[Callable[[], None]] = []
+        #: The modes installed on the window (kiosk, mediator, training), see ui.modes.hooks.
+        self.modes: tuple[ModeHooks, ...] = ()
         self.demo: Any = None
         self.hub: Any = None
         self.ready = False
@@ -361,7 +379,11 @@ def build_app(
             run_in_worker(services, attach, failed)
 
         run.later.append(start_services)
-    _install_mode_hooks(run)
+    try:
+        run.modes = _install_modes(run)
+    except StartupProblem:
+        run.close()
+        raise
     if s.may_write_personal_data:
         _save_preferences_on_change(run)
     return run
@@ -405,24 +427,26 @@ def _demo_banner(shell: Shell) -> None:
     shell.add_banner(banner)
 
 
-def _install_mode_hooks(run: Running) -> None:
-    """Mediator panel and kiosk frame (helper H's modules) when their mode is on."""
-    mode = run.settings.mode
+def _install_modes(run: Running) -> tuple[ModeHooks, ...]:
+    """The kiosk, mediator or training mode the settings ask for, on the window; a mode that
+    cannot load is a StartupProblem (EXIT_MODE_UNAVAILABLE): the program never runs without
+    it."""
+    from ui.modes.hooks import ModeContext, ModeUnavailable, install_modes
+
     try:
-        if mode is settings_mod.Mode.MEDIATOR or run.settings.training:
-            from ui import mediator
-
-            hook = getattr(mediator, "install", None)
-            if callable(hook):
-                hook(run)
-        if mode is settings_mod.Mode.KIOSK:
-            from ui import kiosk
-
-            hook = getattr(kiosk, "install", None)
-            if callable(hook):
-                hook(run)
-    except ImportError:
-        log.warning("mode %s not available in this build", mode.value)
+        modes = install_modes(ModeContext(run.shell, run.controller, run.settings))
+    except ModeUnavailable as exc:
+        raise StartupProblem(
+            _(
+                "The program cannot start. A part of it is missing or does not work. "
+                "Ask the person who set up this computer."
+            ),
+            str(exc),
+            EXIT_MODE_UNAVAILABLE,
+        ) from None
+    for hooks in modes:
+        run.cleanups.append(hooks.shutdown)
+    return modes
 
 
 def main(args: list[str]) -> int:
@@ -554,7 +578,7 @@ def _after_first_screen(run: Running) -> None:
 
 
 def _report_startup_problem(args: list[str], problem: StartupProblem) -> int:
-    """Say what is wrong in the chosen (or the system's) language; exit code 2."""
+    """Say what is wrong in the chosen (or the system's) language; return the exit code."""
     log.error("cannot start: %s", problem)
     sys.stderr.write(f"dossier-assistant: {problem.message}\n")
     if _gui_possible():
@@ -565,7 +589,7 @@ def _report_startup_problem(args: list[str], problem: StartupProblem) -> int:
             box = QMessageBox(QMessageBox.Icon.Critical, _("Dossier Assistant"), problem.message)
             box.exec()
         del qapp
-    return 2
+    return problem.exit_code
 
 
 def _gui_possible() -> bool:

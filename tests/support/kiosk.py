@@ -21,7 +21,7 @@ from assistant.journey import Journey, PinOutcome, ReaderStatus, Step
 from assistant.settings import HelpContact, KioskConfig, Mode, Settings, hash_exit_code
 from tests.support.shell import dispose
 from ui import theme as theme_mod
-from ui.kiosk import KioskMode
+from ui.modes.kiosk import KioskMode
 from ui.shell import Shell
 
 #: The pharmacist's exit code, hashed with few rounds so the tests stay fast.

@@ -26,8 +26,9 @@ from tests.support.kiosk import (
     start_session,
 )
 from ui import theme as theme_mod
-from ui.kiosk import is_escape_key, kiosk_help_text
-from ui.onscreen_keyboard import KeyButton, OnScreenKeyboard
+from ui.modes.kiosk.banner import kiosk_help_text
+from ui.modes.kiosk.guard import is_escape_key
+from ui.modes.kiosk.onscreen_keyboard import KeyButton, OnScreenKeyboard
 
 MODIFIER_KEYS = {Qt.Key.Key_Alt, Qt.Key.Key_Control, Qt.Key.Key_Shift, Qt.Key.Key_AltGr}
 
@@ -397,7 +398,7 @@ def test_typing_in_a_dialog_over_the_kiosk_counts_as_activity(qtbot: QtBot, kios
 
 
 def test_staff_menu_left_open_locks_again(qtbot: QtBot, tmp_path: object) -> None:
-    from ui.kiosk import StaffPanel
+    from ui.modes.kiosk.staff_panel import StaffPanel
 
     window = QWidget()
     qtbot.addWidget(window)
