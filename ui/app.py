@@ -245,9 +245,7 @@ def _card_backend(ns: argparse.Namespace, s: settings_mod.Settings, run: Running
         from assistant.card.pcsc import PcscBackend
 
         backend = PcscBackend(ns.reader)
-        close = getattr(backend, "close", None)
-        if callable(close):
-            run.cleanups.append(close)
+        run.cleanups.append(backend.close)
         return backend
     from assistant.demo.card.citizens import DEFAULT_CITIZEN
     from assistant.demo.card.demo import start_demo_card

@@ -486,7 +486,7 @@ class JourneyController(QObject):
         def done(result: tuple[Any, bool, Any]) -> None:
             data, pinpad, photo = result
             self.identity_screen.set_card(data, photo)
-            tries = getattr(getattr(data, "card_info", None), "pin_tries_left", None)
+            tries = data.card_info.pin_tries_left
             self.journey.card_read(token, data, pinpad=pinpad, tries_left=tries)
             if self.journey.card_data is not data:
                 self.identity_screen.set_card(None)
