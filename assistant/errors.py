@@ -62,6 +62,11 @@ class AssistantError(Exception):
     def retry_helps(self) -> bool:
         return RETRY_HELPS[self.kind]
 
+    @property
+    def log_name(self) -> str:
+        """What a log line names this error by: its type's name (never its message)."""
+        return type(self).__name__
+
 
 class ReaderError(AssistantError):
     kind = ProblemKind.READER
@@ -101,3 +106,27 @@ class BadDataError(AssistantError):
 
 class ProgramError(AssistantError):
     kind = ProblemKind.PROGRAM
+
+
+class UnexpectedError(ProgramError):
+    """An exception from outside this taxonomy (a bug, a library's own error), carried as a
+    :class:`ProgramError` where only the taxonomy's errors may go (e.g. a worker's result).
+
+    ``detail`` is the original's type name only (its message may hold personal data); the
+    original is kept as ``__cause__`` and :attr:`original`.
+    """
+
+    def __init__(self, original: BaseException) -> None:
+        super().__init__(type(original).__name__)
+        self.original = original
+        self.__cause__ = original
+
+    @property
+    def log_name(self) -> str:
+        return type(self.original).__name__
+
+
+def as_assistant_error(exc: BaseException) -> AssistantError:
+    """``exc`` itself when it is one of the taxonomy's errors, else an :class:`UnexpectedError`
+    carrying it."""
+    return exc if isinstance(exc, AssistantError) else UnexpectedError(exc)

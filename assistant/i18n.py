@@ -51,7 +51,7 @@ _lock = threading.RLock()
 _current = DEFAULT_LANGUAGE
 _catalogs: dict[str, gettext.NullTranslations] = {}
 _active: gettext.NullTranslations = gettext.NullTranslations()
-_listeners: list[Callable[[str], None]] = []
+_listeners: list[Callable[[str], object]] = []
 
 
 def normalize_language(code: str | None) -> str | None:
@@ -171,7 +171,7 @@ def _remember_catalog(code: str, key: SourceKey, catalog: gettext.NullTranslatio
         return
     import marshal
 
-    from assistant.settings import atomic_write_bytes
+    from assistant.atomic_file import atomic_write_bytes
 
     try:
         data = marshal.dumps((key, payload[0], payload[1], payload[2]))
@@ -348,14 +348,14 @@ def current_locale() -> Locale:
     return Locale.parse(LOCALE_NAMES[_current])
 
 
-def add_language_listener(callback: Callable[[str], None]) -> None:
+def add_language_listener(callback: Callable[[str], object]) -> None:
     """Call ``callback(code)`` after every language change (on the thread that changed it)."""
     with _lock:
         if callback not in _listeners:
             _listeners.append(callback)
 
 
-def remove_language_listener(callback: Callable[[str], None]) -> None:
+def remove_language_listener(callback: Callable[[str], object]) -> None:
     """Stop notifying ``callback``; no error if it was not registered."""
     with _lock:
         if callback in _listeners:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from enum import Enum
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from assistant.errors import (
     AssistantError,
@@ -24,6 +24,10 @@ from assistant.errors import (
     ProblemKind,
     ReaderError,
 )
+
+if TYPE_CHECKING:
+    from assistant.card.eid import CardData
+    from assistant.records.model import Record
 
 log = logging.getLogger(__name__)
 
@@ -145,8 +149,8 @@ class _Data:
     """What the journey holds that names a person (wiped on every way out)."""
 
     def __init__(self) -> None:
-        self.card: Wipeable | None = None
-        self.record: Wipeable | None = None
+        self.card: CardData | None = None
+        self.record: Record | None = None
         self.extra: list[Wipeable] = []
 
 
@@ -178,12 +182,13 @@ class Journey:
         return self._status
 
     @property
-    def card_data(self) -> Any:
+    def card_data(self) -> CardData | None:
         """The card data read for this patient (None once wiped)."""
         return self._data.card
 
     @property
-    def record(self) -> Any:
+    def record(self) -> Record | None:
+        """The patient's health record once connected (None once wiped)."""
         return self._data.record
 
     @property
@@ -250,12 +255,12 @@ class Journey:
             return JourneyState(Step.CARD, problem, busy=True), [self._run(CommandKind.READ_CARD)]
         return JourneyState(Step.CARD, problem, reader_ready=True), []
 
-    def _stale(self, token: int, expected: CommandKind, payload: object = None) -> bool:
+    def _stale(self, token: int, expected: CommandKind, payload: Wipeable | None = None) -> bool:
         if token == self._token and self._pending is expected:
             self._pending = None
             return False
         log.debug("dropping stale result of %s", expected.value)
-        if payload is not None and hasattr(payload, "wipe"):
+        if payload is not None:
             payload.wipe()
         return True
 
@@ -474,7 +479,7 @@ class Journey:
     def card_read(
         self,
         token: int,
-        card: Wipeable,
+        card: CardData,
         *,
         pinpad: bool = False,
         tries_left: int | None = None,
@@ -552,7 +557,7 @@ class Journey:
         self._pending = None
         return self._emit(*self._card_problem(error, Step.PIN))
 
-    def connected(self, token: int, record: Wipeable) -> list[Command]:
+    def connected(self, token: int, record: Record) -> list[Command]:
         if self._stale(token, CommandKind.CONNECT, record):
             return []
         self._data.record = record

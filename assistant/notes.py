@@ -12,15 +12,17 @@ import contextlib
 import json
 import logging
 import os
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from assistant.atomic_file import atomic_write_bytes, stale_temporaries
 from assistant.errors import BadDataError
 
 log = logging.getLogger(__name__)
 
-#: Section keys, in the order the notebook and its paper copy show them.
+#: Section keys, in the order the notebook and its paper copy show them: "general", then the
+#: record's parts (``assistant.records.model.RECORD_PARTS``, not imported: the welcome screen
+#: loads this module and must not wait for the record model; a test checks they agree).
 SECTIONS: tuple[str, ...] = (
     "general",
     "medicines",
@@ -33,40 +35,8 @@ SECTIONS: tuple[str, ...] = (
 
 FORMAT_VERSION = 1
 MAX_NOTE_CHARS = 20_000
-_TMP_PREFIX = ".notes-"
-_TMP_SUFFIX = ".tmp"
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that readers see the old or the new bytes, never a mix."""
-    folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=_TMP_PREFIX, suffix=_TMP_SUFFIX, dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as tmp:
-            tmp.write(data)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        os.chmod(tmp_name, 0o600)
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        raise
-    _fsync_folder(folder)
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        dir_fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # e.g. Windows cannot open a folder
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        log.debug("fsync of the notes folder is not supported here")
-    finally:
-        os.close(dir_fd)
+#: Temporary files of versions before atomic_file (".notes-*.tmp"), cleaned like its own.
+_OLD_TMP_GLOB = ".notes-*.tmp"
 
 
 def encode_notes(notes: dict[str, str]) -> bytes:
@@ -112,7 +82,7 @@ class Notebook:
         return self.path is not None
 
     def _load(self, path: Path) -> None:
-        _remove_stale_temp_files(path.parent)
+        _remove_stale_temp_files(path)
         try:
             data = path.read_bytes()
         except FileNotFoundError:
@@ -168,10 +138,10 @@ class Notebook:
         self._notes.clear()
 
 
-def _remove_stale_temp_files(folder: Path) -> None:
+def _remove_stale_temp_files(path: Path) -> None:
     """Temporary files left by a crash mid-save hold nothing the real file lacks."""
     try:
-        stale: Iterable[Path] = list(folder.glob(f"{_TMP_PREFIX}*{_TMP_SUFFIX}"))
+        stale: Iterable[Path] = [*stale_temporaries(path), *path.parent.glob(_OLD_TMP_GLOB)]
     except OSError:
         return
     for tmp in stale:

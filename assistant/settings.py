@@ -15,7 +15,6 @@ from __future__ import annotations
 # Modules only some runs need (hashing, TOML, temporary files) are imported where they are
 # used: the first screen comes sooner.
 import argparse
-import base64
 import json
 import logging
 import os
@@ -26,7 +25,14 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from assistant.atomic_file import atomic_write_bytes
 from assistant.errors import BadDataError
+from assistant.staff_code import (
+    check_hash_format,
+    default_lockout_file,
+    is_published_example,
+    verify_staff_code,
+)
 
 log = logging.getLogger(__name__)
 
@@ -45,81 +51,25 @@ MAX_TEXT_SCALE = 2.0
 DEFAULT_KIOSK_CONFIG = Path("/etc/dossier-assistant/kiosk.toml")
 
 
+class FileAccess(Enum):
+    """Which files a mode may open or write besides its own settings (one rule, used by the
+    record viewer's "Open a file I received", "Save as a PDF file" and printing)."""
+
+    #: Home: the patient's own computer; any folder the patient chooses.
+    ANY = "any"
+    #: Mediator: a public computer; only the patient's own removable media (USB stick), never
+    #: the computer's folders, and printing to a real printer only.
+    REMOVABLE_ONLY = "removable"
+    #: Kiosk: no files at all; printing to a real printer only.
+    NONE = "none"
+
+
 class Mode(Enum):
     """Who runs the program and where."""
 
     HOME = "home"
     MEDIATOR = "mediator"
     KIOSK = "kiosk"
-
-
-# ---------------------------------------------------------------------------------------------
-# The pharmacist's exit code: only a salted, slow hash is ever stored.
-
-_SCRYPT_N = 2**14
-_SCRYPT_R = 8
-_SCRYPT_P = 1
-_PBKDF2_MIN_ITERATIONS = 100_000
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def hash_exit_code(code: str, *, n: int = _SCRYPT_N, salt: bytes | None = None) -> str:
-    """Hash the pharmacist's exit code for the kiosk file: ``scrypt$N$r$p$salt$hash`` (base64)."""
-    if not code:
-        raise ValueError("the exit code must not be empty")
-    import hashlib
-    import secrets
-
-    salt = secrets.token_bytes(16) if salt is None else salt
-    digest = hashlib.scrypt(
-        code.encode("utf-8"), salt=salt, n=n, r=_SCRYPT_R, p=_SCRYPT_P, dklen=32
-    )
-    return f"scrypt${n}${_SCRYPT_R}${_SCRYPT_P}${_b64(salt)}${_b64(digest)}"
-
-
-def _check_hash_format(stored: str) -> None:
-    """Raise ValueError unless ``stored`` is a scrypt or pbkdf2_sha256 hash we can check."""
-    parts = stored.split("$")
-    try:
-        if parts[0] == "scrypt" and len(parts) == 6:
-            n, r, p = int(parts[1]), int(parts[2]), int(parts[3])
-            if n < 2**12 or n & (n - 1) or r < 1 or p < 1:
-                raise ValueError("scrypt parameters too weak")
-        elif parts[0] == "pbkdf2_sha256" and len(parts) == 4:
-            if int(parts[1]) < _PBKDF2_MIN_ITERATIONS:
-                raise ValueError("too few pbkdf2 iterations")
-        else:
-            raise ValueError("unknown hash format")
-        salt = base64.b64decode(parts[-2], validate=True)
-        digest = base64.b64decode(parts[-1], validate=True)
-    except (ValueError, IndexError) as exc:
-        raise ValueError(f"exit_code_hash is not a valid hash: {exc}") from None
-    if len(salt) < 8 or len(digest) < 16:
-        raise ValueError("exit_code_hash salt or digest too short")
-
-
-def verify_exit_code(code: str | bytearray, stored: str) -> bool:
-    """Whether ``code`` matches the stored hash (constant-time comparison)."""
-    try:
-        _check_hash_format(stored)
-    except ValueError:
-        return False
-    import hashlib
-    import hmac
-
-    raw = code.encode("utf-8") if isinstance(code, str) else bytes(code)
-    parts = stored.split("$")
-    salt = base64.b64decode(parts[-2])
-    expected = base64.b64decode(parts[-1])
-    if parts[0] == "scrypt":
-        n, r, p = int(parts[1]), int(parts[2]), int(parts[3])
-        got = hashlib.scrypt(raw, salt=salt, n=n, r=r, p=p, dklen=len(expected))
-    else:
-        got = hashlib.pbkdf2_hmac("sha256", raw, salt, int(parts[1]), dklen=len(expected))
-    return hmac.compare_digest(got, expected)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -148,15 +98,23 @@ class KioskConfig(NamedTuple):
     speech_on: bool = True
     help_contacts: tuple[HelpContact, ...] = ()
     source: Path | None = None
+    #: Where wrong staff codes are counted across restarts (None: in memory only).
+    lockout_file: Path | None = None
 
     def check_exit_code(self, code: str | bytearray) -> bool:
         """Whether ``code`` is the pharmacist's exit code."""
-        return verify_exit_code(code, self.exit_code_hash)
+        return verify_staff_code(code, self.exit_code_hash)
 
 
 def config_is_locked(st: os.stat_result) -> bool:
-    """Whether a file or directory is owned by root and not writable by group or others."""
+    """Whether a file or folder is owned by root and not writable by group or others."""
     return st.st_uid == 0 and not (st.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
+
+
+def config_is_private(st: os.stat_result) -> bool:
+    """Whether a locked kiosk file is also unreadable by others (root:kiosk 0640 or 0600):
+    its staff-code hash is not for every user of the machine to try offline."""
+    return config_is_locked(st) and not (st.st_mode & stat.S_IROTH)
 
 
 def _require_locked(path: Path) -> None:
@@ -165,10 +123,10 @@ def _require_locked(path: Path) -> None:
     st = path.stat()
     if not stat.S_ISREG(st.st_mode):
         raise BadDataError("kiosk configuration is not a regular file")
-    if not config_is_locked(st):
+    if not config_is_private(st):
         raise BadDataError(
-            "kiosk configuration is not locked: it must be owned by root with mode 0644 "
-            "(chown root:root; chmod 0644)"
+            "kiosk configuration is not locked: it must be owned by root, readable by the kiosk "
+            "user's group only (chown root:kiosk; chmod 0640)"
         )
     parent = path.parent.stat()
     if not config_is_locked(parent):
@@ -214,9 +172,14 @@ def kiosk_config_from_mapping(data: Mapping[str, Any], source: Path | None = Non
 
     exit_code_hash = _as_str(table, "exit_code_hash", "")
     try:
-        _check_hash_format(exit_code_hash)
+        check_hash_format(exit_code_hash)
     except ValueError as exc:
         raise BadDataError(f"kiosk configuration: {exc}") from None
+    if is_published_example(exit_code_hash):
+        raise BadDataError(
+            "kiosk configuration: exit_code_hash is the published example code; make the hash "
+            "of your own staff code with: dossier-assistant staff-code"
+        )
 
     languages_raw = table.get("languages", list(KNOWN_LANGUAGES))
     if not isinstance(languages_raw, list) or not languages_raw:
@@ -278,6 +241,7 @@ def kiosk_config_from_mapping(data: Mapping[str, Any], source: Path | None = Non
         speech_on=speech_on,
         help_contacts=tuple(contacts),
         source=source,
+        lockout_file=None if source is None else default_lockout_file(),
     )
 
 
@@ -404,6 +368,15 @@ class Settings:
         return self.mode is Mode.HOME and not self.training
 
     @property
+    def file_access(self) -> FileAccess:
+        """What "open a file" and "save a file" may reach in this mode."""
+        if self.mode is Mode.KIOSK:
+            return FileAccess.NONE
+        if self.mode is Mode.MEDIATOR:
+            return FileAccess.REMOVABLE_ONLY
+        return FileAccess.ANY
+
+    @property
     def uses_virtual_card(self) -> bool:
         """Demo and training run with the virtual card and the embedded demo hub."""
         return self.demo or self.training
@@ -523,29 +496,6 @@ def load_preferences(settings: Settings) -> Preferences:
     except (OSError, ValueError, TypeError, AttributeError):
         log.warning("preferences file unreadable; using defaults")
         return Preferences()
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that a crash leaves the old or the new file, never half."""
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    if os.name == "posix":
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
 
 
 def save_preferences(settings: Settings, prefs: Preferences) -> bool:
@@ -670,29 +620,3 @@ def settings_from_args(ns: argparse.Namespace) -> Settings:
         kiosk=kiosk,
         session_log_dir=None if log_dir is None else Path(log_dir),
     )
-
-
-def hash_exit_code_main(argv: list[str] | None = None) -> int:
-    """``python -m assistant.settings``: ask for a new exit code twice and write its hash."""
-    import getpass
-    import sys
-
-    parser = argparse.ArgumentParser(
-        prog="python -m assistant.settings",
-        description="Make the exit_code_hash line for the kiosk configuration file.",
-    )
-    parser.parse_args(argv)
-    first = getpass.getpass("New kiosk exit code: ")
-    second = getpass.getpass("Type it again: ")
-    if not first or first != second:
-        sys.stderr.write("The two codes are empty or differ. Nothing was made.\n")
-        return 1
-    if len(first) < 6:
-        sys.stderr.write("Use at least 6 characters.\n")
-        return 1
-    sys.stdout.write(f'exit_code_hash = "{hash_exit_code(first)}"\n')
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(hash_exit_code_main())

@@ -2,6 +2,8 @@
 
 Run from anywhere: ``python locales/extract.py``. Existing translations are kept; new msgids
 are added empty; msgids no longer in the code are dropped. Prints what still needs translating.
+Entries are grouped by source file, without line numbers, so that moving code or adding a text
+in one module changes only that module's entries (and branches merge cleanly).
 """
 
 from __future__ import annotations
@@ -83,7 +85,15 @@ def update_language(template: Catalog, lang: str) -> list[str]:
                 else:
                     message.string = message.id
     with po_path.open("wb") as handle:
-        write_po(handle, catalog, width=100, ignore_obsolete=True, include_previous=False)
+        write_po(
+            handle,
+            catalog,
+            width=100,
+            ignore_obsolete=True,
+            include_previous=False,
+            include_lineno=False,
+            sort_by_file=True,
+        )
     return [
         str(message.id)
         for message in catalog
@@ -101,7 +111,7 @@ def main() -> int:
     template = build_template()
     pot_path = LOCALES / f"{DOMAIN}.pot"
     with pot_path.open("wb") as handle:
-        write_po(handle, template, width=100)
+        write_po(handle, template, width=100, include_lineno=False, sort_by_file=True)
     missing_total = 0
     for lang in LANGUAGES:
         missing = update_language(template, lang)

@@ -41,7 +41,12 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e ".[test]"
+# Every dependency from the lock file, each checked against its recorded hashes; then the program
+# itself without dependencies (so nothing unlocked comes in). Refresh: packaging/lock/refresh.sh
+.venv/bin/python -m pip install -q --require-hashes --no-deps -r packaging/lock/build.txt
+.venv/bin/python -m pip install -q --require-hashes --no-deps -r packaging/lock/test.txt
+.venv/bin/python -m pip install -q --no-deps --no-build-isolation -e .
+.venv/bin/python -m pip check
 
 # pcscd: start it if it is not running (no systemd on CI machines).
 if ! pgrep -x pcscd >/dev/null 2>&1; then

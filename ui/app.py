@@ -4,11 +4,12 @@ By default (no real reader asked for) it runs in demo mode: the virtual eID card
 pcscd + vpcd when available, else in-process) and the embedded demo hub. Kiosk, mediator and
 training mode are installed through :mod:`ui.modes.hooks`.
 
-Exit codes of :func:`main`: 0 the program was closed; :data:`EXIT_BAD_START` (2) the command
-line or the kiosk file names something the program cannot use; :data:`EXIT_MODE_UNAVAILABLE`
-(3) the mode asked for (kiosk, mediator, training) cannot load, so the program does not run at
-all rather than run without its lock and its reset between patients. Both say why on screen
-(a message box) when a screen is possible, and on standard error.
+Exit codes of :func:`main`: 0 the program was closed; :data:`EXIT_CANNOT_START` (2) the
+command line names something the program cannot use; :data:`EXIT_MODE_UNAVAILABLE` (3) the mode
+asked for (kiosk, mediator, training) cannot load, so the program does not run at all rather
+than run without its lock and its reset between patients; :data:`EXIT_BAD_CONFIG` (78) the
+kiosk file cannot be used. Each says why on screen (a message box) when a screen is possible,
+and on standard error.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QWidget
@@ -57,8 +58,14 @@ from ui.widgets import Body, save_drawings
 if TYPE_CHECKING:
     from assistant.card.connection import CardBackend
     from assistant.card.signature import ChallengeSigner
+    from assistant.demo.card.demo import DemoCard
+    from assistant.demo.hub.embedded import EmbeddedHub
+    from assistant.errors import AssistantError
+    from assistant.records.model import Record
     from assistant.records.source import RecordSource
+    from ui.journey_view import RecordSourceFactory, ViewerFactory
     from ui.modes.hooks import ModeHooks
+    from ui.record.home import RecordHome
 
 log = logging.getLogger(__name__)
 
@@ -104,19 +111,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-#: :func:`main`'s exit code when the command line or the kiosk file cannot be used.
-EXIT_BAD_START = 2
-#: :func:`main`'s exit code when the mode asked for cannot be imported or installed.
+#: :func:`main`'s exit code when the program cannot start as asked (README lists them all).
+EXIT_CANNOT_START = 2
+#: :func:`main`'s exit code when the mode asked for (kiosk, mediator, training) cannot be
+#: imported or installed: the program never runs without its lock and its reset.
 EXIT_MODE_UNAVAILABLE = 3
+#: Exit code when the kiosk file cannot be used (EX_CONFIG: systemd does not restart in a loop).
+EXIT_BAD_CONFIG = 78
 
 
 class StartupProblem(Exception):
-    """The program cannot start as asked; ``message`` is for the person, ``exit_code`` for
-    :func:`main`, the exception's text (``detail``) for the log."""
+    """The program cannot start as asked; ``message`` is for the person, ``detail`` for the
+    person who set the computer up (no personal data), ``exit_code`` for :func:`main`."""
 
-    def __init__(self, message: str, detail: str, exit_code: int = EXIT_BAD_START) -> None:
+    def __init__(self, message: str, detail: str, exit_code: int = EXIT_CANNOT_START) -> None:
         super().__init__(detail)
         self.message = message
+        self.detail = detail
         self.exit_code = exit_code
 
 
@@ -128,6 +139,7 @@ def _check_args(ns: argparse.Namespace) -> settings_mod.Settings:
         raise StartupProblem(
             _("The kiosk settings file cannot be used. Ask the person who set up this computer."),
             exc.detail,
+            EXIT_BAD_CONFIG,
         ) from None
     if ns.citizen is not None:
         from assistant.demo.card.citizens import CITIZENS
@@ -205,16 +217,16 @@ class Running:
         self.shell = shell
         self.controller = controller
         self.settings = settings
-        self.cleanups: list[Callable[[], None]] = []
+        self.cleanups: list[Callable[[], object]] = []
+        self.demo: DemoCard | None = None
+        self.hub: EmbeddedHub | None = None
         #: The modes installed on the window (kiosk, mediator, training), see ui.modes.hooks.
         self.modes: tuple[ModeHooks, ...] = ()
-        self.demo: Any = None
-        self.hub: Any = None
         self.ready = False
         #: What waits until the first screen is shown (``services_now`` False): Qt's own
         #: translations, then the card and record services started in a worker (their
         #: imports would delay the first screen). ``main`` runs them after its first paint.
-        self.later: list[Callable[[], None]] = []
+        self.later: list[Callable[[], object]] = []
         #: The parsed command line.
         self.args = args if args is not None else argparse.Namespace()
 
@@ -291,17 +303,18 @@ def settle_startup_heap() -> None:
     gc.enable()
 
 
-def _viewer_factory(s: settings_mod.Settings) -> Callable[[Any, Any], Any]:
+def _viewer_factory(s: settings_mod.Settings) -> ViewerFactory:
     # Importing is safe on a worker thread; the widgets are made later, on the GUI thread.
     from assistant.notes import Notebook
     from ui.record.home import RecordHome
 
-    def make(record: Any, parent: Any = None) -> Any:
+    def make(record: Record, parent: QWidget) -> RecordHome:
         return RecordHome(
             record,
             parent,
             notebook=Notebook(s.notes_path()),
             may_save_files=s.may_write_personal_data,
+            file_access=s.file_access,
         )
 
     return make
@@ -345,13 +358,13 @@ def build_app(
     run.cleanups.append(lambda: remove_language_listener(qt_tr.apply))
     run.cleanups.append(lambda: qt_tr.apply("en"))
 
-    def services() -> tuple[Any, Any, Any]:
+    def services() -> tuple[CardBackend, RecordSourceFactory, ViewerFactory]:
         """Card backend, record source and viewer: slow to import and start (pcscd probe)."""
         backend = _card_backend(ns, s, run)
         source = _record_source(ns, run)
         return backend, source, _viewer_factory(s)
 
-    def attach(result: tuple[Any, Any, Any]) -> None:
+    def attach(result: tuple[CardBackend, RecordSourceFactory, ViewerFactory]) -> None:
         backend, source, viewer = result
         try:
             controller.attach(backend, source, viewer_factory=viewer)
@@ -361,9 +374,9 @@ def build_app(
             settle_startup_heap()  # (and the collector on again, whatever happened)
         run.ready = True
 
-    def failed(exc: BaseException) -> None:
+    def failed(exc: AssistantError) -> None:
         gc.enable()
-        log.error("card or record service could not start: %s", type(exc).__name__)
+        log.error("card or record service could not start: %s", exc.log_name)
         shell.announce(_("The program could not start the card reader service."))
 
     if services_now:
@@ -576,9 +589,10 @@ def _after_first_screen(run: Running) -> None:
 
 
 def _report_startup_problem(args: list[str], problem: StartupProblem) -> int:
-    """Say what is wrong in the chosen (or the system's) language; return the exit code."""
+    """Say what is wrong in the chosen (or the system's) language; return its exit code."""
     log.error("cannot start: %s", problem)
     sys.stderr.write(f"dossier-assistant: {problem.message}\n")
+    sys.stderr.write(f"dossier-assistant: ({problem.detail})\n")
     if _gui_possible():
         from PySide6.QtWidgets import QMessageBox
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QWidget
 
-from assistant.errors import CardRemovedError
+from assistant.errors import AssistantError, CardRemovedError
 from assistant.i18n import _, ngettext, set_language
 from assistant.journey import (
     Command,
@@ -29,10 +31,14 @@ from ui.shell import Shell
 
 if TYPE_CHECKING:
     from assistant.card.connection import CardBackend
+    from assistant.card.eid import CardData
     from assistant.card.monitor import CardMonitor, CardSituation
+    from assistant.card.pin import PinResult
     from assistant.card.session import CardSession
     from assistant.card.signature import ChallengeSigner
+    from assistant.records.model import Record
     from assistant.records.source import RecordSource
+    from ui.record.home import RecordHome
     from ui.screens.identity import IdentityScreen
     from ui.screens.pin import PinScreen
     from ui.screens.record import RecordScreen
@@ -40,8 +46,16 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 RecordSourceFactory = Callable[["ChallengeSigner"], "RecordSource"]
-ViewerFactory = Callable[[Any, Any], Any]  # (record, parent widget) -> viewer
+
+
+class ViewerFactory(Protocol):
+    """Makes the record viewer for ``record`` inside ``parent`` (on the GUI thread).
+
+    ``RecordHome`` itself is one; the program's also gives it the patient's notebook."""
+
+    def __call__(self, record: Record, parent: QWidget, /) -> RecordHome: ...
 
 
 def _zero(pin: bytearray) -> None:
@@ -102,7 +116,8 @@ class JourneyController(QObject):
         self.journey = Journey()
         self.session: CardSession | None = None
         self.card_reader: str | None = None
-        self.job: Job | None = None
+        #: The card, PIN or record work running now (one at a time).
+        self.job: Job[object] | None = None
         self.screens = self._make_screens(languages)
         self._situation.connect(self._on_situation)
         self.journey.add_listener(self._on_state)
@@ -445,9 +460,9 @@ class JourneyController(QObject):
 
     def _start(
         self,
-        fn: Callable[[], Any],
-        done: Callable[[Any], None],
-        fail: Callable[[BaseException], None],
+        fn: Callable[[], T],
+        done: Callable[[T], object],
+        fail: Callable[[AssistantError], object],
     ) -> None:
         if self.job is not None:
             self.job.cancel()
@@ -470,7 +485,7 @@ class JourneyController(QObject):
 
         from ui.screens.identity import decode_photo
 
-        def work() -> tuple[Any, bool, Any]:
+        def work() -> tuple[CardData, bool, QImage]:
             data = session.read_card()
             try:
                 pinpad = session.has_pinpad()
@@ -483,7 +498,7 @@ class JourneyController(QObject):
             # Decoded here: a JPEG decode on the GUI thread is a stall of its own.
             return data, pinpad, decode_photo(data.photo)
 
-        def done(result: tuple[Any, bool, Any]) -> None:
+        def done(result: tuple[CardData, bool, QImage]) -> None:
             data, pinpad, photo = result
             self.identity_screen.set_card(data, photo)
             tries = data.card_info.pin_tries_left
@@ -502,7 +517,7 @@ class JourneyController(QObject):
             self.journey.pin_check_failed(token, CardRemovedError("no card session"))
             return
 
-        def work() -> Any:
+        def work() -> PinResult:
             if pin is None:
                 return session.verify_pin_on_pinpad()
             try:
@@ -512,7 +527,7 @@ class JourneyController(QObject):
 
         from assistant.card.pin import PinBlocked, PinCorrect, PinWrong
 
-        def done(result: Any) -> None:
+        def done(result: PinResult) -> None:
             if isinstance(result, PinCorrect):
                 self.journey.pin_checked(token, PinOutcome.CORRECT)
             elif isinstance(result, PinBlocked):
@@ -534,10 +549,10 @@ class JourneyController(QObject):
             self.journey.connection_failed(token, CardRemovedError("no record source yet"))
             return
 
-        def work() -> Any:
+        def work() -> Record:
             return factory(session).load()
 
-        def done(record: Any) -> None:
+        def done(record: Record) -> None:
             # Made inside the record screen: moving a built widget tree into a styled window
             # restyles all of it again (tens of ms on the GUI thread). The viewer's own
             # background work (explanations looked up ahead) waits until it is on screen.

@@ -1,7 +1,8 @@
 """The ``dossier-assistant`` command.
 
 ``dossier-assistant card`` runs the headless card diagnostic (no Qt is loaded, so it works on
-a machine without a screen); anything else starts the graphical assistant.
+a machine without a screen); ``dossier-assistant staff-code`` makes the hash of a kiosk's staff
+code for its kiosk file; anything else starts the graphical assistant.
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ def main(argv: list[str] | None = None) -> int:
 
             return card_main(args[1:], DemoCards())
         return card_main(args[1:])
+    if args[:1] == ["staff-code"]:
+        from assistant.staff_code import make_hash_main
+
+        return make_hash_main(args[1:])
     # Start-up makes many objects and no garbage worth a collection: the cyclic collector
     # stays off until the services are ready (ui.app.settle_startup_heap turns it back on).
     gc.disable()

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from assistant.assets import asset_path
 from ui import theme as theme_mod
+from ui.qt_stub_fixes import char_p
 
 if TYPE_CHECKING:  # event types are made when the first such event comes, not at start
     from PySide6.QtCore import QRectF
@@ -51,7 +52,7 @@ def set_enum_property(obj: QObject, name: str, keys: str) -> None:
     if value is None:
         meta = obj.metaObject()
         prop = meta.property(meta.indexOfProperty(name))
-        value, ok = prop.enumerator().keysToValue(keys)
+        value, ok = prop.enumerator().keysToValue(char_p(keys))
         if not ok:
             raise ValueError(f"{type(obj).__name__}.{name} has no value {keys!r}")
     if not obj.setProperty(name, value):
@@ -207,7 +208,7 @@ def _drawn_before(relative: str, size: QSize, color: str | None, ratio: float) -
     from PySide6.QtGui import QPixmap
 
     pix = QPixmap()
-    if not pix.load(path, "BMP"):
+    if not pix.load(path, char_p("BMP")):
         return None
     if pix.width() != max(1, round(size.width() * ratio)) or pix.height() != max(
         1, round(size.height() * ratio)

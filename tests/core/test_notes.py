@@ -14,15 +14,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from assistant.atomic_file import atomic_write_bytes
 from assistant.errors import BadDataError
 from assistant.notes import (
     SECTIONS,
     Notebook,
-    atomic_write_bytes,
     decode_notes,
     encode_notes,
     notebook_for,
 )
+from assistant.records.model import RECORD_PARTS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -84,9 +85,11 @@ def test_unreadable_file_is_kept_aside_not_lost(tmp_path: Path) -> None:
 
 
 def test_stale_temp_files_are_cleaned(tmp_path: Path) -> None:
-    (tmp_path / ".notes-abc.tmp").write_bytes(b"half")
+    (tmp_path / ".notes-abc.tmp").write_bytes(b"half")  # an older version's leftover
+    (tmp_path / ".notes.json.x1y2.tmp").write_bytes(b"half")
+    (tmp_path / "other.tmp").write_bytes(b"not ours")
     Notebook(tmp_path / "notes.json")
-    assert not (tmp_path / ".notes-abc.tmp").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.tmp"]
 
 
 def test_decode_rejects_other_files() -> None:
@@ -169,3 +172,7 @@ def test_atomic_write_leaves_old_content_when_writing_fails(
         atomic_write_bytes(path, b"new")
     assert path.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["f.json"]
+
+
+def test_the_notebook_has_a_section_for_each_part_of_the_record() -> None:
+    assert SECTIONS == ("general", *RECORD_PARTS)

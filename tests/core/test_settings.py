@@ -8,8 +8,6 @@ import stat
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from assistant import settings as settings_mod
 from assistant.errors import BadDataError
@@ -20,19 +18,20 @@ from assistant.settings import (
     Settings,
     add_arguments,
     config_is_locked,
-    hash_exit_code,
+    config_is_private,
     kiosk_config_from_mapping,
     load_kiosk_config,
     load_preferences,
     notes_path,
     save_preferences,
     settings_from_args,
-    verify_exit_code,
 )
+from assistant.staff_code import PUBLISHED_EXAMPLE_CODE, hash_staff_code
 
 # A cheap scrypt cost keeps the tests fast; the format checker still accepts it (N >= 4096).
 FAST_N = 2**12
-EXIT_HASH = hash_exit_code("2468", n=FAST_N)
+EXIT_HASH = hash_staff_code("2468", n=FAST_N)
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def kiosk_toml(**over: str) -> str:
@@ -60,7 +59,7 @@ def locked_dir(tmp_path: Path) -> Path:
     return d
 
 
-def write_config(folder: Path, text: str, mode: int = 0o644) -> Path:
+def write_config(folder: Path, text: str, mode: int = 0o640) -> Path:
     p = folder / "kiosk.toml"
     p.write_text(text, encoding="utf-8")
     p.chmod(mode)
@@ -73,51 +72,25 @@ def parse(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-# --- exit code ----------------------------------------------------------------------------
-
-
-def test_exit_code_hash_never_holds_the_code() -> None:
-    h = hash_exit_code("2468", n=FAST_N)
-    assert "2468" not in h
-    assert h.startswith("scrypt$")
-    assert verify_exit_code("2468", h)
-    assert verify_exit_code(bytearray(b"2468"), h)
-    assert not verify_exit_code("2469", h)
-    assert not verify_exit_code("", h)
-
-
-def test_two_hashes_of_one_code_differ_by_salt() -> None:
-    assert hash_exit_code("1111", n=FAST_N) != hash_exit_code("1111", n=FAST_N)
-
-
-def test_pbkdf2_hash_is_accepted() -> None:
-    import base64
-    import hashlib
-
-    salt = b"0123456789abcdef"
-    digest = hashlib.pbkdf2_hmac("sha256", b"9999", salt, 100_000)
-    b64 = base64.b64encode
-    h = f"pbkdf2_sha256$100000${b64(salt).decode()}${b64(digest).decode()}"
-    assert verify_exit_code("9999", h)
-    assert not verify_exit_code("9998", h)
-
-
 @pytest.mark.parametrize(
     "bad",
     ["2468", "", "md5$abc$def", "scrypt$16$8$1$AAAA$AAAA", "pbkdf2_sha256$10$AAAAAAAAAAA=$AAAA"],
 )
 def test_clear_or_weak_hashes_are_refused(bad: str) -> None:
-    assert not verify_exit_code(bad, bad)
     with pytest.raises(BadDataError):
         kiosk_config_from_mapping({"pharmacy_name": "P", "exit_code_hash": bad})
 
 
-@settings(max_examples=15, deadline=None)
-@given(st.text(min_size=1, max_size=12), st.text(min_size=1, max_size=12))
-def test_exit_code_property(code: str, other: str) -> None:
-    h = hash_exit_code(code, n=FAST_N)
-    assert verify_exit_code(code, h)
-    assert verify_exit_code(other, h) == (other == code)
+def test_the_published_example_code_is_refused_whatever_its_salt() -> None:
+    shipped = (ROOT / "packaging" / "kiosk" / "kiosk.toml").read_text(encoding="utf-8")
+    shipped_hash = next(
+        line.split("=", 1)[1].strip().strip('"')
+        for line in shipped.splitlines()
+        if line.startswith("exit_code_hash")
+    )
+    for stored in (shipped_hash, hash_staff_code(PUBLISHED_EXAMPLE_CODE, n=FAST_N)):
+        with pytest.raises(BadDataError, match="published example"):
+            kiosk_config_from_mapping({"pharmacy_name": "P", "exit_code_hash": stored})
 
 
 # --- kiosk configuration ------------------------------------------------------------------
@@ -140,8 +113,8 @@ def test_load_locked_kiosk_config(locked_dir: Path) -> None:
     assert not cfg.check_exit_code("0000")
 
 
-@pytest.mark.parametrize("mode", [0o666, 0o664, 0o646, 0o622])
-def test_writable_config_is_refused(locked_dir: Path, mode: int) -> None:
+@pytest.mark.parametrize("mode", [0o666, 0o664, 0o646, 0o622, 0o644, 0o604])
+def test_writable_or_world_readable_config_is_refused(locked_dir: Path, mode: int) -> None:
     path = write_config(locked_dir, kiosk_toml(), mode)
     with pytest.raises(BadDataError, match="not locked"):
         load_kiosk_config(path)
@@ -176,6 +149,20 @@ def _fake_stat(uid: int, mode: int) -> os.stat_result:
 )
 def test_config_is_locked(uid: int, mode: int, locked: bool) -> None:
     assert config_is_locked(_fake_stat(uid, mode)) is locked
+
+
+@pytest.mark.parametrize(
+    ("uid", "mode", "private"),
+    [
+        (0, stat.S_IFREG | 0o640, True),  # root:kiosk, the kiosk user reads it through its group
+        (0, stat.S_IFREG | 0o600, True),
+        (0, stat.S_IFREG | 0o644, False),  # anyone could try the staff code's hash offline
+        (0, stat.S_IFREG | 0o660, False),
+        (1000, stat.S_IFREG | 0o600, False),
+    ],
+)
+def test_config_is_private(uid: int, mode: int, private: bool) -> None:
+    assert config_is_private(_fake_stat(uid, mode)) is private
 
 
 def test_non_root_owned_config_is_refused(
@@ -226,11 +213,22 @@ def test_broken_toml_and_missing_file(locked_dir: Path) -> None:
         load_kiosk_config(locked_dir / "missing.toml")
 
 
-def test_example_config_in_packaging_is_valid() -> None:
-    example = Path(__file__).resolve().parents[2] / "packaging" / "kiosk" / "kiosk.toml"
-    cfg = load_kiosk_config(example, require_locked=False)
+def test_example_config_in_packaging_is_valid_once_its_code_is_changed(tmp_path: Path) -> None:
+    example = ROOT / "packaging" / "kiosk" / "kiosk.toml"
+    with pytest.raises(BadDataError, match="published example"):
+        load_kiosk_config(example, require_locked=False)
+    text = example.read_text(encoding="utf-8")
+    own = tmp_path / "kiosk.toml"
+    own.write_text(
+        "\n".join(
+            f'exit_code_hash = "{EXIT_HASH}"' if line.startswith("exit_code_hash") else line
+            for line in text.splitlines()
+        ),
+        encoding="utf-8",
+    )
+    cfg = load_kiosk_config(own, require_locked=False)
     assert cfg.warning_seconds >= 20
-    assert cfg.check_exit_code("change-me-2468")
+    assert cfg.check_exit_code("2468")
 
 
 # --- settings, modes and paths ------------------------------------------------------------

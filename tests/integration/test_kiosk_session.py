@@ -229,7 +229,7 @@ def _child(mode: str, config: str, report_path: str) -> int:  # pragma: no cover
 def kiosk_session(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, Any]:
-    from assistant.settings import hash_exit_code
+    from assistant.staff_code import hash_staff_code
 
     mode = request.param
     base = tmp_path_factory.mktemp(f"{mode}_disk")
@@ -248,7 +248,7 @@ def kiosk_session(
     workdir.mkdir()
     outside = tmp_path_factory.mktemp("kiosk_report")  # not scanned: the report names people
     config = outside / "kiosk.toml"
-    config.write_text(KIOSK_TOML.format(hash=hash_exit_code("2468", n=2**12)), encoding="utf-8")
+    config.write_text(KIOSK_TOML.format(hash=hash_staff_code("2468", n=2**12)), encoding="utf-8")
     report = outside / "report.json"
     env = {k: v for k, v in os.environ.items() if not k.startswith("XDG_")}
     env.update({k: str(v) for k, v in dirs.items()})

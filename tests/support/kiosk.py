@@ -18,7 +18,8 @@ from pytestqt.qtbot import QtBot
 
 from assistant.i18n import set_language
 from assistant.journey import Journey, PinOutcome, ReaderStatus, Step
-from assistant.settings import HelpContact, KioskConfig, Mode, Settings, hash_exit_code
+from assistant.settings import HelpContact, KioskConfig, Mode, Settings
+from assistant.staff_code import StaffLockout, hash_staff_code
 from tests.support.shell import dispose
 from ui import theme as theme_mod
 from ui.modes.kiosk import KioskMode
@@ -26,7 +27,7 @@ from ui.shell import Shell
 
 #: The pharmacist's exit code, hashed with few rounds so the tests stay fast.
 CODE = "24Ab"
-FAST_HASH = hash_exit_code(CODE, n=2**12)
+FAST_HASH = hash_staff_code(CODE, n=2**12)
 
 
 class FakeClock:
@@ -78,6 +79,7 @@ def kiosk_session(
         clock=clock,
         tick_ms=10,
         speak=speak,
+        staff_lockout=StaffLockout(None, clock),
     )
     shell.add_banner(mode.banner)
     journey.start()

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from PySide6.QtWidgets import QApplication, QWidget
 
 from assistant.journey import JourneyState, Problem, Step
-from assistant.settings import KioskConfig, hash_exit_code
+from assistant.settings import KioskConfig
+from assistant.staff_code import StaffLockout, hash_staff_code
 from tests.a11y.harness import JourneyHarness
 from tests.a11y.scenes import Scene, show_state
 from ui.modes.idle_warning import IdleWarning
@@ -23,7 +24,9 @@ from ui.modes.kiosk.staff_panel import StaffPanel
 from ui.modes.mediator.panel import MediatorPanel
 from ui.modes.mediator.training_banner import TrainingBanner
 
-CONFIG = KioskConfig(pharmacy_name="Pharmacie du Parc", exit_code_hash=hash_exit_code("0", n=2**12))
+CONFIG = KioskConfig(
+    pharmacy_name="Pharmacie du Parc", exit_code_hash=hash_staff_code("0", n=2**12)
+)
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,7 @@ def _kiosk(state: JourneyState, extra: str = "") -> Callable[[JourneyHarness], N
             warning.cover()
             _added.append(warning)
         elif extra == "staff":
-            staff = StaffPanel(h.shell, CONFIG.check_exit_code)
+            staff = StaffPanel(h.shell, CONFIG.check_exit_code, StaffLockout(None))
             staff.open()
             staff.code.setText("12")
             _added.append(staff)

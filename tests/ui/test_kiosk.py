@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import shiboken6
@@ -17,6 +18,7 @@ from assistant.idle import IdlePhase, ResetReason
 from assistant.journey import ReaderStatus, Step
 from assistant.session_log import read_sessions
 from assistant.settings import HelpContact, KioskConfig
+from assistant.staff_code import StaffLockout
 from tests.support.kiosk import (
     CODE,
     FAST_HASH,
@@ -29,6 +31,7 @@ from ui import theme as theme_mod
 from ui.modes.kiosk.banner import kiosk_help_text
 from ui.modes.kiosk.guard import is_escape_key
 from ui.modes.kiosk.onscreen_keyboard import KeyButton, OnScreenKeyboard
+from ui.modes.kiosk.staff_panel import StaffPanel
 
 MODIFIER_KEYS = {Qt.Key.Key_Alt, Qt.Key.Key_Control, Qt.Key.Key_Shift, Qt.Key.Key_AltGr}
 
@@ -153,9 +156,14 @@ def test_wrong_codes_lock_out(kiosk: Kiosk) -> None:
         mode.staff.code.setText("0000")
         assert not mode.staff.try_code()
     assert mode.guard is not None and not mode.guard.unlocked
+    assert "30" in mode.staff.problem.text()
     mode.staff.code.setText(CODE)  # the right code is refused during the lockout
     assert not mode.staff.try_code()
     clock.now += 31
+    mode.staff.code.setText("0000")  # one more wrong code: the wait doubles
+    assert not mode.staff.try_code()
+    assert "60" in mode.staff.problem.text()
+    clock.now += 61
     mode.staff.code.setText(CODE)
     assert mode.staff.try_code()
     assert mode.guard.unlocked
@@ -398,11 +406,10 @@ def test_typing_in_a_dialog_over_the_kiosk_counts_as_activity(qtbot: QtBot, kios
 
 
 def test_staff_menu_left_open_locks_again(qtbot: QtBot, tmp_path: object) -> None:
-    from ui.modes.kiosk.staff_panel import StaffPanel
 
     window = QWidget()
     qtbot.addWidget(window)
-    panel = StaffPanel(window, lambda code: code == "1", unlocked_ms=50)
+    panel = StaffPanel(window, lambda code: code == "1", StaffLockout(None), unlocked_ms=50)
     closed: list[bool] = []
     panel.closed.connect(lambda: closed.append(True))
     panel.open()
@@ -446,3 +453,57 @@ def test_prescriptions_beside_the_record_only(qtbot: QtBot, kiosk: Kiosk) -> Non
     qtbot.waitUntil(lambda: journey.step is Step.WELCOME)
     reach_record(journey, with_prescriptions())
     qtbot.waitUntil(panel.isVisible)
+
+
+def test_wrong_codes_stay_counted_after_a_restart(qtbot: QtBot, tmp_path: Path) -> None:
+    """The lock-out is kept in a file: a restarted kiosk does not give three fresh tries."""
+    lockout_file = tmp_path / "state" / "staff-lockout.json"
+    for attempt in ("before the restart", "after the restart"):
+        window = QWidget()
+        qtbot.addWidget(window)
+        panel = StaffPanel(window, lambda code: code == CODE, StaffLockout(lockout_file))
+        panel.open()
+        if attempt == "before the restart":
+            for _ in range(3):
+                panel.code.setText("0000")
+                assert not panel.try_code()
+        else:  # even the right code waits
+            panel.code.setText(CODE)
+            assert not panel.try_code()
+            assert "30" in panel.problem.text()
+
+
+def test_context_menus_never_open(qtbot: QtBot, kiosk: Kiosk) -> None:
+    """Right click or long press on any widget (a text field offers Copy/Paste/Select all)."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtWidgets import QMenu
+
+    shell, mode, _journey, _clock = kiosk
+    assert mode.guard is not None
+    field = QLineEdit(shell)
+    field.show()
+    before = mode.guard.blocked
+    for reason in (QContextMenuEvent.Reason.Mouse, QContextMenuEvent.Reason.Keyboard):
+        local = QPoint(2, 2)
+        QApplication.sendEvent(field, QContextMenuEvent(reason, local, field.mapToGlobal(local)))
+    assert mode.guard.blocked == before + 2
+    assert not [m for m in QApplication.topLevelWidgets() if isinstance(m, QMenu) and m.isVisible()]
+    # A menu opened some other way is closed at once.
+    menu = QMenu(shell)
+    menu.addAction("Open link")
+    menu.popup(shell.mapToGlobal(QPoint(5, 5)))
+    qtbot.waitUntil(lambda: not menu.isVisible())
+
+
+def test_links_never_start_another_program(kiosk: Kiosk) -> None:
+    """Whatever asks to open a link or a file (a QR text, a label link), nothing is started."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    _shell, mode, _journey, _clock = kiosk
+    assert mode.guard is not None
+    before = mode.guard.blocked
+    for url in ("https://www.masante.belgique.be", "file:///etc/passwd", "mailto:a@b.be"):
+        QDesktopServices.openUrl(QUrl(url))
+    assert mode.guard.blocked == before + 3

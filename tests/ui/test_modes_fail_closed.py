@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from assistant import settings as settings_mod
 from assistant.i18n import set_language
+from assistant.staff_code import hash_staff_code
 from ui import theme as theme_mod
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,7 +27,7 @@ MESSAGE_FR = "Le programme ne peut pas démarrer."
 
 
 def _kiosk_args(tmp_path: Path) -> list[str]:
-    code = settings_mod.hash_exit_code("123456", n=2**12)
+    code = hash_staff_code("123456", n=2**12)
     path = tmp_path / "kiosk.toml"
     path.write_text(
         'pharmacy_name = "P"\nlanguages = ["fr", "nl"]\nspeech_on = false\n'

@@ -197,9 +197,9 @@ def test_prescription_codes_in_my_medicines_scan_to_their_rid(
         assert decode_widget(code) == [code.payload]
         # As on screen: scroll it into view and grab the whole record viewer.
         settle_layout(code, page.body)
-        page.scroll.ensureWidgetVisible(code, 40, 40)
+        page.scroll_area.ensureWidgetVisible(code, 40, 40)
         settle_layout(code, home)
-        assert in_view(code, page.scroll)
+        assert in_view(code, page.scroll_area)
         shot = grab(home)
         found = decode_image(shot)
         assert code.payload in found
@@ -285,9 +285,9 @@ def test_phone_code_scans_to_the_portal_address_written_under_it(
     url = portal_url()
     assert url == PORTAL_URLS[language] and url.startswith("https://")
     settle_layout(page.qr, home)
-    page.scroll.ensureWidgetVisible(page.qr, 40, 40)
+    page.scroll_area.ensureWidgetVisible(page.qr, 40, 40)
     settle_layout(page.qr, home)
-    assert in_view(page.qr, page.scroll)
+    assert in_view(page.qr, page.scroll_area)
     shot = grab(home)
     assert decode_image(shot) == [url]
     check_drawn(shot, code_rect(page.qr, home), url)

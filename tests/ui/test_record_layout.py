@@ -49,7 +49,7 @@ def overflow(home: RecordHome) -> int:
     page = home.page if home.page is not None else home.home
     body = page.body
     assert body is not None
-    return max(0, body.width() - page.scroll.viewport().width())
+    return max(0, body.width() - page.scroll_area.viewport().width())
 
 
 @pytest.mark.parametrize(

@@ -44,7 +44,7 @@ def test_record_keeps_most_of_the_height_at_200_percent(qtbot, restore) -> None:
         h.walk_to(Step.RECORD)
         _settle(qtbot)
         shell = h.shell
-        content = shell.direct if shell.direct.isVisible() else shell.scroll
+        content = shell.direct if shell.direct.isVisible() else shell.scroll_area
         assert shell.height() == 768
         # was ~400 px before the bars were made compact
         assert content.height() >= 460, content.height()
@@ -128,7 +128,7 @@ def test_guide_folds_at_200_percent_and_unfolds_at_100(qtbot, restore) -> None:
     assert panel.toggle.text() == "Guide"
     assert panel.toggle.width() >= 44 and panel.toggle.height() >= 44
     assert panel.width() <= 220, panel.width()
-    assert shell.scroll.width() >= 1024 - 220 - 20
+    assert shell.scroll_area.width() >= 1024 - 220 - 20
     # the words of the folded button are whole
     assert panel.toggle.width() >= panel.toggle._words_width()
 
@@ -137,7 +137,7 @@ def test_guide_folds_at_200_percent_and_unfolds_at_100(qtbot, restore) -> None:
     assert not panel.is_collapsed()
     assert panel.say.isVisible()
     assert panel.toggle.text() == "Hide the guide"
-    assert shell.scroll.width() >= MediatorPanel.MIN_CONTENT_PX
+    assert shell.scroll_area.width() >= MediatorPanel.MIN_CONTENT_PX
 
 
 def test_mediator_folds_and_unfolds_by_keyboard_until_the_step_changes(qtbot, restore) -> None:
@@ -174,7 +174,7 @@ def test_guide_folds_when_the_window_gets_narrow(qtbot, restore) -> None:
     assert not panel.is_collapsed()
     shell.resize(820, 768)
     _settle(qtbot)
-    assert panel.is_collapsed() or shell.scroll.width() >= MediatorPanel.MIN_CONTENT_PX
+    assert panel.is_collapsed() or shell.scroll_area.width() >= MediatorPanel.MIN_CONTENT_PX
     shell.resize(1400, 768)
     _settle(qtbot)
     assert not panel.is_collapsed()

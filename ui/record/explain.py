@@ -33,7 +33,7 @@ class ExplainPage(Page):
         self.term = term
         self.unit = unit
         self.entries: list[GlossaryEntry] = []
-        self._search: Job | None = None
+        self._search: Job[list[GlossaryEntry]] | None = None
         super().__init__(record, nav)
 
     def title(self) -> str:

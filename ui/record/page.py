@@ -16,6 +16,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QBoxLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -100,8 +101,9 @@ class ItemCard(QFrame):
         """Put an extra widget (a picture, a QR code) under the facts."""
         lay = self.layout()
         assert isinstance(lay, QHBoxLayout)
-        inner = lay.itemAt(1).layout()
-        assert inner is not None
+        item = lay.itemAt(1)
+        inner = item.layout() if item is not None else None
+        assert isinstance(inner, QBoxLayout)
         inner.insertWidget(inner.count() - 1, widget)
 
     def add_button(self, button: QAbstractButton) -> QAbstractButton:
@@ -175,11 +177,11 @@ class Page(QWidget):
         self.part = part
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(self.scroll)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        outer.addWidget(self.scroll_area)
         self.body: QWidget | None = None
         self.content: QVBoxLayout | None = None
         self._builder: Iterator[None] | None = None
@@ -191,7 +193,7 @@ class Page(QWidget):
         self._slice_timer.setInterval(SLICE_PAUSE_MS)
         self._slice_timer.timeout.connect(self._next_slice)
         self.rebuild()
-        self.scroll.viewport().installEventFilter(self)
+        self.scroll_area.viewport().installEventFilter(self)
 
     def title(self) -> str:
         raise NotImplementedError
@@ -209,7 +211,7 @@ class Page(QWidget):
         yields after each item, so a record with hundreds of items never freezes the screen.
         """
         self._builder = None
-        self.body = QWidget(self.scroll.viewport())
+        self.body = QWidget(self.scroll_area.viewport())
         self.body.setObjectName("recordPageBody")
         self.content = QVBoxLayout(self.body)
         self.content.setContentsMargins(24, 16, 24, 24)
@@ -217,8 +219,8 @@ class Page(QWidget):
         self.heading = Heading(self.title(), self.body)
         self.content.addWidget(self.heading)
         result = self.build()
-        self.scroll.setWidget(self.body)
-        fit_heading(self.heading, self.scroll.viewport().width() - 48)
+        self.scroll_area.setWidget(self.body)
+        fit_heading(self.heading, self.scroll_area.viewport().width() - 48)
         if isinstance(result, Iterator):
             self._builder = result
             self._build_slice(self.FIRST_SLICE_S)
@@ -227,8 +229,8 @@ class Page(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # The view's own size (not the page's: the view is resized after the page).
-        if event.type() == QEvent.Type.Resize and watched is self.scroll.viewport():
-            width = self.scroll.viewport().width() - 48
+        if event.type() == QEvent.Type.Resize and watched is self.scroll_area.viewport():
+            width = self.scroll_area.viewport().width() - 48
             fit_heading(self.heading, width)
             self.fit_width(width)
         return False

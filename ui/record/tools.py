@@ -8,8 +8,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QTimer, QUrl
-from PySide6.QtGui import QFont, QPageLayout, QPageSize, QTextDocument
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtGui import QFont, QHideEvent, QPageLayout, QPageSize, QTextDocument
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFileDialog,
@@ -20,20 +20,16 @@ from PySide6.QtWidgets import (
 
 from assistant.i18n import _
 from assistant.notes import SECTIONS, Notebook
-from assistant.paper import (
-    PAPER_SECTIONS,
-    QR_SCHEME,
-    UNREADABLE_WHY,
-    paper_html,
-    qr_payloads,
-    section_title,
-)
+from assistant.paper_copy import PAPER_SECTIONS, QR_SCHEME, paper_html, qr_payloads
+from assistant.record_words import UNREADABLE_WHY, section_title
 from assistant.records.model import Record
+from assistant.settings import FileAccess
 from ui import theme as theme_mod
+from ui.printing import choose_printer
 from ui.record.page import ItemCard, Navigator, Page, small_button
 from ui.record.qr import QrCode, qr_image
 from ui.record.sharing import portal_url
-from ui.widgets import BigButton, BigComboBox, announce
+from ui.widgets import BigButton, BigComboBox, Body, announce
 
 log = logging.getLogger(__name__)
 
@@ -120,10 +116,10 @@ class NotesPage(Page):
             self.save()
         super().rebuild()
 
-    def hideEvent(self, event: object) -> None:
+    def hideEvent(self, event: QHideEvent) -> None:
         if self._timer.isActive():
             self.save()
-        super().hideEvent(event)  # type: ignore[arg-type]
+        super().hideEvent(event)
 
 
 def make_document(html: str) -> QTextDocument:
@@ -162,10 +158,12 @@ class PaperPage(Page):
         notebook: Notebook,
         preselect: str = "all",
         may_save: bool = True,
+        file_access: FileAccess = FileAccess.ANY,
     ) -> None:
         self.notebook = notebook
         self.choice = preselect
-        self.may_save = may_save
+        self.may_save = may_save and file_access is FileAccess.ANY
+        self.file_access = file_access
         self.last_pdf: Path | None = None
         super().__init__(record, nav)
 
@@ -206,6 +204,7 @@ class PaperPage(Page):
         self.print_button.setObjectName("print_copy")
         self.print_button.clicked.connect(self.print_copy)
         self.add(self.print_button)
+        self.print_problem: Body | None = None
         if self.may_save:
             self.save_button = BigButton(_("Save as a PDF file"), "pdf")
             self.save_button.setObjectName("save_pdf")
@@ -221,12 +220,15 @@ class PaperPage(Page):
             button.set_icon_name("check" if k == key else "document")
 
     def print_copy(self) -> None:
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle(_("Print"))
-        if dialog.exec() == QPrintDialog.DialogCode.Accepted:
+        printer, refusal = choose_printer(self, self.file_access)
+        if printer is not None:
             make_document(self.html()).print_(printer)
             announce(self, _("The copy is sent to the printer."))
+        elif refusal:
+            announce(self, refusal)
+            if self.print_problem is None:
+                self.print_problem = self.add_text(refusal, "problem")
+            self.print_problem.setText(refusal)
 
     def save_pdf(self) -> None:
         suggested = _("my-health-record") + ".pdf"

@@ -1,18 +1,21 @@
 """The kiosk's lock: full screen, on top, and no way out without the pharmacist's code.
 
 :class:`KioskGuard` swallows the ways out (Alt+F4, Escape, Alt+Tab, Ctrl+Q/W, F11, the window
-menu, the Windows/Super key), closes file and print dialogs, and brings the window back to full
-screen, until :meth:`KioskGuard.unlock`.
+menu, the Windows/Super key), context menus and other menus, closes file and print dialogs,
+answers every link itself (nothing opens a browser or another program), and brings the window
+back to full screen, until :meth:`KioskGuard.unlock`.
 """
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices, QKeyEvent
 from PySide6.QtPrintSupport import QPageSetupDialog, QPrintDialog, QPrintPreviewDialog
-from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QWidget
+
+from ui.qt_stub_fixes import char_p
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +60,10 @@ def is_escape_key(event: QKeyEvent) -> bool:
 #: Dialogs that reach the file system: never shown in a kiosk.
 _FORBIDDEN_DIALOGS = (QFileDialog, QPrintDialog, QPageSetupDialog, QPrintPreviewDialog)
 
+#: Link schemes the kiosk answers itself: a link must never start a browser, a mail program or
+#: a file manager on the counter's computer (QDesktopServices asks these handlers first).
+_REFUSED_URL_SCHEMES = ("http", "https", "file", "mailto", "tel", "ftp", "smb", "sftp")
+
 
 class KioskGuard(QObject):
     """Keeps ``window`` full screen and open until :meth:`unlock` (application event filter)."""
@@ -72,6 +79,15 @@ class KioskGuard(QObject):
         if app is not None:
             app.installEventFilter(self)
         window.installEventFilter(self)
+        for scheme in _REFUSED_URL_SCHEMES:
+            QDesktopServices.setUrlHandler(scheme, self, char_p("refuse_url"))
+
+    @Slot(QUrl)
+    def refuse_url(self, url: QUrl) -> None:
+        """A link was asked to open (any scheme above): nothing starts, even when unlocked."""
+        self.blocked += 1
+        log.info("kiosk: refused to open a %s link", url.scheme())
+        self.escape_blocked.emit("link")
 
     def unlock(self) -> None:
         """The pharmacist's code was given: the window may close."""
@@ -85,6 +101,8 @@ class KioskGuard(QObject):
         if app is not None:
             app.removeEventFilter(self)
         self.window.removeEventFilter(self)
+        for scheme in _REFUSED_URL_SCHEMES:
+            QDesktopServices.unsetUrlHandler(scheme)
 
     def _block(self, what: str, event: QEvent) -> bool:
         if event.type() is QEvent.Type.ShortcutOverride:
@@ -107,6 +125,19 @@ class KioskGuard(QObject):
                     event.ignore()
                     return True
                 return self._block("key", event)
+            return False
+        if etype is QEvent.Type.ContextMenu:
+            # Right click or long press: a context menu offers "Copy", "Select all", and in
+            # some widgets "Open link": none of it belongs on a kiosk. Accepted, so that Qt
+            # does not offer it to the parent widgets in turn.
+            event.accept()
+            self.blocked += 1
+            self.escape_blocked.emit("context menu")
+            return True
+        if etype is QEvent.Type.Show and isinstance(watched, QMenu):
+            QTimer.singleShot(0, watched.close)  # a menu opened some other way
+            self.blocked += 1
+            self.escape_blocked.emit("menu")
             return False
         if etype is QEvent.Type.Show and isinstance(watched, _FORBIDDEN_DIALOGS):
             # A file or print dialog would open the disk (save a PDF, browse folders).

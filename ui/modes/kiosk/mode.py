@@ -20,6 +20,7 @@ from assistant.idle import IdleTimer, ResetReason
 from assistant.journey import Journey
 from assistant.session_log import SessionLog
 from assistant.settings import KioskConfig, Mode, Settings
+from assistant.staff_code import StaffLockout
 from assistant.wipe import WipeList
 from ui.modes.hooks import ModeContext
 from ui.modes.idle_warning import IdleWarning
@@ -61,6 +62,7 @@ class KioskMode(QObject):
         warning_seconds: float | None = None,
         min_warning_seconds: float = 20.0,
         lock: bool = True,
+        staff_lockout: StaffLockout | None = None,
     ) -> None:
         super().__init__(window)
         if settings.kiosk is None:
@@ -89,7 +91,11 @@ class KioskMode(QObject):
             tick_ms=tick_ms,
             min_warning_seconds=min_warning_seconds,
         )
-        self.staff = StaffPanel(window, self.config.check_exit_code, clock=clock)
+        self.staff = StaffPanel(
+            window,
+            self.config.check_exit_code,
+            staff_lockout or StaffLockout(self.config.lockout_file),
+        )
         self.staff.unlocked.connect(self._staff_unlocked)
         self.staff.new_patient.connect(lambda: self.reset_now(ResetReason.STAFF))
         self.staff.close_program.connect(self.close_program)

@@ -1,21 +1,39 @@
 """The pharmacist's panel: the staff code on an on-screen keyboard, then "start again for a new
-patient" or "close the program". Only the code's hash is in the kiosk file; three wrong codes
-lock the panel for 30 seconds.
+patient" or "close the program". Only the code's hash is in the kiosk file; wrong codes lock
+the panel for a while (the rule is :class:`assistant.staff_code.StaffLockout`).
 """
 
 from __future__ import annotations
 
-import time
+import math
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
-from assistant.i18n import _
+from assistant.i18n import _, ngettext
+from assistant.staff_code import StaffLockout
 from ui import theme as theme_mod
 from ui.modes.cover import Cover
 from ui.modes.kiosk.onscreen_keyboard import OnScreenKeyboard
 from ui.widgets import BigButton, Body, Heading, announce
+
+
+def _wait_text(seconds: float) -> str:
+    """ "Too many wrong codes", with the wait in whole seconds or, from 2 minutes, minutes."""
+    if seconds < 120:
+        n = max(1, math.ceil(seconds))
+        return ngettext(
+            "Too many wrong codes. Wait {n} second and try again.",
+            "Too many wrong codes. Wait {n} seconds and try again.",
+            n,
+        ).format(n=n)
+    n = math.ceil(seconds / 60)
+    return ngettext(
+        "Too many wrong codes. Wait {n} minute and try again.",
+        "Too many wrong codes. Wait {n} minutes and try again.",
+        n,
+    ).format(n=n)
 
 
 class StaffPanel(Cover):
@@ -26,14 +44,11 @@ class StaffPanel(Cover):
     close_program = Signal()
     closed = Signal()
 
-    MAX_FAILURES = 3
-    LOCKOUT_SECONDS = 30.0
-
     def __init__(
         self,
         window: QWidget,
         check_code: Callable[[str], bool],
-        clock: Callable[[], float] = time.monotonic,
+        lockout: StaffLockout,
         unlocked_ms: int = 120_000,
     ) -> None:
         super().__init__(window, "staffPanel")
@@ -43,9 +58,7 @@ class StaffPanel(Cover):
         self._auto_close.setInterval(unlocked_ms)
         self._auto_close.timeout.connect(self.cancel)
         self._check = check_code
-        self._clock = clock
-        self._failures = 0
-        self._locked_until = 0.0
+        self._lockout = lockout
         lay = QVBoxLayout(self)
         lay.setContentsMargins(48, 32, 48, 32)
         lay.setSpacing(16)
@@ -137,22 +150,20 @@ class StaffPanel(Cover):
         """Check the typed code; the field is emptied at once either way."""
         code = self.code.text()
         self.code.clear()
-        now = self._clock()
-        if now < self._locked_until:
-            self._problem(_("Too many wrong codes. Wait 30 seconds and try again."))
+        wait = self._lockout.seconds_left()
+        if wait > 0:
+            self._problem(_wait_text(wait))
             return False
         if code and self._check(code):
-            self._failures = 0
+            self._lockout.record_success()
             self._show_code_page(False)
             self._auto_close.start()
             self.reset_button.setFocus(Qt.FocusReason.OtherFocusReason)
             self.unlocked.emit()
             return True
-        self._failures += 1
-        if self._failures >= self.MAX_FAILURES:
-            self._failures = 0
-            self._locked_until = now + self.LOCKOUT_SECONDS
-            self._problem(_("Too many wrong codes. Wait 30 seconds and try again."))
+        wait = self._lockout.record_failure()
+        if wait > 0:
+            self._problem(_wait_text(wait))
         else:
             self._problem(_("This code is not right. Try again."))
         return False

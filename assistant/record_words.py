@@ -1,20 +1,20 @@
-"""The paper copy of the record, and the plain words both the screens and the paper use.
+"""The record in plain words: the sentences and labels both the screens and the paper copy use.
 
-Words: day periods, rhythms, statuses, result interpretations — English Easy Read msgids
-translated at call time. The paper copy is HTML in the patient's language, in large type, with
-the date and "This is a copy for you"; the UI prints it with Qt (QPrinter / PDF).
+Day periods and moments, how much and how often to take a medicine, a medicine's status today,
+a result's value, usual values and what they mean, kinds of allergies, statuses of problems,
+why a part could not be read, the titles of the record's sections. English Easy Read msgids
+translated at call time (``assistant.i18n``).
 """
 
 from __future__ import annotations
 
-import html
 import re
-from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from collections.abc import Iterable
+from datetime import date
 
 from babel.dates import get_day_names
 
-from assistant.dayplan import MOMENTS, DayKey, Dose, Moment, PlanRow, Rhythm, day_plan
+from assistant.dayplan import DayKey, Dose, Moment, PlanRow, Rhythm
 from assistant.glossary import explain_specific, explain_unit
 from assistant.i18n import (
     N_,
@@ -28,14 +28,14 @@ from assistant.i18n import (
 from assistant.records.model import (
     AllergyKind,
     Coding,
+    ConsentStatus,
     DayPeriod,
     Interpretation,
     LabResult,
     Medication,
     MedicationStatus,
+    Patient,
     ProblemStatus,
-    Record,
-    ResultStatus,
     UnreadableReason,
     Weekday,
 )
@@ -310,22 +310,6 @@ INTERPRETATION: dict[Interpretation, tuple[str, str, str]] = {
 }
 
 
-def interpretation_of(result: LabResult) -> Interpretation:
-    """The lab's interpretation, or one computed from the range when the lab gave none."""
-    if result.interpretation is not Interpretation.UNKNOWN:
-        return result.interpretation
-    rng = result.reference_range
-    if rng is None or result.value is None or result.comparator:
-        return Interpretation.UNKNOWN
-    if rng.low is not None and result.value < rng.low:
-        return Interpretation.LOW
-    if rng.high is not None and result.value > rng.high:
-        return Interpretation.HIGH
-    if rng.low is None and rng.high is None:
-        return Interpretation.UNKNOWN
-    return Interpretation.NORMAL
-
-
 def value_text(result: LabResult) -> str:
     if result.value is not None:
         value = format_decimal(result.value, max_decimals=3)
@@ -390,20 +374,6 @@ UNREADABLE_WHY: dict[UnreadableReason, str] = {
 }
 
 
-# --------------------------------------------------------------------------------------------
-# The paper copy
-
-#: Sections of the paper copy, in order.
-PAPER_SECTIONS: tuple[str, ...] = (
-    "medicines",
-    "vaccines",
-    "results",
-    "allergies",
-    "documents",
-    "sharing",
-    "notes",
-)
-
 SECTION_TITLES: dict[str, str] = {
     "medicines": N_("My medicines"),
     "vaccines": N_("My vaccines"),
@@ -419,256 +389,35 @@ def section_title(key: str) -> str:
     return _(SECTION_TITLES[key])
 
 
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+def record_title(patient: Patient | None) -> str:
+    """ "Health record of Anna Peeters", or "My health record" when the name is not known."""
+    who = patient.full_name if patient is not None else ""
+    return _("Health record of {name}").format(name=who) if who else _("My health record")
 
 
-def _p(text: str) -> str:
-    return f"<p>{_e(text)}</p>" if text else ""
+#: What a part of the record says when it has nothing, by part.
+NOTHING_IN: dict[str, str] = {
+    "medicines": N_("Your record has no medicines."),
+    "vaccines": N_("Your record has no vaccines."),
+    "results": N_("Your record has no results."),
+    "allergies": N_("Your record has no allergies."),
+    "problems": N_("Your record has no health problems."),
+    "documents": N_("Your record has no documents."),
+}
 
 
-#: Image addresses the paper copy uses for scannable codes; the printing side draws them.
-QR_SCHEME = "qr:"
-#: Printed size of a code in document pixels (about 4 cm on A4: a phone scans it at arm's length).
-QR_PRINT_PX = 150
+def nothing_text(part: str) -> str:
+    return _(NOTHING_IN[part])
 
 
-def qr_img(text: str) -> str:
-    """An image tag for a scannable code of ``text`` (resolved by the printer's document)."""
-    url = html.escape(QR_SCHEME + text, quote=True)
-    return f'<p><img src="{url}" width="{QR_PRINT_PX}" height="{QR_PRINT_PX}"></p>'
+def reaction_text(reaction: str) -> str:
+    return _("What happens: {reaction}").format(reaction=reaction)
 
 
-def qr_payloads(page_html: str) -> list[str]:
-    """The texts of every scannable code in a paper copy, in order."""
-    return [html.unescape(m) for m in re.findall(r'<img src="qr:([^"]*)"', page_html)]
-
-
-def _table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    out = ['<table border="1" cellspacing="0" cellpadding="6" width="100%">', "<tr>"]
-    out += [f'<th align="left">{_e(h)}</th>' for h in head]
-    out.append("</tr>")
-    for row in rows:
-        out.append("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>")
-    out.append("</table>")
-    return "".join(out)
-
-
-def _medicines_html(record: Record, day: date) -> str:
-    plan = day_plan(record.medications, day)
-    parts: list[str] = []
-    if not record.medications and not record.prescriptions:
-        return _p(_("Your record has no medicines."))
-    if plan.today:
-        parts.append(
-            f"<h3>{_e(_('What to take today, {date}').format(date=format_date(day)))}</h3>"
-        )
-        rows = []
-        for row in plan.today:
-            cells = [row.medication.name]
-            for m in MOMENTS:
-                dose = row.dose_at(m)
-                cells.append(dose_text(dose) if dose is not None else "—")
-            rows.append(cells)
-        parts.append(_table([_("Medicine"), *(moment_word(m) for m in MOMENTS)], rows))
-    others = [*plan.other_days, *plan.as_needed, *plan.see_text]
-    if others:
-        parts.append(f"<h3>{_e(_('Not every day, or only when needed'))}</h3>")
-        for row in others:
-            how = ". ".join([*schedule_lines(row), row.medication.posology_text]).strip(". ")
-            parts.append(_p(_("{name}: {how}").format(name=row.medication.name, how=how)))
-    if record.prescriptions:
-        parts.append(f"<h3>{_e(_('Prescriptions to collect at the pharmacy'))}</h3>")
-        for pr in record.prescriptions:
-            parts.append(
-                _p(
-                    _("{name}: code for the pharmacist {rid}").format(
-                        name=pr.medication, rid=pr.rid
-                    )
-                )
-            )
-            parts.append(qr_img(pr.rid))
-    parts.append(f"<h3>{_e(_('All my medicines'))}</h3>")
-    for med in record.medications:
-        status, _icon = status_text(med, day)
-        parts.append(_p(_("{name}: {status}").format(name=med.name, status=status)))
-    return "".join(parts)
-
-
-def _vaccines_html(record: Record) -> str:
-    if not record.vaccinations:
-        return _p(_("Your record has no vaccines."))
-    rows = []
-    for v in sorted(record.vaccinations, key=lambda v: v.date or date.min, reverse=True):
-        rows.append(
-            [
-                v.vaccine,
-                format_date(v.date) if v.date else _("Date not known"),
-                format_date(v.next_due) if v.next_due else "",
-            ]
-        )
-    return _table([_("Vaccine"), _("Date"), _("Next dose")], rows)
-
-
-def latest_results(record: Record) -> list[LabResult]:
-    """The newest result of each test that the patient may see."""
-    seen: dict[str, LabResult] = {}
-    for r in sorted(
-        record.lab_results,
-        key=lambda r: r.date.replace(tzinfo=None) if r.date else datetime.min,
-        reverse=True,
-    ):
-        if r.status is ResultStatus.HELD_BACK:
-            continue
-        key = next((c.code for c in r.codings if "loinc" in c.system.lower()), r.test_name)
-        seen.setdefault(key, r)
-    return list(seen.values())
-
-
-def _results_html(record: Record) -> str:
-    latest = latest_results(record)
-    if not latest:
-        return _p(_("Your record has no results."))
-    rows = [
-        [
-            r.test_name,
-            value_text(r),
-            range_text(r),
-            _(INTERPRETATION[interpretation_of(r)][0]),
-            format_date(r.date) if r.date else "",
-        ]
-        for r in latest
-    ]
-    return _table(
-        [_("Test"), _("Result"), _("Usual values"), _("Compared to usual"), _("Date")], rows
-    )
-
-
-def _allergies_html(record: Record) -> str:
-    parts = [f"<h3>{_e(_('Allergies and bad reactions'))}</h3>"]
-    if not record.allergies:
-        parts.append(_p(_("Your record has no allergies.")))
-    for a in record.allergies:
-        line = f"{a.substance}: {_(ALLERGY_KIND[a.kind])}"
-        if a.reaction:
-            line += ". " + _("What happens: {reaction}").format(reaction=a.reaction)
-        parts.append(_p(line))
-    parts.append(f"<h3>{_e(_('Health problems'))}</h3>")
-    if not record.problems:
-        parts.append(_p(_("Your record has no health problems.")))
-    for pb in record.problems:
-        parts.append(_p(f"{pb.name}: {_(PROBLEM_STATUS[pb.status])}"))
-    return "".join(parts)
-
-
-def _documents_html(record: Record) -> str:
-    if not record.documents:
-        return _p(_("Your record has no documents."))
-    rows = [
-        [d.title, d.kind, d.author, format_date(d.date) if d.date else ""]
-        for d in sorted(
-            record.documents,
-            key=lambda d: d.date.replace(tzinfo=None) if d.date else datetime.min,
-            reverse=True,
-        )
-    ]
-    return _table([_("Document"), _("Kind"), _("Written by"), _("Date")], rows)
-
-
-def _sharing_html(record: Record) -> str:
-    consent = record.consent
+def consent_text(consent: ConsentStatus | None) -> str:
+    """Whether the patient agreed to share their health data, as a yes / no / not known."""
     if consent is None or consent.granted is None:
-        status = _("We do not know if you agreed to share your health data.")
-    elif consent.granted:
-        status = _("Yes. You agreed to share your health data between your care providers.")
-    else:
-        status = _("No. You did not agree to share your health data.")
-    parts = [_p(status)]
-    if record.relations:
-        parts.append(f"<h3>{_e(_('Care providers who treat you'))}</h3>")
-        parts += [
-            _p(", ".join(x for x in (r.name, r.role, r.organisation) if x))
-            for r in record.relations
-        ]
-    if record.exclusions:
-        parts.append(f"<h3>{_e(_('People you keep out'))}</h3>")
-        parts += [_p(", ".join(x for x in (e.who, e.organisation) if x)) for e in record.exclusions]
-    if record.access_log:
-        parts.append(f"<h3>{_e(_('Who looked at my record'))}</h3>")
-        rows = [
-            [format_date(e.when) if e.when else "", e.who, e.organisation, e.what]
-            for e in sorted(
-                record.access_log,
-                key=lambda e: e.when.replace(tzinfo=None) if e.when else datetime.min,
-                reverse=True,
-            )[:40]
-        ]
-        parts.append(_table([_("Date"), _("Who"), _("Where"), _("What")], rows))
-    return "".join(parts)
-
-
-def _notes_html(notes: Sequence[tuple[str, str]]) -> str:
-    if not notes:
-        return _p(_("You have not written any questions yet."))
-    parts = []
-    for key, text in notes:
-        title = section_title(key) if key in SECTION_TITLES else _("Other questions")
-        parts.append(f"<h3>{_e(title)}</h3>")
-        parts += [_p(line) for line in text.splitlines() if line.strip()]
-    return "".join(parts)
-
-
-def paper_html(
-    record: Record,
-    sections: Sequence[str] = PAPER_SECTIONS,
-    *,
-    day: date | None = None,
-    notes: Sequence[tuple[str, str]] = (),
-    base_points: float = 16.0,
-) -> str:
-    """The paper copy as HTML in the current language (large type; headings per section)."""
-    day = day or date.today()
-    who = record.patient.full_name if record.patient is not None else ""
-    title = _("My health record") if not who else _("Health record of {name}").format(name=who)
-    parts = [
-        '<html><head><meta charset="utf-8"><style>',
-        f"body {{ font-size: {base_points:.0f}pt; }}",
-        f"h1 {{ font-size: {base_points * 1.6:.0f}pt; }}",
-        f"h2 {{ font-size: {base_points * 1.3:.0f}pt; }}",
-        f"h3 {{ font-size: {base_points * 1.1:.0f}pt; }}",
-        "</style></head><body>",
-        f"<h1>{_e(title)}</h1>",
-        _p(_("This is a copy for you. It is not an official document.")),
-        _p(_("Made on {date}.").format(date=format_date(day))),
-    ]
-    for key in sections:
-        parts.append(f"<h2>{_e(section_title(key))}</h2>")
-        if key == "medicines":
-            parts.append(_medicines_html(record, day))
-        elif key == "vaccines":
-            parts.append(_vaccines_html(record))
-        elif key == "results":
-            parts.append(_results_html(record))
-        elif key == "allergies":
-            parts.append(_allergies_html(record))
-        elif key == "documents":
-            parts.append(_documents_html(record))
-        elif key == "sharing":
-            parts.append(_sharing_html(record))
-        elif key == "notes":
-            parts.append(_notes_html(notes))
-    if record.unreadable:
-        parts.append(f"<h2>{_e(_('Parts we could not read'))}</h2>")
-        n = len(record.unreadable)
-        parts.append(
-            _p(
-                ngettext(
-                    "{n} part of your record could not be read. Ask your doctor about it.",
-                    "{n} parts of your record could not be read. Ask your doctor about them.",
-                    n,
-                ).format(n=n)
-            )
-        )
-    parts.append(_p(_("Questions? Ask your family doctor or your pharmacist.")))
-    parts.append("</body></html>")
-    return "".join(parts)
+        return _("We do not know if you agreed to share your health data.")
+    if consent.granted:
+        return _("Yes. You agreed to share your health data between your care providers.")
+    return _("No. You did not agree to share your health data.")
