@@ -19,6 +19,7 @@ class ProblemKind(Enum):
     NETWORK = "network"
     SERVICE_DOWN = "service_down"
     SERVICE_REFUSED = "service_refused"
+    LOGIN = "login"  # the login in the browser was not finished, was refused or ran out
     BAD_DATA = "bad_data"
     PROGRAM = "program"
 
@@ -31,6 +32,7 @@ RETRY_HELPS: dict[ProblemKind, bool] = {
     ProblemKind.NETWORK: True,
     ProblemKind.SERVICE_DOWN: True,
     ProblemKind.SERVICE_REFUSED: False,
+    ProblemKind.LOGIN: True,
     ProblemKind.BAD_DATA: False,
     ProblemKind.PROGRAM: False,
 }
@@ -98,6 +100,13 @@ class ServiceDownError(AssistantError):
 
 class ServiceRefusedError(AssistantError):
     kind = ProblemKind.SERVICE_REFUSED
+
+
+class LoginError(AssistantError):
+    """The login at the record service (in the browser) did not give access: the person said
+    no, the answer was not for this login, or the login ran out. Logging in again helps."""
+
+    kind = ProblemKind.LOGIN
 
 
 class BadDataError(AssistantError):

@@ -465,6 +465,17 @@ def _xdg_user_dir(env_var: str, default: str) -> Path | None:
     return Path(home) / default
 
 
+def user_config_folder() -> Path:
+    """The program's folder in the user's configuration folder (read, never written by the
+    program: e.g. the record services a person or an installer set up)."""
+    xdg = _xdg_user_dir("XDG_CONFIG_HOME", ".config")
+    if xdg is not None:
+        return xdg / APP_NAME
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP_NAME, APP_AUTHOR))
+
+
 # ---------------------------------------------------------------------------------------------
 # Home-mode preferences (no personal data: only display choices)
 

@@ -62,6 +62,7 @@ if TYPE_CHECKING:
     from assistant.demo.hub.embedded import EmbeddedHub
     from assistant.errors import AssistantError
     from assistant.records.model import Record
+    from assistant.records.record_services import RecordService
     from assistant.records.source import RecordSource
     from ui.journey_view import RecordSourceFactory, ViewerFactory
     from ui.modes.hooks import ModeHooks
@@ -101,6 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--hub-url", metavar="URL", help="FHIR hub to load the record from (default: demo hub)"
     )
     parser.add_argument("--hub-ca", metavar="PEM", help="CA certificate file for --hub-url")
+    parser.add_argument(
+        "--record-service",
+        metavar="ID",
+        help="home mode: log in to this record service of record-services.toml (SMART)",
+    )
+    parser.add_argument("--record-services", metavar="TOML", help=argparse.SUPPRESS)  # tests
     parser.add_argument(
         "--citizen", default=None, help="demo mode: which virtual citizen's card to insert"
     )
@@ -169,7 +176,44 @@ def _check_args(ns: argparse.Namespace) -> settings_mod.Settings:
         from pathlib import Path
 
         s = s.replace(data_dir=Path(ns.data_dir))
+    ns.smart_service = _smart_service(ns, s)
     return s
+
+
+def _smart_service(ns: argparse.Namespace, s: settings_mod.Settings) -> RecordService | None:
+    """The record service to log in to with SMART (a RecordService), or None.
+
+    Home mode with a real card only: ``--record-service ID``, or the only service of the
+    file. Kiosk, mediator, demo and training never offer it (see record_services).
+    """
+    if ns.record_service is None and (not ns.real_card or s.uses_virtual_card):
+        return None
+    from assistant.records import record_services
+
+    if not record_services.smart_offered(s):
+        if ns.record_service is None:
+            return None
+        raise StartupProblem(
+            _("A login to a record service is only possible at home, with a real card."),
+            "--record-service outside home mode",
+        )
+    path = ns.record_services or record_services.record_services_path(s)
+    try:
+        services = record_services.load_record_services(path)
+    except assistant.errors.BadDataError as exc:
+        raise StartupProblem(
+            _("The list of record services cannot be used. Ask the person who set it up."),
+            exc.detail,
+        ) from None
+    if ns.record_service is None:
+        return services[0] if len(services) == 1 else None
+    for service in services:
+        if service.id == ns.record_service:
+            return service
+    raise StartupProblem(
+        _("There is no record service called {name}.").format(name=ns.record_service),
+        "unknown --record-service",
+    )
 
 
 class QtTranslations:
@@ -271,6 +315,17 @@ def _card_backend(ns: argparse.Namespace, s: settings_mod.Settings, run: Running
 def _record_source(
     ns: argparse.Namespace, run: Running
 ) -> Callable[[ChallengeSigner], RecordSource]:
+    service = getattr(ns, "smart_service", None)
+    if service is not None:
+        from assistant.records.smart_source import SmartRecordSource
+
+        # The service's own login (in the system browser) says who it is: the card's
+        # signature is not used, and the demo hub never sees a real card.
+        return lambda _signer: SmartRecordSource(service)
+    if not ns.hub_url and ns.real_card and not run.settings.uses_virtual_card:
+        from assistant.records.source import NoRecordService
+
+        return lambda _signer: NoRecordService()
     if ns.hub_url:
         import httpx
 

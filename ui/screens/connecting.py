@@ -95,6 +95,15 @@ class ConnectingScreen(StateScreen):
                 )
             )
             self.problem_text.setText(_("Trying again will not help today."))
+        elif kind is ProblemKind.LOGIN:
+            self.set_icon("blocked")
+            self.heading.setText(_("The login was not finished."))
+            self.text.setText(
+                _(
+                    "The login in the internet browser did not give access to your record. "
+                    "Press Try again to log in again."
+                )
+            )
         elif kind is ProblemKind.BAD_DATA:
             self.set_icon("error")
             self.heading.setText(_("The health record could not be read."))
