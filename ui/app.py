@@ -1,7 +1,15 @@
 """The graphical assistant: ``main(args)`` parses the command line and runs the journey.
 
 By default (no real reader asked for) it runs in demo mode: the virtual eID card (through
-pcscd + vpcd when available, else in-process) and the embedded demo hub.
+pcscd + vpcd when available, else in-process) and the embedded demo hub. Kiosk, mediator and
+training mode are installed through :mod:`ui.modes.hooks`.
+
+Exit codes of :func:`main`: 0 the program was closed; :data:`EXIT_CANNOT_START` (2) the
+command line names something the program cannot use; :data:`EXIT_MODE_UNAVAILABLE` (3) the mode
+asked for (kiosk, mediator, training) cannot load, so the program does not run at all rather
+than run without its lock and its reset between patients; :data:`EXIT_BAD_CONFIG` (78) the
+kiosk file cannot be used. Each says why on screen (a message box) when a screen is possible,
+and on standard error.
 """
 
 from __future__ import annotations
@@ -58,8 +66,7 @@ if TYPE_CHECKING:
     from assistant.records.record_services import RecordService
     from assistant.records.source import RecordSource
     from ui.journey_view import RecordSourceFactory, ViewerFactory
-    from ui.kiosk import KioskMode
-    from ui.mediator import MediatorMode
+    from ui.modes.hooks import ModeHooks
     from ui.record.home import RecordHome
 
 log = logging.getLogger(__name__)
@@ -112,15 +119,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-#: Exit code when the program cannot start as asked (README lists the exit codes).
+#: :func:`main`'s exit code when the program cannot start as asked (README lists them all).
 EXIT_CANNOT_START = 2
+#: :func:`main`'s exit code when the mode asked for (kiosk, mediator, training) cannot be
+#: imported or installed: the program never runs without its lock and its reset.
+EXIT_MODE_UNAVAILABLE = 3
 #: Exit code when the kiosk file cannot be used (EX_CONFIG: systemd does not restart in a loop).
 EXIT_BAD_CONFIG = 78
 
 
 class StartupProblem(Exception):
-    """The command line names something the program cannot use; ``message`` is for the person,
-    ``detail`` for the person who set the computer up (no personal data)."""
+    """The program cannot start as asked; ``message`` is for the person, ``detail`` for the
+    person who set the computer up (no personal data), ``exit_code`` for :func:`main`."""
 
     def __init__(self, message: str, detail: str, exit_code: int = EXIT_CANNOT_START) -> None:
         super().__init__(detail)
@@ -255,9 +265,8 @@ class Running:
         self.cleanups: list[Callable[[], object]] = []
         self.demo: DemoCard | None = None
         self.hub: EmbeddedHub | None = None
-        #: The kiosk or mediator mode, when it is on (their ``install`` sets it).
-        self.kiosk: KioskMode | None = None
-        self.mediator: MediatorMode | None = None
+        #: The modes installed on the window (kiosk, mediator, training), see ui.modes.hooks.
+        self.modes: tuple[ModeHooks, ...] = ()
         self.ready = False
         #: What waits until the first screen is shown (``services_now`` False): Qt's own
         #: translations, then the card and record services started in a worker (their
@@ -305,9 +314,7 @@ def _card_backend(ns: argparse.Namespace, s: settings_mod.Settings, run: Running
         from assistant.card.pcsc import PcscBackend
 
         backend = PcscBackend(ns.reader)
-        close = getattr(backend, "close", None)
-        if callable(close):
-            run.cleanups.append(close)
+        run.cleanups.append(backend.close)
         return backend
     from assistant.demo.card.citizens import DEFAULT_CITIZEN
     from assistant.demo.card.demo import start_demo_card
@@ -451,7 +458,11 @@ def build_app(
             run_in_worker(services, attach, failed)
 
         run.later.append(start_services)
-    _install_mode_hooks(run)
+    try:
+        run.modes = _install_modes(run)
+    except StartupProblem:
+        run.close()
+        raise
     if s.may_write_personal_data:
         _save_preferences_on_change(run)
     return run
@@ -495,24 +506,26 @@ def _demo_banner(shell: Shell) -> None:
     shell.add_banner(banner)
 
 
-def _install_mode_hooks(run: Running) -> None:
-    """Mediator panel and kiosk frame (helper H's modules) when their mode is on."""
-    mode = run.settings.mode
+def _install_modes(run: Running) -> tuple[ModeHooks, ...]:
+    """The kiosk, mediator or training mode the settings ask for, on the window; a mode that
+    cannot load is a StartupProblem (EXIT_MODE_UNAVAILABLE): the program never runs without
+    it."""
+    from ui.modes.hooks import ModeContext, ModeUnavailable, install_modes
+
     try:
-        if mode is settings_mod.Mode.MEDIATOR or run.settings.training:
-            from ui import mediator
-
-            hook = getattr(mediator, "install", None)
-            if callable(hook):
-                hook(run)
-        if mode is settings_mod.Mode.KIOSK:
-            from ui import kiosk
-
-            hook = getattr(kiosk, "install", None)
-            if callable(hook):
-                hook(run)
-    except ImportError:
-        log.warning("mode %s not available in this build", mode.value)
+        modes = install_modes(ModeContext(run.shell, run.controller, run.settings))
+    except ModeUnavailable as exc:
+        raise StartupProblem(
+            _(
+                "The program cannot start. A part of it is missing or does not work. "
+                "Ask the person who set up this computer."
+            ),
+            str(exc),
+            EXIT_MODE_UNAVAILABLE,
+        ) from None
+    for hooks in modes:
+        run.cleanups.append(hooks.shutdown)
+    return modes
 
 
 def main(args: list[str]) -> int:

@@ -40,9 +40,9 @@ if TYPE_CHECKING:
     from assistant.records.model import Record
     from assistant.records.source import RecordSource
     from ui.record.home import RecordHome
-    from ui.screens.connecting import RecordScreen
     from ui.screens.identity import IdentityScreen
     from ui.screens.pin import PinScreen
+    from ui.screens.record import RecordScreen
     from ui.workers import Job
 
 log = logging.getLogger(__name__)
@@ -172,9 +172,11 @@ class JourneyController(QObject):
             import assistant.card.pin
             import assistant.card.session  # noqa: F401 - loaded for later
             import ui.screens.connecting
+            import ui.screens.finish
             import ui.screens.identity
             import ui.screens.pin
             import ui.screens.reader
+            import ui.screens.record
             import ui.screens.welcome
 
             if self.viewer_factory is not None:
@@ -300,12 +302,12 @@ class JourneyController(QObject):
             screen.retry_requested.connect(j.retry)
             screen.finish_requested.connect(j.finish)
         elif step is Step.RECORD:
-            from ui.screens.connecting import RecordScreen
+            from ui.screens.record import RecordScreen
 
             screen = RecordScreen()
             screen.finish_requested.connect(j.finish)
         else:
-            from ui.screens.connecting import FinishScreen
+            from ui.screens.finish import FinishScreen
 
             screen = FinishScreen()
             screen.restart.connect(j.start)
@@ -334,7 +336,7 @@ class JourneyController(QObject):
 
     @property
     def record_screen(self) -> RecordScreen:
-        from ui.screens.connecting import RecordScreen
+        from ui.screens.record import RecordScreen
 
         screen = self.screens[Step.RECORD]
         assert isinstance(screen, RecordScreen)

@@ -17,10 +17,12 @@ from assistant.settings import KioskConfig
 from assistant.staff_code import StaffLockout, hash_staff_code
 from tests.a11y.harness import JourneyHarness
 from tests.a11y.scenes import Scene, show_state
-from ui.kiosk import KioskBanner, StaffPanel
-from ui.kiosk_idle import IdleWarning
-from ui.kiosk_prescriptions import PrescriptionPanel
-from ui.mediator_panel import MediatorPanel, TrainingBanner
+from ui.modes.idle_warning import IdleWarning
+from ui.modes.kiosk.banner import KioskBanner
+from ui.modes.kiosk.prescriptions import PrescriptionPanel
+from ui.modes.kiosk.staff_panel import StaffPanel
+from ui.modes.mediator.panel import MediatorPanel
+from ui.modes.mediator.training_banner import TrainingBanner
 
 CONFIG = KioskConfig(
     pharmacy_name="Pharmacie du Parc", exit_code_hash=hash_staff_code("0", n=2**12)

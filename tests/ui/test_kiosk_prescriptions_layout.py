@@ -13,7 +13,7 @@ from assistant.journey import Step
 from tests.a11y.harness import JourneyHarness
 from tests.support.kiosk_scenes import kiosk_scenes, mode_scene
 from ui import theme as theme_mod
-from ui.kiosk_prescriptions import PrescriptionPanel
+from ui.modes.kiosk.prescriptions import PrescriptionPanel
 from ui.record.qr import QrCode
 
 

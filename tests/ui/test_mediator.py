@@ -21,9 +21,16 @@ from assistant.session_log import read_sessions
 from assistant.settings import Mode, Settings
 from tests.support.shell import dispose
 from ui import theme as theme_mod
-from ui.mediator import MediatorMode
-from ui.mediator_panel import COMMON_PROBLEMS, GUIDES, PROBLEM_TIPS, MediatorPanel
-from ui.relay_sheet import RelaySheet, RelaySheetDialog, RelayTopic, relay_html, render_pdf
+from ui.modes.mediator import MediatorMode
+from ui.modes.mediator.guides import COMMON_PROBLEMS, GUIDES, PROBLEM_TIPS
+from ui.modes.mediator.panel import MediatorPanel
+from ui.modes.mediator.relay_sheet import (
+    RelaySheet,
+    RelaySheetDialog,
+    RelayTopic,
+    relay_html,
+    render_pdf,
+)
 from ui.shell import Shell
 
 

@@ -38,7 +38,7 @@ from tests.support.qr_decode import (
 from tests.ui.test_record_data import demo_record
 from tests.ui.test_record_tools import pdf_text
 from ui import theme
-from ui.kiosk_prescriptions import PrescriptionPanel
+from ui.modes.kiosk.prescriptions import PrescriptionPanel
 from ui.record.home import RecordHome
 from ui.record.qr import QrCode, qr_image, qr_matrix
 from ui.record.sharing import PORTAL_URLS, portal_url

@@ -17,9 +17,9 @@ from assistant.i18n import set_language
 from assistant.records.model import Record
 from tests.ui.test_record_data import demo_record, fixture_files, fixture_record
 from ui import theme
-from ui.record.common import ItemCard
 from ui.record.explain import ExplainPage
 from ui.record.home import RecordHome
+from ui.record.page import ItemCard
 from ui.record.sharing import MAX_LOG_LINES
 from ui.widgets import BigButton
 

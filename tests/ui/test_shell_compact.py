@@ -13,7 +13,7 @@ from assistant.journey import JourneyState, Problem, Step
 from tests.a11y.harness import JourneyHarness
 from tests.support.app_script import run_app_script
 from ui import theme as theme_mod
-from ui.mediator_panel import MediatorPanel
+from ui.modes.mediator.panel import MediatorPanel
 from ui.shell import Shell
 from ui.widgets import BigButton, BigComboBox
 
@@ -186,10 +186,10 @@ def test_guide_words_follow_the_bars_not_the_patient_text(qtbot, restore) -> Non
     _settle(qtbot)
     body = panel.say.body.font().pointSizeF()
     assert body == pytest.approx(theme_mod.current().bar_points("body"), abs=0.2)
-    inner = panel.scroll.widget()
+    inner = panel.scroll_area.widget()
     assert inner is not None
     # no word of the unfolded guide is cut: its content fits the panel's viewport
-    assert inner.minimumSizeHint().width() <= panel.scroll.viewport().width() + 1
+    assert inner.minimumSizeHint().width() <= panel.scroll_area.viewport().width() + 1
 
 
 def test_help_and_hidden_pages_are_made_when_needed(qtbot, restore) -> None:

@@ -8,7 +8,7 @@ from datetime import date
 from assistant.i18n import _, format_date
 from assistant.record_words import ALLERGY_KIND, PROBLEM_STATUS, nothing_text, reaction_text
 from assistant.records.model import Criticality, ProblemCategory, ProblemStatus
-from ui.record.common import ItemCard, Page, small_button
+from ui.record.page import ItemCard, Page, small_button
 
 
 class AllergiesPage(Page):

@@ -9,7 +9,8 @@ from datetime import datetime
 from assistant.i18n import N_, _, current_language, format_date, format_datetime, ngettext
 from assistant.record_words import consent_text
 from assistant.records.model import RelationKind
-from ui.record.common import ItemCard, Page, breakable, explain_button, small_button
+from ui.record.formatting import breakable
+from ui.record.page import ItemCard, Page, explain_button, small_button
 
 #: The official patient portal, in each language (the same service).
 PORTAL_URLS: dict[str, str] = {

@@ -26,7 +26,7 @@ from assistant.records.model import Record
 from assistant.settings import FileAccess
 from ui import theme as theme_mod
 from ui.printing import choose_printer
-from ui.record.common import ItemCard, Navigator, Page, small_button
+from ui.record.page import ItemCard, Navigator, Page, small_button
 from ui.record.qr import QrCode, qr_image
 from ui.record.sharing import portal_url
 from ui.widgets import BigButton, BigComboBox, Body, announce
@@ -112,7 +112,7 @@ class NotesPage(Page):
             announce(self, _("Your questions could not be saved on this computer."))
 
     def rebuild(self) -> None:
-        if getattr(self, "editor", None) is not None:
+        if self.body is not None:  # (not before the first build: no editor yet)
             self.save()
         super().rebuild()
 

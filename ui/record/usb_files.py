@@ -11,7 +11,7 @@ from pathlib import Path
 from assistant.i18n import _, format_date
 from assistant.records.model import Record
 from assistant.removable_media import record_files_on
-from ui.record.common import Navigator, Page, small_button
+from ui.record.page import Navigator, Page, small_button
 from ui.widgets import BigButton
 
 #: Where the page finds the media and opens the file the patient picked.

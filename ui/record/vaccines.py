@@ -7,7 +7,8 @@ from datetime import date
 
 from assistant.i18n import _, format_date, ngettext
 from assistant.record_words import nothing_text
-from ui.record.common import ItemCard, Page, day_text, small_button
+from ui.record.formatting import day_text
+from ui.record.page import ItemCard, Page, small_button
 
 #: The soonest next doses listed at the top.
 MAX_UPCOMING = 10

@@ -1,8 +1,11 @@
 """Mediator mode (public digital spaces) and training mode, put together on the main window.
 
-The guide panel beside every screen, the training banner, the inactivity lock (a shared PC:
-the next visitor must never find the last patient's record), the anonymous session log, and
-"Relay to care providers". :func:`install` is the hook ``ui.app`` calls.
+The guide panel beside every screen (:mod:`ui.modes.mediator.panel`), the training banner
+(:mod:`ui.modes.mediator.training_banner`), the inactivity lock and reset between visitors (a
+shared PC: the next visitor must never find the last patient's record;
+:class:`ui.modes.session_watch.SessionWatch`), the anonymous session log, and "Relay to care
+providers" (:mod:`ui.modes.mediator.relay_sheet`). :func:`install` is what the program calls
+(see :mod:`ui.modes.hooks`).
 """
 
 from __future__ import annotations
@@ -10,20 +13,18 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QWidget
 
 from assistant.journey import Journey, JourneyState
 from assistant.session_log import SessionLog
 from assistant.settings import Mode, Settings
-from ui.kiosk_idle import SessionWatch
-from ui.mediator_panel import MediatorPanel, TrainingBanner
-from ui.relay_sheet import RelaySheetDialog
-
-if TYPE_CHECKING:
-    from ui.app import Running
+from ui.modes.hooks import ModeContext
+from ui.modes.mediator.panel import MediatorPanel
+from ui.modes.mediator.relay_sheet import RelaySheetDialog
+from ui.modes.mediator.training_banner import TrainingBanner
+from ui.modes.session_watch import SessionWatch
+from ui.shell import Shell
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ class MediatorMode(QObject):
 
     def __init__(
         self,
-        window: QWidget,
+        window: Shell,
         settings: Settings,
         *,
         journey: Journey,
@@ -55,15 +56,11 @@ class MediatorMode(QObject):
         self.relay_dialog: RelaySheetDialog | None = None
         if settings.training:
             self.banner = TrainingBanner()
-            add_banner = getattr(window, "add_banner", None)
-            if callable(add_banner):
-                add_banner(self.banner)
+            window.add_banner(self.banner)
         if settings.mode is Mode.MEDIATOR:
             self.panel = MediatorPanel()
             self.panel.relay_requested.connect(self.open_relay_sheet)
-            set_side_panel = getattr(window, "set_side_panel", None)
-            if callable(set_side_panel):
-                set_side_panel(self.panel)
+            window.set_side_panel(self.panel)
             self.panel.set_state(journey.state)
             journey.add_listener(self._journey_changed)
             timeout = timeout_seconds or settings.idle_timeout_seconds or 600.0
@@ -104,17 +101,16 @@ class MediatorMode(QObject):
             self.watch.shutdown()
 
 
-def install(run: Running) -> MediatorMode:
-    """The hook ``ui.app`` calls in mediator or training mode (``run`` is its ``Running``)."""
-    shell = run.shell
-    controller = run.controller
-    mode = MediatorMode(
+def install(context: ModeContext) -> MediatorMode:
+    """Mediator or training mode on the program's main window (see
+    :func:`ui.modes.hooks.install_modes`)."""
+    shell = context.shell
+    controller = context.controller
+    settings = context.settings
+    return MediatorMode(
         shell,
-        run.settings,
+        settings,
         journey=controller.journey,
         reset=controller.reset,
-        speak=shell.say if run.settings.speech_on else None,
+        speak=shell.say if settings.speech_on else None,
     )
-    run.mediator = mode
-    run.cleanups.append(mode.shutdown)
-    return mode

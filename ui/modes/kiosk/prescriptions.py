@@ -8,15 +8,16 @@ soon as the journey leaves the record and at every reset. Reuses the record view
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from assistant.i18n import _, add_language_listener, format_date, remove_language_listener
 from assistant.journey import Journey, JourneyState, Step
+from assistant.records.model import Prescription, Record
 from ui import theme as theme_mod
 from ui.record.qr import QrCode
+from ui.shell import Shell
 from ui.widgets import Body, Heading
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ class PrescriptionPanel(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        scroll = self.scroll = QScrollArea(self)
+        scroll = self.scroll_area = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         outer.addWidget(scroll)
@@ -58,7 +59,7 @@ class PrescriptionPanel(QFrame):
         self._lay.addStretch(1)
         self.setMinimumWidth(self.BASE_WIDTH[0])
         self.setMaximumWidth(self.BASE_WIDTH[1])
-        self._prescriptions: list[Any] = []
+        self._prescriptions: list[Prescription] = []
         theme_mod.notifier().changed.connect(self._on_theme)
         self.retranslate()
         self._on_theme()
@@ -95,14 +96,15 @@ class PrescriptionPanel(QFrame):
                 part = max((metrics.horizontalAdvance(w) for w in pieces), default=0)
                 part += 2 * label.margin() + 4  # (rounding of the text layout)
             box = label.parentWidget()
-            if box is not None and box is not self._inner and box.layout() is not None:
-                m = box.layout().contentsMargins()  # a prescription's framed box
+            box_layout = box.layout() if box is not None else None
+            if box is not None and box is not self._inner and box_layout is not None:
+                m = box_layout.contentsMargins()  # a prescription's framed box
                 border = box.frameWidth() if isinstance(box, QFrame) else 0
                 part += m.left() + m.right() + 2 * max(border, 2)
             widest = max(widest, part)
         m = self._lay.contentsMargins()
-        bar = self.scroll.verticalScrollBar().sizeHint().width()
-        frames = 2 * (self.frameWidth() + self.scroll.frameWidth())
+        bar = self.scroll_area.verticalScrollBar().sizeHint().width()
+        frames = 2 * (self.frameWidth() + self.scroll_area.frameWidth())
         return widest + m.left() + m.right() + bar + frames + 2
 
     def fit(self) -> None:
@@ -125,12 +127,10 @@ class PrescriptionPanel(QFrame):
         self.setAccessibleName(_("Prescriptions for the pharmacist"))
         self.fit()
 
-    def set_prescriptions(self, prescriptions: list[Any]) -> None:
+    def set_prescriptions(self, prescriptions: list[Prescription]) -> None:
         """Show these prescriptions (an empty list clears everything)."""
         self.clear()
-        self._prescriptions = [
-            p for p in prescriptions if getattr(p, "status", "active") in ("active", "open", "")
-        ]
+        self._prescriptions = [p for p in prescriptions if p.status in ("active", "open", "")]
         for p in self._prescriptions:
             box = QFrame(self._inner)
             box.setObjectName("panel")
@@ -144,7 +144,7 @@ class PrescriptionPanel(QFrame):
             rid.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
             rid.setAccessibleName(_("Code for the pharmacist: {rid}").format(rid=p.rid))
             lay.addWidget(rid)
-            if getattr(p, "expiry", None):
+            if p.expiry:
                 lay.addWidget(Body(_("Valid until {date}").format(date=format_date(p.expiry)), box))
             code = QrCode(
                 p.rid,
@@ -174,7 +174,7 @@ class PrescriptionPanel(QFrame):
     def count(self) -> int:
         return len(self._prescriptions)
 
-    def shown(self) -> list[Any]:
+    def shown(self) -> list[Prescription]:
         """The open prescriptions shown now."""
         return list(self._prescriptions)
 
@@ -182,7 +182,7 @@ class PrescriptionPanel(QFrame):
 class PrescriptionsOnRecord:
     """Shows the panel beside the record at the RECORD step; clears it at every other step."""
 
-    def __init__(self, shell: Any, journey: Journey) -> None:
+    def __init__(self, shell: Shell, journey: Journey) -> None:
         self.shell = shell
         self.journey = journey
         self.panel = PrescriptionPanel()
@@ -199,8 +199,8 @@ class PrescriptionsOnRecord:
 
     def _changed(self, state: JourneyState, _commands: object) -> None:
         record = self.journey.record
-        if state.step is Step.RECORD and record is not None:
-            self.panel.set_prescriptions(list(getattr(record, "prescriptions", [])))
+        if state.step is Step.RECORD and isinstance(record, Record):
+            self.panel.set_prescriptions(list(record.prescriptions))
             if self.panel.count() and not self._shown:
                 self.shell.set_side_panel(self.panel)
                 self.panel.show()  # a panel taken out before stays hidden otherwise

@@ -164,7 +164,8 @@ class OnScreenKeyboard(QWidget):
         if lay is not None:
             lay.setSpacing(gap)
             for i in range(lay.count()):
-                row = lay.itemAt(i).layout()
+                item = lay.itemAt(i)
+                row = item.layout() if item is not None else None
                 if row is not None:
                     row.setSpacing(gap)
         self._fit_keys()

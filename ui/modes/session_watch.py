@@ -1,9 +1,10 @@
-"""Inactivity lock and session reset on screen, shared by kiosk and mediator modes.
+"""How the kiosk and the mediator's PC reset between patients: the inactivity lock and the wipe.
 
 :class:`SessionWatch` starts counting when a patient leaves Welcome, shows the large
-:class:`IdleWarning` ("Are you still here?", countdown, one button) at least 20 s before the
-reset, and resets: the journey back to Welcome, every wipe callback, every text field, the
-clipboard, the language and the look. The logic lives in :class:`assistant.idle.IdleTimer`.
+:class:`~ui.modes.idle_warning.IdleWarning` ("Are you still here?", countdown, one button) at
+least 20 s before the reset, and resets: the journey back to Welcome, every wipe callback,
+every text field, the clipboard, the language and the look. The timing rules live in
+:class:`assistant.idle.IdleTimer`; what is wiped is listed in :class:`assistant.wipe.WipeList`.
 """
 
 from __future__ import annotations
@@ -13,26 +14,18 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import (
-    QApplication,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QTextEdit, QWidget
 
-from assistant.i18n import _, current_language, ngettext, set_language
+from assistant.i18n import current_language, set_language
 from assistant.idle import IdlePhase, IdleTimer, ResetReason
 from assistant.journey import CARD_STEPS, Journey, JourneyState, Problem, Step
 from assistant.session_log import JourneyRecorder, SessionLog
 from assistant.settings import Mode
 from assistant.wipe import WipeList
 from ui import theme as theme_mod
-from ui.widgets import BigButton, Body, Heading, Pictogram, announce
+from ui.modes.idle_warning import IdleWarning
+from ui.shell import Shell
+from ui.widgets import announce
 
 log = logging.getLogger(__name__)
 
@@ -45,115 +38,6 @@ _ACTIVITY_EVENTS = frozenset(
         QEvent.Type.Wheel,
     }
 )
-
-
-class Cover(QFrame):
-    """A page that covers the whole window (idle warning, staff panel)."""
-
-    def __init__(self, window: QWidget, name: str) -> None:
-        super().__init__(window)
-        self.setObjectName(name)
-        self.setAutoFillBackground(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self._window = window
-        window.installEventFilter(self)
-        self.hide()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._window and event.type() is QEvent.Type.Resize and self.isVisible():
-            self.setGeometry(self._window.rect())
-        return False
-
-    shown = Signal()
-
-    def cover(self) -> None:
-        self.setGeometry(self._window.rect())
-        self.show()
-        self.raise_()
-        self.shown.emit()
-
-
-#: The countdown's size at 100 % text (four times a heading).
-BASE_COUNTDOWN_PT = theme_mod.BASE_POINTS["heading"] * 4
-
-
-class IdleWarning(Cover):
-    """ "Are you still here?": large text, a countdown and one big button."""
-
-    still_here = Signal()
-
-    def __init__(self, window: QWidget) -> None:
-        super().__init__(window, "idleWarning")
-        lay = QVBoxLayout(self)
-        self._lay = lay
-        top = QHBoxLayout()
-        self.pictogram = Pictogram("clock", self, size_factor=2.0)
-        self.heading = Heading("", self)
-        top.addWidget(self.pictogram, 0, Qt.AlignmentFlag.AlignTop)
-        top.addWidget(self.heading, 1)
-        lay.addLayout(top)
-        self.countdown = QLabel(self)
-        self.countdown.setObjectName("idleCountdown")
-        self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        lay.addWidget(self.countdown)
-        self.text = Body("", self)
-        lay.addWidget(self.text)
-        lay.addStretch(1)
-        self.button = BigButton("", "check", self, primary=True)
-        self.button.setObjectName("stillHere")
-        self.button.setMinimumHeight(theme_mod.current().target_px() * 2)
-        self.button.clicked.connect(self.still_here.emit)
-        lay.addWidget(self.button)
-        self._seconds = 0
-        theme_mod.notifier().changed.connect(self._style_countdown)
-        self._style_countdown()
-        self.retranslate()
-
-    def _style_countdown(self, _theme: object = None) -> None:
-        t = theme_mod.current()
-        c = t.colors
-        # Large text needs the room: smaller margins, and the countdown (already huge) and the
-        # words grow less than the text size, so the whole message fits on 1024x768 at 200 %.
-        large = t.text_scale >= 1.5
-        margin = 24 if large else 64
-        self._lay.setContentsMargins(margin, margin, margin, margin)
-        self._lay.setSpacing(12 if large else 28)
-        grow = max(1.0, t.text_scale)
-        digits = BASE_COUNTDOWN_PT * min(grow, 1.3)
-        words = t.points("title") * (1.0 if large else 1.2)
-        # A style sheet (not setFont): the application style sheet sets every font size.
-        self.countdown.setStyleSheet(
-            f"QLabel#idleCountdown {{ font-size: {digits:.0f}pt;"
-            f" font-weight: bold; color: {c.primary}; }}"
-        )
-        self.text.setStyleSheet(f"font-size: {words:.1f}pt;")
-        self.button.setMinimumHeight(t.target_px() * (1 if large else 2))
-
-    def retranslate(self) -> None:
-        self.heading.setText(_("Are you still here?"))
-        self.text.setText(
-            _(
-                "Nobody touched the screen for a while. Soon the screen starts again for the next "
-                "person. Your data will be wiped."
-            )
-        )
-        self.button.set_text(_("I am still here"), _("Keep my screen open."))
-        self.set_seconds(self._seconds)
-
-    def set_seconds(self, seconds: int) -> None:
-        self._seconds = seconds
-        self.countdown.setText(str(seconds))
-        self.countdown.setAccessibleName(
-            ngettext(
-                "The screen starts again in {n} second.",
-                "The screen starts again in {n} seconds.",
-                seconds,
-            ).format(n=seconds)
-        )
-
-    def message(self) -> str:
-        """What is read aloud when the warning appears."""
-        return "\n".join([self.heading.text(), self.countdown.accessibleName(), self.button.text()])
 
 
 class SessionWatch(QObject):
@@ -169,7 +53,7 @@ class SessionWatch(QObject):
 
     def __init__(
         self,
-        window: QWidget,
+        window: Shell,
         *,
         timeout_seconds: float,
         warning_seconds: float,
@@ -355,7 +239,5 @@ class SessionWatch(QObject):
         normal = theme_mod.current().with_(high_contrast=False, text_scale=1.0)
         if theme_mod.current() != normal:
             theme_mod.set_theme(normal)
-        for name in ("show_screen_again", "close_help"):
-            action = getattr(self.window, name, None)
-            if callable(action):
-                action()
+        self.window.show_screen_again()
+        self.window.close_help()
