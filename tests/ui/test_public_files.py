@@ -19,7 +19,7 @@ from assistant.records.model import Record
 from assistant.settings import FileAccess, KioskConfig, Mode, Settings
 from assistant.staff_code import hash_staff_code
 from tests.support.fixtures import FIXTURES
-from tests.ui.test_record_data import demo_record
+from tests.support.records import demo_record
 from ui.printing import print_dialog, printer_refusal
 from ui.record.home import RecordHome
 from ui.record.tools import PaperPage

@@ -26,6 +26,7 @@ from assistant.i18n import set_language
 from assistant.notes import Notebook
 from assistant.records.model import Record
 from tests.support.kiosk import KioskSession, kiosk_session, reach_record
+from tests.support.pdf import pdf_text
 from tests.support.qr_decode import (
     contrast_ratio,
     decode_image,
@@ -35,8 +36,7 @@ from tests.support.qr_decode import (
     module_grid,
     settle_layout,
 )
-from tests.ui.test_record_data import demo_record
-from tests.ui.test_record_tools import pdf_text
+from tests.support.records import demo_record
 from ui import theme
 from ui.modes.kiosk.prescriptions import PrescriptionPanel
 from ui.record.home import RecordHome

@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from assistant.i18n import set_language
 from assistant.records.model import Record
-from tests.ui.test_record_data import demo_record, fixture_files, fixture_record
+from tests.support.records import demo_record, fixture_files, fixture_record
 from ui import theme
 from ui.record.explain import ExplainPage
 from ui.record.home import RecordHome

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from assistant.i18n import set_language
 from assistant.journey import JourneyState, Problem, Step
-from tests.a11y.harness import JourneyHarness
 from tests.support.app_script import run_app_script
+from tests.support.journey_harness import JourneyHarness
 from ui import theme as theme_mod
 from ui.modes.mediator.panel import MediatorPanel
 from ui.shell import Shell

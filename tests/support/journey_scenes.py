@@ -4,7 +4,7 @@ A scene is a name and a function that puts the shell of a :class:`JourneyHarness
 the record step, so card data and the record viewer exist) into one visible state. Other parts
 add their scenes to :data:`SCENE_PROVIDERS` (e.g. the record viewer's pages)::
 
-    from tests.a11y.scenes import SCENE_PROVIDERS, Scene
+    from tests.support.journey_scenes import SCENE_PROVIDERS, Scene
     SCENE_PROVIDERS.append(my_record_scenes)
 """
 
@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 from assistant.errors import ProblemKind
 from assistant.journey import JourneyState, Problem, Step, step_count
-from tests.a11y.harness import JourneyHarness
+from tests.support.journey_harness import JourneyHarness
 from ui.screens.base import StateScreen
 
 
