@@ -41,6 +41,7 @@ from assistant.i18n import (
     set_language,
     system_language,
 )
+from ui import app_icon
 from ui import theme as theme_mod
 from ui.journey_view import JourneyController
 from ui.shell import Shell
@@ -400,6 +401,7 @@ def build_app(
     shell.speaker_auto = s.speech_on
     controller = JourneyController(shell, None, None, languages=s.languages)
     run = Running(qapp, shell, controller, s, args=ns)
+    run.later.append(app_icon.identify(qapp))  # the window icon, after the first paint
     # Qt's own translations serve its standard dialogs only, none on the first screen: with
     # the services, they wait for its first paint (reading them costs ~0.5 ms).
     run.later.append(lambda: qt_tr.apply(current_language()))
