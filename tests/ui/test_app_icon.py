@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from defusedxml import ElementTree
 from PySide6.QtGui import QGuiApplication, QIcon, QImage
 from pytestqt.qtbot import QtBot
 
@@ -27,7 +28,9 @@ def test_every_size_is_drawn_at_its_size() -> None:
 
 def test_the_desktop_file_and_metainfo_carry_the_application_id() -> None:
     desktop = LINUX / f"{app_icon.APP_ID}.desktop"
-    metainfo = (LINUX / f"{app_icon.APP_ID}.metainfo.xml").read_text(encoding="utf-8")
+    metainfo_path = LINUX / f"{app_icon.APP_ID}.metainfo.xml"
+    ElementTree.parse(metainfo_path)  # well-formed XML (no "--" in a comment, ...)
+    metainfo = metainfo_path.read_text(encoding="utf-8")
     assert f"Icon={app_icon.APP_ID}\n" in desktop.read_text(encoding="utf-8")
     assert f"<id>{app_icon.APP_ID}</id>" in metainfo
     assert f'<launchable type="desktop-id">{app_icon.APP_ID}.desktop</launchable>' in metainfo
