@@ -6,9 +6,10 @@ hook in ``setup.py``), so they are found however the program was installed."""
 from __future__ import annotations
 
 import os
-import sys
 from functools import cache
 from pathlib import Path
+
+from assistant.platform_choices import OS, current, user_cache_base
 
 _APP_DIR_NAME = "dossier-assistant"
 
@@ -95,10 +96,6 @@ def user_cache_dir() -> Path | None:
     env = os.environ.get("DOSSIER_CACHE_DIR")
     if env is not None:
         return Path(env) if env else None
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or os.path.expanduser("~\\AppData\\Local")
-        return Path(base) / _APP_DIR_NAME / "cache"
-    if sys.platform == "darwin":
-        return Path(os.path.expanduser("~/Library/Caches")) / _APP_DIR_NAME
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
-    return Path(base) / _APP_DIR_NAME
+    folder = user_cache_base() / _APP_DIR_NAME
+    # On Windows the user's local folder also holds data: the cache gets a folder of its own.
+    return folder / "cache" if current() is OS.WINDOWS else folder
