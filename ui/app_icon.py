@@ -1,21 +1,15 @@
-"""The program's name for the desktop and its icon on the windows.
-
-The desktop file name (the Wayland app id) ties the windows to the installed
-``be.dossierassistant.DossierAssistant.desktop`` and its icon; the window icon itself (drawn
-from ``assets/app-icon``) is set once the first screen is painted, so the start does not wait
-for it.
-"""
+"""The icon on the program's windows, drawn from ``assets/app-icon`` (the same icon the .deb
+installs for the desktop as ``assistant.APP_ID``). ``ui.app`` sets it once the first screen is
+painted, so the start does not wait for it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtGui import QGuiApplication, QIcon
 
+from assistant import APP_ID
 from assistant.assets import asset_path
 
-#: The application's id: the .desktop file's and the AppStream metainfo's name (packaging/linux).
-APP_ID = "be.dossierassistant.DossierAssistant"
+__all__ = ["APP_ID", "ICON_SIZES", "application_icon", "set_window_icon"]
 
 #: The sizes drawn in assets/app-icon/png (packaging/make-icons.py).
 ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
@@ -29,15 +23,9 @@ def application_icon() -> QIcon:
     return icon
 
 
-def identify(app: QGuiApplication) -> Callable[[], None]:
-    """Name the application for the desktop now (before any window is shown); return the call
-    that gives every window the application icon (run it after the first paint)."""
-    app.setDesktopFileName(APP_ID)
-
-    def set_icon() -> None:
-        try:
-            app.setWindowIcon(application_icon())
-        except FileNotFoundError:  # an incomplete install: the windows keep the default icon
-            pass
-
-    return set_icon
+def set_window_icon(app: QGuiApplication) -> None:
+    """Give every window of ``app`` the application icon (an incomplete install keeps Qt's)."""
+    try:
+        app.setWindowIcon(application_icon())
+    except FileNotFoundError:
+        pass
