@@ -420,6 +420,8 @@ def build_app(
     shell.speaker_auto = s.speech_on
     controller = JourneyController(shell, None, None, languages=s.languages)
     run = Running(qapp, shell, controller, s, args=ns)
+    qapp.setDesktopFileName(assistant.APP_ID)  # ties the windows to the installed .desktop file
+    run.later.append(lambda: _set_window_icon(qapp))  # after the first paint
     # Qt's own translations serve its standard dialogs only, none on the first screen: with
     # the services, they wait for its first paint (reading them costs ~0.5 ms).
     run.later.append(lambda: qt_tr.apply(current_language()))
@@ -565,6 +567,12 @@ def main(args: list[str]) -> int:
     code = run.app.exec()
     run.close()
     return int(code)
+
+
+def _set_window_icon(qapp: QApplication) -> None:
+    from ui.app_icon import set_window_icon  # not before the first screen
+
+    set_window_icon(qapp)
 
 
 def _quit_later(run: Running, msecs: int) -> None:

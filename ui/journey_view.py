@@ -398,6 +398,8 @@ class JourneyController(QObject):
         else:
             self.shell.set_back_handler(None)
         self.shell.show_screen(screen, (state.number, step_count()))
+        # Only the step's name (never what it shows): smoke tests of the packages follow it.
+        log.info("journey step: %s", state.step.value)
         self._update_back()
         self._announce(state)
         self.state_changed.emit(state)
