@@ -17,10 +17,11 @@ from assistant.notes import Notebook
 from assistant.records.model import Record
 from tests.support.fixtures import FIXTURES
 from tests.support.pdf import pdf_text
+from tests.support.record_home import make_home
 from tests.support.records import demo_record
 from ui import theme
 from ui.record.documents import DocumentPage, is_pdf, render_pdf
-from ui.record.home import SECTION_KEYS, RecordHome, tile_text
+from ui.record.home import SECTION_KEYS, tile_text
 from ui.record.medicines import MedicinesPage
 from ui.record.qr import QrCode, qr_matrix
 from ui.record.tools import NotesPage, PaperPage, PhonePage
@@ -41,13 +42,6 @@ def _english(qapp: QApplication) -> Iterator[None]:
 @pytest.fixture(scope="module")
 def adult() -> Record:
     return demo_record("adult")
-
-
-def make_home(qtbot: QtBot, record: Record, **kw: object) -> RecordHome:
-    home = RecordHome(record, **kw)  # type: ignore[arg-type]
-    qtbot.addWidget(home, before_close_func=lambda w: w.go_home())
-    home.resize(1024, 768)
-    return home
 
 
 def test_tiles_show_counts_and_open_sections(qtbot: QtBot, adult: Record) -> None:
