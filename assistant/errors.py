@@ -19,6 +19,7 @@ class ProblemKind(Enum):
     NETWORK = "network"
     SERVICE_DOWN = "service_down"
     SERVICE_REFUSED = "service_refused"
+    LOGIN = "login"  # the login in the browser was not finished, was refused or ran out
     BAD_DATA = "bad_data"
     PROGRAM = "program"
 
@@ -31,6 +32,7 @@ RETRY_HELPS: dict[ProblemKind, bool] = {
     ProblemKind.NETWORK: True,
     ProblemKind.SERVICE_DOWN: True,
     ProblemKind.SERVICE_REFUSED: False,
+    ProblemKind.LOGIN: True,
     ProblemKind.BAD_DATA: False,
     ProblemKind.PROGRAM: False,
 }
@@ -61,6 +63,11 @@ class AssistantError(Exception):
     @property
     def retry_helps(self) -> bool:
         return RETRY_HELPS[self.kind]
+
+    @property
+    def log_name(self) -> str:
+        """What a log line names this error by: its type's name (never its message)."""
+        return type(self).__name__
 
 
 class ReaderError(AssistantError):
@@ -95,9 +102,40 @@ class ServiceRefusedError(AssistantError):
     kind = ProblemKind.SERVICE_REFUSED
 
 
+class LoginError(AssistantError):
+    """The login at the record service (in the browser) did not give access: the person said
+    no, the answer was not for this login, or the login ran out. Logging in again helps."""
+
+    kind = ProblemKind.LOGIN
+
+
 class BadDataError(AssistantError):
     kind = ProblemKind.BAD_DATA
 
 
 class ProgramError(AssistantError):
     kind = ProblemKind.PROGRAM
+
+
+class UnexpectedError(ProgramError):
+    """An exception from outside this taxonomy (a bug, a library's own error), carried as a
+    :class:`ProgramError` where only the taxonomy's errors may go (e.g. a worker's result).
+
+    ``detail`` is the original's type name only (its message may hold personal data); the
+    original is kept as ``__cause__`` and :attr:`original`.
+    """
+
+    def __init__(self, original: BaseException) -> None:
+        super().__init__(type(original).__name__)
+        self.original = original
+        self.__cause__ = original
+
+    @property
+    def log_name(self) -> str:
+        return type(self.original).__name__
+
+
+def as_assistant_error(exc: BaseException) -> AssistantError:
+    """``exc`` itself when it is one of the taxonomy's errors, else an :class:`UnexpectedError`
+    carrying it."""
+    return exc if isinstance(exc, AssistantError) else UnexpectedError(exc)

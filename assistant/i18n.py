@@ -50,7 +50,7 @@ _lock = threading.RLock()
 _current = DEFAULT_LANGUAGE
 _catalogs: dict[str, gettext.NullTranslations] = {}
 _active: gettext.NullTranslations = gettext.NullTranslations()
-_listeners: list[Callable[[str], None]] = []
+_listeners: list[Callable[[str], object]] = []
 
 
 def normalize_language(code: str | None) -> str | None:
@@ -244,14 +244,14 @@ def current_locale() -> Locale:
     return Locale.parse(LOCALE_NAMES[_current])
 
 
-def add_language_listener(callback: Callable[[str], None]) -> None:
+def add_language_listener(callback: Callable[[str], object]) -> None:
     """Call ``callback(code)`` after every language change (on the thread that changed it)."""
     with _lock:
         if callback not in _listeners:
             _listeners.append(callback)
 
 
-def remove_language_listener(callback: Callable[[str], None]) -> None:
+def remove_language_listener(callback: Callable[[str], object]) -> None:
     """Stop notifying ``callback``; no error if it was not registered."""
     with _lock:
         if callback in _listeners:

@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import Enum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from assistant.errors import (
     AssistantError,
@@ -25,6 +25,10 @@ from assistant.errors import (
     ProblemKind,
     ReaderError,
 )
+
+if TYPE_CHECKING:
+    from assistant.card.eid import CardData
+    from assistant.records.model import Record
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +77,7 @@ class Problem(Enum):
     PIN_WRONG = "pin_wrong"
     PIN_BLOCKED = "pin_blocked"
     PIN_CHECK_FAILED = "pin_check_failed"  # the card did not answer during the PIN check
+    CANNOT_LOG_IN = "cannot_log_in"  # a kids card without authentication certificate
     CONNECTION_FAILED = "connection_failed"
 
 
@@ -94,6 +99,7 @@ class CommandKind(Enum):
     READ_CARD = "read_card"
     VERIFY_PIN = "verify_pin"  # the UI takes the PIN typed on screen
     VERIFY_PIN_ON_PINPAD = "verify_pin_on_pinpad"
+    READ_TRIES = "read_tries"  # read the PIN tries left from the card (no try spent)
     CONNECT = "connect"
     CANCEL_WORK = "cancel_work"  # drop any running card/network job
     CLOSE_SESSION = "close_session"  # close the card session
@@ -134,6 +140,9 @@ class JourneyState:
     error_kind: ProblemKind | None = None
     retry_after: float | None = None
     reader_ready: bool = False
+    #: The card may or may not have counted the last PIN try (it went mute): the tries must
+    #: be read again from the card before another PIN is sent.
+    tries_stale: bool = False
 
     @property
     def number(self) -> int:
@@ -148,8 +157,8 @@ class _Data:
     """What the journey holds that names a person (wiped on every way out)."""
 
     def __init__(self) -> None:
-        self.card: Wipeable | None = None
-        self.record: Wipeable | None = None
+        self.card: CardData | None = None
+        self.record: Record | None = None
         self.extra: list[Wipeable] = []
 
 
@@ -166,6 +175,7 @@ class Journey:
         self._token = 0
         self._pending: CommandKind | None = None
         self._listeners: list[Listener] = []
+        self._can_log_in = True
 
     # ----------------------------------------------------------------- observers
     @property
@@ -181,12 +191,13 @@ class Journey:
         return self._status
 
     @property
-    def card_data(self) -> Any:
+    def card_data(self) -> CardData | None:
         """The card data read for this patient (None once wiped)."""
         return self._data.card
 
     @property
-    def record(self) -> Any:
+    def record(self) -> Record | None:
+        """The patient's health record once connected (None once wiped)."""
         return self._data.record
 
     @property
@@ -236,6 +247,7 @@ class Journey:
                 except Exception:
                     log.exception("wipe failed")
         self._data = _Data()
+        self._can_log_in = True
         cmds = [Command(CommandKind.CLOSE_SESSION), Command(CommandKind.WIPE)]
         if had_work:
             cmds.insert(0, Command(CommandKind.CANCEL_WORK))
@@ -253,12 +265,12 @@ class Journey:
             return JourneyState(Step.CARD, problem, busy=True), [self._run(CommandKind.READ_CARD)]
         return JourneyState(Step.CARD, problem, reader_ready=True), []
 
-    def _stale(self, token: int, expected: CommandKind, payload: object = None) -> bool:
+    def _stale(self, token: int, expected: CommandKind, payload: Wipeable | None = None) -> bool:
         if token == self._token and self._pending is expected:
             self._pending = None
             return False
         log.debug("dropping stale result of %s", expected.value)
-        if payload is not None and hasattr(payload, "wipe"):
+        if payload is not None:
             payload.wipe()
         return True
 
@@ -334,7 +346,13 @@ class Journey:
         blocked)."""
         tries = self._state.tries_left
         problem = Problem.PIN_BLOCKED if step is Step.PIN and tries == 0 else None
-        return JourneyState(step, problem, tries_left=tries, pinpad=self._state.pinpad)
+        return JourneyState(
+            step,
+            problem,
+            tries_left=tries,
+            pinpad=self._state.pinpad,
+            tries_stale=self._state.tries_stale,
+        )
 
     def _back_target(self) -> Step | None:
         step = self._state.step
@@ -355,12 +373,20 @@ class Journey:
         if self._state.step is not Step.CONFIRM_IDENTITY:
             return []
         if is_me:
+            if not self._can_log_in:
+                state = JourneyState(Step.ABOUT_PIN, Problem.CANNOT_LOG_IN)
+                return self._emit(state, [])
             return self._emit(self._base(Step.ABOUT_PIN), [])
         cmds = self._wipe()
         return self._emit(JourneyState(Step.CARD, Problem.NOT_ME, reader_ready=True), cmds)
 
     def _enter_pin(self) -> list[Command]:
+        if self._state.problem is Problem.CANNOT_LOG_IN:
+            return []
         state = self._base(Step.PIN)
+        if state.tries_stale:
+            # Nothing is sent with a PIN before the card said how many tries are left.
+            return self._emit(replace(state, busy=True), [self._run(CommandKind.READ_TRIES)])
         if state.pinpad and state.tries_left != 1 and state.problem is None:
             state = replace(state, busy=True)
             return self._emit(state, [self._run(CommandKind.VERIFY_PIN_ON_PINPAD)])
@@ -374,6 +400,8 @@ class Journey:
         st = self._state
         if st.step is not Step.PIN or st.busy or st.problem is Problem.PIN_BLOCKED:
             return []
+        if st.tries_stale:
+            return self._emit(replace(st, busy=True), [self._run(CommandKind.READ_TRIES)])
         if st.tries_left == 1 and not st.confirm_last_try:
             return self._emit(replace(st, confirm_last_try=True), [])
         kind = CommandKind.VERIFY_PIN_ON_PINPAD if st.pinpad else CommandKind.VERIFY_PIN
@@ -477,7 +505,7 @@ class Journey:
     def card_read(
         self,
         token: int,
-        card: Wipeable,
+        card: CardData,
         *,
         pinpad: bool = False,
         tries_left: int | None = None,
@@ -486,6 +514,7 @@ class Journey:
         if self._stale(token, CommandKind.READ_CARD, card):
             return []
         self._data.card = card
+        self._can_log_in = bool(getattr(card, "can_log_in", True))
         if tries_left is not None and not 0 <= tries_left <= MAX_PIN_TRIES:
             tries_left = None
         state = JourneyState(Step.CONFIRM_IDENTITY, pinpad=pinpad, tries_left=tries_left)
@@ -516,8 +545,15 @@ class Journey:
             return JourneyState(Step.READER, problem), cmds
         kind = error.kind if isinstance(error, AssistantError) else ProblemKind.PROGRAM
         if step is Step.PIN:
+            # The card did not answer: whether it counted the try is unknown.
             return replace(
-                self._state, busy=False, problem=Problem.PIN_CHECK_FAILED, error_kind=kind
+                self._state,
+                busy=False,
+                problem=Problem.PIN_CHECK_FAILED,
+                error_kind=kind,
+                tries_left=None,
+                tries_stale=True,
+                confirm_last_try=False,
             ), []
         return JourneyState(
             Step.CARD, Problem.CARD_READ_FAILED, reader_ready=True, error_kind=kind
@@ -555,7 +591,27 @@ class Journey:
         self._pending = None
         return self._emit(*self._card_problem(error, Step.PIN))
 
-    def connected(self, token: int, record: Wipeable) -> list[Command]:
+    def tries_read(self, token: int, tries_left: int | None) -> list[Command]:
+        """The tries left, read again from the card after an unknown outcome."""
+        if token != self._token or self._pending is not CommandKind.READ_TRIES:
+            return []
+        self._pending = None
+        if tries_left is not None and not 0 <= tries_left <= MAX_PIN_TRIES:
+            tries_left = None
+        pinpad = self._state.pinpad
+        if tries_left == 0:
+            return self._emit(
+                JourneyState(Step.PIN, Problem.PIN_BLOCKED, tries_left=0, pinpad=pinpad), []
+            )
+        return self._emit(JourneyState(Step.PIN, tries_left=tries_left, pinpad=pinpad), [])
+
+    def tries_read_failed(self, token: int, error: BaseException) -> list[Command]:
+        if token != self._token or self._pending is not CommandKind.READ_TRIES:
+            return []
+        self._pending = None
+        return self._emit(*self._card_problem(error, Step.PIN))
+
+    def connected(self, token: int, record: Record) -> list[Command]:
         if self._stale(token, CommandKind.CONNECT, record):
             return []
         self._data.record = record

@@ -382,6 +382,12 @@ class Settings:
         )
 
 
+def user_config_folder() -> Path:
+    """The program's folder in the user's configuration folder (read, never written by the
+    program: e.g. the record services a person or an installer set up)."""
+    return Path(platformdirs.user_config_dir(APP_NAME, APP_AUTHOR))
+
+
 # ---------------------------------------------------------------------------------------------
 # Home-mode preferences (no personal data: only display choices)
 

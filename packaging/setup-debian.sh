@@ -21,11 +21,16 @@ PACKAGES=(
   # printing to PDF and reading it back in tests
   libcups2 poppler-utils
   zbar-tools  # zbarimg: tests read back the QR codes the program draws
+  # the SMART end-to-end tests: a real browser driven headless, and node for the test servers
+  chromium chromium-driver
+  # the packages' checks: desktop file and AppStream validators, keys typed into the bundle
+  desktop-file-utils appstream xdotool
   # Python
   python3 python3-venv python3-dev gcc
 )
 
 missing=()
+node_pkgs=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
@@ -33,6 +38,26 @@ if [ "${#missing[@]}" -gt 0 ]; then
   echo "Installing system packages: ${missing[*]}"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# node (Debian's nodejs, unless a node is already installed) and npm for the SMART test servers
+# (oidc-provider and Medplum's FHIR router, pinned in tests/e2e/smart/package-lock.json).
+if ! command -v node >/dev/null 2>&1; then
+  node_pkgs+=(nodejs)
+fi
+if ! command -v npm >/dev/null 2>&1; then
+  node_pkgs+=(npm)
+fi
+if [ "${#node_pkgs[@]}" -gt 0 ]; then
+  echo "Installing ${node_pkgs[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${node_pkgs[@]}"
+fi
+if [ ! -d tests/e2e/smart/node_modules ] \
+   || ! cmp -s tests/e2e/smart/package-lock.json tests/e2e/smart/node_modules/.package-lock.json.copy; then
+  echo "Installing the SMART test servers (npm ci)"
+  (cd tests/e2e/smart && npm ci --no-audit --no-fund --loglevel=error \
+     && cp package-lock.json node_modules/.package-lock.json.copy)
 fi
 
 PYTHON="${PYTHON:-python3}"

@@ -1,7 +1,15 @@
 """The graphical assistant: ``main(args)`` parses the command line and runs the journey.
 
 By default (no real reader asked for) it runs in demo mode: the virtual eID card (through
-pcscd + vpcd when available, else in-process) and the embedded demo hub.
+pcscd + vpcd when available, else in-process) and the embedded demo hub. Kiosk, mediator and
+training mode are installed through :mod:`ui.modes.hooks`.
+
+Exit codes of :func:`main`: 0 the program was closed; :data:`EXIT_CANNOT_START` (2) the
+command line names something the program cannot use; :data:`EXIT_MODE_UNAVAILABLE` (3) the mode
+asked for (kiosk, mediator, training) cannot load, so the program does not run at all rather
+than run without its lock and its reset between patients; :data:`EXIT_BAD_CONFIG` (78) the
+kiosk file cannot be used. Each says why on screen (a message box) when a screen is possible,
+and on standard error.
 """
 
 from __future__ import annotations
@@ -14,11 +22,12 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+import assistant
 import assistant.errors
 from assistant import settings as settings_mod
 from assistant.i18n import (
@@ -32,6 +41,7 @@ from assistant.i18n import (
 )
 from assistant.notes import Notebook
 from ui import theme as theme_mod
+from ui.app_icon import set_window_icon
 from ui.journey_view import JourneyController
 from ui.shell import Shell
 from ui.speech import Speaker
@@ -42,7 +52,16 @@ from ui.workers import run_in_worker, wait_for_all
 if TYPE_CHECKING:
     from assistant.card.connection import CardBackend
     from assistant.card.signature import ChallengeSigner
+    from assistant.card.trust import TrustStore
+    from assistant.demo.card.demo import DemoCard
+    from assistant.demo.hub.embedded import EmbeddedHub
+    from assistant.errors import AssistantError
+    from assistant.records.model import Record
+    from assistant.records.record_services import RecordService
     from assistant.records.source import RecordSource
+    from ui.journey_view import RecordSourceFactory, ViewerFactory
+    from ui.modes.hooks import ModeHooks
+    from ui.record.home import RecordHome
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--hub-ca", metavar="PEM", help="CA certificate file for --hub-url")
     parser.add_argument(
+        "--record-service",
+        metavar="ID",
+        help="home mode: log in to this record service of record-services.toml (SMART)",
+    )
+    parser.add_argument("--record-services", metavar="TOML", help=argparse.SUPPRESS)  # tests
+    parser.add_argument(
         "--citizen", default=None, help="demo mode: which virtual citizen's card to insert"
     )
     parser.add_argument("--no-pcscd", action="store_true", help="demo: use the in-process reader")
@@ -73,15 +98,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-#: Exit code when the program cannot start as asked (README lists the exit codes).
+#: :func:`main`'s exit code when the program cannot start as asked (README lists them all).
 EXIT_CANNOT_START = 2
+#: :func:`main`'s exit code when the mode asked for (kiosk, mediator, training) cannot be
+#: imported or installed: the program never runs without its lock and its reset.
+EXIT_MODE_UNAVAILABLE = 3
 #: Exit code when the kiosk file cannot be used (EX_CONFIG: systemd does not restart in a loop).
 EXIT_BAD_CONFIG = 78
 
 
 class StartupProblem(Exception):
-    """The command line names something the program cannot use; ``message`` is for the person,
-    ``detail`` for the person who set the computer up (no personal data)."""
+    """The program cannot start as asked; ``message`` is for the person, ``detail`` for the
+    person who set the computer up (no personal data), ``exit_code`` for :func:`main`."""
 
     def __init__(self, message: str, detail: str, exit_code: int = EXIT_CANNOT_START) -> None:
         super().__init__(detail)
@@ -126,7 +154,44 @@ def _check_args(ns: argparse.Namespace) -> settings_mod.Settings:
             )
     if ns.data_dir is not None:
         s = s.replace(data_dir=Path(ns.data_dir))
+    ns.smart_service = _smart_service(ns, s)
     return s
+
+
+def _smart_service(ns: argparse.Namespace, s: settings_mod.Settings) -> RecordService | None:
+    """The record service to log in to with SMART (a RecordService), or None.
+
+    Home mode with a real card only: ``--record-service ID``, or the only service of the
+    file. Kiosk, mediator, demo and training never offer it (see record_services).
+    """
+    if ns.record_service is None and (not ns.real_card or s.uses_virtual_card):
+        return None
+    from assistant.records import record_services
+
+    if not record_services.smart_offered(s):
+        if ns.record_service is None:
+            return None
+        raise StartupProblem(
+            _("A login to a record service is only possible at home, with a real card."),
+            "--record-service outside home mode",
+        )
+    path = ns.record_services or record_services.record_services_path(s)
+    try:
+        services = record_services.load_record_services(path)
+    except assistant.errors.BadDataError as exc:
+        raise StartupProblem(
+            _("The list of record services cannot be used. Ask the person who set it up."),
+            exc.detail,
+        ) from None
+    if ns.record_service is None:
+        return services[0] if len(services) == 1 else None
+    for service in services:
+        if service.id == ns.record_service:
+            return service
+    raise StartupProblem(
+        _("There is no record service called {name}.").format(name=ns.record_service),
+        "unknown --record-service",
+    )
 
 
 class QtTranslations:
@@ -169,21 +234,25 @@ class Running:
         self.shell = shell
         self.controller = controller
         self.settings = settings
-        self.cleanups: list[Callable[[], None]] = []
-        self.demo: Any = None
-        self.hub: Any = None
+        self.cleanups: list[Callable[[], object]] = []
+        self.demo: DemoCard | None = None
+        self.hub: EmbeddedHub | None = None
+        #: The modes installed on the window (kiosk, mediator, training), see ui.modes.hooks.
+        self.modes: tuple[ModeHooks, ...] = ()
         self.ready = False
-        #: Starts the card and record services in a worker (``build_app`` with
-        #: ``services_now`` False; ``main`` calls it after the first paint, see ui.startup).
-        self._services: Callable[[], None] | None = None
+        #: What waits for the first paint (ui.startup, rule 1): the window icon, and the card
+        #: and record services started in a worker (``services_now`` False). ``main`` runs
+        #: them after the first paint, tests with :meth:`run_later`.
+        self.later: list[Callable[[], object]] = []
         #: The parsed command line.
         self.args = args if args is not None else argparse.Namespace()
 
-    def start_services(self) -> None:
-        """Start the card and record services, if ``build_app`` left them for later (once)."""
-        start, self._services = self._services, None
-        if start is not None:
-            start()
+    def run_later(self) -> None:
+        """Run (once) what waits for the first screen; see :attr:`later`."""
+        calls = list(self.later)
+        self.later.clear()
+        for call in calls:
+            call()
 
     def close(self) -> None:
         wait_for_all(30000)  # the services may still be starting
@@ -197,14 +266,24 @@ class Running:
         self.cleanups.clear()
 
 
+def _card_trust(run: Running) -> TrustStore:
+    """The roots a genuine card chains to: the public Belgian roots, plus the virtual cards'
+    test roots in demo mode only (never for a real card)."""
+    from assistant.card.trust import TrustStore
+
+    if run.demo is None:
+        return TrustStore.belgian()
+    from assistant.demo.card.pki import demo_roots
+
+    return TrustStore.belgian().with_roots(*demo_roots())
+
+
 def _card_backend(ns: argparse.Namespace, s: settings_mod.Settings, run: Running) -> CardBackend:
     if ns.real_card and not s.uses_virtual_card:
         from assistant.card.pcsc import PcscBackend
 
         backend = PcscBackend(ns.reader)
-        close = getattr(backend, "close", None)
-        if callable(close):
-            run.cleanups.append(close)
+        run.cleanups.append(backend.close)
         return backend
     from assistant.demo.card.citizens import DEFAULT_CITIZEN
     from assistant.demo.card.demo import start_demo_card
@@ -218,6 +297,17 @@ def _card_backend(ns: argparse.Namespace, s: settings_mod.Settings, run: Running
 def _record_source(
     ns: argparse.Namespace, run: Running
 ) -> Callable[[ChallengeSigner], RecordSource]:
+    service = getattr(ns, "smart_service", None)
+    if service is not None:
+        from assistant.records.smart_source import SmartRecordSource
+
+        # The service's own login (in the system browser) says who it is: the card's
+        # signature is not used, and the demo hub never sees a real card.
+        return lambda _signer: SmartRecordSource(service)
+    if not ns.hub_url and ns.real_card and not run.settings.uses_virtual_card:
+        from assistant.records.source import NoRecordService
+
+        return lambda _signer: NoRecordService()
     if ns.hub_url:
         import httpx
 
@@ -250,11 +340,11 @@ def settle_startup_heap() -> None:
     gc.enable()
 
 
-def _viewer_factory(s: settings_mod.Settings) -> Callable[[Any, Any], Any]:
+def _viewer_factory(s: settings_mod.Settings) -> ViewerFactory:
     # Imported in the services' worker (~80 ms); the widgets are made later, on the GUI thread.
     from ui.record.home import RecordHome
 
-    def make(record: Any, parent: Any = None) -> Any:
+    def make(record: Record, parent: QWidget) -> RecordHome:
         return RecordHome(
             record,
             parent,
@@ -271,8 +361,8 @@ def build_app(
 ) -> Running:
     """Parse ``args`` and build the window, the journey and its card and record sources.
 
-    ``services_now`` False leaves the card and record services for :meth:`Running.start_services`
-    (``main`` starts them after the first paint: ui.startup).
+    ``services_now`` False leaves the card and record services and the window icon in
+    :attr:`Running.later` (``main`` runs them after the first paint: ui.startup).
     """
     parser = build_parser()
     ns = parser.parse_args(args)
@@ -289,43 +379,51 @@ def build_app(
     qt_tr = QtTranslations(qapp)
     add_language_listener(qt_tr.apply)
     theme_mod.set_theme(
-        theme_mod.Theme(high_contrast=s.high_contrast, text_scale=s.text_scale), qapp
+        theme_mod.Theme(high_contrast=s.high_contrast, text_scale=s.text_scale),
+        qapp,
     )
     speaker = Speaker()
     shell = Shell(speaker, s.languages)
     shell.speaker_auto = s.speech_on
     controller = JourneyController(shell, None, None, languages=s.languages)
     run = Running(qapp, shell, controller, s, args=ns)
+    qapp.setDesktopFileName(assistant.APP_ID)  # ties the windows to the installed .desktop file
+    run.later.append(lambda: set_window_icon(qapp))  # (PNGs decoded for the window system)
     qt_tr.apply(current_language())
     run.cleanups.append(lambda: remove_language_listener(qt_tr.apply))
     run.cleanups.append(lambda: qt_tr.apply("en"))
 
-    def services() -> tuple[Any, Any, Any]:
+    def services() -> tuple[CardBackend, RecordSourceFactory, ViewerFactory]:
         """Card backend, record source and viewer: slow to import and start (pcscd probe)."""
         backend = _card_backend(ns, s, run)
         source = _record_source(ns, run)
         return backend, source, _viewer_factory(s)
 
-    def attach(result: tuple[Any, Any, Any]) -> None:
+    def attach(result: tuple[CardBackend, RecordSourceFactory, ViewerFactory]) -> None:
         backend, source, viewer = result
         try:
-            controller.attach(backend, source, viewer_factory=viewer)
+            controller.attach(backend, source, viewer_factory=viewer, card_trust=_card_trust(run))
             if run.demo is not None and not s.training:
                 _demo_banner(shell)
         finally:
             settle_startup_heap()  # (and the collector on again, whatever happened)
         run.ready = True
 
-    def failed(exc: BaseException) -> None:
+    def failed(exc: AssistantError) -> None:
         gc.enable()
-        log.error("card or record service could not start: %s", type(exc).__name__)
+        log.error("card or record service could not start: %s", exc.log_name)
         shell.announce(_("The program could not start the card reader service."))
 
     if services_now:
+        run.run_later()
         attach(services())
     else:
-        run._services = lambda: run_in_worker(services, attach, failed)
-    _install_mode_hooks(run)
+        run.later.append(lambda: run_in_worker(services, attach, failed))
+    try:
+        run.modes = _install_modes(run)
+    except StartupProblem:
+        run.close()
+        raise
     if s.may_write_personal_data:
         _save_preferences_on_change(run)
     return run
@@ -369,24 +467,26 @@ def _demo_banner(shell: Shell) -> None:
     shell.add_banner(banner)
 
 
-def _install_mode_hooks(run: Running) -> None:
-    """Mediator panel and kiosk frame (helper H's modules) when their mode is on."""
-    mode = run.settings.mode
+def _install_modes(run: Running) -> tuple[ModeHooks, ...]:
+    """The kiosk, mediator or training mode the settings ask for, on the window; a mode that
+    cannot load is a StartupProblem (EXIT_MODE_UNAVAILABLE): the program never runs without
+    it."""
+    from ui.modes.hooks import ModeContext, ModeUnavailable, install_modes
+
     try:
-        if mode is settings_mod.Mode.MEDIATOR or run.settings.training:
-            from ui import mediator
-
-            hook = getattr(mediator, "install", None)
-            if callable(hook):
-                hook(run)
-        if mode is settings_mod.Mode.KIOSK:
-            from ui import kiosk
-
-            hook = getattr(kiosk, "install", None)
-            if callable(hook):
-                hook(run)
-    except ImportError:
-        log.warning("mode %s not available in this build", mode.value)
+        modes = install_modes(ModeContext(run.shell, run.controller, run.settings))
+    except ModeUnavailable as exc:
+        raise StartupProblem(
+            _(
+                "The program cannot start. A part of it is missing or does not work. "
+                "Ask the person who set up this computer."
+            ),
+            str(exc),
+            EXIT_MODE_UNAVAILABLE,
+        ) from None
+    for hooks in modes:
+        run.cleanups.append(hooks.shutdown)
+    return modes
 
 
 def main(args: list[str]) -> int:
@@ -415,7 +515,7 @@ def main(args: list[str]) -> int:
                 None if quit_after_ms is None else lambda: _quit_later(run, quit_after_ms)
             )
         )
-    later += [run.start_services, make_qt_namespace]
+    later += [run.run_later, make_qt_namespace]
     after_first_paint(shell, later)
     if quit_after_ms is not None and not ns.report_ready:
         _quit_later(run, quit_after_ms)

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QWidget
 
 from assistant.card.monitor import CardMonitor, CardSituation, ReaderState
-from assistant.card.pin import PinBlocked, PinCorrect, PinWrong
-from assistant.errors import CardRemovedError
-from assistant.i18n import _, ngettext, set_language
+from assistant.card.pin import PinBlocked, PinCorrect, PinResult, PinWrong
+from assistant.errors import AssistantError, CardRemovedError
+from assistant.i18n import _, current_language, ngettext, set_language
 from assistant.journey import (
     Command,
     CommandKind,
@@ -32,17 +34,29 @@ from ui.workers import Job, hold_jobs, run_in_worker
 
 if TYPE_CHECKING:
     from assistant.card.connection import CardBackend
+    from assistant.card.eid import CardData
     from assistant.card.session import CardSession
     from assistant.card.signature import ChallengeSigner
+    from assistant.card.trust import TrustStore
+    from assistant.records.model import Record
     from assistant.records.source import RecordSource
-    from ui.screens.connecting import RecordScreen
+    from ui.record.home import RecordHome
     from ui.screens.identity import IdentityScreen
     from ui.screens.pin import PinScreen
+    from ui.screens.record import RecordScreen
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 RecordSourceFactory = Callable[["ChallengeSigner"], "RecordSource"]
-ViewerFactory = Callable[[Any, Any], Any]  # (record, parent widget) -> viewer
+
+
+class ViewerFactory(Protocol):
+    """Makes the record viewer for ``record`` inside ``parent`` (on the GUI thread).
+
+    ``RecordHome`` itself is one; the program's also gives it the patient's notebook."""
+
+    def __call__(self, record: Record, parent: QWidget, /) -> RecordHome: ...
 
 
 def _zero(pin: bytearray) -> None:
@@ -94,16 +108,21 @@ class JourneyController(QObject):
         viewer_factory: ViewerFactory | None = None,
         languages: tuple[str, ...] = (),
         start_monitor: bool = True,
+        card_trust: TrustStore | None = None,
     ) -> None:
         super().__init__(shell)
         self.shell = shell
+        #: The roots a genuine card chains to: the Belgian roots unless the composition root
+        #: gives the demo's store (virtual cards only).
+        self.card_trust = card_trust
         self.backend = backend
         self.record_source_factory = record_source_factory
         self.viewer_factory = viewer_factory
         self.journey = Journey()
         self.session: CardSession | None = None
         self.card_reader: str | None = None
-        self.job: Job | None = None
+        #: The card, PIN or record work running now (one at a time).
+        self.job: Job[object] | None = None
         self.screens = self._make_screens(languages)
         self._situation.connect(self._on_situation)
         self.journey.add_listener(self._on_state)
@@ -123,9 +142,12 @@ class JourneyController(QObject):
         *,
         viewer_factory: ViewerFactory | None = None,
         start_monitor: bool = True,
+        card_trust: TrustStore | None = None,
     ) -> None:
         """Connect the card backend and the record source (they may be made after the first
         screen is shown, so the program starts fast)."""
+        if card_trust is not None:
+            self.card_trust = card_trust
         self.backend = backend
         self.record_source_factory = record_source_factory
         if viewer_factory is not None:
@@ -147,9 +169,11 @@ class JourneyController(QObject):
             import assistant.card.pin
             import assistant.card.session  # noqa: F401 - loaded for later
             import ui.screens.connecting
+            import ui.screens.finish
             import ui.screens.identity
             import ui.screens.pin
             import ui.screens.reader
+            import ui.screens.record
             import ui.screens.welcome
 
             if self.viewer_factory is not None:
@@ -277,12 +301,12 @@ class JourneyController(QObject):
             screen.retry_requested.connect(j.retry)
             screen.finish_requested.connect(j.finish)
         elif step is Step.RECORD:
-            from ui.screens.connecting import RecordScreen
+            from ui.screens.record import RecordScreen
 
             screen = RecordScreen()
             screen.finish_requested.connect(j.finish)
         else:
-            from ui.screens.connecting import FinishScreen
+            from ui.screens.finish import FinishScreen
 
             screen = FinishScreen()
             screen.restart.connect(j.start)
@@ -311,7 +335,7 @@ class JourneyController(QObject):
 
     @property
     def record_screen(self) -> RecordScreen:
-        from ui.screens.connecting import RecordScreen
+        from ui.screens.record import RecordScreen
 
         screen = self.screens[Step.RECORD]
         assert isinstance(screen, RecordScreen)
@@ -371,6 +395,8 @@ class JourneyController(QObject):
         else:
             self.shell.set_back_handler(None)
         self.shell.show_screen(screen, (state.number, step_count()))
+        # Only the step's name (never what it shows): smoke tests of the packages follow it.
+        log.info("journey step: %s", state.step.value)
         self._update_back()
         self._announce(state)
         self.state_changed.emit(state)
@@ -378,13 +404,13 @@ class JourneyController(QObject):
     def _update_back(self) -> None:
         if self.journey.step is Step.RECORD:
             viewer = self.record_screen.viewer
-            self.shell.set_back_enabled(bool(viewer is not None and getattr(viewer, "history", [])))
+            self.shell.set_back_enabled(bool(viewer is not None and viewer.history))
         else:
             self.shell.set_back_enabled(self.journey.can_go_back())
 
     def _record_back(self) -> None:
         viewer = self.record_screen.viewer
-        if viewer is not None and hasattr(viewer, "go_back"):
+        if viewer is not None:
             viewer.go_back()
         self._update_back()
 
@@ -428,6 +454,8 @@ class JourneyController(QObject):
             self._verify_pin(command.token, pinpad=False)
         elif kind is CommandKind.VERIFY_PIN_ON_PINPAD:
             self._verify_pin(command.token, pinpad=True)
+        elif kind is CommandKind.READ_TRIES:
+            self._read_tries(command.token)
         elif kind is CommandKind.CONNECT:
             self._connect(command.token)
         elif kind is CommandKind.CANCEL_WORK:
@@ -441,9 +469,9 @@ class JourneyController(QObject):
 
     def _start(
         self,
-        fn: Callable[[], Any],
-        done: Callable[[Any], None],
-        fail: Callable[[BaseException], None],
+        fn: Callable[[], T],
+        done: Callable[[T], object],
+        fail: Callable[[AssistantError], object],
     ) -> None:
         if self.job is not None:
             self.job.cancel()
@@ -459,13 +487,17 @@ class JourneyController(QObject):
             self.journey.card_read_failed(token, CardRemovedError("no reader with a card"))
             return
         self._close_session()
-        session = CardSession(self.backend, reader)
+        session = CardSession(
+            self.backend, reader, trust=self.card_trust, language=current_language
+        )
         self.session = session
 
         from ui.screens.identity import decode_photo
 
-        def work() -> tuple[Any, bool, Any]:
+        def work() -> tuple[CardData, bool, QImage, int | None]:
             data = session.read_card()
+            tries: int | None = None
+            pinpad = False
             try:
                 pinpad = session.has_pinpad()
             except CardRemovedError:
@@ -473,14 +505,20 @@ class JourneyController(QObject):
                 raise
             except Exception:
                 log.warning("pinpad check failed; using the on-screen keypad")
-                pinpad = False
+            try:
+                # Before the first PIN, without spending a try (per generation, see eid.py).
+                tries = session.pin_tries_left()
+            except CardRemovedError:
+                data.wipe()
+                raise
+            except Exception:
+                log.warning("PIN tries left not read; going on without them")
             # Decoded here: a JPEG decode on the GUI thread is a stall of its own.
-            return data, pinpad, decode_photo(data.photo)
+            return data, pinpad, decode_photo(data.photo), tries
 
-        def done(result: tuple[Any, bool, Any]) -> None:
-            data, pinpad, photo = result
+        def done(result: tuple[CardData, bool, QImage, int | None]) -> None:
+            data, pinpad, photo, tries = result
             self.identity_screen.set_card(data, photo)
-            tries = getattr(getattr(data, "card_info", None), "pin_tries_left", None)
             self.journey.card_read(token, data, pinpad=pinpad, tries_left=tries)
             if self.journey.card_data is not data:
                 self.identity_screen.set_card(None)
@@ -496,7 +534,7 @@ class JourneyController(QObject):
             self.journey.pin_check_failed(token, CardRemovedError("no card session"))
             return
 
-        def work() -> Any:
+        def work() -> PinResult:
             if pin is None:
                 return session.verify_pin_on_pinpad()
             try:
@@ -504,7 +542,7 @@ class JourneyController(QObject):
             finally:
                 _zero(pin)
 
-        def done(result: Any) -> None:
+        def done(result: PinResult) -> None:
             if isinstance(result, PinCorrect):
                 self.journey.pin_checked(token, PinOutcome.CORRECT)
             elif isinstance(result, PinBlocked):
@@ -516,6 +554,17 @@ class JourneyController(QObject):
 
         self._start(work, done, lambda exc: self.journey.pin_check_failed(token, exc))
 
+    def _read_tries(self, token: int) -> None:
+        session = self.session
+        if session is None:
+            self.journey.tries_read_failed(token, CardRemovedError("no card session"))
+            return
+        self._start(
+            session.pin_tries_left,
+            lambda tries: self.journey.tries_read(token, tries),
+            lambda exc: self.journey.tries_read_failed(token, exc),
+        )
+
     def _connect(self, token: int) -> None:
         session = self.session
         if session is None:
@@ -526,10 +575,10 @@ class JourneyController(QObject):
             self.journey.connection_failed(token, CardRemovedError("no record source yet"))
             return
 
-        def work() -> Any:
+        def work() -> Record:
             return factory(session).load()
 
-        def done(record: Any) -> None:
+        def done(record: Record) -> None:
             # Made inside the record screen: moving a built widget tree into a styled window
             # restyles all of it again (tens of ms on the GUI thread). The viewer's own
             # background work (explanations looked up ahead) waits until it is on screen.
@@ -537,9 +586,8 @@ class JourneyController(QObject):
             with hold_jobs() as held:
                 viewer = factory(record, self.record_screen) if factory is not None else None
             self.record_screen.set_record(record, viewer)
-            if viewer is not None and hasattr(viewer, "page_changed"):
+            if viewer is not None:
                 viewer.page_changed.connect(lambda _k: self._update_back())
-            if viewer is not None and hasattr(viewer, "announce_requested"):
                 viewer.announce_requested.connect(self.shell.announce)
 
             def show() -> None:
@@ -565,7 +613,7 @@ class JourneyController(QObject):
         if self.built(Step.RECORD) is None:
             return
         viewer = self.record_screen.viewer
-        if viewer is not None and hasattr(viewer, "wipe"):
+        if viewer is not None:
             viewer.wipe()
         self.record_screen.set_record(None, None)
 

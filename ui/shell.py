@@ -172,17 +172,17 @@ class Shell(QMainWindow):
         middle = QHBoxLayout()
         middle.setContentsMargins(0, 0, 0, 0)
         middle.setSpacing(0)
-        self.scroll = QScrollArea(central)
-        self.scroll.setObjectName("contentScroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        set_enum_property(self.scroll, "horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
+        self.scroll_area = QScrollArea(central)
+        self.scroll_area.setObjectName("contentScroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        set_enum_property(self.scroll_area, "horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
         # Screens not shown wait, hidden, in this holder; the one shown is the scroll's widget.
         self._holder = QWidget(central)
         self._holder.setObjectName("screenHolder")
         self._holder.hide()
         self._screens: list[Screen] = []
-        middle.addWidget(self.scroll, 1)
+        middle.addWidget(self.scroll_area, 1)
         # Screens that scroll by themselves (the record viewer) sit here instead.
         self.direct = QWidget(central)
         self.direct.setObjectName("directContent")
@@ -228,6 +228,8 @@ class Shell(QMainWindow):
             b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
             bottom.addWidget(b)
         root.addWidget(self.bottom_bar)
+        #: The central widget (the overlays cover it).
+        self.central = central
         self.setCentralWidget(central)
 
         # Overlays (Help, hidden screen): made the first time one is needed (~3.5 ms).
@@ -252,7 +254,7 @@ class Shell(QMainWindow):
     def _pages(self) -> tuple[_Overlay, _Overlay]:
         """The Help and hidden-screen pages (made on first use)."""
         if self._overlays is None:
-            self._overlays = self._make_overlays(self.centralWidget())
+            self._overlays = self._make_overlays(self.central)
             self._retranslate_overlays()
         return self._overlays
 
@@ -308,7 +310,8 @@ class Shell(QMainWindow):
 
     # ------------------------------------------------------------------ screens
     @property
-    def screen(self) -> Screen | None:
+    def shown_screen(self) -> Screen | None:
+        """The screen shown now (not ``screen``: that is the monitor, ``QWidget.screen``)."""
         return self._screen
 
     def add_screen(self, screen: Screen) -> None:
@@ -339,7 +342,7 @@ class Shell(QMainWindow):
         screen.retranslate()
         self._place(screen)
         # back to the top (not through the scroll bar: its Python type makes two enums)
-        self.scroll.ensureVisible(0, 0, 0, 0)
+        self.scroll_area.ensureVisible(0, 0, 0, 0)
         self.set_status("")
         self._update_step_label()
         self.speaker.stop()
@@ -357,11 +360,11 @@ class Shell(QMainWindow):
     _placed: Screen | None = None
 
     def _focused_in_sight(self) -> None:
-        content = self.scroll.widget()
+        content = self.scroll_area.widget()
         focused = QApplication.focusWidget()
         if content is None or focused is None or not content.isAncestorOf(focused):
             return
-        self.scroll.ensureWidgetVisible(focused, 0, 0)
+        self.scroll_area.ensureWidgetVisible(focused, 0, 0)
 
     def _place(self, screen: Screen) -> None:
         """Put ``screen`` in the scroll area, or show it directly when it scrolls by itself."""
@@ -371,8 +374,8 @@ class Shell(QMainWindow):
         if current is screen:
             return
         if current is not None:
-            if current is self.scroll.widget():
-                self.scroll.takeWidget()
+            if current is self.scroll_area.widget():
+                self.scroll_area.takeWidget()
                 current.hide()
                 current.setParent(self._holder)
             else:
@@ -384,14 +387,14 @@ class Shell(QMainWindow):
         self.action_area.addWidget(screen.action_bar)
         screen.action_bar.show()
         if screen.scrolls_itself:
-            self.scroll.hide()
+            self.scroll_area.hide()
             if direct_layout.indexOf(screen) < 0:
                 direct_layout.addWidget(screen)
             self.direct.show()
         else:
             self.direct.hide()
-            self.scroll.setWidget(screen)
-            self.scroll.show()
+            self.scroll_area.setWidget(screen)
+            self.scroll_area.show()
         screen.show()
 
     def set_back_enabled(self, enabled: bool) -> None:
@@ -549,7 +552,7 @@ class Shell(QMainWindow):
         self._fit_top_bar()
         self._fit_top_bar_later()
         self.contrast_button.setChecked(theme_mod.current().high_contrast)
-        self.centralWidget().updateGeometry()
+        self.central.updateGeometry()
 
     # ------------------------------------------------------------------ listen, help, hide
     def set_status(self, text: str) -> None:
@@ -618,15 +621,14 @@ class Shell(QMainWindow):
         return self._privacy_visible()
 
     def _raise_overlay(self, overlay: _Overlay) -> None:
-        central = self.centralWidget()
-        overlay.setGeometry(central.rect())
+        overlay.setGeometry(self.central.rect())
         overlay.show()
         overlay.raise_()
         self._set_main_enabled(False)
 
     def _set_main_enabled(self, enabled: bool) -> None:
         # Widgets under an overlay must not take focus or be read by screen readers.
-        for w in (self.top_bar, self.scroll, self.direct, self.bottom_bar, self.status_label):
+        for w in (self.top_bar, self.scroll_area, self.direct, self.bottom_bar, self.status_label):
             w.setEnabled(enabled)
         for i in range(self.action_area.count()):
             item = self.action_area.itemAt(i)
@@ -639,7 +641,7 @@ class Shell(QMainWindow):
             if sw is not None:
                 sw.setEnabled(enabled)
         if not enabled:
-            for w in (self.top_bar, self.scroll, self.bottom_bar):
+            for w in (self.top_bar, self.scroll_area, self.bottom_bar):
                 w.setAccessibleDescription("")
         self.back_button.setEnabled(enabled and self._back_enabled)
 
@@ -662,7 +664,7 @@ class Shell(QMainWindow):
         self._fit_top_bar()
         for overlay in self._overlays or ():
             if overlay.isVisible():
-                overlay.setGeometry(self.centralWidget().rect())
+                overlay.setGeometry(self.central.rect())
 
     # ------------------------------------------------------------------ announcements
     def announce(self, text: str) -> None:

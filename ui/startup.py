@@ -22,6 +22,8 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
+from ui.qt_stub_fixes import char_p
+
 log = logging.getLogger(__name__)
 
 #: If the window is never painted (minimised, on a hidden desktop), what waits for its first
@@ -72,7 +74,7 @@ def set_enum_property(obj: QObject, name: str, keys: str) -> None:
     if value is None:
         meta = obj.metaObject()
         prop = meta.property(meta.indexOfProperty(name))
-        value, ok = prop.enumerator().keysToValue(keys)
+        value, ok = prop.enumerator().keysToValue(char_p(keys))
         if not ok:
             raise ValueError(f"{type(obj).__name__}.{name} has no value {keys!r}")
     if not obj.setProperty(name, value):

@@ -1,8 +1,11 @@
 """Run blocking card and HTTP calls off the GUI thread; results come back as signals.
 
-``run_in_worker(fn, on_done, on_error)`` runs ``fn()`` on a thread pool. ``on_done(result)``
-or ``on_error(exception)`` is then called on the GUI thread (queued signal). A cancelled
-job's result is dropped, so a screen that went away never receives it.
+``run_in_worker(fn, on_done, on_error)`` runs ``fn()`` on a thread pool and returns its
+:class:`Job` (``Job[T]`` for a ``fn`` returning ``T``). ``on_done(result)`` or
+``on_error(error)`` is then called on the GUI thread (queued signal). The error is always one
+of the taxonomy's (:class:`assistant.errors.AssistantError`): anything else ``fn`` raises
+arrives as an :class:`assistant.errors.UnexpectedError` that carries it. A cancelled job's
+result is dropped, so a screen that went away never receives it.
 
 Jobs asked for inside ``with hold_jobs() as held:`` wait until ``held.release()`` (a screen
 that starts background work while it is built does not slow down its own first paint).
@@ -20,9 +23,11 @@ import logging
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Generic, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+
+from assistant.errors import AssistantError, as_assistant_error
 
 log = logging.getLogger(__name__)
 
@@ -35,35 +40,36 @@ SWITCH_INTERVAL = 0.001
 AFTER_PAINT_MS = 1
 
 
+T = TypeVar("T")
+#: A job's result type. Covariant: nothing outside a job takes a ``T`` in, so a ``Job[Record]``
+#: is a ``Job[object]`` for a screen that keeps "the job running now", whatever it returns.
+T_co = TypeVar("T_co", covariant=True)
+
+
 class _Relay(QObject):
-    """Lives on the GUI thread; receives the worker's result through a queued connection."""
+    """Lives on the GUI thread; the worker's queued signal calls the job back there."""
 
-    done = Signal(object)
-    failed = Signal(object)
+    arrived = Signal()
 
-    def __init__(self, job: Job) -> None:
+    def __init__(self, deliver: Callable[[], None]) -> None:
         super().__init__()
-        self._job = job
-        self.done.connect(self.on_done)
-        self.failed.connect(self.on_failed)
+        self._deliver = deliver
+        self.arrived.connect(self.deliver)
 
-    @Slot(object)
-    def on_done(self, result: object) -> None:
-        self._job._deliver_done(result)
-
-    @Slot(object)
-    def on_failed(self, exc: object) -> None:
-        self._job._deliver_error(exc)
+    @Slot()
+    def deliver(self) -> None:
+        self._deliver()
 
 
-class Job(QRunnable):
-    """One blocking call. Keep a reference to cancel it; results are delivered at most once."""
+class Job(QRunnable, Generic[T_co]):
+    """One blocking call ``fn() -> T_co``. Keep a reference to cancel it; its result or its
+    error is delivered at most once, on the GUI thread."""
 
     def __init__(
         self,
-        fn: Callable[[], Any],
-        on_done: Callable[[Any], None] | None = None,
-        on_error: Callable[[BaseException], None] | None = None,
+        fn: Callable[[], T_co],
+        on_done: Callable[[T_co], object] | None = None,
+        on_error: Callable[[AssistantError], object] | None = None,
     ) -> None:
         super().__init__()
         self.setAutoDelete(False)
@@ -72,7 +78,10 @@ class Job(QRunnable):
         self.finished = False
         self._on_done = on_done
         self._on_error = on_error
-        self.relay = _Relay(self)
+        # What ``fn`` returned (in a 1-tuple: it may be None) or raised. Set by the worker
+        # before it signals; read on the GUI thread when the queued signal arrives.
+        self._outcome: tuple[T_co] | AssistantError | None = None
+        self.relay = _Relay(self._deliver)
 
     def cancel(self) -> None:
         """Drop the result when it arrives (the call itself cannot be interrupted)."""
@@ -86,34 +95,33 @@ class Job(QRunnable):
         # A job cancelled before it started still runs: its work may clean up (zero the PIN,
         # finish a save); only its result is dropped.
         try:
-            try:
-                result = self._fn()
-            except BaseException as exc:  # delivered to the GUI thread, never swallowed
-                self.relay.failed.emit(exc)
-            else:
-                self.relay.done.emit(result)
+            self._outcome = (self._fn(),)
+        except BaseException as exc:  # delivered to the GUI thread, never swallowed
+            self._outcome = as_assistant_error(exc)
+        try:
+            self.relay.arrived.emit()
         except RuntimeError:  # the relay is gone (the program is closing): nobody to tell
             log.debug("worker result dropped: relay deleted")
 
-    def _deliver_done(self, result: object) -> None:
+    def _deliver(self) -> None:
+        # Dropped here: a screen may keep its job after it delivered.
+        outcome, self._outcome = self._outcome, None
         self.finished = True
         _running.discard(self)
-        if not self._cancelled and self._on_done is not None:
-            self._on_done(result)
-
-    def _deliver_error(self, exc: object) -> None:
-        self.finished = True
-        _running.discard(self)
-        if self._cancelled:
+        if self._cancelled or outcome is None:
             return
-        if self._on_error is not None and isinstance(exc, BaseException):
-            self._on_error(exc)
-        else:
-            log.error("worker failed without handler: %s", type(exc).__name__)
+        if isinstance(outcome, AssistantError):
+            if self._on_error is not None:
+                self._on_error(outcome)
+            else:
+                log.error("worker failed without handler: %s", outcome.log_name)
+        elif self._on_done is not None:
+            self._on_done(outcome[0])
 
 
-_running: set[Job] = set()
-_waiting: set[Job] = set()  # made with after_paint, not started yet
+# The bookkeeping needs only the runnables, whatever their results.
+_running: set[QRunnable] = set()
+_waiting: set[QRunnable] = set()  # made with after_paint, not started yet
 _pool: QThreadPool | None = None
 
 
@@ -129,13 +137,14 @@ def pool() -> QThreadPool:
 
 
 def run_in_worker(
-    fn: Callable[[], Any],
-    on_done: Callable[[Any], None] | None = None,
-    on_error: Callable[[BaseException], None] | None = None,
+    fn: Callable[[], T],
+    on_done: Callable[[T], object] | None = None,
+    on_error: Callable[[AssistantError], object] | None = None,
     *,
     after_paint: bool = False,
-) -> Job:
-    """Start ``fn`` on a worker thread; deliver its result or exception on the GUI thread.
+) -> Job[T]:
+    """Start ``fn`` on a worker thread; deliver its result or error on the GUI thread (what
+    ``on_done`` and ``on_error`` return is ignored).
 
     ``after_paint``: start it once the events already waiting (a new screen's paint) are done.
     """
@@ -152,7 +161,7 @@ def run_in_worker(
     return job
 
 
-def _launch(job: Job) -> None:
+def _launch(job: QRunnable) -> None:
     if job in _waiting:
         _waiting.discard(job)
         pool().start(job)
@@ -165,7 +174,7 @@ class HeldJobs:
     LONGEST_MS = 2000
 
     def __init__(self) -> None:
-        self.jobs: list[Job] = []
+        self.jobs: list[QRunnable] = []
 
     def release(self) -> None:
         """Start the held jobs (cancelled ones run but deliver nothing). Calling it again is

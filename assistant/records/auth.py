@@ -1,5 +1,11 @@
 """Log in to a hub with the eID card: challenge → card signature → short-lived bearer token.
 
+This is the demo hub's own protocol (``--demo`` and ``--training``); real servers use SMART on
+FHIR. What the card signs is bound to the hub and to time (:func:`login_message`): the
+origin the program itself connected to (never what the hub says it is), the hub's single-use
+nonce and the challenge's expiry. A signature obtained by one hub is therefore useless at
+another, and after its expiry.
+
 The card must already have its PIN verified (the signer raises otherwise). Card errors
 (``CardRemovedError``, ``CardError``, ``PinError``) pass through unchanged; hub answers map
 to the shared error kinds (see ``fhir_client``).
@@ -22,6 +28,29 @@ from assistant.records.fhir_client import request_json
 
 MIN_NONCE = 16
 MAX_NONCE = 256
+#: First line of every signed login message: what the signature is for, and its version.
+LOGIN_CONTEXT = "dossier-assistant demo hub login v1"
+_DEFAULT_PORTS = {"https": 443, "http": 80}
+
+
+def origin_of(url: str) -> str:
+    """The origin of ``url`` (RFC 6454): ``scheme://host[:port]``, lower case, default port
+    left out."""
+    parts = httpx.URL(url)
+    scheme = parts.scheme.lower()
+    host = parts.host.lower()
+    if ":" in host:  # an IPv6 literal
+        host = f"[{host}]"
+    port = parts.port
+    if port is None or port == _DEFAULT_PORTS.get(scheme):
+        return f"{scheme}://{host}"
+    return f"{scheme}://{host}:{port}"
+
+
+def login_message(origin: str, nonce: bytes, expires_at: int) -> bytes:
+    """The bytes the card signs (their SHA-384 digest, see ``assistant.card.signature``)."""
+    lines = (LOGIN_CONTEXT, origin, base64.b64encode(nonce).decode("ascii"), str(expires_at))
+    return "\n".join(lines).encode("ascii")
 
 
 @dataclass(frozen=True)
@@ -58,8 +87,11 @@ def login(
         raise BadDataError("login: nonce is not base64") from exc
     if not MIN_NONCE <= len(nonce) <= MAX_NONCE:
         raise BadDataError("login: nonce has an unexpected size")
+    expires_at = challenge.get("expires_at")
+    if not isinstance(expires_at, int) or isinstance(expires_at, bool) or expires_at <= 0:
+        raise BadDataError("login: challenge without an expiry")
 
-    signed = signer.sign_challenge(nonce)
+    signed = signer.sign_challenge(login_message(origin_of(base), nonce, expires_at))
     answer = {
         "nonce": nonce_text,
         "signature": base64.b64encode(signed.signature).decode("ascii"),

@@ -4,7 +4,8 @@ Every HTTP or transport failure becomes one of the shared error kinds:
 
 * no connection, TLS not trusted, connection reset, a redirect (captive portal) → NetworkError
 * timeout after connecting, 5xx, 429, 408 → ServiceDownError (``retry_after`` from Retry-After)
-* 401 / 403 → ServiceRefusedError
+* 401 → TokenRefusedError (a ServiceRefusedError: the bearer token was not accepted), 403 →
+  ServiceRefusedError
 * other 4xx (our request was wrong) → ProgramError
 * wrong content type, malformed JSON, body too large, broken Bundle → BadDataError
 
@@ -127,6 +128,10 @@ def retry_after_seconds(value: str | None, *, now: float | None = None) -> float
     return max(0.0, when.timestamp() - current)
 
 
+class TokenRefusedError(ServiceRefusedError):
+    """HTTP 401: the server did not take the bearer token (expired, revoked or unknown)."""
+
+
 def _error_for_status(response: httpx.Response) -> AssistantError | None:
     status = response.status_code
     where = f"HTTP {status} from {response.request.method} {urlsplit(str(response.url)).path}"
@@ -134,7 +139,9 @@ def _error_for_status(response: httpx.Response) -> AssistantError | None:
         return None
     if 300 <= status < 400:
         return NetworkError(f"{where}: unexpected redirect (captive portal?)")
-    if status in (401, 403):
+    if status == 401:
+        return TokenRefusedError(f"{where}: token not accepted")
+    if status == 403:
         return ServiceRefusedError(f"{where}: refused")
     if status in (408, 429) or status >= 500:
         retry = retry_after_seconds(response.headers.get("Retry-After"))
@@ -142,9 +149,26 @@ def _error_for_status(response: httpx.Response) -> AssistantError | None:
     return ProgramError(f"{where}: request not understood")
 
 
-def _content_type_ok(response: httpx.Response) -> bool:
+def _content_type_ok(response: httpx.Response, media_types: tuple[str, ...]) -> bool:
     media = response.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
-    return media in JSON_TYPES
+    return media in media_types
+
+
+def transport_error(exc: Exception, where: str) -> AssistantError:
+    """The shared error kind for an httpx transport failure (or a socket-like OSError from an
+    in-process transport) during ``where`` (e.g. ``GET /fhir/Patient``)."""
+    if isinstance(exc, httpx.ConnectTimeout):
+        return NetworkError(f"{where}: connection timed out")
+    if isinstance(exc, httpx.PoolTimeout):
+        return NetworkError(f"{where}: no free connection")
+    if isinstance(exc, httpx.TimeoutException):
+        return ServiceDownError(f"{where}: service too slow ({type(exc).__name__})")
+    if isinstance(exc, httpx.ConnectError):
+        why = "TLS certificate not trusted" if "CERTIFICATE_VERIFY" in str(exc) else "no connection"
+        return NetworkError(f"{where}: {why}")
+    if isinstance(exc, httpx.DecodingError):
+        return BadDataError(f"{where}: body encoding broken")
+    return NetworkError(f"{where}: connection lost ({type(exc).__name__})")
 
 
 def request_json(
@@ -157,10 +181,12 @@ def request_json(
     json_body: Any = None,
     timeout: httpx.Timeout | float | None = None,
     max_bytes: int = MAX_BODY_BYTES,
+    media_types: tuple[str, ...] = JSON_TYPES,
 ) -> Json:
     """One request whose answer must be a JSON object; raises the shared error kinds.
 
-    ``timeout`` None means the client's own timeout.
+    ``timeout`` None means the client's own timeout; ``media_types`` are the content types
+    taken as JSON.
     """
     path = urlsplit(url).path
     request_headers = {"Accept": "application/fhir+json, application/json;q=0.9"}
@@ -177,7 +203,7 @@ def request_json(
             error = _error_for_status(response)
             if error is not None:
                 raise error
-            if not _content_type_ok(response):
+            if not _content_type_ok(response, media_types):
                 raise BadDataError(f"{method} {path}: answer is not JSON")
             declared = response.headers.get("Content-Length", "")
             if declared.isdigit() and int(declared) > max_bytes:
@@ -189,21 +215,8 @@ def request_json(
                     raise BadDataError(f"{method} {path}: answer larger than {max_bytes} bytes")
     except AssistantError:
         raise
-    except httpx.ConnectTimeout as exc:
-        raise NetworkError(f"{method} {path}: connection timed out") from exc
-    except httpx.PoolTimeout as exc:
-        raise NetworkError(f"{method} {path}: no free connection") from exc
-    except httpx.TimeoutException as exc:
-        raise ServiceDownError(f"{method} {path}: service too slow ({type(exc).__name__})") from exc
-    except httpx.ConnectError as exc:
-        why = "TLS certificate not trusted" if "CERTIFICATE_VERIFY" in str(exc) else "no connection"
-        raise NetworkError(f"{method} {path}: {why}") from exc
-    except httpx.DecodingError as exc:
-        raise BadDataError(f"{method} {path}: body encoding broken") from exc
-    except httpx.TransportError as exc:
-        raise NetworkError(f"{method} {path}: connection lost ({type(exc).__name__})") from exc
-    except OSError as exc:  # in-process transports surface socket-like errors directly
-        raise NetworkError(f"{method} {path}: connection lost ({type(exc).__name__})") from exc
+    except (httpx.TransportError, httpx.DecodingError, OSError) as exc:
+        raise transport_error(exc, f"{method} {path}") from exc
     try:
         data = json.loads(bytes(body))
     except (ValueError, UnicodeDecodeError) as exc:
@@ -251,8 +264,13 @@ class FhirClient:
         self.max_bytes = max_bytes
         self.max_pages = max_pages
 
+    def bearer(self) -> str | None:
+        """The access token to send (a subclass may renew it)."""
+        return self._token
+
     def _headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self._token}"} if self._token else {}
+        token = self.bearer()
+        return {"Authorization": f"Bearer {token}"} if token else {}
 
     def get(self, url: str, params: Mapping[str, str] | None = None) -> Json:
         return request_json(

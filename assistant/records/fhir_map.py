@@ -21,6 +21,7 @@ from typing import Any
 
 from assistant.errors import BadDataError
 from assistant.records import codes
+from assistant.records.json_view import JsonView, as_text
 from assistant.records.model import (
     RAW_LIMIT,
     AccessLogEntry,
@@ -107,27 +108,7 @@ def record_from_fhir(data: dict[str, Any] | list[dict[str, Any]], source: ItemSo
 
 
 # --------------------------------------------------------------------------------------------
-# tolerant JSON access
-
-
-def _d(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _l(value: Any) -> list[Any]:
-    if isinstance(value, list):
-        return value
-    return [] if value is None else [value]
-
-
-def _s(value: Any) -> str:
-    if isinstance(value, str):
-        return " ".join(value.split())
-    if isinstance(value, bool) or value is None:
-        return ""
-    if isinstance(value, int | float):
-        return str(value)
-    return ""
+# values with a meaning (a number, a date) and FHIR data types
 
 
 def _num(value: Any, what: str) -> float | None:
@@ -155,7 +136,7 @@ def _raw(value: Any) -> str:
 
 
 def _date(value: Any, what: str = "date") -> date | None:
-    text = _s(value)
+    text = as_text(value)
     if not text:
         return None
     try:
@@ -169,7 +150,7 @@ def _date(value: Any, what: str = "date") -> date | None:
 
 
 def _datetime(value: Any, what: str = "date") -> datetime | None:
-    text = _s(value)
+    text = as_text(value)
     if not text:
         return None
     if len(text) <= 10:
@@ -183,52 +164,49 @@ def _datetime(value: Any, what: str = "date") -> datetime | None:
         ) from None
 
 
-def _codings(concept: Any) -> list[Coding]:
+def _codings(concept: JsonView) -> list[Coding]:
     out: list[Coding] = []
-    for c in _l(_d(concept).get("coding")):
-        c = _d(c)
-        code = _s(c.get("code"))
+    for c in concept.each("coding"):
+        code = c.text("code")
         if not code:
             continue
-        system = _s(c.get("system"))
-        out.append(
-            Coding(codes.FHIR_SYSTEM_ALIASES.get(system, system), code, _s(c.get("display")))
-        )
+        system = c.text("system")
+        out.append(Coding(codes.FHIR_SYSTEM_ALIASES.get(system, system), code, c.text("display")))
     return out
 
 
-def _concept_text(concept: Any) -> str:
-    concept = _d(concept)
-    text = _s(concept.get("text"))
+def _concept_text(concept: JsonView) -> str:
+    """A CodeableConcept's text, else its first coding's display, else its first code."""
+    text = concept.text("text")
     if text:
         return text
-    for c in _l(concept.get("coding")):
-        display = _s(_d(c).get("display"))
+    for c in concept.each("coding"):
+        display = c.text("display")
         if display:
             return display
-    for c in _l(concept.get("coding")):
-        code = _s(_d(c).get("code"))
+    for c in concept.each("coding"):
+        code = c.text("code")
         if code:
             return code
     return ""
 
 
-def _ext(resource: dict[str, Any], url_part: str) -> list[dict[str, Any]]:
-    return [e for e in map(_d, _l(resource.get("extension"))) if url_part in _s(e.get("url"))]
+def _ext(resource: JsonView, url_part: str) -> list[JsonView]:
+    """The extensions whose URL holds ``url_part``."""
+    return [e for e in resource.each("extension") if url_part in e.text("url")]
 
 
-def _human_name(names: Any) -> str:
-    for n in map(_d, _l(names)):
-        text = _s(n.get("text"))
+def _human_name(names: list[JsonView]) -> str:
+    for n in names:
+        text = n.text("text")
         if text:
             return text
-        given = " ".join(_s(g) for g in _l(n.get("given")) if _s(g))
         parts = [
             p
             for p in (
-                " ".join(_s(x) for x in _l(n.get("prefix"))),
-                given,
-                _s(n.get("family")),
+                " ".join(x.as_text() for x in n.each("prefix")),
+                " ".join(n.texts("given")),
+                n.text("family"),
             )
             if p
         ]
@@ -237,32 +215,34 @@ def _human_name(names: Any) -> str:
     return ""
 
 
-def _quantity_text(q: Any) -> str:
-    q = _d(q)
+def _quantity_text(q: JsonView) -> str:
     value = q.get("value")
     if isinstance(value, bool) or not isinstance(value, int | float):
         return ""
     number = f"{value:g}"
-    unit = _s(q.get("unit")) or _s(q.get("code"))
+    unit = q.text("unit") or q.text("code")
     return f"{number} {unit}".strip()
 
 
-def _ratio_text(ratio: Any) -> str:
+def _ratio_text(ratio: JsonView) -> str:
     """ "500 mg" or "100000 [iU]/1 mL" from a FHIR Ratio."""
-    ratio = _d(ratio)
-    top = _quantity_text(ratio.get("numerator"))
-    bottom = _d(ratio.get("denominator"))
+    top = _quantity_text(ratio.obj("numerator"))
+    bottom = ratio.obj("denominator")
     if not top:
         return ""
-    if not bottom or (
-        bottom.get("value") == 1 and not (_s(bottom.get("unit")) or _s(bottom.get("code")))
-    ):
+    per_one = bottom.get("value") == 1 and not (bottom.text("unit") or bottom.text("code"))
+    if not bottom or per_one:
         return top
     return f"{top}/{_quantity_text(bottom)}"
 
 
-def _annotation_text(notes: Any) -> str:
-    return " ".join(_s(_d(n).get("text")) for n in _l(notes) if _s(_d(n).get("text")))
+def _annotation_text(notes: list[JsonView]) -> str:
+    return " ".join(t for t in (n.text("text") for n in notes) if t)
+
+
+def _first_identifier(r: JsonView) -> str:
+    """The first identifier value of a resource, or ""."""
+    return next((v for v in (i.text("value") for i in r.each("identifier")) if v), "")
 
 
 # --------------------------------------------------------------------------------------------
@@ -280,8 +260,8 @@ class _Report:
 class _Mapper:
     source: ItemSource
     record: Record = field(default_factory=Record)
-    resources: list[dict[str, Any]] = field(default_factory=list)
-    index: dict[str, dict[str, Any]] = field(default_factory=dict)
+    resources: list[JsonView] = field(default_factory=list)
+    index: dict[str, JsonView] = field(default_factory=dict)
     reports: dict[int, _Report] = field(default_factory=dict)
     default_report: _Report | None = None
     report_count: int = 0
@@ -320,37 +300,37 @@ class _Mapper:
             )
             return
         rtype = resource["resourceType"]
+        view = JsonView(resource)
         if rtype == "Bundle":
             if depth >= _MAX_BUNDLE_DEPTH:
                 self.unreadable("Bundle", "bundles nested too deeply", UnreadableReason.UNSUPPORTED)
                 return
-            for entry in _l(resource.get("entry")):
-                entry = _d(entry)
-                if "resource" not in entry:
+            for entry in view.each("entry"):
+                if not entry.has("resource"):
                     if entry:
                         self.unreadable(
                             "Bundle.entry",
                             "entry without a resource",
                             UnreadableReason.MISSING_VALUE,
-                            _raw(entry),
+                            _raw(entry.raw),
                         )
                     continue
-                self.collect(entry["resource"], depth + 1, _s(entry.get("fullUrl")))
+                self.collect(entry.get("resource"), depth + 1, entry.text("fullUrl"))
             return
-        self.resources.append(resource)
-        rid = _s(resource.get("id"))
+        self.resources.append(view)
+        rid = view.text("id")
         if rid:
-            self.index[f"{rtype}/{rid}"] = resource
+            self.index[f"{rtype}/{rid}"] = view
         if full_url:
-            self.index[full_url] = resource
-        for ident in map(_d, _l(resource.get("identifier"))):
-            value = _s(ident.get("value"))
+            self.index[full_url] = view
+        for ident in view.each("identifier"):
+            value = ident.text("value")
             if value:
-                self.index.setdefault(f"{rtype}/{value}", resource)
+                self.index.setdefault(f"{rtype}/{value}", view)
 
-    def resolve(self, reference: Any) -> dict[str, Any] | None:
-        ref = _d(reference)
-        text = _s(ref.get("reference"))
+    def resolve(self, ref: JsonView) -> JsonView | None:
+        """The resource a Reference points at, when the data holds it."""
+        text = ref.text("reference")
         if not text:
             return None
         if text in self.index:
@@ -359,10 +339,9 @@ class _Mapper:
         tail = "/".join(text.rsplit(":", 1)[-1].split("/")[-2:])
         return self.index.get(tail)
 
-    def who(self, reference: Any) -> str:
+    def who(self, ref: JsonView) -> str:
         """Display name of a referenced practitioner / organisation / patient."""
-        ref = _d(reference)
-        display = _s(ref.get("display"))
+        display = ref.text("display")
         if display:
             return display
         target = self.resolve(ref)
@@ -370,12 +349,12 @@ class _Mapper:
             return ""
         rtype = target.get("resourceType")
         if rtype == "PractitionerRole":
-            person = self.who(target.get("practitioner"))
-            org = self.who(target.get("organization"))
+            person = self.who(target.obj("practitioner"))
+            org = self.who(target.obj("organization"))
             return ", ".join(p for p in (person, org) if p)
         if rtype == "Organization":
-            return _s(target.get("name"))
-        return _human_name(target.get("name"))
+            return target.text("name")
+        return _human_name(target.each("name"))
 
     def unreadable(
         self,
@@ -390,7 +369,7 @@ class _Mapper:
     # mapping --------------------------------------------------------------------------------
     def run(self) -> Record:
         self.record.sources.append(self.source)
-        handlers: dict[str, Callable[[dict[str, Any], str], None]] = {
+        handlers: dict[str, Callable[[JsonView, str], None]] = {
             "Patient": self.patient,
             "MedicationStatement": self.medication_statement,
             "MedicationRequest": self.medication_request,
@@ -405,14 +384,14 @@ class _Mapper:
             "ImmunizationRecommendation": self.immunization_recommendation,
         }
         # reports first, so that observations know the report they belong to
-        ordered = sorted(self.resources, key=lambda r: _ORDER.get(_s(r.get("resourceType")), 1))
+        ordered = sorted(self.resources, key=lambda r: _ORDER.get(r.text("resourceType"), 1))
         self.report_count = sum(
             1 for x in self.resources if x.get("resourceType") == "DiagnosticReport"
         )
         self.panels = dict(self.soft("panels", lambda: list(self.panel_names()), []))
         self.problems = []
         for resource in ordered:
-            rtype = resource["resourceType"]
+            rtype = resource.get("resourceType")  # a string: collect() checked it
             ref = _resource_ref(resource)
             self.problems = []
             try:
@@ -427,7 +406,7 @@ class _Mapper:
                         ref,
                         f"this kind of resource is not shown: {rtype}",
                         UnreadableReason.UNSUPPORTED,
-                        _raw(resource),
+                        _raw(resource.raw),
                         ref,
                     )
             except _PART_ERRORS as exc:
@@ -437,7 +416,7 @@ class _Mapper:
                     else f"{type(exc).__name__} while reading"
                 )
                 reason = exc.reason if isinstance(exc, _Unreadable) else UnreadableReason.MALFORMED
-                self.unreadable(ref, why, reason, _raw(resource), ref)
+                self.unreadable(ref, why, reason, _raw(resource.raw), ref)
             except RecursionError:
                 self.unreadable(
                     ref, "resource nested too deeply", UnreadableReason.MALFORMED, "", ref
@@ -448,23 +427,23 @@ class _Mapper:
             log.info("FHIR: %d part(s) could not be read", len(self.record.unreadable))
         return self.record
 
-    def patient(self, r: dict[str, Any], ref: str) -> None:
+    def patient(self, r: JsonView, ref: str) -> None:
         if self.record.patient is not None:
             return
         nn = ""
-        for ident in map(_d, _l(r.get("identifier"))):
-            if _s(ident.get("system")) == codes.SSIN:
-                nn = _s(ident.get("value"))
+        for ident in r.each("identifier"):
+            if ident.text("system") == codes.SSIN:
+                nn = ident.text("value")
         given = ""
         family = ""
-        for n in map(_d, _l(r.get("name"))):
-            given = " ".join(_s(g) for g in _l(n.get("given")) if _s(g))
-            family = _s(n.get("family"))
+        for n in r.each("name"):
+            given = " ".join(n.texts("given"))
+            family = n.text("family")
             if given or family:
                 break
         language = ""
-        for comm in map(_d, _l(r.get("communication"))):
-            language = next((c.code for c in _codings(comm.get("language"))), "")
+        for comm in r.each("communication"):
+            language = next((c.code for c in _codings(comm.obj("language"))), "")
             if language:
                 break
         self.record.patient = Patient(
@@ -472,57 +451,56 @@ class _Mapper:
             surname=family,
             national_number=nn,
             birth_date=_date(r.get("birthDate"), "birthDate"),
-            sex={"male": "M", "female": "F", "other": "X"}.get(_s(r.get("gender")), ""),
+            sex={"male": "M", "female": "F", "other": "X"}.get(r.text("gender"), ""),
             language=language,
             source=self.source.at(ref),
         )
 
     # medications ----------------------------------------------------------------------------
-    def medication_concept(self, r: dict[str, Any]) -> tuple[str, list[Coding]]:
+    def medication_concept(self, r: JsonView) -> tuple[str, list[Coding]]:
         concept = r.get("medicationCodeableConcept")
         if concept is None and r.get("medicationReference") is not None:
-            target = self.resolve(r.get("medicationReference"))
-            concept = _d(target).get("code") if target else None
+            target = self.resolve(r.obj("medicationReference"))
+            concept = target.get("code") if target else None
             if concept is None:
-                name = _s(_d(r.get("medicationReference")).get("display"))
-                return name, []
-        return _concept_text(concept), _codings(concept)
+                return r.obj("medicationReference").text("display"), []
+        return _concept_text(JsonView(concept)), _codings(JsonView(concept))
 
-    def medication_details(self, r: dict[str, Any]) -> dict[str, str]:
+    def medication_details(self, r: JsonView) -> dict[str, str]:
         """Form, ingredient and strength from a referenced Medication resource, if any."""
-        target = self.resolve(r.get("medicationReference"))
+        target = self.resolve(r.obj("medicationReference"))
         if target is None or target.get("resourceType") != "Medication":
             return {}
-        ingredients = [_d(i) for i in _l(target.get("ingredient"))]
-        names = [_concept_text(i.get("itemCodeableConcept")) for i in ingredients]
-        strengths = [_ratio_text(i.get("strength")) for i in ingredients]
+        ingredients = target.each("ingredient")
+        names = [_concept_text(i.obj("itemCodeableConcept")) for i in ingredients]
+        strengths = [_ratio_text(i.obj("strength")) for i in ingredients]
         return {
-            "form": _concept_text(target.get("form")),
+            "form": _concept_text(target.obj("form")),
             "active_ingredient": ", ".join(n for n in names if n),
             "strength": ", ".join(x for x in strengths if x),
         }
 
-    def medication_statement(self, r: dict[str, Any], ref: str) -> None:
+    def medication_statement(self, r: JsonView, ref: str) -> None:
         problems = self.problems
         guarded = self.soft
         name, codings = guarded("medication", lambda: self.medication_concept(r), ("", []))
         if not name:
             problems.append((UnreadableReason.MISSING_VALUE, "medication without a name", ""))
         kind = next((c.code for c in codings if c.system == codes.MEDICATION_TYPE), "")
-        period = _d(r.get("effectivePeriod"))
+        period = r.obj("effectivePeriod")
         begin = guarded(
             "effectivePeriod.start",
             lambda: _date(period.get("start") or r.get("effectiveDateTime")),
         )
         end = guarded("effectivePeriod.end", lambda: _date(period.get("end")))
-        status_text = _s(r.get("status"))
+        status_text = r.text("status")
         status = _STATEMENT_STATUS.get(status_text)
         if status is None:
             problems.append(
                 (UnreadableReason.NOT_PERMITTED_VALUE, "status not permitted", status_text)
             )
             status = MedicationStatus.UNKNOWN
-        dosage = guarded("dosage", lambda: self.dosage(_l(r.get("dosage")), problems), {})
+        dosage = guarded("dosage", lambda: self.dosage(r.each("dosage"), problems), {})
         details = guarded("medication details", lambda: self.medication_details(r), {})
         suspensions = guarded("statusReason", lambda: self.suspensions(r, status_text, ref), ())
         if status is MedicationStatus.STOPPED and any(s.stopped for s in suspensions):
@@ -531,12 +509,10 @@ class _Mapper:
         recorded = None
         for e in _ext(r, _RECORDED_DATE_URL):
             recorded = guarded("recorded date", partial(_datetime, e.get("valueDateTime")))
-        prescriber = self.who(r.get("informationSource"))
+        prescriber = self.who(r.obj("informationSource"))
         for e in _ext(r, "BeExtRecorder"):
-            prescriber = prescriber or self.who(e.get("valueReference"))
-        identifier = next(
-            (_s(_d(i).get("value")) for i in _l(r.get("identifier")) if _s(_d(i).get("value"))), ""
-        )
+            prescriber = prescriber or self.who(e.obj("valueReference"))
+        identifier = _first_identifier(r)
         med = Medication(
             name=name,
             codings=tuple(codings),
@@ -548,37 +524,33 @@ class _Mapper:
             suspensions=suspensions,
             prescriber=prescriber,
             recorded=recorded,
-            use=_concept_text(next(iter(_l(r.get("reasonCode"))), None)),
+            use=_concept_text(next(iter(r.each("reasonCode")), JsonView())),
             source=self.source.at(ref),
             **dosage,
             **details,
         )
-        note = _annotation_text(r.get("note"))
+        note = _annotation_text(r.each("note"))
         if note:
             med = replace(med, instructions=" ".join(p for p in (med.instructions, note) if p))
         self.record.medications.append(med)
         self.check_codings(codings)
         problems.extend(codes.medication_rule_breaks(med))
 
-    def suspensions(self, r: dict[str, Any], status: str, ref: str) -> tuple[Suspension, ...]:
+    def suspensions(self, r: JsonView, status: str, ref: str) -> tuple[Suspension, ...]:
         out: list[Suspension] = []
-        for reason in map(_d, _l(r.get("statusReason"))):
+        for reason in r.each("statusReason"):
             for e in _ext(reason, _SUSPENSION_URL):
-                p = _d(e.get("valuePeriod"))
-                why = " ".join(
-                    _s(x.get("valueString"))
-                    for x in map(_d, _l(e.get("extension")))
-                    if _s(x.get("valueString"))
-                )
+                p = e.obj("valuePeriod")
+                why = " ".join(t for t in (x.text("valueString") for x in e.each("extension")) if t)
                 begin = _date(p.get("start"), "suspension start")
                 end = _date(p.get("end"), "suspension end")
-                text = _s(reason.get("text")).lower()
+                text = reason.text("text").lower()
                 stopped = end is None and (status == "stopped" or "definitive" in text)
                 out.append(
                     Suspension(
                         begin=begin,
                         end=end,
-                        reason=why or _s(reason.get("text")),
+                        reason=why or reason.text("text"),
                         stopped=stopped,
                         source=self.source.at(ref),
                     )
@@ -586,7 +558,7 @@ class _Mapper:
         return tuple(out)
 
     def dosage(
-        self, dosages: list[Any], problems: list[tuple[UnreadableReason, str, str]]
+        self, dosages: list[JsonView], problems: list[tuple[UnreadableReason, str, str]]
     ) -> dict[str, Any]:
         timings: list[DoseTiming] = []
         texts: list[str] = []
@@ -595,71 +567,74 @@ class _Mapper:
         duration: Duration | None = None
         as_needed = False
         route: Coding | None = None
-        for ds in map(_d, dosages):
-            text = _s(ds.get("text"))
+        for ds in dosages:
+            text = ds.text("text")
             if text and text not in texts:
                 texts.append(text)
-            patient_instruction = _s(ds.get("patientInstruction"))
+            patient_instruction = ds.text("patientInstruction")
             if patient_instruction and patient_instruction not in instructions:
                 instructions.append(patient_instruction)
             if ds.get("asNeededBoolean") is True or ds.get("asNeededCodeableConcept") is not None:
                 as_needed = True
-            route_codings = _codings(ds.get("route"))
+            route_codings = _codings(ds.obj("route"))
             if route_codings:
                 route = route_codings[0]
             day_number: int | None = None
-            for extra in map(_d, _l(ds.get("additionalInstruction"))):
+            for extra in ds.each("additionalInstruction"):
                 extra_text = _concept_text(extra)
                 m = _CYCLE_DAY.search(extra_text)
                 if m and "cycle" in extra_text.lower():
                     day_number = int(m.group(1))
                 elif extra_text and extra_text not in instructions:
                     instructions.append(extra_text)
-            timing = _d(ds.get("timing"))
-            repeat = _d(timing.get("repeat"))
+            timing = ds.obj("timing")
+            repeat = timing.obj("repeat")
             f = self.frequency(repeat, problems)
             frequency = frequency or f
             if repeat.get("duration") is not None:
-                unit = codes.TIME_UNITS.get(_s(repeat.get("durationUnit")))
+                unit = codes.TIME_UNITS.get(repeat.text("durationUnit"))
                 value = _num(repeat.get("duration"), "duration")
                 if unit is None:
                     problems.append(
                         (
                             UnreadableReason.NOT_PERMITTED_VALUE,
                             "duration unit not permitted",
-                            _s(repeat.get("durationUnit")),
+                            repeat.text("durationUnit"),
                         )
                     )
                 elif value is not None:
                     duration = Duration(value * unit[1], unit[0])
             quantity: dict[str, Any] = {}
-            for dr in map(_d, _l(ds.get("doseAndRate"))):
-                q = _d(dr.get("doseQuantity")) or _d(_d(dr.get("doseRange")).get("high"))
+            for dr in ds.each("doseAndRate"):
+                q = dr.obj("doseQuantity") or dr.obj("doseRange").obj("high")
                 if q:
                     value = _num(q.get("value"), "dose quantity")
                     if value is not None:
                         quantity["quantity"] = value
-                        quantity["quantity_text"] = _s(q.get("value"))
-                    code = _s(q.get("code"))
-                    unit_text = _s(q.get("unit")) or code
+                        quantity["quantity_text"] = q.text("value")
+                    code = q.text("code")
+                    unit_text = q.text("unit") or code
                     if unit_text:
                         quantity["unit"] = unit_text
                     if code:
-                        system = _s(q.get("system"))
-                        quantity["unit_coding"] = Coding(system, code, _s(q.get("unit")))
+                        quantity["unit_coding"] = Coding(q.text("system"), code, q.text("unit"))
                     break
             if route is not None and quantity:
                 quantity["route"] = route
             weekdays = []
-            for wd in _l(repeat.get("dayOfWeek")):
-                day = codes.FHIR_WEEKDAYS.get(_s(wd))
+            for wd in repeat.each("dayOfWeek"):
+                day = codes.FHIR_WEEKDAYS.get(wd.as_text())
                 if day is None:
                     problems.append(
-                        (UnreadableReason.NOT_PERMITTED_VALUE, "day of week not permitted", _s(wd))
+                        (
+                            UnreadableReason.NOT_PERMITTED_VALUE,
+                            "day of week not permitted",
+                            wd.as_text(),
+                        )
                     )
                 else:
                     weekdays.append(day)
-            events = [_date(e, "timing.event") for e in _l(timing.get("event"))]
+            events = [_date(e.raw, "timing.event") for e in timing.each("event")]
             on_date = (
                 events[0]
                 if len(events) == 1
@@ -673,25 +648,25 @@ class _Mapper:
             if on_date is not None:
                 base["on_date"] = on_date
             slots: list[dict[str, Any]] = []
-            for w in _l(repeat.get("when")):
-                period = codes.FHIR_WHEN.get(_s(w))
+            for w in repeat.each("when"):
+                period = codes.FHIR_WHEN.get(w.as_text())
                 if period is None:
                     problems.append(
                         (
                             UnreadableReason.NOT_PERMITTED_VALUE,
                             "time of day code not permitted",
-                            _s(w),
+                            w.as_text(),
                         )
                     )
                     slots.append({})
                 else:
                     slots.append({"period": period})
-            for t in _l(repeat.get("timeOfDay")):
+            for t in repeat.each("timeOfDay"):
                 try:
-                    slots.append({"time_of_day": time.fromisoformat(_s(t))})
+                    slots.append({"time_of_day": time.fromisoformat(t.as_text())})
                 except ValueError:
                     problems.append(
-                        (UnreadableReason.MALFORMED, "time of day is not a time", _s(t))
+                        (UnreadableReason.MALFORMED, "time of day is not a time", t.as_text())
                     )
             if not slots and quantity:
                 slots.append({})
@@ -719,11 +694,11 @@ class _Mapper:
         }
 
     def frequency(
-        self, repeat: dict[str, Any], problems: list[tuple[UnreadableReason, str, str]]
+        self, repeat: JsonView, problems: list[tuple[UnreadableReason, str, str]]
     ) -> Frequency | None:
         if repeat.get("period") is None:
             return None
-        unit_code = _s(repeat.get("periodUnit"))
+        unit_code = repeat.text("periodUnit")
         unit = codes.TIME_UNITS.get(unit_code)
         if unit is None:
             problems.append(
@@ -737,7 +712,7 @@ class _Mapper:
                 (
                     UnreadableReason.NOT_PERMITTED_VALUE,
                     "period is 0 or less",
-                    _s(repeat.get("period")),
+                    repeat.text("period"),
                 )
             )
             return None
@@ -747,36 +722,34 @@ class _Mapper:
             times=int(times) if times is not None and times > 1 else None,
         )
 
-    def medication_request(self, r: dict[str, Any], ref: str) -> None:
+    def medication_request(self, r: JsonView, ref: str) -> None:
         name, codings = self.medication_concept(r)
         rid = ""
-        for ident in map(_d, _l(r.get("identifier"))):
-            value = _s(ident.get("value"))
-            system = _s(ident.get("system")).lower()
+        for ident in r.each("identifier"):
+            value = ident.text("value")
+            system = ident.text("system").lower()
             if value and ("rid" in system or "pres-id" in system or "prescription" in system):
                 rid = value
                 break
             rid = rid or value
-        group = _s(_d(r.get("groupIdentifier")).get("value"))
-        dispense = _d(r.get("dispenseRequest"))
-        validity = _d(dispense.get("validityPeriod"))
-        quantity = _d(dispense.get("quantity"))
+        group = r.obj("groupIdentifier").text("value")
+        dispense = r.obj("dispenseRequest")
+        validity = dispense.obj("validityPeriod")
+        quantity = dispense.obj("quantity")
         dosage_text = " ".join(
-            _s(_d(d).get("text")) for d in _l(r.get("dosageInstruction")) if _s(_d(d).get("text"))
+            t for t in (d.text("text") for d in r.each("dosageInstruction")) if t
         )
         self.record.prescriptions.append(
             Prescription(
                 rid=rid or group,
                 medication=name,
                 codings=tuple(codings),
-                prescriber=self.who(r.get("requester")),
+                prescriber=self.who(r.obj("requester")),
                 date=_date(r.get("authoredOn"), "authoredOn"),
                 expiry=_date(validity.get("end"), "validity end"),
-                status=_s(r.get("status")) or "unknown",
+                status=r.text("status") or "unknown",
                 posology_text=dosage_text,
-                quantity=" ".join(
-                    p for p in (_s(quantity.get("value")), _s(quantity.get("unit"))) if p
-                ),
+                quantity=" ".join(p for p in (quantity.text("value"), quantity.text("unit")) if p),
                 source=self.source.at(ref),
             )
         )
@@ -786,27 +759,27 @@ class _Mapper:
             )
 
     # other sections -------------------------------------------------------------------------
-    def immunization(self, r: dict[str, Any], ref: str) -> None:
-        concept = r.get("vaccineCode")
+    def immunization(self, r: JsonView, ref: str) -> None:
+        concept = r.obj("vaccineCode")
         codings = _codings(concept)
         for e in _ext(r, "administeredProduct"):
-            for x in map(_d, _l(e.get("extension"))):
-                codings.extend(_codings(x.get("valueCodeableConcept")))
+            for x in e.each("extension"):
+                codings.extend(_codings(x.obj("valueCodeableConcept")))
         targets: list[str] = []
         dose: int | None = None
-        for pa in map(_d, _l(r.get("protocolApplied"))):
-            for td in _l(pa.get("targetDisease")):
+        for pa in r.each("protocolApplied"):
+            for td in pa.each("targetDisease"):
                 codings.extend(_codings(td))
                 t = _concept_text(td)
                 if t:
                     targets.append(t)
             n = pa.get("doseNumberPositiveInt")
-            if n is None and _s(pa.get("doseNumberString")).isdigit():
-                n = int(_s(pa.get("doseNumberString")))
+            if n is None and pa.text("doseNumberString").isdigit():
+                n = int(pa.text("doseNumberString"))
             if isinstance(n, int) and not isinstance(n, bool):
                 dose = n
         performer = ", ".join(
-            p for p in (self.who(_d(p).get("actor")) for p in _l(r.get("performer"))) if p
+            p for p in (self.who(p.obj("actor")) for p in r.each("performer")) if p
         )
         occurrence = r.get("occurrenceDateTime") or r.get("occurrenceString")
         if occurrence is None:
@@ -825,27 +798,27 @@ class _Mapper:
                 date=self.soft("occurrence", lambda: _date(occurrence, "occurrence")),
                 dose_number=dose,
                 performer=performer,
-                lot_number=_s(r.get("lotNumber")),
-                status=_s(r.get("status")) or "completed",
+                lot_number=r.text("lotNumber"),
+                status=r.text("status") or "completed",
                 target_diseases=tuple(targets),
-                note=_annotation_text(r.get("note")),
+                note=_annotation_text(r.each("note")),
                 source=self.source.at(ref),
             )
         )
 
-    def immunization_recommendation(self, r: dict[str, Any], ref: str) -> None:
+    def immunization_recommendation(self, r: JsonView, ref: str) -> None:
         """A due date completes the latest matching vaccination, or is listed on its own."""
-        if not _l(r.get("recommendation")):
+        if not r.each("recommendation"):
             self.problems.append(
                 (UnreadableReason.MISSING_VALUE, "recommendation without items", "")
             )
-        for rec in map(_d, _l(r.get("recommendation"))):
-            codings = [c for vc in _l(rec.get("vaccineCode")) for c in _codings(vc)]
-            name = next((_concept_text(vc) for vc in _l(rec.get("vaccineCode"))), "")
-            targets = [_concept_text(td) for td in _l(rec.get("targetDisease"))]
+        for rec in r.each("recommendation"):
+            codings = [c for vc in rec.each("vaccineCode") for c in _codings(vc)]
+            name = next((_concept_text(vc) for vc in rec.each("vaccineCode")), "")
+            targets = [_concept_text(td) for td in rec.each("targetDisease")]
             due: date | None = None
-            for criterion in map(_d, _l(rec.get("dateCriterion"))):
-                if any(c.code == "30980-7" for c in _codings(criterion.get("code"))) or due is None:
+            for criterion in rec.each("dateCriterion"):
+                if any(c.code == "30980-7" for c in _codings(criterion.obj("code"))) or due is None:
                     due = _date(criterion.get("value"), "date criterion") or due
             if due is None:
                 self.problems.append(
@@ -881,50 +854,50 @@ class _Mapper:
                 )
             )
 
-    def allergy(self, r: dict[str, Any], ref: str) -> None:
+    def allergy(self, r: JsonView, ref: str) -> None:
         reactions = []
-        for reaction in map(_d, _l(r.get("reaction"))):
-            for m in _l(reaction.get("manifestation")):
+        for reaction in r.each("reaction"):
+            for m in reaction.each("manifestation"):
                 t = _concept_text(m)
                 if t:
                     reactions.append(t)
-            d = _s(reaction.get("description"))
+            d = reaction.text("description")
             if d:
                 reactions.append(d)
-        kind_text = _s(r.get("type"))
-        categories = {_s(c) for c in _l(r.get("category"))}
+        kind_text = r.text("type")
+        categories = {c.as_text() for c in r.each("category")}
         kind = {"allergy": AllergyKind.ALLERGY, "intolerance": AllergyKind.INTOLERANCE}.get(
             kind_text, AllergyKind.UNKNOWN
         )
         if kind is AllergyKind.INTOLERANCE and "medication" in categories:
             kind = AllergyKind.ADVERSE_DRUG_REACTION
-        clinical = next((c.code for c in _codings(r.get("clinicalStatus"))), "active")
+        clinical = next((c.code for c in _codings(r.obj("clinicalStatus"))), "active")
         self.record.allergies.append(
             Allergy(
-                substance=_concept_text(r.get("code")),
-                codings=tuple(_codings(r.get("code"))),
+                substance=_concept_text(r.obj("code")),
+                codings=tuple(_codings(r.obj("code"))),
                 reaction=", ".join(reactions),
                 kind=kind,
                 criticality={
                     "low": Criticality.LOW,
                     "high": Criticality.HIGH,
                     "unable-to-assess": Criticality.UNABLE_TO_ASSESS,
-                }.get(_s(r.get("criticality")), Criticality.UNKNOWN),
+                }.get(r.text("criticality"), Criticality.UNKNOWN),
                 onset=_date(r.get("onsetDateTime"), "onset"),
                 active=clinical == "active",
-                note=_annotation_text(r.get("note")),
+                note=_annotation_text(r.each("note")),
                 source=self.source.at(ref),
             )
         )
 
-    def condition(self, r: dict[str, Any], ref: str) -> None:
-        clinical = next((c.code for c in _codings(r.get("clinicalStatus"))), "")
-        onset = r.get("onsetDateTime") or _d(r.get("onsetPeriod")).get("start")
-        end = r.get("abatementDateTime") or _d(r.get("abatementPeriod")).get("end")
+    def condition(self, r: JsonView, ref: str) -> None:
+        clinical = next((c.code for c in _codings(r.obj("clinicalStatus"))), "")
+        onset = r.get("onsetDateTime") or r.obj("onsetPeriod").get("start")
+        end = r.get("abatementDateTime") or r.obj("abatementPeriod").get("end")
         self.record.problems.append(
             Problem(
-                name=_concept_text(r.get("code")),
-                codings=tuple(_codings(r.get("code"))),
+                name=_concept_text(r.obj("code")),
+                codings=tuple(_codings(r.obj("code"))),
                 onset=_date(onset, "onset"),
                 end=_date(end, "abatement"),
                 status={
@@ -935,35 +908,32 @@ class _Mapper:
                     "remission": ProblemStatus.INACTIVE,
                     "resolved": ProblemStatus.RESOLVED,
                 }.get(clinical, ProblemStatus.UNKNOWN),
-                note=_annotation_text(r.get("note")),
+                note=_annotation_text(r.each("note")),
                 source=self.source.at(ref),
             )
         )
 
-    def diagnostic_report(self, r: dict[str, Any], ref: str) -> None:
-        report_id = next(
-            (_s(_d(i).get("value")) for i in _l(r.get("identifier")) if _s(_d(i).get("value"))),
-            _s(r.get("id")),
-        )
-        title = _concept_text(r.get("code"))
+    def diagnostic_report(self, r: JsonView, ref: str) -> None:
+        report_id = _first_identifier(r) or r.text("id")
+        title = _concept_text(r.obj("code"))
         when = _datetime(r.get("effectiveDateTime") or r.get("issued"), "report date")
-        info = _Report(report_id=report_id, title=title, when=when, status=_s(r.get("status")))
-        for res in _l(r.get("result")):
+        info = _Report(report_id=report_id, title=title, when=when, status=r.text("status"))
+        for res in r.each("result"):
             target = self.resolve(res)
             if target is not None:
-                self.reports[id(target)] = info
+                self.reports[id(target.raw)] = info
         # an observation no report lists belongs to the report only when there is just one
         if self.report_count == 1:
             self.default_report = info
-        author = ", ".join(p for p in (self.who(x) for x in _l(r.get("performer"))) if p)
-        for form in map(_d, _l(r.get("presentedForm"))):
+        author = ", ".join(p for p in (self.who(x) for x in r.each("performer")) if p)
+        for form in r.each("presentedForm"):
             self.record.documents.append(
-                self.attachment_document(form, title, author, when, _codings(r.get("code")), ref)
+                self.attachment_document(form, title, author, when, _codings(r.obj("code")), ref)
             )
 
     def attachment_document(
         self,
-        att: dict[str, Any],
+        att: JsonView,
         title: str,
         author: str,
         when: datetime | None,
@@ -974,45 +944,43 @@ class _Mapper:
         data = att.get("data")
         if data is not None:
             try:
-                content = base64.b64decode(_s(data).replace(" ", ""), validate=True)
+                content = base64.b64decode(as_text(data).replace(" ", ""), validate=True)
             except (binascii.Error, ValueError):
                 raise _Unreadable(
-                    "attachment data is not base64", UnreadableReason.MALFORMED, _s(data)[:80]
+                    "attachment data is not base64", UnreadableReason.MALFORMED, as_text(data)[:80]
                 ) from None
         return Document(
-            title=_s(att.get("title")) or title,
+            title=att.text("title") or title,
             author=author,
             date=_datetime(att.get("creation"), "creation") or when,
             kind=title,
             codings=tuple(codings),
-            content_type=_s(att.get("contentType")),
+            content_type=att.text("contentType"),
             content=content,
-            url=_s(att.get("url")),
+            url=att.text("url"),
             source=self.source.at(ref),
         )
 
-    def observation(self, r: dict[str, Any], ref: str) -> None:
-        name = _concept_text(r.get("code"))
-        has_value = any(k.startswith("value") for k in r) or "dataAbsentReason" in r
-        components = [_d(c) for c in _l(r.get("component"))]
+    def observation(self, r: JsonView, ref: str) -> None:
+        name = _concept_text(r.obj("code"))
+        has_value = any(k.startswith("value") for k in r.keys()) or r.has("dataAbsentReason")
+        components = r.each("component")
         if not has_value and not components and r.get("hasMember") is not None:
             return  # a panel: its members carry its name as their category
-        report = self.reports.get(id(r)) or self.default_report
+        report = self.reports.get(id(r.raw)) or self.default_report
         when = _datetime(
-            r.get("effectiveDateTime")
-            or _d(r.get("effectivePeriod")).get("start")
-            or r.get("issued"),
+            r.get("effectiveDateTime") or r.obj("effectivePeriod").get("start") or r.get("issued"),
             "effective",
         )
-        status = _RESULT_STATUS.get(_s(r.get("status")), ResultStatus.UNKNOWN)
-        category = self.panels.get(_s(r.get("id")), "") or ", ".join(
-            t for t in (_concept_text(c) for c in _l(r.get("category"))) if t
+        status = _RESULT_STATUS.get(r.text("status"), ResultStatus.UNKNOWN)
+        category = self.panels.get(r.text("id"), "") or ", ".join(
+            t for t in (_concept_text(c) for c in r.each("category")) if t
         )
         common: dict[str, Any] = {
             "date": when or (report.when if report else None),
             "report_id": report.report_id if report else "",
             "report_title": report.title if report else "",
-            "note": _annotation_text(r.get("note")),
+            "note": _annotation_text(r.each("note")),
             "source": self.source.at(ref),
         }
         if components and not has_value:
@@ -1022,55 +990,47 @@ class _Mapper:
             return
         self.record.lab_results.append(self.result_of(r, status, category=category, **common))
 
-    def result_of(self, r: dict[str, Any], status: ResultStatus, **more: Any) -> LabResult:
+    def result_of(self, r: JsonView, status: ResultStatus, **more: Any) -> LabResult:
         """The value part of an Observation or of one of its components (``more``: the other
         fields of the result, made at once rather than copied after)."""
         value: float | None = None
         value_text = ""
         comparator = ""
         unit = ""
-        if "valueQuantity" in r:
-            q = _d(r["valueQuantity"])
+        if r.has("valueQuantity"):
+            q = r.obj("valueQuantity")
             value = _num(q.get("value"), "value")
-            comparator = _s(q.get("comparator"))
-            unit = _s(q.get("code")) or _s(q.get("unit"))
-        elif "valueString" in r:
-            value_text = _s(r["valueString"])
-        elif "valueCodeableConcept" in r:
-            value_text = _concept_text(r["valueCodeableConcept"])
-        elif "valueBoolean" in r:
-            value_text = "yes" if r["valueBoolean"] is True else "no"
-        elif "valueInteger" in r:
-            value = _num(r["valueInteger"], "value")
-        elif "valueRange" in r:
-            low = _s(_d(_d(r["valueRange"]).get("low")).get("value"))
-            high = _s(_d(_d(r["valueRange"]).get("high")).get("value"))
+            comparator = q.text("comparator")
+            unit = q.text("code") or q.text("unit")
+        elif r.has("valueString"):
+            value_text = r.text("valueString")
+        elif r.has("valueCodeableConcept"):
+            value_text = _concept_text(r.obj("valueCodeableConcept"))
+        elif r.has("valueBoolean"):
+            value_text = "yes" if r.get("valueBoolean") is True else "no"
+        elif r.has("valueInteger"):
+            value = _num(r.get("valueInteger"), "value")
+        elif r.has("valueRange"):
+            low = r.obj("valueRange").obj("low").text("value")
+            high = r.obj("valueRange").obj("high").text("value")
             value_text = f"{low}-{high}"
-        absent = _codings(r.get("dataAbsentReason"))
+        absent = _codings(r.obj("dataAbsentReason"))
         if any(c.code in ("masked", "temp-unknown") for c in absent):
             status = ResultStatus.HELD_BACK
         if not value_text and absent:
-            value_text = _concept_text(r.get("dataAbsentReason"))
-        ranges = [self.reference_range(_d(rr)) for rr in _l(r.get("referenceRange"))]
+            value_text = _concept_text(r.obj("dataAbsentReason"))
+        ranges = [self.reference_range(rr) for rr in r.each("referenceRange")]
         ref_range = ranges[0] if ranges else None
         interpretation = Interpretation.UNKNOWN
-        for c in (c for i in _l(r.get("interpretation")) for c in _codings(i)):
+        for c in (c for i in r.each("interpretation") for c in _codings(i)):
             interpretation = _INTERPRETATIONS.get(c.code, Interpretation.UNKNOWN)
             break
         else:
-            if value is not None and ref_range is not None and not comparator:
-                inside = ref_range.contains(value)
-                if inside is True:
-                    interpretation = Interpretation.NORMAL
-                elif inside is False:
-                    interpretation = (
-                        Interpretation.HIGH
-                        if ref_range.high is not None and value > ref_range.high
-                        else Interpretation.LOW
-                    )
+            if ref_range is not None:
+                interpretation = ref_range.classify(value, comparator=comparator, unit=unit)
         return LabResult(
-            test_name=_concept_text(r.get("code")),
-            codings=tuple(_codings(r.get("code"))),
+            test_name=_concept_text(r.obj("code")),
+            codings=tuple(_codings(r.obj("code"))),
             value=value,
             value_text=value_text,
             comparator=comparator,
@@ -1081,36 +1041,38 @@ class _Mapper:
             **more,
         )
 
-    def reference_range(self, rr: dict[str, Any]) -> ReferenceRange:
-        low = _d(rr.get("low"))
-        high = _d(rr.get("high"))
+    def reference_range(self, rr: JsonView) -> ReferenceRange:
+        low = rr.obj("low")
+        high = rr.obj("high")
         return ReferenceRange(
             low=_num(low.get("value"), "range low"),
             high=_num(high.get("value"), "range high"),
-            text=_s(rr.get("text")),
-            unit=_s(high.get("code") or low.get("code") or high.get("unit") or low.get("unit")),
+            text=rr.text("text"),
+            unit=as_text(
+                high.get("code") or low.get("code") or high.get("unit") or low.get("unit")
+            ),
         )
 
-    def document_reference(self, r: dict[str, Any], ref: str) -> None:
-        title = _s(r.get("description")) or _concept_text(r.get("type"))
-        author = ", ".join(p for p in (self.who(a) for a in _l(r.get("author"))) if p)
+    def document_reference(self, r: JsonView, ref: str) -> None:
+        title = r.text("description") or _concept_text(r.obj("type"))
+        author = ", ".join(p for p in (self.who(a) for a in r.each("author")) if p)
         when = _datetime(r.get("date"), "date")
-        contents = [_d(_d(c).get("attachment")) for c in _l(r.get("content"))]
+        contents = [c.obj("attachment") for c in r.each("content")]
         if not contents:
             raise _Unreadable("document without content", UnreadableReason.MISSING_VALUE)
         att = next((a for a in contents if a.get("data") is not None), contents[0])
-        doc = self.attachment_document(att, title, author, when, _codings(r.get("type")), ref)
-        self.record.documents.append(replace(doc, kind=_concept_text(r.get("type")) or doc.kind))
+        doc = self.attachment_document(att, title, author, when, _codings(r.obj("type")), ref)
+        self.record.documents.append(replace(doc, kind=_concept_text(r.obj("type")) or doc.kind))
 
-    def consent(self, r: dict[str, Any], ref: str) -> None:
-        provision = _d(r.get("provision"))
-        actors = [_d(a).get("reference") for a in _l(provision.get("actor"))]
-        if _s(provision.get("type")) == "deny" and actors:
+    def consent(self, r: JsonView, ref: str) -> None:
+        provision = r.obj("provision")
+        actors = [a.obj("reference") for a in provision.each("actor")]
+        if provision.text("type") == "deny" and actors:
             for actor in actors:
                 target = self.resolve(actor)
                 org = ""
                 if target is not None and target.get("resourceType") == "PractitionerRole":
-                    org = self.who(target.get("organization"))
+                    org = self.who(target.obj("organization"))
                 self.record.exclusions.append(
                     Exclusion(
                         who=self.who(actor),
@@ -1120,12 +1082,12 @@ class _Mapper:
                     )
                 )
             return
-        status = _s(r.get("status"))
+        status = r.text("status")
         granted = {"active": True, "rejected": False, "inactive": False}.get(status)
-        if _s(provision.get("type")) == "deny" and granted:
+        if provision.text("type") == "deny" and granted:
             granted = False
-        scope = _concept_text(next(iter(_l(r.get("category"))), None)) or _concept_text(
-            r.get("scope")
+        scope = _concept_text(next(iter(r.each("category")), JsonView())) or _concept_text(
+            r.obj("scope")
         )
         self.record.consent = ConsentStatus(
             granted=granted,
@@ -1134,50 +1096,48 @@ class _Mapper:
             source=self.source.at(ref),
         )
 
-    def audit_event(self, r: dict[str, Any], ref: str) -> None:
+    def audit_event(self, r: JsonView, ref: str) -> None:
         who = ""
         organisation = ""
-        for agent in map(_d, _l(r.get("agent"))):
+        for agent in r.each("agent"):
             if agent.get("requestor") is True or not who:
-                who = self.who(agent.get("who")) or _s(agent.get("name")) or who
-                target = self.resolve(agent.get("who"))
+                who = self.who(agent.obj("who")) or agent.text("name") or who
+                target = self.resolve(agent.obj("who"))
                 if target is not None and target.get("resourceType") == "PractitionerRole":
-                    organisation = self.who(target.get("organization"))
+                    organisation = self.who(target.obj("organization"))
         what = ", ".join(
             x
             for x in (
-                _s(_d(e).get("name"))
-                or _s(_d(_d(e).get("what")).get("display"))
-                or _s(_d(_d(e).get("type")).get("display"))
-                for e in _l(r.get("entity"))
+                e.text("name") or e.obj("what").text("display") or e.obj("type").text("display")
+                for e in r.each("entity")
             )
             if x
         )
         action = {"C": "create", "R": "read", "U": "update", "D": "delete", "E": "execute"}.get(
-            _s(r.get("action")), _s(r.get("action"))
+            r.text("action"), r.text("action")
         )
         self.record.access_log.append(
             AccessLogEntry(
                 who=who,
                 organisation=organisation,
                 when=_datetime(r.get("recorded"), "recorded"),
-                what=what or _concept_text(r.get("type")),
+                what=what or _concept_text(r.obj("type")),
                 action=action,
                 source=self.source.at(ref),
             )
         )
 
-    def care_team(self, r: dict[str, Any], ref: str) -> None:
-        for participant in map(_d, _l(r.get("participant"))):
-            member = participant.get("member")
+    def care_team(self, r: JsonView, ref: str) -> None:
+        for participant in r.each("participant"):
+            member = participant.obj("member")
             target = self.resolve(member)
-            org = self.who(participant.get("onBehalfOf"))
+            org = self.who(participant.obj("onBehalfOf"))
             if target is not None and target.get("resourceType") == "PractitionerRole":
-                org = org or self.who(target.get("organization"))
-            roles = [_concept_text(x) for x in _l(participant.get("role"))]
-            period = _d(participant.get("period"))
+                org = org or self.who(target.obj("organization"))
+            roles = [_concept_text(x) for x in participant.each("role")]
+            period = participant.obj("period")
             kind = RelationKind.CARE_TEAM
-            role_codes = {c.code for x in _l(participant.get("role")) for c in _codings(x)}
+            role_codes = {c.code for x in participant.each("role") for c in _codings(x)}
             if role_codes & {"gmd", "gmdmanager", "gmd-holder"}:
                 kind = RelationKind.GMD_HOLDER
             self.record.relations.append(
@@ -1188,41 +1148,39 @@ class _Mapper:
                     organisation=org,
                     begin=_date(period.get("start"), "period start"),
                     end=_date(period.get("end"), "period end"),
-                    codings=tuple(c for x in _l(participant.get("role")) for c in _codings(x)),
+                    codings=tuple(c for x in participant.each("role") for c in _codings(x)),
                     source=self.source.at(ref),
                 )
             )
 
-    def operation_outcome(self, r: dict[str, Any], ref: str) -> None:
-        for issue in map(_d, _l(r.get("issue"))):
-            if _s(issue.get("severity")) in ("error", "fatal"):
+    def operation_outcome(self, r: JsonView, ref: str) -> None:
+        for issue in r.each("issue"):
+            if issue.text("severity") in ("error", "fatal"):
                 self.unreadable(
                     ref,
-                    f"the server reported a problem: {_s(issue.get('code'))}",
+                    f"the server reported a problem: {issue.text('code')}",
                     UnreadableReason.UNSUPPORTED,
-                    _s(issue.get("diagnostics")) or _concept_text(issue.get("details")),
+                    issue.text("diagnostics") or _concept_text(issue.obj("details")),
                     ref,
                 )
 
     def panel_names(self) -> Iterator[tuple[str, str]]:
         for r in self.resources:
             if r.get("resourceType") == "Observation" and r.get("hasMember") is not None:
-                name = _concept_text(r.get("code"))
-                for member in _l(r.get("hasMember")):
+                name = _concept_text(r.obj("code"))
+                for member in r.each("hasMember"):
                     target = self.resolve(member)
                     if target is not None:
-                        yield _s(target.get("id")), name
+                        yield target.text("id"), name
 
 
 #: Reports before their observations, recommendations after the vaccinations they complete.
 _ORDER = {"DiagnosticReport": 0, "ImmunizationRecommendation": 2}
 
 
-def _resource_ref(r: dict[str, Any]) -> str:
-    rtype = _s(r.get("resourceType"))
-    rid = _s(r.get("id")) or next(
-        (_s(_d(i).get("value")) for i in _l(r.get("identifier")) if _s(_d(i).get("value"))), ""
-    )
+def _resource_ref(r: JsonView) -> str:
+    rtype = r.text("resourceType")
+    rid = r.text("id") or _first_identifier(r)
     return f"{rtype}/{rid}" if rid else rtype
 
 

@@ -102,59 +102,78 @@ class HubRecordSource:
             raise ServiceRefusedError("hub token expired before the record was read")
         fhir = FhirClient(self.client, self.fhir_base, token.token, timeout=self.timeout)
         resources, unreadable = self.fetch(fhir, token.patient_id)
-        source = ItemSource(SourceKind.HUB, self.base_url)
-        record = record_from_fhir(resources, source)
+        record = record_with_unreadable(
+            resources, unreadable, ItemSource(SourceKind.HUB, self.base_url)
+        )
         found = record.patient.national_number if record.patient is not None else ""
         if token.holder and found != token.holder:
             record.wipe()
             raise BadDataError("hub sent the record of another person than the card holder")
-        for part in unreadable:
-            record.unreadable.append(
-                UnreadablePart(
-                    where=part.where,
-                    why=part.why,
-                    reason=part.reason,
-                    kind=part.kind,
-                    raw=part.raw,
-                    source=source,
-                )
-            )
         return record
 
     def fetch(self, fhir: FhirClient, patient_id: str) -> tuple[list[Json], list[UnreadablePart]]:
-        """The raw resources of the patient (each once) and the entries that could not be read.
+        """The raw resources of the patient (each once) and the entries that could not be read."""
+        return fetch_patient_resources(fhir, patient_id, parallel=self.parallel)
 
-        The searches run ``parallel`` at a time (the connection pool is shared); results are
-        merged in the fixed order of :data:`SEARCHES`, so the outcome does not depend on timing.
-        """
-        patient = fhir.read("Patient", patient_id)
-        if patient.get("id") != patient_id:
-            raise BadDataError("hub returned another patient than the token's")
 
-        def run(search: tuple[str, dict[str, str]]) -> SearchResult:
-            resource_type, extra = search
-            return fhir.search(resource_type, {"patient": patient_id, "_count": PAGE_SIZE, **extra})
+def fetch_patient_resources(
+    fhir: FhirClient, patient_id: str, *, parallel: int = 1, patient_param: str | None = None
+) -> tuple[list[Json], list[UnreadablePart]]:
+    """Read the patient and run the searches of :data:`SEARCHES` for them (any FHIR R4 server).
 
-        if self.parallel > 1:
-            pool = ThreadPoolExecutor(max_workers=self.parallel, thread_name_prefix="hub-fetch")
-            try:
-                futures = [pool.submit(run, search) for search in SEARCHES]
-                results = [future.result() for future in futures]
-            finally:
-                pool.shutdown(wait=False, cancel_futures=True)
-        else:
-            results = [run(search) for search in SEARCHES]
+    The searches run ``parallel`` at a time (the connection pool is shared); results are
+    merged in the fixed order of :data:`SEARCHES`, so the outcome does not depend on timing.
+    ``patient_param`` is the value of the searches' ``patient`` parameter (the bare id by
+    default; ``Patient/<id>`` is the form every server takes).
+    """
+    patient = fhir.read("Patient", patient_id)
+    if patient.get("id") != patient_id:
+        raise BadDataError("hub returned another patient than the token's")
+    wanted = patient_id if patient_param is None else patient_param
 
-        resources: list[Json] = [patient]
-        seen = {f"Patient/{patient_id}"}
-        unreadable: list[UnreadablePart] = []
-        for result in results:
-            unreadable.extend(result.unreadable)
-            for resource in result.resources:
-                key = f"{resource.get('resourceType')}/{resource.get('id')}"
-                if resource.get("id") is not None and key in seen:
-                    continue
-                seen.add(key)
-                resources.append(resource)
-        log.info("hub: record read (%d resources, %d unreadable)", len(resources), len(unreadable))
-        return resources, unreadable
+    def run(search: tuple[str, dict[str, str]]) -> SearchResult:
+        resource_type, extra = search
+        return fhir.search(resource_type, {"patient": wanted, "_count": PAGE_SIZE, **extra})
+
+    if parallel > 1:
+        pool = ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="hub-fetch")
+        try:
+            futures = [pool.submit(run, search) for search in SEARCHES]
+            results = [future.result() for future in futures]
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+    else:
+        results = [run(search) for search in SEARCHES]
+
+    resources: list[Json] = [patient]
+    seen = {f"Patient/{patient_id}"}
+    unreadable: list[UnreadablePart] = []
+    for result in results:
+        unreadable.extend(result.unreadable)
+        for resource in result.resources:
+            key = f"{resource.get('resourceType')}/{resource.get('id')}"
+            if resource.get("id") is not None and key in seen:
+                continue
+            seen.add(key)
+            resources.append(resource)
+    log.info("hub: record read (%d resources, %d unreadable)", len(resources), len(unreadable))
+    return resources, unreadable
+
+
+def record_with_unreadable(
+    resources: list[Json], unreadable: list[UnreadablePart], source: ItemSource
+) -> Record:
+    """The record mapped from ``resources``, with the parts that could not be read."""
+    record = record_from_fhir(resources, source)
+    for part in unreadable:
+        record.unreadable.append(
+            UnreadablePart(
+                where=part.where,
+                why=part.why,
+                reason=part.reason,
+                kind=part.kind,
+                raw=part.raw,
+                source=source,
+            )
+        )
+    return record

@@ -262,13 +262,31 @@ class ReferenceRange:
     text: str = ""
     unit: str = ""
 
-    def contains(self, value: float) -> bool | None:
-        """Whether ``value`` lies within the range; None when the range has no bounds."""
-        if self.low is None and self.high is None:
-            return None
+    def classify(
+        self, value: float | None, *, comparator: str = "", unit: str = ""
+    ) -> Interpretation:
+        """Whether ``value`` is lower than, within or higher than this range.
+
+        The single rule for "is this result low, normal or high" when the lab said nothing.
+        UNKNOWN when there is no value, when the value is only a bound (``comparator`` "<",
+        ">=", ...: "<5" may be in or out of the range), when the range has no bounds, and
+        when both the value and the range have a unit and the units differ. The bounds
+        belong to the range (a value equal to a bound is normal).
+        """
+        if value is None or comparator or (self.low is None and self.high is None):
+            return Interpretation.UNKNOWN
+        if unit and self.unit and not same_unit(unit, self.unit):
+            return Interpretation.UNKNOWN
+        if self.high is not None and value > self.high:
+            return Interpretation.HIGH
         if self.low is not None and value < self.low:
-            return False
-        return not (self.high is not None and value > self.high)
+            return Interpretation.LOW
+        return Interpretation.NORMAL
+
+
+def same_unit(a: str, b: str) -> bool:
+    """Whether two written units mean the same (case and spaces aside: "mmol/L", "mmol/l")."""
+    return "".join(a.split()).casefold() == "".join(b.split()).casefold()
 
 
 @dataclass(frozen=True)
@@ -288,6 +306,22 @@ class LabResult:
     category: str = ""
     note: str = ""
     source: ItemSource | None = None
+
+    @property
+    def test_key(self) -> str:
+        """Results of the same test share a key: the LOINC code when there is one, else the
+        name (case and outer spaces aside)."""
+        for c in self.codings:
+            if "loinc" in c.system.lower() and c.code:
+                return f"loinc:{c.code}"
+        return "name:" + self.test_name.strip().lower()
+
+    @property
+    def level(self) -> Interpretation:
+        """The lab's own interpretation, or else the one its reference range gives."""
+        if self.interpretation is not Interpretation.UNKNOWN or self.reference_range is None:
+            return self.interpretation
+        return self.reference_range.classify(self.value, comparator=self.comparator, unit=self.unit)
 
 
 class AllergyKind(Enum):
@@ -459,6 +493,16 @@ class UnreadablePart:
 # --------------------------------------------------------------------------------------------
 # The record
 
+#: The parts of the record a patient opens, in the order the screens and the paper show them.
+RECORD_PARTS: tuple[str, ...] = (
+    "medicines",
+    "vaccines",
+    "results",
+    "allergies",
+    "documents",
+    "sharing",
+)
+
 _LIST_SECTIONS = (
     "medications",
     "vaccinations",
@@ -580,6 +624,7 @@ def _codings_of(item: Any) -> Iterator[Coding]:
 
 
 __all__ = [
+    "RECORD_PARTS",
     "AccessLogEntry",
     "Allergy",
     "AllergyKind",

@@ -17,6 +17,16 @@ class RecordSource(Protocol):
         ...
 
 
+class NoRecordService:
+    """What a real card gets when no record service is set up: no record, and never the demo
+    hub (which serves the virtual cards only)."""
+
+    def load(self) -> Record:
+        from assistant.errors import ServiceRefusedError
+
+        raise ServiceRefusedError("no record service is set up for a real card")
+
+
 class FileRecordSource:
     """A KMEHR or FHIR file the patient received."""
 

@@ -3,11 +3,11 @@
 #
 # cage shows exactly one application full screen, with no desktop, no panels and no window
 # switching; when the application exits, the session ends (systemd starts it again).
-# Installed as /usr/local/bin/dossier-kiosk and started by dossier-kiosk.service.
+# Installed as /usr/bin/dossier-kiosk by the .deb and started by dossier-kiosk.service.
 #
 # Environment (optional):
 #   DOSSIER_KIOSK_CONFIG   kiosk file (default /etc/dossier-assistant/kiosk.toml; must be
-#                          owned by root with mode 0644, in a root-owned folder)
+#                          owned by root:kiosk with mode 0640, in a root-owned folder)
 #   DOSSIER_ASSISTANT      the program (default: dossier-assistant on PATH)
 #   DOSSIER_EXTRA_ARGS     more arguments, e.g. "--real-card" (a real reader) or "--reader ACS"
 set -eu

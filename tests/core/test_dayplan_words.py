@@ -1,4 +1,5 @@
-"""Plain words of the day plan and the paper copy (assistant/paper.py), in English."""
+"""Plain words of the day plan (assistant/record_words.py) and the paper copy
+(assistant/paper_copy.py), in English."""
 
 from __future__ import annotations
 
@@ -9,10 +10,9 @@ import pytest
 
 from assistant.dayplan import Dose, Rhythm, plan_row
 from assistant.i18n import set_language
-from assistant.paper import (
+from assistant.paper_copy import paper_html
+from assistant.record_words import (
     dose_text,
-    interpretation_of,
-    paper_html,
     range_text,
     rhythm_text,
     schedule_lines,
@@ -89,14 +89,14 @@ def test_rhythm_words() -> None:
 
 def test_results_in_words() -> None:
     high = LabResult("HbA1c", value=8.2, unit="%", reference_range=ReferenceRange(4.0, 6.0))
-    assert interpretation_of(high) is Interpretation.HIGH  # computed from the range
+    assert high.level is Interpretation.HIGH  # computed from the range
     assert value_text(high) == "8.2 %"
     assert range_text(high) == "Usual values: 4 to 6 %"
     given = LabResult("K", value=4.0, interpretation=Interpretation.LOW)
-    assert interpretation_of(given) is Interpretation.LOW  # the lab's word wins
+    assert given.level is Interpretation.LOW  # the lab's word wins
     bound = LabResult("CRP", value=5, comparator="<", unit="mg/L")
     assert value_text(bound) == "<5 mg/L"
-    assert interpretation_of(bound) is Interpretation.UNKNOWN
+    assert bound.level is Interpretation.UNKNOWN
 
 
 def test_paper_html_has_the_title_date_and_sections() -> None:

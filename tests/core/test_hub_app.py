@@ -40,7 +40,7 @@ def clock() -> ManualClock:
 
 @pytest.fixture(scope="module")
 def app(clock: ManualClock) -> HubApp:
-    return make_hub_app(clock=clock)
+    return make_hub_app(clock=clock, origin=BASE)
 
 
 @pytest.fixture
@@ -228,7 +228,7 @@ def test_embedded_hub_record_source_loads_the_record() -> None:
 
 
 def test_citizen_without_a_record_is_refused() -> None:
-    app = make_hub_app()
+    app = make_hub_app(origin=BASE)
     missing = CITIZENS["long_name"].national_number
     del app.store._by_nn[missing]
     with httpx.Client(transport=httpx.WSGITransport(app=app), base_url=BASE) as client:
@@ -331,7 +331,7 @@ def test_hub_resources_map_without_unreadable_parts() -> None:
 
 
 def test_a_record_of_another_person_is_never_shown() -> None:
-    app = make_hub_app()
+    app = make_hub_app(origin=BASE)
     adult, kid = CITIZENS["adult"].national_number, CITIZENS["kid"].national_number
     app.store._by_nn[adult] = app.store._by_nn[kid]  # a hub that mixes people up
     with httpx.Client(transport=httpx.WSGITransport(app=app), base_url=BASE) as client:

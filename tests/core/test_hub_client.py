@@ -23,7 +23,7 @@ from assistant.errors import (
     ServiceDownError,
     ServiceRefusedError,
 )
-from assistant.records.auth import login
+from assistant.records.auth import login, login_message, origin_of
 from assistant.records.fhir_client import FhirClient, request_json, retry_after_seconds
 from assistant.records.fhir_map import record_from_fhir
 from assistant.records.model import ItemSource, SourceKind
@@ -301,7 +301,11 @@ def _auth_server(challenge: Any, token: Any, token_status: int = 200) -> Handler
     return handler
 
 
-GOOD_CHALLENGE = {"nonce": "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0NTY3ODk=", "expires_in": 60}
+GOOD_CHALLENGE = {
+    "nonce": "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0NTY3ODk=",
+    "expires_in": 60,
+    "expires_at": 1_900_000_000,
+}
 GOOD_TOKEN = {"access_token": "t0k", "token_type": "Bearer", "expires_in": 600, "patient": "p1"}
 
 
@@ -317,7 +321,11 @@ def test_login_sends_the_signed_nonce_and_returns_the_token() -> None:
     with _client(handler) as client:
         token = login(client, BASE, signer)
     assert token.token == "t0k" and token.patient_id == "p1" and not token.expired()
-    assert signer.challenges == [b"ABCDEFGHIJKLMNOPQRSTUVWXYZ456789"]
+    # What the card signs names the hub the program connected to, the nonce and the expiry.
+    assert signer.challenges == [
+        login_message(origin_of(BASE), b"ABCDEFGHIJKLMNOPQRSTUVWXYZ456789", 1_900_000_000)
+    ]
+    assert origin_of(BASE).encode() in signer.challenges[0]
     assert sent[0]["nonce"] == GOOD_CHALLENGE["nonce"]
     assert sent[0]["certificate_chain"] == ["bGVhZg==", "Y2E="]
 
@@ -328,6 +336,8 @@ def test_login_sends_the_signed_nonce_and_returns_the_token() -> None:
         ({}, GOOD_TOKEN),
         ({"nonce": "%%%"}, GOOD_TOKEN),
         ({"nonce": "QUJD"}, GOOD_TOKEN),  # 3 bytes: too short to be a real challenge
+        ({**GOOD_CHALLENGE, "expires_at": None}, GOOD_TOKEN),
+        ({**GOOD_CHALLENGE, "expires_at": "soon"}, GOOD_TOKEN),
         (GOOD_CHALLENGE, {**GOOD_TOKEN, "access_token": ""}),
         (GOOD_CHALLENGE, {**GOOD_TOKEN, "token_type": "mac"}),
         (GOOD_CHALLENGE, {**GOOD_TOKEN, "patient": None}),

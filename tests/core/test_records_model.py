@@ -10,6 +10,7 @@ from assistant.records.model import (
     ConsentStatus,
     DoseTiming,
     Frequency,
+    Interpretation,
     ItemSource,
     Medication,
     MedicationStatus,
@@ -109,10 +110,10 @@ def test_medication_status_on_a_day() -> None:
 
 def test_reference_range() -> None:
     both = ReferenceRange(low=39.9, high=51.0)
-    assert both.contains(47.6) is True
-    assert both.contains(52) is False and both.contains(30) is False
-    assert ReferenceRange(high=10).contains(0.6) is True
-    assert ReferenceRange(text="negative").contains(1) is None
+    assert both.classify(47.6) is Interpretation.NORMAL
+    assert both.classify(52) is Interpretation.HIGH and both.classify(30) is Interpretation.LOW
+    assert ReferenceRange(high=10).classify(0.6) is Interpretation.NORMAL
+    assert ReferenceRange(text="negative").classify(1) is Interpretation.UNKNOWN
 
 
 def test_item_source_points_at_an_item() -> None:

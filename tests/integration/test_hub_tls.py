@@ -21,7 +21,7 @@ from assistant.errors import (
     ServiceDownError,
     ServiceRefusedError,
 )
-from assistant.records.auth import AccessToken, login
+from assistant.records.auth import AccessToken, login, login_message, origin_of
 from assistant.records.fhir_client import FhirClient, request_json
 from assistant.records.hub_source import (
     PARALLEL_SEARCHES,
@@ -84,7 +84,9 @@ def _expected_counts(citizen_id: str) -> dict[str, int]:
     }
 
 
-@pytest.mark.parametrize("citizen_id", sorted(CITIZENS))
+@pytest.mark.parametrize(
+    "citizen_id", sorted(c for c in CITIZENS if CITIZENS[c].has_auth_certificate)
+)
 def test_full_record_over_https(
     tls_hub: RunningHub, hub_client: httpx.Client, citizen_id: str
 ) -> None:
@@ -142,17 +144,35 @@ def test_bad_card_answers_are_refused(
     assert not caught.value.retry_helps
 
 
-def test_replayed_nonce_is_refused(tls_hub: RunningHub, hub_client: httpx.Client) -> None:
-    challenge = request_json(hub_client, "POST", f"{tls_hub.base_url}/auth/challenge")
+def _signed_answer(client: httpx.Client, challenge_from: str, signed_for: str) -> dict[str, Any]:
+    """Ask the hub at ``challenge_from`` for a challenge and have the card sign it as the
+    program does when it is connected to ``signed_for``."""
+    challenge = request_json(client, "POST", f"{challenge_from}/auth/challenge")
     nonce = base64.b64decode(challenge["nonce"])
-    signed = VirtualCardSigner().sign_challenge(nonce)
-    answer = {
+    message = login_message(origin_of(signed_for), nonce, challenge["expires_at"])
+    signed = VirtualCardSigner().sign_challenge(message)
+    return {
         "nonce": challenge["nonce"],
         "signature": base64.b64encode(signed.signature).decode(),
         "certificate_chain": [base64.b64encode(c).decode() for c in signed.certificate_chain],
     }
+
+
+def test_replayed_nonce_is_refused(tls_hub: RunningHub, hub_client: httpx.Client) -> None:
+    answer = _signed_answer(hub_client, tls_hub.base_url, tls_hub.base_url)
     first = request_json(hub_client, "POST", f"{tls_hub.base_url}/auth/token", json_body=answer)
     assert first["token_type"] == "Bearer"
+    with pytest.raises(ServiceRefusedError):
+        request_json(hub_client, "POST", f"{tls_hub.base_url}/auth/token", json_body=answer)
+
+
+def test_a_signature_relayed_from_another_hub_is_refused(
+    tls_hub: RunningHub, hub_client: httpx.Client
+) -> None:
+    """A rogue hub passes this hub's challenge on to the program: the card signs it for the
+    rogue hub's origin, and this hub refuses it."""
+    with serve_hub_tls() as rogue:
+        answer = _signed_answer(hub_client, tls_hub.base_url, rogue.base_url)
     with pytest.raises(ServiceRefusedError):
         request_json(hub_client, "POST", f"{tls_hub.base_url}/auth/token", json_body=answer)
 

@@ -4,11 +4,13 @@
   (the new screen's paint); a job cancelled before then still runs (it may clean up) and
   delivers nothing;
 * the worker pool lowers Python's switch interval, so the GUI thread gets the GIL back quickly;
+* a job's error arrives as one of the taxonomy's (``assistant.errors``), whatever was raised;
 * the card photo is decoded in the card worker, never on the GUI thread.
 """
 
 from __future__ import annotations
 
+import logging
 import sys
 import threading
 from collections.abc import Iterator
@@ -20,8 +22,9 @@ from PySide6.QtGui import QImage
 import ui.screens.identity as identity_mod
 from assistant.demo.card.citizens import CITIZENS
 from assistant.demo.card.model import VirtualEidCard
+from assistant.errors import AssistantError, ProblemKind, ServiceRefusedError, UnexpectedError
 from assistant.journey import Step
-from tests.a11y.harness import JourneyHarness
+from tests.support.journey_harness import JourneyHarness
 from ui import workers
 from ui.screens.identity import IdentityScreen, decode_photo, warm_up_photo_decoder
 
@@ -77,6 +80,45 @@ def test_wait_for_all_starts_the_jobs_still_waiting(qtbot) -> None:
     assert workers.wait_for_all(5000)  # no event loop turn: the job is started here
     assert ran.is_set()
     qtbot.waitUntil(lambda: job.finished, timeout=5000)
+
+
+def test_a_job_error_arrives_as_one_of_the_taxonomy(qtbot) -> None:
+    refused = ServiceRefusedError("403")
+
+    def refuse() -> None:
+        raise refused
+
+    def bug() -> None:
+        raise ValueError("a message that may hold personal data")
+
+    errors: list[AssistantError] = []
+    workers.run_in_worker(refuse, None, errors.append)
+    workers.run_in_worker(bug, None, errors.append)
+    qtbot.waitUntil(lambda: len(errors) == 2, timeout=5000)
+    assert refused in errors  # the taxonomy's own errors arrive as they were raised
+    (unexpected,) = (e for e in errors if e is not refused)
+    assert isinstance(unexpected, UnexpectedError)
+    assert unexpected.kind is ProblemKind.PROGRAM and not unexpected.retry_helps
+    assert isinstance(unexpected.original, ValueError)
+    assert unexpected.__cause__ is unexpected.original
+    assert "personal" not in str(unexpected) and unexpected.log_name == "ValueError"
+
+
+def test_a_job_error_without_handler_is_logged_by_its_type_only(qtbot, caplog) -> None:
+    def bug() -> None:
+        raise KeyError("a message that may hold personal data")
+
+    with caplog.at_level(logging.ERROR, logger="ui.workers"):
+        job = workers.run_in_worker(bug)
+        qtbot.waitUntil(lambda: job.finished, timeout=5000)
+    assert "KeyError" in caplog.text and "personal" not in caplog.text
+
+
+def test_a_job_that_returns_none_delivers_none(qtbot) -> None:
+    delivered: list[object] = []
+    job = workers.run_in_worker(lambda: None, delivered.append)
+    qtbot.waitUntil(lambda: job.finished, timeout=5000)
+    assert delivered == [None]
 
 
 def test_the_pool_lowers_the_switch_interval() -> None:

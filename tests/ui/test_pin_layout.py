@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from assistant.i18n import set_language
 from assistant.journey import Step
-from tests.a11y.harness import JourneyHarness
-from tests.a11y.scenes import journey_scenes
+from tests.support.journey_harness import JourneyHarness
+from tests.support.journey_scenes import journey_scenes
 from ui import theme as theme_mod
 from ui.theme import MIN_TARGET_PX
 
@@ -70,7 +70,7 @@ def test_tries_left_and_ok_in_sight_at_200_percent(qtbot, high_contrast: bool) -
         shell.resize(1024, 768)
         h.walk_to(Step.PIN)
         screen = h.controller.pin_screen
-        viewport = shell.scroll.viewport()
+        viewport = shell.scroll_area.viewport()
         for lang in ("de", "fr", "nl", "en"):
             set_language(lang)
             theme_mod.set_theme(theme_mod.Theme(high_contrast=high_contrast, text_scale=2.0))
@@ -79,7 +79,7 @@ def test_tries_left_and_ok_in_sight_at_200_percent(qtbot, high_contrast: bool) -
                 scene.show(h)
                 qtbot.waitUntil(lambda: screen.isVisible() and screen.tries.isVisible())
                 QApplication.processEvents()  # the focused part brought in sight, if needed
-                assert shell.scroll.widget() is screen, where
+                assert shell.scroll_area.widget() is screen, where
                 assert screen.tries.text(), where
                 assert _in_sight(screen.tries, viewport), f"{where}: tries left out of sight"
                 assert _in_sight(screen.heading, viewport), f"{where}: question out of sight"
@@ -91,7 +91,7 @@ def test_tries_left_and_ok_in_sight_at_200_percent(qtbot, high_contrast: bool) -
                         assert key.width() >= MIN_TARGET_PX, f"{where}: {key.objectName()}"
                         assert key.height() >= MIN_TARGET_PX, f"{where}: {key.objectName()}"
                     # nothing to scroll to: the whole screen is the visible part
-                    assert shell.scroll.verticalScrollBar().maximum() == 0, where
+                    assert shell.scroll_area.verticalScrollBar().maximum() == 0, where
                 else:
                     assert not screen.pad.isVisible(), where
                     # the answers (Try again, Yes/No, Finish) sit under the scrolling part

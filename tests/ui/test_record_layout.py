@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from assistant.i18n import set_language
-from tests.ui.test_record_data import demo_record
+from tests.support.records import demo_record
 from ui import theme
 from ui.record import disposal
 from ui.record.home import RecordHome
@@ -49,7 +49,7 @@ def overflow(home: RecordHome) -> int:
     page = home.page if home.page is not None else home.home
     body = page.body
     assert body is not None
-    return max(0, body.width() - page.scroll.viewport().width())
+    return max(0, body.width() - page.scroll_area.viewport().width())
 
 
 @pytest.mark.parametrize(

@@ -3,10 +3,8 @@ open a file I received, documents opened in the program, QR codes, Listen, langu
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 
 import pytest
@@ -18,10 +16,12 @@ from assistant.i18n import format_date, set_language, translate_in
 from assistant.notes import Notebook
 from assistant.records.model import Record
 from tests.support.fixtures import FIXTURES
-from tests.ui.test_record_data import demo_record
+from tests.support.pdf import pdf_text
+from tests.support.record_home import make_home
+from tests.support.records import demo_record
 from ui import theme
 from ui.record.documents import DocumentPage, is_pdf, render_pdf
-from ui.record.home import SECTION_KEYS, RecordHome, tile_text
+from ui.record.home import SECTION_KEYS, tile_text
 from ui.record.medicines import MedicinesPage
 from ui.record.qr import QrCode, qr_matrix
 from ui.record.tools import NotesPage, PaperPage, PhonePage
@@ -42,21 +42,6 @@ def _english(qapp: QApplication) -> Iterator[None]:
 @pytest.fixture(scope="module")
 def adult() -> Record:
     return demo_record("adult")
-
-
-def make_home(qtbot: QtBot, record: Record, **kw: object) -> RecordHome:
-    home = RecordHome(record, **kw)  # type: ignore[arg-type]
-    qtbot.addWidget(home, before_close_func=lambda w: w.go_home())
-    home.resize(1024, 768)
-    return home
-
-
-def pdf_text(path: Path) -> str:
-    tool = shutil.which("pdftotext")
-    assert tool is not None, "poppler-utils (pdftotext) is needed"
-    return subprocess.run(
-        [tool, "-layout", str(path), "-"], capture_output=True, check=True, text=True
-    ).stdout
 
 
 def test_tiles_show_counts_and_open_sections(qtbot: QtBot, adult: Record) -> None:
@@ -349,9 +334,36 @@ def test_results_in_words_colour_and_pictogram(qtbot: QtBot, adult: Record) -> N
     text = page.speech_text()
     assert "A newer result is not ready for you yet." in text
     # A result held back for the doctor is never shown with its value, nor on the chart.
-    from ui.record.results import TrendPage, test_key
+    from ui.record.results import TrendPage
 
-    trend = TrendPage(adult, home, test_key(held[0]))
+    trend = TrendPage(adult, home, held[0].test_key)
     qtbot.addWidget(trend)
     assert all(r.status is not ResultStatus.HELD_BACK for r in trend.results)
     assert trend.table.rowCount() == len(trend.results) + 1 if trend.results else True
+
+
+def test_results_with_and_without_a_time_zone_open(qtbot: QtBot) -> None:
+    """A result dated by day only and one with a time zone, for the same test and for two
+    tests: the results page and the paper copy list them, newest first (this crashed)."""
+    from datetime import datetime
+
+    from assistant.paper_copy import latest_results
+    from assistant.records.model import Coding, LabResult
+    from ui.record.results import ResultsPage
+
+    loinc = Coding("http://loinc.org", "2823-3")
+    record = Record(
+        lab_results=[
+            LabResult("Potassium", (loinc,), value=4.0, date=datetime(2024, 1, 2)),
+            LabResult("potassium", (loinc,), value=4.4, date=datetime(2024, 1, 3, tzinfo=UTC)),
+            LabResult("Sodium ", value=140, date=datetime(2024, 1, 1, tzinfo=UTC)),
+            LabResult("sodium", value=141),
+        ]
+    )
+    home = make_home(qtbot, record)
+    home.open_page("results")
+    page = home.page
+    assert isinstance(page, ResultsPage)
+    page.finish_building()
+    assert "2 tests" in page.speech_text()
+    assert [r.value for r in latest_results(record)] == [4.4, 140]

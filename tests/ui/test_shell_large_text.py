@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from assistant.i18n import set_language
 from assistant.journey import JourneyState, Problem, Step
-from tests.a11y.harness import JourneyHarness
+from tests.support.journey_harness import JourneyHarness
 from ui import theme as theme_mod
-from ui.mediator_panel import MediatorPanel
+from ui.modes.mediator.panel import MediatorPanel
 from ui.shell import Shell
 from ui.widgets import BigButton, BigComboBox
 
@@ -43,7 +43,7 @@ def test_record_keeps_most_of_the_height_at_200_percent(qtbot, restore) -> None:
         h.walk_to(Step.RECORD)
         _settle(qtbot)
         shell = h.shell
-        content = shell.direct if shell.direct.isVisible() else shell.scroll
+        content = shell.direct if shell.direct.isVisible() else shell.scroll_area
         assert shell.height() == 768
         # was ~400 px before the bars were made compact
         assert content.height() >= 460, content.height()
@@ -127,7 +127,7 @@ def test_guide_folds_at_200_percent_and_unfolds_at_100(qtbot, restore) -> None:
     assert panel.toggle.text() == "Guide"
     assert panel.toggle.width() >= 44 and panel.toggle.height() >= 44
     assert panel.width() <= 220, panel.width()
-    assert shell.scroll.width() >= 1024 - 220 - 20
+    assert shell.scroll_area.width() >= 1024 - 220 - 20
     # the words of the folded button are whole
     assert panel.toggle.width() >= panel.toggle._words_width()
 
@@ -136,7 +136,7 @@ def test_guide_folds_at_200_percent_and_unfolds_at_100(qtbot, restore) -> None:
     assert not panel.is_collapsed()
     assert panel.say.isVisible()
     assert panel.toggle.text() == "Hide the guide"
-    assert shell.scroll.width() >= MediatorPanel.MIN_CONTENT_PX
+    assert shell.scroll_area.width() >= MediatorPanel.MIN_CONTENT_PX
 
 
 def test_mediator_folds_and_unfolds_by_keyboard_until_the_step_changes(qtbot, restore) -> None:
@@ -173,7 +173,7 @@ def test_guide_folds_when_the_window_gets_narrow(qtbot, restore) -> None:
     assert not panel.is_collapsed()
     shell.resize(820, 768)
     _settle(qtbot)
-    assert panel.is_collapsed() or shell.scroll.width() >= MediatorPanel.MIN_CONTENT_PX
+    assert panel.is_collapsed() or shell.scroll_area.width() >= MediatorPanel.MIN_CONTENT_PX
     shell.resize(1400, 768)
     _settle(qtbot)
     assert not panel.is_collapsed()
@@ -185,10 +185,10 @@ def test_guide_words_follow_the_bars_not_the_patient_text(qtbot, restore) -> Non
     _settle(qtbot)
     body = panel.say.body.font().pointSizeF()
     assert body == pytest.approx(theme_mod.current().bar_points("body"), abs=0.2)
-    inner = panel.scroll.widget()
+    inner = panel.scroll_area.widget()
     assert inner is not None
     # no word of the unfolded guide is cut: its content fits the panel's viewport
-    assert inner.minimumSizeHint().width() <= panel.scroll.viewport().width() + 1
+    assert inner.minimumSizeHint().width() <= panel.scroll_area.viewport().width() + 1
 
 
 def test_help_and_hidden_pages_open_and_close(qtbot, restore) -> None:

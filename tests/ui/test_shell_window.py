@@ -84,7 +84,7 @@ def test_a_screen_shown_starts_at_the_top(qtbot) -> None:
     shell.show_screen(tall)
     shell.show()
     qtbot.waitExposed(shell)
-    bar = shell.scroll.verticalScrollBar()
+    bar = shell.scroll_area.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=3000)
     bar.setValue(bar.maximum())
     shell.show_screen(other)

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from datetime import date
 
 from assistant.i18n import _, format_date
-from assistant.paper import ALLERGY_KIND, PROBLEM_STATUS
+from assistant.record_words import ALLERGY_KIND, PROBLEM_STATUS, nothing_text, reaction_text
 from assistant.records.model import Criticality, ProblemCategory, ProblemStatus
-from ui.record.common import ItemCard, Page, small_button
+from ui.record.page import ItemCard, Page, small_button
 
 
 class AllergiesPage(Page):
@@ -22,11 +22,11 @@ class AllergiesPage(Page):
         yield from self.part_chooser(len(self.record.allergies), len(self.record.problems))
         self.add_subheading(_("Allergies and bad reactions"), "allergy")
         if not self.record.allergies:
-            self.add_text(_("Your record has no allergies."))
+            self.add_text(nothing_text("allergies"))
         for a in self.record.allergies[self.part_slice()]:
             lines = [_(ALLERGY_KIND[a.kind])]
             if a.reaction:
-                lines.append(_("What happens: {reaction}").format(reaction=a.reaction))
+                lines.append(reaction_text(a.reaction))
             if a.criticality is Criticality.HIGH:
                 lines.append(_("This can be dangerous. Always tell your doctor and pharmacist."))
             if a.onset:
@@ -54,7 +54,7 @@ class AllergiesPage(Page):
         )
         self.add_subheading(_("Health problems"), "problems")
         if not problems:
-            self.add_text(_("Your record has no health problems."))
+            self.add_text(nothing_text("problems"))
         for p in problems[self.part_slice()]:
             lines = [_(PROBLEM_STATUS[p.status])]
             if p.category is ProblemCategory.RISK:

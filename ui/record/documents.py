@@ -12,15 +12,19 @@ import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap, QTextDocument
 from PySide6.QtWidgets import QLabel
 
-from assistant.errors import BadDataError
+from assistant.errors import AssistantError, BadDataError
 from assistant.i18n import _, format_date, ngettext
+from assistant.record_words import nothing_text
 from assistant.records.model import Document, Record
-from ui.record.common import ItemCard, Navigator, Page, coded_name, small_button
+from ui.qt_stub_fixes import char_p
+from ui.record.glossary_lookup import coded_name
+from ui.record.page import ItemCard, Navigator, Page, small_button
 from ui.widgets import announce
 from ui.workers import Job, run_in_worker
 
@@ -119,7 +123,7 @@ class DocumentsPage(Page):
     def build(self) -> Iterator[None]:
         docs = sorted_documents(self.record)
         if not docs:
-            self.add_text(_("Your record has no documents."))
+            self.add_text(nothing_text("documents"))
             return
         self.add_text(
             ngettext(
@@ -137,9 +141,7 @@ class DocumentsPage(Page):
             ]
             card = ItemCard("document", doc.title or _("Document"), lines, self.body)
             card.add_button(
-                small_button(
-                    _("Open"), "document", lambda i=index: self.nav.open_page("document", i)
-                )
+                small_button(_("Open"), "document", partial(self.nav.open_page, "document", index))
             ).setAccessibleName(_("Open {title}").format(title=card.title))
             if doc.codings or doc.kind:
                 card.add_explain(self.nav, doc.kind or card.title, doc.codings)
@@ -155,7 +157,7 @@ class DocumentPage(Page):
 
     def __init__(self, record: Record, nav: Navigator, index: int) -> None:
         self.doc = record.documents[index]
-        self.job: Job | None = None
+        self.job: Job[RenderedPdf] | None = None
         self.rendered: RenderedPdf | None = None
         self.failed = False
         self.page_labels: list[QLabel] = []
@@ -212,14 +214,13 @@ class DocumentPage(Page):
         self.add_text(_("This program cannot show this document."), "problem")
         self.add_text(_("Ask your doctor for a paper copy."))
 
-    def _on_rendered(self, result: object) -> None:
-        assert isinstance(result, RenderedPdf)
+    def _on_rendered(self, result: RenderedPdf) -> None:
         self.rendered = result
         self.rebuild()
         announce(self, _("The document is open."))
 
-    def _on_failed(self, exc: BaseException) -> None:
-        log.warning("document could not be drawn: %s", type(exc).__name__)
+    def _on_failed(self, exc: AssistantError) -> None:
+        log.warning("document could not be drawn: %s", exc.log_name)
         self.failed = True
         self.rebuild()
 
@@ -227,7 +228,7 @@ class DocumentPage(Page):
         total = rendered.page_count
         self.page_labels = []
         for n, png in enumerate(rendered.pages, start=1):
-            image = QImage.fromData(png, "PNG")
+            image = QImage.fromData(png, char_p("PNG"))
             label = QLabel(self.body)
             label.setPixmap(QPixmap.fromImage(image))
             label.setAlignment(Qt.AlignmentFlag.AlignHCenter)

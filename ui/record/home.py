@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, UnexpectedError
 from assistant.glossary import explain_term
 from assistant.i18n import (
     _,
@@ -35,23 +35,18 @@ from assistant.i18n import (
     remove_language_listener,
 )
 from assistant.notes import Notebook
-from assistant.records.model import Coding, Record
+from assistant.record_words import record_title
+from assistant.records.model import RECORD_PARTS, Coding, Record
 from assistant.removable_media import removable_roots
 from assistant.settings import FileAccess
 from ui import theme as theme_mod
 from ui.record.allergies import AllergiesPage
-from ui.record.common import (
-    Page,
-    cache_epoch,
-    clear_explanation_cache,
-    fit_heading,
-    prefetch_explanations,
-    small_button,
-)
 from ui.record.disposal import dispose_later, dispose_now
 from ui.record.documents import DocumentPage, DocumentsPage
 from ui.record.explain import ContactsPage, ExplainPage
+from ui.record.glossary_lookup import cache_epoch, clear_explanation_cache, prefetch_explanations
 from ui.record.medicines import MedicinesPage
+from ui.record.page import Page, fit_heading, small_button
 from ui.record.results import ResultsPage, TrendPage, WhyResultPage, grouped_results
 from ui.record.sharing import SharingPage
 from ui.record.tools import NotesPage, PaperPage, PhonePage, UnreadablePage
@@ -63,14 +58,7 @@ from ui.workers import Job, run_in_worker
 log = logging.getLogger(__name__)
 
 #: The six sections, in tile order.
-SECTION_KEYS: tuple[str, ...] = (
-    "medicines",
-    "vaccines",
-    "results",
-    "allergies",
-    "documents",
-    "sharing",
-)
+SECTION_KEYS: tuple[str, ...] = RECORD_PARTS
 
 TILE_ICONS: dict[str, str] = {
     "medicines": "medicines",
@@ -136,12 +124,12 @@ class HomePage(QWidget):
         self.setObjectName("recordHomePage")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        outer.addWidget(self.scroll)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer.addWidget(self.scroll_area)
         record = host.record
-        body = QWidget(self.scroll.viewport())
+        body = QWidget(self.scroll_area.viewport())
         self.body = body
         lay = QVBoxLayout(body)
         self.lay = lay
@@ -185,18 +173,15 @@ class HomePage(QWidget):
         lay.addStretch(1)
         self.columns = 0
         self.rebuild(worded=True)
-        self.scroll.setWidget(body)
-        self.scroll.viewport().installEventFilter(self)
+        self.scroll_area.setWidget(body)
+        self.scroll_area.viewport().installEventFilter(self)
 
     def rebuild(self, *, worded: bool = False) -> None:
         """Show the host's record in the current language and theme, from the top.
 
         ``worded``: the buttons were just made with these words."""
         record = self.host.record
-        who = record.patient.full_name if record.patient is not None else ""
-        self.heading.setText(
-            _("Health record of {name}").format(name=who) if who else _("My health record")
-        )
+        self.heading.setText(record_title(record.patient))
         self.intro.setText(_("Choose what you want to see."))
         height = round(96 * theme_mod.current().text_scale)
         for key, tile in self.tiles.items():
@@ -215,7 +200,7 @@ class HomePage(QWidget):
         else:
             # Measured once shown (the view's resize), not for a size it does not have yet.
             self._place(1)
-        self.scroll.verticalScrollBar().setValue(0)
+        self.scroll_area.verticalScrollBar().setValue(0)
         # The buttons know their widest word once the style sheet's font is on.
         QTimer.singleShot(0, self, self._fit)
 
@@ -252,7 +237,7 @@ class HomePage(QWidget):
         self.unreadable_notice = button
 
     def _fit(self) -> None:
-        width = self.scroll.viewport().width()
+        width = self.scroll_area.viewport().width()
         self._place(self._columns_for(width))
         fit_heading(self.heading, width - 48)
 
@@ -282,7 +267,7 @@ class HomePage(QWidget):
                 grid.setColumnStretch(c, 1 if c < cols else 0)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize and watched is self.scroll.viewport():
+        if event.type() == QEvent.Type.Resize and watched is self.scroll_area.viewport():
             self._fit()
         return False
 
@@ -328,11 +313,11 @@ class RecordHome(QWidget):
         self.current: tuple[str, tuple[object, ...]] = ("home", ())
         self.page: Page | None = None
         self.opened: Record | None = None
-        self.open_job: Job | None = None
+        self.open_job: Job[Record] | None = None
         self.open_problem: str = ""
         #: (language, cache epoch) of the look-ups made with the file being opened.
         self._opened_looked_up: tuple[str, int] | None = None
-        self._prefetch_job: Job | None = None
+        self._prefetch_job: Job[None] | None = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         self.stack = QStackedWidget(self)
@@ -342,7 +327,7 @@ class RecordHome(QWidget):
         # The look-ups start once the record home is made and shown: a worker busy with
         # Python code makes every call of the GUI thread that lets go of the interpreter lock
         # wait up to 5 ms for it again.
-        self._warm_job: Job | None = None
+        self._warm_job: Job[None] | None = None
         QTimer.singleShot(0, self, self._start_look_ups)
         add_language_listener(self._on_language)
         theme_mod.notifier().changed.connect(self._on_theme)
@@ -488,7 +473,7 @@ class RecordHome(QWidget):
         if isinstance(target, Page):
             # A long page still being built may have no button yet: the focus goes to the
             # page (arrow keys scroll it, Tab reaches its first button), not back to the shell.
-            target.scroll.setFocus(Qt.FocusReason.OtherFocusReason)
+            target.scroll_area.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # what the shell asks ---------------------------------------------------------------------
     def title(self) -> str:
@@ -618,17 +603,16 @@ class RecordHome(QWidget):
 
         self.open_job = run_in_worker(read, self._file_opened, self._file_failed)
 
-    def _file_opened(self, record: object) -> None:
-        assert isinstance(record, Record)
+    def _file_opened(self, record: Record) -> None:
         self._release(self.opened)  # a file opened before but never shown
         self._own_records.append(record)
         self.opened = record
         self.open_page("opened_file")
         announce(self, _("The file is open."))
 
-    def _file_failed(self, exc: BaseException) -> None:
-        if not isinstance(exc, AssistantError):
-            log.error("opening a file failed: %s", type(exc).__name__)
+    def _file_failed(self, exc: AssistantError) -> None:
+        if isinstance(exc, UnexpectedError):
+            log.error("opening a file failed: %s", exc.log_name)
         self._release(self.opened)
         self.opened = None
         self.open_problem = _(
@@ -657,14 +641,13 @@ class RecordHome(QWidget):
             lambda exc: self._merge_failed(exc, opened),
         )
 
-    def _merged(self, merged: object, opened: Record) -> None:
-        assert isinstance(merged, Record)
+    def _merged(self, merged: Record, opened: Record) -> None:
         self._own_records.append(merged)
         self.set_record(merged)
         self._release(opened)  # its items live on in the merged record
 
-    def _merge_failed(self, exc: BaseException, opened: Record) -> None:
-        log.error("merging an opened file failed: %s", type(exc).__name__)
+    def _merge_failed(self, exc: AssistantError, opened: Record) -> None:
+        log.error("merging an opened file failed: %s", exc.log_name)
         self.opened = opened  # still there: "Show only this file" works
         self.open_problem = ""
         if self.current_key == "opened_file" and self.page is not None:
@@ -725,9 +708,9 @@ def _wipe_all(records: list[Record]) -> None:
     records.clear()
 
 
-def _prefetch_failed(exc: BaseException) -> None:
+def _prefetch_failed(exc: AssistantError) -> None:
     # Only a missed speed-up (e.g. the record was wiped meanwhile): pages look up themselves.
-    log.info("explanations not looked up ahead: %s", type(exc).__name__)
+    log.info("explanations not looked up ahead: %s", exc.log_name)
 
 
 def _warm_up() -> None:

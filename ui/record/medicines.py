@@ -10,11 +10,18 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QVBoxLayout, QWidget
 
 from assistant.dayplan import MOMENTS, DayPlan, PlanRow, day_plan
 from assistant.i18n import _, format_date, ngettext
-from assistant.paper import MOMENT_ICONS, dose_text, moment_word, schedule_lines, status_text
+from assistant.record_words import (
+    MOMENT_ICONS,
+    dose_text,
+    moment_word,
+    nothing_text,
+    schedule_lines,
+    status_text,
+)
 from assistant.records.model import Medication, Prescription
 from ui import theme as theme_mod
-from ui.record.common import ItemCard, Page, explain_button, small_button
 from ui.record.flow import SteadyHBoxLayout, SteadyVBoxLayout
+from ui.record.page import ItemCard, Page, explain_button, small_button
 from ui.record.qr import QrCode
 from ui.widgets import Body, Pictogram
 
@@ -208,7 +215,7 @@ class MedicinesPage(Page):
         day = today()
         all_meds = self.record.medications
         if not all_meds and not self.record.prescriptions:
-            self.add_text(_("Your record has no medicines."))
+            self.add_text(nothing_text("medicines"))
             return
         yield from self.part_chooser(len(all_meds), len(self.record.prescriptions))
         meds = all_meds[self.part_slice()]
@@ -234,7 +241,7 @@ class MedicinesPage(Page):
         if plan.today:
             self.add_text(_("Take these medicines at these moments of the day."))
             self.grid = DayPlanGrid(
-                plan.today, self.body, self.scroll.viewport().width() - 48, sliced=True
+                plan.today, self.body, self.scroll_area.viewport().width() - 48, sliced=True
             )
             self.add(self.grid)
             yield from self.grid.steps()
@@ -322,7 +329,6 @@ class MedicinesPage(Page):
         if med.prescriber:
             lines.append(_("Prescribed by {who}").format(who=med.prescriber))
         card = ItemCard("pill-bottle", med.name, lines, self.body)
-        card.status_label = card.lines[0]
         status_picto = Pictogram(icon, card, size_factor=0.7, description=status)
         card.add_line(status_picto)
         card.add_explain(self.nav, med.name, med.codings)

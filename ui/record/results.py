@@ -15,40 +15,32 @@ from PySide6.QtCharts import (
     QScatterSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
 from assistant.i18n import _, format_date, ngettext
-from assistant.paper import INTERPRETATION, interpretation_of, range_text, value_text
+from assistant.record_words import INTERPRETATION, nothing_text, range_text, value_text
 from assistant.records.model import LabResult, Record, ResultStatus
 from ui import theme as theme_mod
-from ui.record.common import ItemCard, Navigator, Page, explain_button, small_button
+from ui.record.page import ItemCard, Navigator, Page, explain_button, small_button
 from ui.widgets import IconText
 
 HIDDEN_STATUSES = (ResultStatus.HELD_BACK,)
 NOT_FINAL = (ResultStatus.PRELIMINARY,)
 
 
-def test_key(result: LabResult) -> str:
-    """Results of the same test share a key: the LOINC code when there is one, else the name."""
-    for c in result.codings:
-        if "loinc" in c.system.lower() and c.code:
-            return f"loinc:{c.code}"
-    return "name:" + result.test_name.strip().lower()
-
-
 def grouped_results(record: Record) -> dict[str, list[LabResult]]:
     """Results per test, newest first; tests ordered by their newest result."""
     groups: dict[str, list[LabResult]] = {}
     for r in record.lab_results:
-        groups.setdefault(test_key(r), []).append(r)
+        groups.setdefault(r.test_key, []).append(r)
     for rs in groups.values():
-        rs.sort(key=lambda r: r.date or datetime.min, reverse=True)
+        rs.sort(key=lambda r: _naive(r.date), reverse=True)
     return dict(
         sorted(
             groups.items(),
-            key=lambda kv: (kv[1][0].date or datetime.min, kv[1][0].test_name),
+            key=lambda kv: (_naive(kv[1][0].date), kv[1][0].test_name),
             reverse=True,
         )
     )
@@ -60,9 +52,18 @@ def _naive(d: datetime | None) -> datetime:
     return d.replace(tzinfo=None)
 
 
+def _msecs(d: datetime | None) -> int:
+    """The chart's x value of ``d``: its wall-clock time read as local time, in ms."""
+    n = _naive(d)
+    day = QDate(n.year, n.month, n.day)
+    return QDateTime(
+        day, QTime(n.hour, n.minute, n.second, n.microsecond // 1000)
+    ).toMSecsSinceEpoch()
+
+
 def interpretation_row(result: LabResult, parent: object = None) -> IconText:
     """Words + pictogram + colour, so the meaning never rests on colour alone."""
-    words, icon, role = INTERPRETATION[interpretation_of(result)]
+    words, icon, role = INTERPRETATION[result.level]
     row = IconText(icon, _(words))
     colors = theme_mod.current().colors
     color = {"problem": colors.problem_text, "success": colors.success}.get(role, colors.text)
@@ -86,7 +87,7 @@ class ResultsPage(Page):
             _("Why can't I see this result yet?"), "help", lambda: self.nav.open_page("why_result")
         )
         if not groups:
-            self.add_text(_("Your record has no results."))
+            self.add_text(nothing_text("results"))
             self.add(why)
             return
         self.add_text(
@@ -197,7 +198,7 @@ class TrendPage(Page):
         values: list[float] = []
         for r in sorted(results, key=lambda r: _naive(r.date)):
             assert r.value is not None and r.date is not None
-            ms = QDateTime(_naive(r.date)).toMSecsSinceEpoch()
+            ms = _msecs(r.date)
             line.append(ms, r.value)
             dots.append(ms, r.value)
             values.append(r.value)
@@ -213,8 +214,8 @@ class TrendPage(Page):
             band_pen.setStyle(Qt.PenStyle.DashLine)
             band_pen.setWidth(2)
             band.setPen(band_pen)
-            first = QDateTime(_naive(results[-1].date)).toMSecsSinceEpoch()
-            last = QDateTime(_naive(results[0].date)).toMSecsSinceEpoch()
+            first = _msecs(results[-1].date)
+            last = _msecs(results[0].date)
             band.append(min(first, last), limit)
             band.append(max(first, last), limit)
             chart.addSeries(band)
@@ -255,7 +256,7 @@ class TrendPage(Page):
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)
             table.setItem(0, col, item)
         for row, r in enumerate(results, start=1):
-            words = _(INTERPRETATION[interpretation_of(r)][0])
+            words = _(INTERPRETATION[r.level][0])
             cells = [format_date(r.date) if r.date else _("Date not known"), value_text(r), words]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -283,7 +284,7 @@ class TrendPage(Page):
                 _("{date}: {value}, {meaning}").format(
                     date=when,
                     value=value_text(r),
-                    meaning=_(INTERPRETATION[interpretation_of(r)][0]),
+                    meaning=_(INTERPRETATION[r.level][0]),
                 )
             )
         return "\n".join(lines)

@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from assistant.i18n import N_, _, current_language, format_date, format_datetime, ngettext
+from assistant.record_words import consent_text
 from assistant.records.model import RelationKind
-from ui.record.common import ItemCard, Page, breakable, explain_button, small_button
+from ui.record.formatting import breakable
+from ui.record.page import ItemCard, Page, explain_button, small_button
 
 #: The official patient portal, in each language (the same service).
 PORTAL_URLS: dict[str, str] = {
@@ -43,12 +45,7 @@ class SharingPage(Page):
     def build(self) -> Iterator[None]:
         consent = self.record.consent
         self.add_subheading(_("Do I share my health data?"), "consent")
-        if consent is None or consent.granted is None:
-            status = _("We do not know if you agreed to share your health data.")
-        elif consent.granted:
-            status = _("Yes. You agreed to share your health data between your care providers.")
-        else:
-            status = _("No. You did not agree to share your health data.")
+        status = consent_text(consent)
         since = consent.since if consent is not None else None
         lines = [_("Since {date}").format(date=format_date(since))] if since else []
         card = ItemCard("consent", status, lines, self.body)

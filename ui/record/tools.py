@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QTimer, QUrl
-from PySide6.QtGui import QFont, QPageLayout, QPageSize, QTextDocument
+from PySide6.QtGui import QFont, QHideEvent, QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -20,19 +20,13 @@ from PySide6.QtWidgets import (
 
 from assistant.i18n import _
 from assistant.notes import SECTIONS, Notebook
-from assistant.paper import (
-    PAPER_SECTIONS,
-    QR_SCHEME,
-    UNREADABLE_WHY,
-    paper_html,
-    qr_payloads,
-    section_title,
-)
+from assistant.paper_copy import PAPER_SECTIONS, QR_SCHEME, paper_html, qr_payloads
+from assistant.record_words import UNREADABLE_WHY, section_title
 from assistant.records.model import Record
 from assistant.settings import FileAccess
 from ui import theme as theme_mod
 from ui.printing import choose_printer
-from ui.record.common import ItemCard, Navigator, Page, small_button
+from ui.record.page import ItemCard, Navigator, Page, small_button
 from ui.record.qr import QrCode, qr_image
 from ui.record.sharing import portal_url
 from ui.widgets import BigButton, BigComboBox, Body, announce
@@ -118,14 +112,14 @@ class NotesPage(Page):
             announce(self, _("Your questions could not be saved on this computer."))
 
     def rebuild(self) -> None:
-        if getattr(self, "editor", None) is not None:
+        if self.body is not None:  # (not before the first build: no editor yet)
             self.save()
         super().rebuild()
 
-    def hideEvent(self, event: object) -> None:
+    def hideEvent(self, event: QHideEvent) -> None:
         if self._timer.isActive():
             self.save()
-        super().hideEvent(event)  # type: ignore[arg-type]
+        super().hideEvent(event)
 
 
 def make_document(html: str) -> QTextDocument:

@@ -6,7 +6,9 @@ from collections.abc import Iterator
 from datetime import date
 
 from assistant.i18n import _, format_date, ngettext
-from ui.record.common import ItemCard, Page, day_text, small_button
+from assistant.record_words import nothing_text
+from ui.record.formatting import day_text
+from ui.record.page import ItemCard, Page, small_button
 
 #: The soonest next doses listed at the top.
 MAX_UPCOMING = 10
@@ -24,7 +26,7 @@ class VaccinesPage(Page):
             self.record.vaccinations, key=lambda v: v.date or date.min, reverse=True
         )
         if not vaccinations:
-            self.add_text(_("Your record has no vaccines."))
+            self.add_text(nothing_text("vaccines"))
             return
         self.add_text(
             ngettext(

@@ -56,9 +56,9 @@ class Screen(QWidget):
         self.action_bar = QWidget()
         self.action_bar.setObjectName(f"{self.screen_id}Actions")
         self.action_bar.setProperty("actionBar", "true")  # sized like the bars (style sheet)
-        self.actions = QVBoxLayout(self.action_bar)
-        self.actions.setContentsMargins(32, 8, 32, 8)
-        self.actions.setSpacing(12)
+        self.action_layout = QVBoxLayout(self.action_bar)
+        self.action_layout.setContentsMargins(32, 8, 32, 8)
+        self.action_layout.setSpacing(12)
         self.destroyed.connect(self.action_bar.deleteLater)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         theme_mod.notifier().changed.connect(self._fit_margins)
@@ -70,7 +70,7 @@ class Screen(QWidget):
         large = theme_mod.current().text_scale >= 1.25
         for layout, (normal, compact) in (
             (self.outer, _OUTER_MARGINS),
-            (self.actions, _ACTION_MARGINS),
+            (self.action_layout, _ACTION_MARGINS),
         ):
             m = layout.contentsMargins()
             now = (m.left(), m.top(), m.right(), m.bottom())
@@ -81,7 +81,7 @@ class Screen(QWidget):
                 layout.setSpacing(_SPACINGS[1] if large else _SPACINGS[0])
         # Two answers side by side rather than one above the other: the screen's own words
         # keep the height.
-        self.actions.setDirection(
+        self.action_layout.setDirection(
             QBoxLayout.Direction.LeftToRight if large else QBoxLayout.Direction.TopToBottom
         )
 
@@ -95,7 +95,7 @@ class Screen(QWidget):
         # Sized like the bars (pictogram, height), its words like the screen's: with 200 %
         # text the action under the screen stays in sight and leaves room for the screen.
         button = BigButton("", icon, self.action_bar, primary=primary, chrome=True)
-        self.actions.addWidget(button)
+        self.action_layout.addWidget(button)
         return button
 
     # what the shell asks -----------------------------------------------------------------

@@ -6,7 +6,7 @@ thread); the GUI thread only scales it and turns it into a pixmap.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
@@ -14,8 +14,12 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWi
 
 from assistant.i18n import _, format_date
 from ui import theme as theme_mod
+from ui.qt_stub_fixes import char_p
 from ui.screens.base import StateScreen
 from ui.widgets import Body, Heading
+
+if TYPE_CHECKING:
+    from assistant.card.eid import CardData
 
 
 def decode_photo(photo: bytes | bytearray | None) -> QImage:
@@ -35,9 +39,9 @@ def warm_up_photo_decoder() -> bool:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    dot.save(buffer, "JPEG")
+    dot.save(buffer, char_p("JPEG"))
     buffer.close()
-    return not decode_photo(data.data()).isNull()
+    return not decode_photo(bytes(data.data())).isNull()
 
 
 class IdentityScreen(StateScreen):
@@ -71,14 +75,14 @@ class IdentityScreen(StateScreen):
         self.no = self.add_action("close")
         self.no.setObjectName("identityNo")
         self.no.clicked.connect(lambda: self.answered.emit(False))
-        self._card: Any = None
+        self._card: CardData | None = None
         self._image = QImage()
         theme_mod.notifier().changed.connect(self._on_theme)
 
     def _on_theme(self, _theme: object) -> None:
         self._show_photo()
 
-    def set_card(self, card: Any, photo: QImage | None = None) -> None:
+    def set_card(self, card: CardData | None, photo: QImage | None = None) -> None:
         """Show the card's holder (``CardData``); None clears everything shown.
 
         ``photo``: the card's photo already decoded (:func:`decode_photo` in the worker);
@@ -126,7 +130,12 @@ class IdentityScreen(StateScreen):
             text = format_date(day, "long")
         else:
             text = str(born.year)
-        self.born.setText(_("Born on {date}").format(date=text))
+        lines = [_("Born on {date}").format(date=text)]
+        kind = ident.document_type
+        if kind.is_foreigner or kind.is_for_a_child or kind.value == 0:
+            # Residence cards and children's cards say what they are (issue 12).
+            lines.append(_("Card: {kind}").format(kind=kind.label))
+        self.born.setText("\n".join(lines))
 
     def speech_text(self) -> str:
         return (

@@ -56,7 +56,7 @@ class LanguageScreen(Screen):
         self.buttons: dict[str, BigButton] = {}
         grid = QGridLayout()  # 2 × 2: all four in sight, even with big text
         grid.setSpacing(12)
-        self.actions.addLayout(grid)
+        self.action_layout.addLayout(grid)
         for i, code in enumerate(languages or tuple(LANGUAGES)):
             button = BigButton(LANGUAGES[code], "language", self)
             button.setObjectName(f"language_{code}")

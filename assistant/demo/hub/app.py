@@ -2,7 +2,7 @@
 
 Endpoints::
 
-    POST /auth/challenge            -> {"nonce": base64, "expires_in": s}
+    POST /auth/challenge            -> {"nonce": base64, "expires_in": s, "expires_at": epoch s}
     POST /auth/token                {nonce, signature, certificate_chain} -> bearer token
     GET  /fhir/metadata             CapabilityStatement
     GET  /fhir/<Type>?params        searchset Bundle (paging: _count, _offset; _include)
@@ -212,7 +212,9 @@ class HubApp:
             body = {
                 "nonce": base64.b64encode(challenge.nonce).decode("ascii"),
                 "expires_in": expires_in,
+                "expires_at": challenge.expires_at,
                 "digest": "SHA-384",
+                "signed": "SHA-384 of: context, origin, nonce, expires_at (one per line)",
             }
             return 200, body, JSON, [("Cache-Control", "no-store")]
         if path == "/auth/token":
@@ -454,15 +456,18 @@ def make_hub_app(
     clock: Callable[[], float] = time.time,
     trusted_roots: Iterable[bytes] | None = None,
     token_lifetime: float | None = None,
+    origin: str | None = None,
 ) -> HubApp:
     """The hub with every synthetic patient, trusting the virtual cards' root CA by default."""
     from assistant.demo.hub.patients import synthetic_patients
 
     if trusted_roots is None:
-        from assistant.demo.card.pki import root_ca_certificate
+        from assistant.demo.card.pki import demo_roots
 
-        trusted_roots = [root_ca_certificate()]
+        trusted_roots = list(demo_roots())
     authority = Authority(list(trusted_roots), clock=clock)
     if token_lifetime is not None:
         authority.token_lifetime = token_lifetime
+    if origin is not None:
+        authority.bind_origin(origin)
     return HubApp(HubStore(synthetic_patients()), authority)

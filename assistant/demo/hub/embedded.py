@@ -23,6 +23,7 @@ class EmbeddedHub:
 
     def __init__(self, app: HubApp | None = None) -> None:
         self.app = app if app is not None else make_hub_app()
+        self.app.authority.bind_origin(EMBEDDED_BASE_URL)
         self.base_url = EMBEDDED_BASE_URL
         self.client = hub_http_client(
             transport=httpx.WSGITransport(app=self.app), base_url=EMBEDDED_BASE_URL

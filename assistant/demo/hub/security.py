@@ -1,12 +1,17 @@
 """The hub's eID challenge login: single-use nonces, signature and chain checks, bearer tokens.
 
-See ``assistant.card.signature`` for the contract: the card signs SHA-384(nonce) with its
-authentication key and returns raw ``r || s``; the chain is leaf first, root last.
+See ``assistant.card.signature`` for the contract: the card signs the SHA-384 digest of
+``assistant.records.auth.login_message(origin, nonce, expiry)`` with its authentication key;
+the chain is leaf first, root last. The hub rebuilds that message with its *own* origin (set
+when it is bound to an address, never taken from a request) and the expiry it stored for the
+nonce, so a signature made for another hub, or replayed after the expiry, does not verify. A
+hub whose origin is not set refuses every login.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 import secrets
 import threading
 import time
@@ -21,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
 from cryptography.x509.oid import NameOID
 
 from assistant.card.signature import challenge_digest
+from assistant.records.auth import login_message, origin_of
 
 NONCE_BYTES = 32
 NONCE_LIFETIME = 120.0
@@ -51,7 +57,8 @@ class Grant:
 @dataclass(frozen=True, slots=True)
 class Challenge:
     nonce: bytes
-    expires_at: float
+    #: Whole seconds since the epoch: part of the signed message.
+    expires_at: int
 
 
 class Authority:
@@ -69,9 +76,14 @@ class Authority:
         self.clock = clock
         self.nonce_lifetime = nonce_lifetime
         self.token_lifetime = token_lifetime
-        self._nonces: dict[bytes, float] = {}
+        self._nonces: dict[bytes, int] = {}
         self._tokens: dict[str, Grant] = {}
         self._lock = threading.Lock()
+        self.origin: str | None = None
+
+    def bind_origin(self, url: str) -> None:
+        """The hub's own address (where clients reach it): part of every signed login."""
+        self.origin = origin_of(url)
 
     # -- challenges ----------------------------------------------------------------------
 
@@ -82,8 +94,9 @@ class Authority:
             self._forget_expired(now)
             while len(self._nonces) >= MAX_OUTSTANDING:
                 del self._nonces[next(iter(self._nonces))]
-            self._nonces[nonce] = now + self.nonce_lifetime
-        return Challenge(nonce, now + self.nonce_lifetime)
+            expires_at = math.ceil(now + self.nonce_lifetime)
+            self._nonces[nonce] = expires_at
+        return Challenge(nonce, expires_at)
 
     def redeem(self, nonce: bytes, signature: bytes, chain: Sequence[bytes]) -> Grant:
         """Check a signed challenge; return a new token for the card holder.
@@ -93,6 +106,8 @@ class Authority:
         now = self.clock()
         with self._lock:
             expires = self._nonces.pop(nonce, None)
+        if self.origin is None:
+            raise AuthFailure("hub origin not set", status=503, code="transient")
         if expires is None:
             raise AuthFailure("unknown or already used challenge")
         if now > expires:
@@ -105,7 +120,7 @@ class Authority:
             raise AuthFailure("certificate is not DER X.509", status=400, code="invalid") from exc
         self._check_chain(certs, now)
         leaf = certs[0]
-        self._check_signature(leaf, nonce, signature)
+        self._check_signature(leaf, login_message(self.origin, nonce, expires), signature)
         national_number = _serial_number(leaf)
         grant = Grant(secrets.token_urlsafe(32), national_number, now + self.token_lifetime)
         with self._lock:
@@ -155,8 +170,8 @@ class Authority:
         raise AuthFailure("certificate chain does not end at a trusted root")
 
     @staticmethod
-    def _check_signature(leaf: x509.Certificate, nonce: bytes, signature: bytes) -> None:
-        digest = challenge_digest(nonce)
+    def _check_signature(leaf: x509.Certificate, message: bytes, signature: bytes) -> None:
+        digest = challenge_digest(message)
         key = leaf.public_key()
         try:
             if isinstance(key, ec.EllipticCurvePublicKey):

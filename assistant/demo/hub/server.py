@@ -236,9 +236,10 @@ def serve_hub_tls(
     hub_app = app if app is not None else make_hub_app()
     hub_app.set_misbehaviour(misbehaviour)
     server = _HubHttpServer((host, port), hub_app, context)
+    base_url = f"https://{host}:{server.server_address[1]}"
+    hub_app.authority.bind_origin(base_url)  # before the first request can arrive
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="demo-hub", daemon=True
     )
     thread.start()
-    bound_port = server.server_address[1]
-    return RunningHub(f"https://{host}:{bound_port}", Path(ca_path), hub_app, server, thread)
+    return RunningHub(base_url, Path(ca_path), hub_app, server, thread)

@@ -11,6 +11,7 @@ from typing import Any
 from assistant.demo.hub import fhir_build as fb
 from assistant.demo.hub.fhir_build import Resource
 from assistant.demo.hub.patients.pdf import tiny_pdf
+from assistant.records.model import Interpretation, ReferenceRange
 
 ROUTE_ORAL = fb.concept("Oral use", fb.coding(fb.SYSTEM_SNOMED, "26643006", "Oral route"))
 ROUTE_SUBCUTANEOUS = fb.concept(
@@ -717,11 +718,9 @@ class LabValue:
     ucum: str | None = None
 
     def interpretation(self) -> str:
-        if self.low is not None and self.value < self.low:
-            return "L"
-        if self.high is not None and self.value > self.high:
-            return "H"
-        return "N"
+        """The lab's flag (HL7 v3 ObservationInterpretation): "L", "H" or "N"."""
+        level = ReferenceRange(self.low, self.high).classify(self.value)
+        return {Interpretation.LOW: "L", Interpretation.HIGH: "H"}.get(level, "N")
 
 
 @dataclass(frozen=True, slots=True)
