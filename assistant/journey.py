@@ -696,6 +696,14 @@ class Journey:
             JourneyState(Step.PORTAL, tries_left=tries), [Command(CommandKind.CLOSE_SESSION)]
         )
 
+    def open_received_files(self, record: Record) -> list[Command]:
+        """Portal route: "Open a file I received" (what the portal let the patient download).
+        ``record`` is the empty record the files will be shown in; it is wiped with the rest."""
+        if self._state.step is not Step.PORTAL or self._state.busy:
+            return []
+        self._data.record = record
+        return self._emit(JourneyState(Step.RECORD), [])
+
     def readiness_check_failed(self, token: int, error: BaseException) -> list[Command]:
         if self._stale(token, CommandKind.CHECK_READINESS):
             return []

@@ -368,6 +368,14 @@ def _record_source(
     return hub.record_source
 
 
+def _portal_route(ns: argparse.Namespace, s: settings_mod.Settings) -> bool:
+    """A real card with no record service set up is guided to the official portal (the
+    kiosk file's ``record_source = "portal"`` says the same for a pharmacy)."""
+    if s.uses_virtual_card or ns.hub_url:
+        return False
+    return getattr(ns, "smart_service", None) is None
+
+
 def settle_startup_heap() -> None:
     """Keep what start-up made (Qt wrappers, catalogs, glossary, demo data) out of the
     cyclic garbage collector's way.
@@ -431,6 +439,7 @@ def build_app(
     shell = Shell(speaker, s.languages)
     shell.speaker_auto = s.speech_on
     controller = JourneyController(shell, None, None, languages=s.languages)
+    controller.journey.set_portal_route(_portal_route(ns, s))
     run = Running(qapp, shell, controller, s, args=ns)
     qapp.setDesktopFileName(assistant.APP_ID)  # ties the windows to the installed .desktop file
     run.later.append(lambda: _set_window_icon(qapp))  # after the first paint
