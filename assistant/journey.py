@@ -683,6 +683,7 @@ class Journey:
             return []
         self._pending = None
         return self._emit(*self._card_problem(error, Step.PIN))
+
     def readiness_checked(self, token: int, report: ReadinessReport) -> list[Command]:
         """The portal route's readiness check is done. The card session is closed: the eID
         software (in the browser) needs the card for the portal's login."""

@@ -684,7 +684,9 @@ class JourneyController(QObject):
         reader = self.card_reader
         if self.session is None and reader is not None and self.backend is not None:
             # Closed after the last check (the eID software needed the card): open again.
-            self.session = CardSession(self.backend, reader)
+            self.session = CardSession(
+                self.backend, reader, trust=self.card_trust, language=current_language
+            )
         session = self.session
         if session is None or card is None:
             self.journey.readiness_check_failed(token, CardRemovedError("no card session"))

@@ -103,10 +103,12 @@ def check_card(card: CardData | None, now: datetime | None = None) -> ReadinessI
     """The card's login (authentication) certificate: present, and valid today."""
     if card is None:
         return ReadinessItem(Item.CARD, Status.UNKNOWN)
-    der = card.certificates.get("authentication", b"")
-    if not der:
+    if not card.can_log_in:
         issue = CardIssue.KIDS_CARD if _is_kids_card(card) else CardIssue.NO_CERTIFICATE
         return ReadinessItem(Item.CARD, Status.PROBLEM, issue)
+    der = card.certificates.get("authentication")
+    if der is None:  # the certificates were not read
+        return ReadinessItem(Item.CARD, Status.UNKNOWN)
     try:
         start, end = _certificate_dates(der)
     except ValueError:

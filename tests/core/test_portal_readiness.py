@@ -48,9 +48,8 @@ def test_an_adult_card_on_a_ready_computer_is_ready() -> None:
 
 
 def test_a_kids_card_without_login_certificate_says_a_parent_logs_in() -> None:
-    card, tries = read_virtual_card("kid")
-    # Cards of children under 12 carry no authentication certificate.
-    card.certificates.pop("authentication", None)
+    card, tries = read_virtual_card("toddler")  # a kids card without authentication certificate
+    assert not card.can_log_in
     report = check_readiness(reader_found=True, card=card, tries_left=tries, software=INSTALLED)
     entry = report.get(Item.CARD)
     assert entry.status is Status.PROBLEM and entry.card_issue is CardIssue.KIDS_CARD

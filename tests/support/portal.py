@@ -9,12 +9,13 @@ from assistant.card.eid import CardData
 from assistant.card.session import CardSession
 from assistant.demo.card.inprocess import InProcessBackend
 from assistant.demo.card.model import VirtualEidCard
+from tests.support.trust import DEMO_TRUST
 
 
 def read_virtual_card(citizen_id: str = "adult") -> tuple[CardData, int | None]:
     """The card data and the PIN tries left (read without spending one) of a virtual card."""
     backend = InProcessBackend(VirtualEidCard(citizen_id))
-    session = CardSession(backend, backend.list_readers()[0])
+    session = CardSession(backend, backend.list_readers()[0], trust=DEMO_TRUST)
     try:
         return session.read_card(), session.pin_tries_left()
     finally:

@@ -100,15 +100,15 @@ def test_a_blocked_pin_is_said_with_what_to_do(qtbot) -> None:
 
 
 def test_a_kids_card_says_a_parent_logs_in(qtbot) -> None:
-    h = start(qtbot, citizen="kid")
+    h = start(qtbot, citizen="toddler")  # a kids card without login certificate
     try:
         h.walk_to(Step.PORTAL)
         report = h.controller.journey.readiness
         assert report is not None
-        card = report.get(Item.CARD)
-        if card.status is Status.OK:
-            pytest.skip("this virtual kids card still carries a login certificate")
-        assert "children under 12" in texts(h)
+        assert report.get(Item.CARD).status is Status.PROBLEM
+        shown = texts(h)
+        assert "children under 12" in shown and "parent" in shown
+        assert "Step 6 of 7" in h.shell.step_label.text()
     finally:
         h.close()
 
