@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from assistant.i18n import set_language
@@ -23,8 +25,10 @@ MISSING = EidSoftware(False, "", "linux")
 
 
 @pytest.fixture(autouse=True)
-def english() -> None:
+def english() -> Iterator[None]:
     set_language("en")
+    yield
+    set_language("en")  # leave the next test the default
 
 
 def test_an_adult_card_on_a_ready_computer_is_ready() -> None:
