@@ -41,8 +41,8 @@ if TYPE_CHECKING:
     from ui.record.home import RecordHome
     from ui.screens.identity import IdentityScreen
     from ui.screens.pin import PinScreen
-    from ui.screens.record import RecordScreen
     from ui.screens.portal import PortalScreen
+    from ui.screens.record import RecordScreen
     from ui.workers import Job
 
 log = logging.getLogger(__name__)
