@@ -213,7 +213,8 @@ def test_main_makes_the_rest_after_the_first_screen(qtbot, restore, tmp_path) ->
     from ui import app as app_mod
 
     run = app_mod.build_app(
-        ["--no-pcscd", "--language", "en", "--data-dir", str(tmp_path)], services_now=False
+        ["--demo", "--no-pcscd", "--language", "en", "--data-dir", str(tmp_path)],
+        services_now=False,
     )
     try:
         assert run.shell._overlays is None
