@@ -12,8 +12,8 @@ from assistant import settings as settings_mod
 from assistant.journey import Step
 from assistant.portal.readiness import Item, Status
 from assistant.portal.urls import PORTAL_URLS
-from tests.support.journey_harness import JourneyHarness
 from tests.support.fixtures import record_files
+from tests.support.journey_harness import JourneyHarness
 
 pytestmark = pytest.mark.usefixtures("qapp")
 
