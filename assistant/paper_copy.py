@@ -16,21 +16,29 @@ from assistant.i18n import _, format_date, ngettext
 from assistant.record_words import (
     ALLERGY_KIND,
     INTERPRETATION,
-    PROBLEM_STATUS,
     SECTION_TITLES,
+    UNREADABLE_WHY,
+    allergy_status_lines,
     consent_text,
     dose_text,
     moment_word,
     nothing_text,
+    problem_status_lines,
     range_text,
     reaction_text,
     record_title,
     schedule_lines,
     section_title,
     status_text,
+    superseded_text,
+    vaccine_date_text,
+    vaccine_status_lines,
     value_text,
 )
 from assistant.records.model import RECORD_PARTS, LabResult, Record, ResultStatus
+
+#: How much of a part that could not be read the paper shows (the screen shows it whole).
+UNREADABLE_RAW_ON_PAPER = 300
 
 #: Sections of the paper copy, in order.
 PAPER_SECTIONS: tuple[str, ...] = (*RECORD_PARTS, "notes")
@@ -74,7 +82,8 @@ def _table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 def _medicines_html(record: Record, day: date) -> str:
     plan = day_plan(record.medications, day)
     parts: list[str] = []
-    if not record.medications and not record.prescriptions:
+    prescriptions = record.open_prescriptions()
+    if not record.medications and not prescriptions:
         return _p(nothing_text("medicines"))
     if plan.today:
         parts.append(
@@ -94,9 +103,9 @@ def _medicines_html(record: Record, day: date) -> str:
         for row in others:
             how = ". ".join([*schedule_lines(row), row.medication.posology_text]).strip(". ")
             parts.append(_p(_("{name}: {how}").format(name=row.medication.name, how=how)))
-    if record.prescriptions:
+    if prescriptions:
         parts.append(f"<h3>{_e(_('Prescriptions to collect at the pharmacy'))}</h3>")
-        for pr in record.prescriptions:
+        for pr in prescriptions:
             parts.append(
                 _p(
                     _("{name}: code for the pharmacist {rid}").format(
@@ -119,8 +128,8 @@ def _vaccines_html(record: Record) -> str:
     for v in sorted(record.vaccinations, key=lambda v: v.date or date.min, reverse=True):
         rows.append(
             [
-                v.vaccine,
-                format_date(v.date) if v.date else _("Date not known"),
+                ". ".join([v.vaccine, *vaccine_status_lines(v)]),
+                vaccine_date_text(v),
                 format_date(v.next_due) if v.next_due else "",
             ]
         )
@@ -165,7 +174,7 @@ def _allergies_html(record: Record) -> str:
     if not record.allergies:
         parts.append(_p(nothing_text("allergies")))
     for a in record.allergies:
-        line = f"{a.substance}: {_(ALLERGY_KIND[a.kind])}"
+        line = ". ".join([f"{a.substance}: {_(ALLERGY_KIND[a.kind])}", *allergy_status_lines(a)])
         if a.reaction:
             line += ". " + reaction_text(a.reaction)
         parts.append(_p(line))
@@ -173,7 +182,7 @@ def _allergies_html(record: Record) -> str:
     if not record.problems:
         parts.append(_p(nothing_text("problems")))
     for pb in record.problems:
-        parts.append(_p(f"{pb.name}: {_(PROBLEM_STATUS[pb.status])}"))
+        parts.append(_p(f"{pb.name}: {'. '.join(problem_status_lines(pb))}"))
     return "".join(parts)
 
 
@@ -181,7 +190,12 @@ def _documents_html(record: Record) -> str:
     if not record.documents:
         return _p(nothing_text("documents"))
     rows = [
-        [d.title, d.kind, d.author, format_date(d.date) if d.date else ""]
+        [
+            ". ".join([d.title, superseded_text()]) if d.superseded else d.title,
+            d.kind,
+            d.author,
+            format_date(d.date) if d.date else "",
+        ]
         for d in sorted(
             record.documents,
             key=lambda d: d.date.replace(tzinfo=None) if d.date else datetime.min,
@@ -277,6 +291,11 @@ def paper_html(
                 ).format(n=n)
             )
         )
+        rows = [
+            [_(UNREADABLE_WHY[part.reason]), part.raw[:UNREADABLE_RAW_ON_PAPER], part.where]
+            for part in record.unreadable
+        ]
+        parts.append(_table([_("Why"), _("What we received"), _("Technical detail")], rows))
     parts.append(_p(_("Questions? Ask your family doctor or your pharmacist.")))
     parts.append("</body></html>")
     return "".join(parts)

@@ -26,6 +26,9 @@ from assistant.i18n import (
     ngettext,
 )
 from assistant.records.model import (
+    VACCINE_DUE,
+    VACCINE_NOT_GIVEN,
+    Allergy,
     AllergyKind,
     Coding,
     ConsentStatus,
@@ -35,8 +38,12 @@ from assistant.records.model import (
     Medication,
     MedicationStatus,
     Patient,
+    Problem,
     ProblemStatus,
+    ResultStatus,
     UnreadableReason,
+    Vaccination,
+    Verification,
     Weekday,
 )
 
@@ -311,6 +318,8 @@ INTERPRETATION: dict[Interpretation, tuple[str, str, str]] = {
 
 
 def value_text(result: LabResult) -> str:
+    if result.status is ResultStatus.CANCELLED:
+        return _("Test cancelled: no result")
     if result.value is not None:
         value = format_decimal(result.value, max_decimals=3)
         text = f"{result.comparator}{value}"
@@ -371,7 +380,66 @@ UNREADABLE_WHY: dict[UnreadableReason, str] = {
     UnreadableReason.MISSING_VALUE: N_("A value is missing."),
     UnreadableReason.MALFORMED: N_("It is damaged or badly written."),
     UnreadableReason.UNSUPPORTED: N_("This program cannot show this kind of data yet."),
+    UnreadableReason.ENTERED_IN_ERROR: N_(
+        "Your care provider marked this entry as a mistake. It is not shown as true."
+    ),
+    UnreadableReason.NOT_RELEVANT: N_(
+        "Your care provider marked this entry as no longer valid. It is not shown."
+    ),
+    UnreadableReason.OTHER_VERSION: N_(
+        "It is written in another version of the health data standard. "
+        "This program cannot read this part."
+    ),
 }
+
+
+def vaccine_status_lines(v: Vaccination) -> list[str]:
+    """What the record says about giving this vaccine, when it is *not* simply "given"."""
+    if v.given:
+        return []
+    if v.status == VACCINE_NOT_GIVEN:
+        lines = [_("Not given")]
+        if v.status_reason:
+            lines.append(_("Why: {reason}").format(reason=v.status_reason))
+        return lines
+    if v.status == VACCINE_DUE:
+        return [_("Not given yet")]
+    return [_("Your record does not say if this vaccine was given.")]
+
+
+def vaccine_date_text(v: Vaccination) -> str:
+    """ "Given on 3 May 2021" for a given dose; for any other, only the date of the entry."""
+    if v.date is None:
+        return _("Date not known")
+    if v.given:
+        return _("Given on {date}").format(date=format_date(v.date))
+    return _("Date in the record: {date}").format(date=format_date(v.date))
+
+
+def allergy_status_lines(a: Allergy) -> list[str]:
+    """Whether an allergy holds: ruled out, not confirmed, not active now."""
+    if a.verification is Verification.REFUTED:
+        return [_("Checked by a doctor: you do not have this allergy.")]
+    lines = []
+    if a.verification is Verification.UNCONFIRMED:
+        lines.append(_("Not confirmed yet."))
+    if not a.active:
+        lines.append(_("Not active now"))
+    return lines
+
+
+def problem_status_lines(p: Problem) -> list[str]:
+    """The status of a health problem, and whether it was ruled out or not confirmed."""
+    if p.verification is Verification.REFUTED:
+        return [_("Checked by a doctor: you do not have this.")]
+    lines = [_(PROBLEM_STATUS[p.status])]
+    if p.verification is Verification.UNCONFIRMED:
+        lines.append(_("Not confirmed yet."))
+    return lines
+
+
+def superseded_text() -> str:
+    return _("There is a newer version of this document.")
 
 
 SECTION_TITLES: dict[str, str] = {

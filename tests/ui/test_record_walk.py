@@ -99,7 +99,7 @@ def walk(home: RecordHome, max_depth: int, *, then_only_parts: bool = False) -> 
 
 def expected_titles(record: Record) -> Iterator[str]:
     yield from (m.name for m in record.medications)
-    yield from (p.medication for p in record.prescriptions)
+    yield from (p.medication for p in record.open_prescriptions())
     yield from (v.vaccine for v in record.vaccinations)
     yield from (a.substance for a in record.allergies)
     yield from (p.name for p in record.problems)

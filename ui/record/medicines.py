@@ -214,15 +214,16 @@ class MedicinesPage(Page):
         self.grid = None
         day = today()
         all_meds = self.record.medications
-        if not all_meds and not self.record.prescriptions:
+        prescriptions = self.record.open_prescriptions()
+        if not all_meds and not prescriptions:
             self.add_text(nothing_text("medicines"))
             return
-        yield from self.part_chooser(len(all_meds), len(self.record.prescriptions))
+        yield from self.part_chooser(len(all_meds), len(prescriptions))
         meds = all_meds[self.part_slice()]
         plan = day_plan(meds, day)
         self.plan = plan
         yield from self._build_plan(plan)
-        yield from self._build_prescriptions(self.record.prescriptions[self.part_slice()])
+        yield from self._build_prescriptions(prescriptions[self.part_slice()])
         self.add_subheading(_("All my medicines"), "pill-bottle")
         self.add_text(
             ngettext(
