@@ -19,10 +19,14 @@ from assistant.record_words import (
     SECTION_TITLES,
     UNREADABLE_WHY,
     allergy_status_lines,
+    change_nothing_text,
     consent_text,
     dose_text,
+    medicine_title,
     moment_word,
     nothing_text,
+    pack_size_text,
+    plan_source_text,
     problem_status_lines,
     range_text,
     reaction_text,
@@ -31,6 +35,7 @@ from assistant.record_words import (
     section_title,
     status_text,
     superseded_text,
+    target_text,
     vaccine_date_text,
     vaccine_status_lines,
     value_text,
@@ -85,13 +90,15 @@ def _medicines_html(record: Record, day: date) -> str:
     prescriptions = record.open_prescriptions()
     if not record.medications and not prescriptions:
         return _p(nothing_text("medicines"))
+    caution = _p(plan_source_text(record.medications, day)) + _p(change_nothing_text())
     if plan.today:
         parts.append(
             f"<h3>{_e(_('What to take today, {date}').format(date=format_date(day)))}</h3>"
         )
+        parts.append(caution)
         rows = []
         for row in plan.today:
-            cells = [row.medication.name]
+            cells = [medicine_title(row.medication.name)]
             for m in MOMENTS:
                 dose = row.dose_at(m)
                 cells.append(dose_text(dose) if dose is not None else "—")
@@ -102,7 +109,8 @@ def _medicines_html(record: Record, day: date) -> str:
         parts.append(f"<h3>{_e(_('Not every day, or only when needed'))}</h3>")
         for row in others:
             how = ". ".join([*schedule_lines(row), row.medication.posology_text]).strip(". ")
-            parts.append(_p(_("{name}: {how}").format(name=row.medication.name, how=how)))
+            name = medicine_title(row.medication.name)
+            parts.append(_p(_("{name}: {how}").format(name=name, how=how)))
     if prescriptions:
         parts.append(f"<h3>{_e(_('Prescriptions to collect at the pharmacy'))}</h3>")
         for pr in prescriptions:
@@ -115,9 +123,12 @@ def _medicines_html(record: Record, day: date) -> str:
             )
             parts.append(qr_img(pr.rid))
     parts.append(f"<h3>{_e(_('All my medicines'))}</h3>")
+    parts.append(caution)
     for med in record.medications:
         status, _icon = status_text(med, day)
-        parts.append(_p(_("{name}: {status}").format(name=med.name, status=status)))
+        name = medicine_title(med.name)
+        parts.append(_p(_("{name}: {status}").format(name=name, status=status)))
+        parts.append(_p(pack_size_text(med.name)))
     return "".join(parts)
 
 
@@ -158,15 +169,14 @@ def _results_html(record: Record) -> str:
         [
             r.test_name,
             value_text(r),
-            range_text(r),
+            ". ".join(t for t in (range_text(r), target_text(r)) if t),
             _(INTERPRETATION[r.level][0]),
             format_date(r.date) if r.date else "",
         ]
         for r in latest
     ]
-    return _table(
-        [_("Test"), _("Result"), _("Usual values"), _("Compared to usual"), _("Date")], rows
-    )
+    heads = [_("Test"), _("Result"), _("Reference values"), _("Compared"), _("Date")]
+    return _table(heads, rows)
 
 
 def _allergies_html(record: Record) -> str:

@@ -1205,7 +1205,11 @@ class _Mapper:
             status = ResultStatus.HELD_BACK
         if not value_text and absent:
             value_text = _concept_text(r.obj("dataAbsentReason"))
-        ranges = [self.reference_range(rr) for rr in r.each("referenceRange")]
+        ranges: list[ReferenceRange] = []
+        targets: list[ReferenceRange] = []
+        for rr in r.each("referenceRange"):
+            meaning = {c.code for c in _codings(rr.obj("type"))}
+            (targets if meaning & _TARGET_RANGES else ranges).append(self.reference_range(rr))
         ref_range = ranges[0] if ranges else None
         interpretation = Interpretation.UNKNOWN
         for c in (c for i in r.each("interpretation") for c in _codings(i)):
@@ -1222,6 +1226,7 @@ class _Mapper:
             comparator=comparator,
             unit=unit,
             reference_range=ref_range,
+            target=targets[0] if targets else None,
             interpretation=interpretation,
             status=status,
             **more,
@@ -1413,6 +1418,10 @@ def _statement_status(r: JsonView, status: str) -> MedicationStatus | None:
         }.get(adherence, MedicationStatus.UNKNOWN)
     return _STATEMENT_STATUS.get(status)
 
+
+#: referenceRange.type codes (referencerange-meaning) that give the patient's own target
+#: rather than the values of healthy people.
+_TARGET_RANGES = frozenset({"treatment", "therapeutic", "recommended"})
 
 _RESULT_STATUS: dict[str, ResultStatus] = {
     "final": ResultStatus.FINAL,

@@ -327,6 +327,7 @@ class LabResult:
     comparator: str = ""  # "<", "<=", ">=", ">" for values given as a bound
     unit: str = ""  # UCUM code or unit text
     reference_range: ReferenceRange | None = None
+    target: ReferenceRange | None = None  # the patient's own target (INR, HbA1c, ...)
     interpretation: Interpretation = Interpretation.UNKNOWN
     date: datetime | None = None
     report_id: str = ""

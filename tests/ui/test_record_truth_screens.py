@@ -48,3 +48,24 @@ def test_parts_of_another_version_are_on_the_unreadable_page(qtbot: QtBot) -> No
     path = MORE / "fhir-old" / "fhir170-immunization-example.json"
     texts = card_texts(qtbot, open_record_file(path), "unreadable")
     assert any("another version" in t and "vaccinationProtocol" in t for t in texts)
+
+
+def test_medicines_page_says_change_nothing_on_screen_and_aloud(qtbot: QtBot) -> None:
+    from tests.ui.test_record_data import demo_record
+
+    record = demo_record("adult")
+    home = make_home(qtbot, record)
+    home.open_page("medicines")
+    assert home.page is not None
+    spoken = home.page.speech_text()
+    assert spoken.count("Change nothing without your doctor or pharmacist.") >= 2
+    assert "According to your record" in spoken
+    titles = [c.title for c in home.page.findChildren(ItemCard)]
+    assert not any(t.endswith((" tabl. 98", " tabl. 56", " caps. 28")) for t in titles)
+
+
+def test_home_tile_counts_health_problems(qtbot: QtBot) -> None:
+    from ui.record.home import tile_text
+
+    record = open_record_file(MORE / "fhir-old" / "fhir170-condition-example-f201-fever.json")
+    assert "1 health problem" in tile_text("allergies", record)[1]
