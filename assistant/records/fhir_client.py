@@ -26,6 +26,7 @@ import socket
 import ssl
 import threading
 import time
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -164,17 +165,37 @@ def check_hub_address(url: str) -> None:
     raise ProgramError(f"hub address refused: {parts.scheme or 'no'} scheme, not this computer")
 
 
+#: The sockets each httpx client opened for request_json (weakly held: a closed connection
+#: drops out), so that a request on a reused connection can be cut too.
+_CLIENT_SOCKETS: weakref.WeakKeyDictionary[httpx.Client, weakref.WeakSet[socket.socket]] = (
+    weakref.WeakKeyDictionary()
+)
+_CLIENT_SOCKETS_LOCK = threading.Lock()
+
+
+def _sockets_of(client: httpx.Client) -> weakref.WeakSet[socket.socket]:
+    with _CLIENT_SOCKETS_LOCK:
+        known = _CLIENT_SOCKETS.get(client)
+        if known is None:
+            known = _CLIENT_SOCKETS[client] = weakref.WeakSet()
+        return known
+
+
 class _Watchdog:
     """Cuts the connections of one request when its deadline passes.
 
     The sockets come from the request's ``trace`` extension (httpx / httpcore: the network
-    stream of each new connection and of its TLS layer); shutting a socket down wakes the read
-    that waits on it, whatever per-read timeout it has.
+    stream of each new connection and of its TLS layer) and from the response's
+    ``network_stream`` extension; shutting a socket down wakes the read that waits on it,
+    whatever per-read timeout it has. A request on a reused connection whose answer's head
+    has not come yet has no socket of its own: then every connection of its client is cut
+    (one late request fails the whole record load anyway).
     """
 
-    def __init__(self, deadline: float) -> None:
+    def __init__(self, deadline: float, known: weakref.WeakSet[socket.socket]) -> None:
         self.deadline = deadline
         self.fired = False
+        self._known = known
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
         self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._fire)
@@ -184,18 +205,22 @@ class _Watchdog:
     def trace(self, event: str, info: Mapping[str, Any]) -> None:
         if event not in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
             return
-        stream = info.get("return_value")
+        self.watch(info.get("return_value"))
+
+    def watch(self, stream: Any) -> None:
+        """Cut ``stream``'s socket (an httpcore network stream) at the deadline."""
         sock = stream.get_extra_info("socket") if stream is not None else None
         if isinstance(sock, socket.socket):
             with self._lock:
                 self._sockets.append(sock)
+                self._known.add(sock)
                 if self.fired:
                     _shut(sock)
 
     def _fire(self) -> None:
         with self._lock:
             self.fired = True
-            for sock in self._sockets:
+            for sock in self._sockets or list(self._known):
                 _shut(sock)
 
     def passed(self) -> bool:
@@ -273,12 +298,8 @@ def request_json(
     path = urlsplit(url).path
     check_hub_address(str(client.base_url.join(url)))
     own = time.monotonic() + REQUEST_DEADLINE_S
-    watchdog = _Watchdog(own if deadline is None else min(own, deadline))
-    request_headers = {
-        "Accept": "application/fhir+json, application/json;q=0.9",
-        # a new connection per request: its socket is the one the watchdog can cut
-        "Connection": "close",
-    }
+    watchdog = _Watchdog(own if deadline is None else min(own, deadline), _sockets_of(client))
+    request_headers = {"Accept": "application/fhir+json, application/json;q=0.9"}
     request_headers.update(headers or {})
     try:
         if watchdog.passed():
@@ -292,6 +313,7 @@ def request_json(
             timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT,
             extensions={"trace": watchdog.trace},
         ) as response:
+            watchdog.watch(response.extensions.get("network_stream"))
             error = _error_for_status(response)
             if error is not None:
                 raise error

@@ -47,6 +47,20 @@ def test_a_dripping_server_meets_the_request_deadline(
     assert 0.9 <= elapsed < 3.0
 
 
+@pytest.mark.parametrize("drip", ["head", "body"])
+def test_a_reused_connection_is_cut_too(drip: str) -> None:
+    with (
+        slow_server(drip, fast_first=True) as server,
+        httpx.Client(timeout=READ_TIMEOUT) as client,
+    ):
+        assert request_json(client, "GET", f"{server.base_url}/fhir/Patient/p")["id"] == "p"
+        started = time.monotonic()
+        with pytest.raises(ServiceDownError):
+            request_json(client, "GET", f"{server.base_url}/fhir/Patient/p", deadline=started + 1)
+        assert time.monotonic() - started < 3.0
+        assert server.connections == 1  # the second request did reuse the connection
+
+
 def test_a_caller_deadline_sooner_than_the_request_one_wins() -> None:
     with slow_server("head") as server, httpx.Client(timeout=READ_TIMEOUT) as client:
         started = time.monotonic()

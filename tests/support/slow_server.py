@@ -2,8 +2,9 @@
 
 It speaks just enough HTTP/1.1: it reads the request head, then sends the answer's head and
 body byte by byte, ``gap`` seconds apart; the head alone (``drip="head"``) or the head at once
-and the body slowly (``drip="body"``). Every connection is served in its own thread; stop()
-closes them all.
+and the body slowly (``drip="body"``). With ``fast_first`` the first request of each connection
+is answered at once and the connection kept open, so that the next request (on the reused
+connection) is the slow one. Every connection is served in its own thread; stop() closes them.
 """
 
 from __future__ import annotations
@@ -13,13 +14,15 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-BODY = b'{"resourceType": "Patient", "id": "p"}' * 200
+BODY = b'{"resourceType": "Patient", "id": "p", "text": "' + b"x" * 8000 + b'"}'
 
 
 class SlowServer:
-    def __init__(self, drip: str, gap: float) -> None:
+    def __init__(self, drip: str, gap: float, fast_first: bool = False) -> None:
         self.drip = drip
         self.gap = gap
+        self.fast_first = fast_first
+        self.connections = 0
         self.stopped = threading.Event()
         self.requests: list[bytes] = []
         self._listener = socket.create_server(("127.0.0.1", 0))
@@ -41,23 +44,33 @@ class SlowServer:
                 continue
             except OSError:
                 return
+            self.connections += 1
             t = threading.Thread(target=self._answer, args=(conn,), daemon=True)
             self._threads.append(t)
             t.start()
 
+    def _read_head(self, conn: socket.socket) -> bool:
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = conn.recv(4096)
+            if not chunk:
+                return False
+            head += chunk
+        self.requests.append(head)
+        return True
+
     def _answer(self, conn: socket.socket) -> None:
         with conn:
-            head = b""
-            while b"\r\n\r\n" not in head:
-                chunk = conn.recv(4096)
-                if not chunk:
-                    return
-                head += chunk
-            self.requests.append(head)
+            if not self._read_head(conn):
+                return
             answer_head = (
                 b"HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json\r\n"
                 + f"Content-Length: {len(BODY)}\r\n\r\n".encode()
             )
+            if self.fast_first:
+                conn.sendall(answer_head + BODY)
+                if not self._read_head(conn):
+                    return
             if self.drip == "body":
                 conn.sendall(answer_head)
                 slow = BODY
@@ -80,8 +93,10 @@ class SlowServer:
 
 
 @contextmanager
-def slow_server(drip: str = "head", gap: float = 0.1) -> Iterator[SlowServer]:
-    server = SlowServer(drip, gap)
+def slow_server(
+    drip: str = "head", gap: float = 0.1, *, fast_first: bool = False
+) -> Iterator[SlowServer]:
+    server = SlowServer(drip, gap, fast_first)
     try:
         yield server
     finally:
