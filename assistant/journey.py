@@ -1,7 +1,11 @@
 """The patient journey as a state machine, without Qt.
 
 Welcome → Language → Reader → Card → Is this you? → About the PIN → PIN → Connecting →
-Record → Finish, plus problem states. The journey decides; the UI draws the state and carries
+Record → Finish, plus problem states. With a real card and no record service set up (the
+portal route, :meth:`Journey.set_portal_route`), "Is this you?" leads to the official portal
+instead: Welcome → … → Is this you? → Portal (the readiness check, then the portal in the
+browser or on the phone) → Finish; the PIN is then typed in the eID software's own window.
+The journey decides; the UI draws the state and carries
 out the :class:`Command` list each transition returns (read the card, verify the PIN, connect,
 wipe). Results of commands come back with the command's ``token``; results of a command that
 is no longer current (the card was pulled, the patient went back) are dropped and wiped.
@@ -27,6 +31,7 @@ from assistant.errors import (
 
 if TYPE_CHECKING:
     from assistant.card.eid import CardData
+    from assistant.portal.readiness import ReadinessReport
     from assistant.records.model import Record
 
 log = logging.getLogger(__name__)
@@ -45,23 +50,59 @@ class Step(Enum):
     CONNECTING = "connecting"
     RECORD = "record"
     FINISH = "finish"
+    PORTAL = "portal"  # the portal route: readiness check, then the official portal
 
 
-STEPS: tuple[Step, ...] = tuple(Step)
+#: The steps of the journey to a record service, in order.
+STEPS: tuple[Step, ...] = (
+    Step.WELCOME,
+    Step.LANGUAGE,
+    Step.READER,
+    Step.CARD,
+    Step.CONFIRM_IDENTITY,
+    Step.ABOUT_PIN,
+    Step.PIN,
+    Step.CONNECTING,
+    Step.RECORD,
+    Step.FINISH,
+)
+#: The steps of the portal route (no record service for a real card), in order.
+PORTAL_STEPS: tuple[Step, ...] = (
+    Step.WELCOME,
+    Step.LANGUAGE,
+    Step.READER,
+    Step.CARD,
+    Step.CONFIRM_IDENTITY,
+    Step.PORTAL,
+    Step.FINISH,
+)
 #: Steps that hold or lead to personal data: a card removal there sends back to Card.
 CARD_STEPS = frozenset(
-    {Step.CARD, Step.CONFIRM_IDENTITY, Step.ABOUT_PIN, Step.PIN, Step.CONNECTING, Step.RECORD}
+    {
+        Step.CARD,
+        Step.CONFIRM_IDENTITY,
+        Step.ABOUT_PIN,
+        Step.PIN,
+        Step.CONNECTING,
+        Step.RECORD,
+        Step.PORTAL,
+    }
 )
 
 
-def step_count() -> int:
+def _route(step: Step, portal: bool) -> tuple[Step, ...]:
+    return PORTAL_STEPS if portal or step is Step.PORTAL else STEPS
+
+
+def step_count(portal: bool = False) -> int:
     """How many steps the patient is told there are ("step N of M")."""
-    return len(STEPS)
+    return len(PORTAL_STEPS if portal else STEPS)
 
 
-def step_number(step: Step) -> int:
-    """1-based position of ``step`` ("step N of M")."""
-    return STEPS.index(step) + 1
+def step_number(step: Step, portal: bool = False) -> int:
+    """1-based position of ``step`` on its route ("step N of M")."""
+    route = _route(step, portal)
+    return route.index(step) + 1 if step in route else STEPS.index(step) + 1
 
 
 class Problem(Enum):
@@ -76,6 +117,7 @@ class Problem(Enum):
     PIN_WRONG = "pin_wrong"
     PIN_BLOCKED = "pin_blocked"
     PIN_CHECK_FAILED = "pin_check_failed"  # the card did not answer during the PIN check
+    CANNOT_LOG_IN = "cannot_log_in"  # a kids card without authentication certificate
     CONNECTION_FAILED = "connection_failed"
 
 
@@ -97,7 +139,9 @@ class CommandKind(Enum):
     READ_CARD = "read_card"
     VERIFY_PIN = "verify_pin"  # the UI takes the PIN typed on screen
     VERIFY_PIN_ON_PINPAD = "verify_pin_on_pinpad"
+    READ_TRIES = "read_tries"  # read the PIN tries left from the card (no try spent)
     CONNECT = "connect"
+    CHECK_READINESS = "check_readiness"  # the portal route: reader, card, PIN tries, software
     CANCEL_WORK = "cancel_work"  # drop any running card/network job
     CLOSE_SESSION = "close_session"  # close the card session
     WIPE = "wipe"  # forget every personal datum shown
@@ -135,6 +179,9 @@ class JourneyState(NamedTuple):
     error_kind: ProblemKind | None = None
     retry_after: float | None = None
     reader_ready: bool = False
+    #: The card may or may not have counted the last PIN try (it went mute): the tries must
+    #: be read again from the card before another PIN is sent.
+    tries_stale: bool = False
 
     @property
     def number(self) -> int:
@@ -151,6 +198,7 @@ class _Data:
     def __init__(self) -> None:
         self.card: CardData | None = None
         self.record: Record | None = None
+        self.readiness: ReadinessReport | None = None
         self.extra: list[Wipeable] = []
 
 
@@ -167,8 +215,29 @@ class Journey:
         self._token = 0
         self._pending: CommandKind | None = None
         self._listeners: list[Listener] = []
+        self._can_log_in = True
+        self._portal = False
 
     # ----------------------------------------------------------------- observers
+    @property
+    def portal_route(self) -> bool:
+        """True when a real card has no record service: "Is this you?" leads to the portal."""
+        return self._portal
+
+    def set_portal_route(self, on: bool) -> None:
+        """Set by the composition root once it knows where records come from."""
+        self._portal = on
+
+    def position(self, state: JourneyState | None = None) -> tuple[int, int]:
+        """("step N of M") for ``state`` (default: the current one), on this journey's route."""
+        step = (state or self._state).step
+        return step_number(step, self._portal), step_count(self._portal)
+
+    @property
+    def readiness(self) -> ReadinessReport | None:
+        """The portal route's readiness check (None before it or once wiped)."""
+        return self._data.readiness
+
     @property
     def state(self) -> JourneyState:
         return self._state
@@ -238,6 +307,7 @@ class Journey:
                 except Exception:
                     log.exception("wipe failed")
         self._data = _Data()
+        self._can_log_in = True
         cmds = [Command(CommandKind.CLOSE_SESSION), Command(CommandKind.WIPE)]
         if had_work:
             cmds.insert(0, Command(CommandKind.CANCEL_WORK))
@@ -321,22 +391,32 @@ class Journey:
             )
             return self._emit(JourneyState(Step.READER, problem, reader_ready=ready), cmds)
         if target is Step.CONFIRM_IDENTITY:
-            return self._emit(self._base(Step.CONFIRM_IDENTITY), [])
+            self._data.readiness = None
+            return self._emit(self._base(Step.CONFIRM_IDENTITY), self._cancel_pending())
         if target in (Step.ABOUT_PIN, Step.PIN):
-            cancel: list[Command] = []
-            if self._pending is not None:
-                self._pending = None
-                self._new_token()
-                cancel.append(Command(CommandKind.CANCEL_WORK))
-            return self._emit(self._base(target), cancel)
+            return self._emit(self._base(target), self._cancel_pending())
         return []
+
+    def _cancel_pending(self) -> list[Command]:
+        """Drop the awaited command, if any (its result will be stale)."""
+        if self._pending is None:
+            return []
+        self._pending = None
+        self._new_token()
+        return [Command(CommandKind.CANCEL_WORK)]
 
     def _base(self, step: Step) -> JourneyState:
         """A problem-free state that keeps what is known about the PIN (a blocked card stays
         blocked)."""
         tries = self._state.tries_left
         problem = Problem.PIN_BLOCKED if step is Step.PIN and tries == 0 else None
-        return JourneyState(step, problem, tries_left=tries, pinpad=self._state.pinpad)
+        return JourneyState(
+            step,
+            problem,
+            tries_left=tries,
+            pinpad=self._state.pinpad,
+            tries_stale=self._state.tries_stale,
+        )
 
     def _back_target(self) -> Step | None:
         step = self._state.step
@@ -350,6 +430,7 @@ class Journey:
             Step.ABOUT_PIN: Step.CONFIRM_IDENTITY,
             Step.PIN: Step.ABOUT_PIN,
             Step.CONNECTING: Step.PIN if self._state.problem else None,
+            Step.PORTAL: Step.CONFIRM_IDENTITY,
         }.get(step)
 
     def confirm_identity(self, is_me: bool) -> list[Command]:
@@ -357,12 +438,27 @@ class Journey:
         if self._state.step is not Step.CONFIRM_IDENTITY:
             return []
         if is_me:
+            if self._portal:
+                # The readiness check says what a card that cannot log in means.
+                return self._check_readiness()
+            if not self._can_log_in:
+                state = JourneyState(Step.ABOUT_PIN, Problem.CANNOT_LOG_IN)
+                return self._emit(state, [])
             return self._emit(self._base(Step.ABOUT_PIN), [])
         cmds = self._wipe()
         return self._emit(JourneyState(Step.CARD, Problem.NOT_ME, reader_ready=True), cmds)
 
+    def _check_readiness(self) -> list[Command]:
+        state = JourneyState(Step.PORTAL, busy=True, tries_left=self._state.tries_left)
+        return self._emit(state, [self._run(CommandKind.CHECK_READINESS)])
+
     def _enter_pin(self) -> list[Command]:
+        if self._state.problem is Problem.CANNOT_LOG_IN:
+            return []
         state = self._base(Step.PIN)
+        if state.tries_stale:
+            # Nothing is sent with a PIN before the card said how many tries are left.
+            return self._emit(state._replace(busy=True), [self._run(CommandKind.READ_TRIES)])
         if state.pinpad and state.tries_left != 1 and state.problem is None:
             state = state._replace(busy=True)
             return self._emit(state, [self._run(CommandKind.VERIFY_PIN_ON_PINPAD)])
@@ -376,6 +472,8 @@ class Journey:
         st = self._state
         if st.step is not Step.PIN or st.busy or st.problem is Problem.PIN_BLOCKED:
             return []
+        if st.tries_stale:
+            return self._emit(st._replace(busy=True), [self._run(CommandKind.READ_TRIES)])
         if st.tries_left == 1 and not st.confirm_last_try:
             return self._emit(st._replace(confirm_last_try=True), [])
         kind = CommandKind.VERIFY_PIN_ON_PINPAD if st.pinpad else CommandKind.VERIFY_PIN
@@ -414,6 +512,8 @@ class Journey:
             return self._emit(*self._enter_card_step())
         if st.step is Step.PIN and st.problem in (Problem.PIN_WRONG, Problem.PIN_CHECK_FAILED):
             return self._enter_pin()
+        if st.step is Step.PORTAL:
+            return self._check_readiness()  # "Check again"
         if st.step is Step.CONNECTING and st.problem is Problem.CONNECTION_FAILED:
             state = self._base(Step.CONNECTING)._replace(busy=True)
             return self._emit(state, [self._run(CommandKind.CONNECT)])
@@ -488,6 +588,7 @@ class Journey:
         if self._stale(token, CommandKind.READ_CARD, card):
             return []
         self._data.card = card
+        self._can_log_in = bool(getattr(card, "can_log_in", True))
         if tries_left is not None and not 0 <= tries_left <= MAX_PIN_TRIES:
             tries_left = None
         state = JourneyState(Step.CONFIRM_IDENTITY, pinpad=pinpad, tries_left=tries_left)
@@ -518,8 +619,14 @@ class Journey:
             return JourneyState(Step.READER, problem), cmds
         kind = error.kind if isinstance(error, AssistantError) else ProblemKind.PROGRAM
         if step is Step.PIN:
+            # The card did not answer: whether it counted the try is unknown.
             return self._state._replace(
-                busy=False, problem=Problem.PIN_CHECK_FAILED, error_kind=kind
+                busy=False,
+                problem=Problem.PIN_CHECK_FAILED,
+                error_kind=kind,
+                tries_left=None,
+                tries_stale=True,
+                confirm_last_try=False,
             ), []
         return JourneyState(
             Step.CARD, Problem.CARD_READ_FAILED, reader_ready=True, error_kind=kind
@@ -556,6 +663,52 @@ class Journey:
             return []
         self._pending = None
         return self._emit(*self._card_problem(error, Step.PIN))
+
+    def tries_read(self, token: int, tries_left: int | None) -> list[Command]:
+        """The tries left, read again from the card after an unknown outcome."""
+        if token != self._token or self._pending is not CommandKind.READ_TRIES:
+            return []
+        self._pending = None
+        if tries_left is not None and not 0 <= tries_left <= MAX_PIN_TRIES:
+            tries_left = None
+        pinpad = self._state.pinpad
+        if tries_left == 0:
+            return self._emit(
+                JourneyState(Step.PIN, Problem.PIN_BLOCKED, tries_left=0, pinpad=pinpad), []
+            )
+        return self._emit(JourneyState(Step.PIN, tries_left=tries_left, pinpad=pinpad), [])
+
+    def tries_read_failed(self, token: int, error: BaseException) -> list[Command]:
+        if token != self._token or self._pending is not CommandKind.READ_TRIES:
+            return []
+        self._pending = None
+        return self._emit(*self._card_problem(error, Step.PIN))
+
+    def readiness_checked(self, token: int, report: ReadinessReport) -> list[Command]:
+        """The portal route's readiness check is done. The card session is closed: the eID
+        software (in the browser) needs the card for the portal's login."""
+        if self._stale(token, CommandKind.CHECK_READINESS):
+            return []
+        self._data.readiness = report
+        from assistant.portal.readiness import Item
+
+        tries = report.get(Item.PIN).tries_left
+        return self._emit(
+            JourneyState(Step.PORTAL, tries_left=tries), [Command(CommandKind.CLOSE_SESSION)]
+        )
+
+    def open_received_files(self, record: Record) -> list[Command]:
+        """Portal route: "Open a file I received" (what the portal let the patient download).
+        ``record`` is the empty record the files will be shown in; it is wiped with the rest."""
+        if self._state.step is not Step.PORTAL or self._state.busy:
+            return []
+        self._data.record = record
+        return self._emit(JourneyState(Step.RECORD), [])
+
+    def readiness_check_failed(self, token: int, error: BaseException) -> list[Command]:
+        if self._stale(token, CommandKind.CHECK_READINESS):
+            return []
+        return self._emit(*self._card_problem(error, Step.PORTAL))
 
     def connected(self, token: int, record: Record) -> list[Command]:
         if self._stale(token, CommandKind.CONNECT, record):

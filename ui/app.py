@@ -1,7 +1,17 @@
 """The graphical assistant: ``main(args)`` parses the command line and runs the journey.
 
-By default (no real reader asked for) it runs in demo mode: the virtual eID card (through
-pcscd + vpcd when available, else in-process) and the embedded demo hub.
+By default it uses the card readers of this computer (a real card). The virtual eID card
+(through pcscd + vpcd when available, else in-process) and the embedded demo hub are used only
+with ``--demo`` or ``--training``; a real card with no record service set up is guided to the
+official portal, never to demo data. Kiosk, mediator and training mode are installed through
+:mod:`ui.modes.hooks`.
+
+Exit codes of :func:`main`: 0 the program was closed; :data:`EXIT_CANNOT_START` (2) the
+command line names something the program cannot use; :data:`EXIT_MODE_UNAVAILABLE` (3) the mode
+asked for (kiosk, mediator, training) cannot load, so the program does not run at all rather
+than run without its lock and its reset between patients; :data:`EXIT_BAD_CONFIG` (78) the
+kiosk file cannot be used. Each says why on screen (a message box) when a screen is possible,
+and on standard error.
 """
 
 from __future__ import annotations
@@ -50,6 +60,7 @@ from ui.widgets import Body, save_drawings
 if TYPE_CHECKING:
     from assistant.card.connection import CardBackend
     from assistant.card.signature import ChallengeSigner
+    from assistant.card.trust import TrustStore
     from assistant.demo.card.demo import DemoCard
     from assistant.demo.hub.embedded import EmbeddedHub
     from assistant.errors import AssistantError
@@ -57,8 +68,7 @@ if TYPE_CHECKING:
     from assistant.records.record_services import RecordService
     from assistant.records.source import RecordSource
     from ui.journey_view import RecordSourceFactory, ViewerFactory
-    from ui.kiosk import KioskMode
-    from ui.mediator import MediatorMode
+    from ui.modes.hooks import ModeHooks
     from ui.record.home import RecordHome
 
 log = logging.getLogger(__name__)
@@ -88,11 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--real-card",
         action="store_true",
-        help="use the card readers of this computer (PC/SC) instead of the demo card",
+        help="use the card readers of this computer (PC/SC): the default without --demo",
     )
     parser.add_argument("--reader", metavar="NAME", help="only use readers whose name has NAME")
     parser.add_argument(
-        "--hub-url", metavar="URL", help="FHIR hub to load the record from (default: demo hub)"
+        "--hub-url",
+        metavar="URL",
+        help="FHIR hub that speaks the demo hub's login (default: none; --demo: the demo hub)",
     )
     parser.add_argument("--hub-ca", metavar="PEM", help="CA certificate file for --hub-url")
     parser.add_argument(
@@ -111,15 +123,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-#: Exit code when the program cannot start as asked (README lists the exit codes).
+#: :func:`main`'s exit code when the program cannot start as asked (README lists them all).
 EXIT_CANNOT_START = 2
+#: :func:`main`'s exit code when the mode asked for (kiosk, mediator, training) cannot be
+#: imported or installed: the program never runs without its lock and its reset.
+EXIT_MODE_UNAVAILABLE = 3
 #: Exit code when the kiosk file cannot be used (EX_CONFIG: systemd does not restart in a loop).
 EXIT_BAD_CONFIG = 78
 
 
 class StartupProblem(Exception):
-    """The command line names something the program cannot use; ``message`` is for the person,
-    ``detail`` for the person who set the computer up (no personal data)."""
+    """The program cannot start as asked; ``message`` is for the person, ``detail`` for the
+    person who set the computer up (no personal data), ``exit_code`` for :func:`main`."""
 
     def __init__(self, message: str, detail: str, exit_code: int = EXIT_CANNOT_START) -> None:
         super().__init__(detail)
@@ -138,6 +153,11 @@ def _check_args(ns: argparse.Namespace) -> settings_mod.Settings:
             exc.detail,
             EXIT_BAD_CONFIG,
         ) from None
+    if (ns.citizen is not None or ns.no_pcscd) and not s.uses_virtual_card:
+        raise StartupProblem(
+            _("A practice card is only used with --demo or --training."),
+            "--citizen or --no-pcscd without --demo or --training",
+        )
     if ns.citizen is not None:
         from assistant.demo.card.citizens import CITIZENS
 
@@ -176,7 +196,7 @@ def _smart_service(ns: argparse.Namespace, s: settings_mod.Settings) -> RecordSe
     Home mode with a real card only: ``--record-service ID``, or the only service of the
     file. Kiosk, mediator, demo and training never offer it (see record_services).
     """
-    if ns.record_service is None and (not ns.real_card or s.uses_virtual_card):
+    if ns.record_service is None and s.uses_virtual_card:
         return None
     from assistant.records import record_services
 
@@ -254,9 +274,8 @@ class Running:
         self.cleanups: list[Callable[[], object]] = []
         self.demo: DemoCard | None = None
         self.hub: EmbeddedHub | None = None
-        #: The kiosk or mediator mode, when it is on (their ``install`` sets it).
-        self.kiosk: KioskMode | None = None
-        self.mediator: MediatorMode | None = None
+        #: The modes installed on the window (kiosk, mediator, training), see ui.modes.hooks.
+        self.modes: tuple[ModeHooks, ...] = ()
         self.ready = False
         #: What waits until the first screen is shown (``services_now`` False): Qt's own
         #: translations, then the card and record services started in a worker (their
@@ -287,14 +306,25 @@ class Running:
         self.cleanups.clear()
 
 
+def _card_trust(run: Running) -> TrustStore:
+    """The roots a genuine card chains to: the public Belgian roots, plus the virtual cards'
+    test roots in demo mode only (never for a real card)."""
+    from assistant.card.trust import TrustStore
+
+    if run.demo is None:
+        return TrustStore.belgian()
+    from assistant.demo.card.pki import demo_roots
+
+    return TrustStore.belgian().with_roots(*demo_roots())
+
+
 def _card_backend(ns: argparse.Namespace, s: settings_mod.Settings, run: Running) -> CardBackend:
-    if ns.real_card and not s.uses_virtual_card:
+    """The readers of this computer; the virtual card only with --demo or --training."""
+    if not s.uses_virtual_card:
         from assistant.card.pcsc import PcscBackend
 
         backend = PcscBackend(ns.reader)
-        close = getattr(backend, "close", None)
-        if callable(close):
-            run.cleanups.append(close)
+        run.cleanups.append(backend.close)
         return backend
     from assistant.demo.card.citizens import DEFAULT_CITIZEN
     from assistant.demo.card.demo import start_demo_card
@@ -315,10 +345,6 @@ def _record_source(
         # The service's own login (in the system browser) says who it is: the card's
         # signature is not used, and the demo hub never sees a real card.
         return lambda _signer: SmartRecordSource(service)
-    if not ns.hub_url and ns.real_card and not run.settings.uses_virtual_card:
-        from assistant.records.source import NoRecordService
-
-        return lambda _signer: NoRecordService()
     if ns.hub_url:
         import httpx
 
@@ -328,12 +354,26 @@ def _record_source(
         run.cleanups.append(client.close)
         url = str(ns.hub_url)
         return lambda signer: HubRecordSource(client, url, signer)
+    if not run.settings.uses_virtual_card:
+        from assistant.records.source import NoRecordService
+
+        # No record service for a real card: the journey guides the patient to the official
+        # portal (never to the demo hub, which serves the virtual cards only).
+        return lambda _signer: NoRecordService()
     from assistant.demo.hub.embedded import start_embedded_hub
 
     hub = start_embedded_hub()
     run.hub = hub
     run.cleanups.append(hub.stop)
     return hub.record_source
+
+
+def _portal_route(ns: argparse.Namespace, s: settings_mod.Settings) -> bool:
+    """A real card with no record service set up is guided to the official portal (the
+    kiosk file's ``record_source = "portal"`` says the same for a pharmacy)."""
+    if s.uses_virtual_card or ns.hub_url:
+        return False
+    return getattr(ns, "smart_service", None) is None
 
 
 def settle_startup_heap() -> None:
@@ -399,7 +439,10 @@ def build_app(
     shell = Shell(speaker, s.languages)
     shell.speaker_auto = s.speech_on
     controller = JourneyController(shell, None, None, languages=s.languages)
+    controller.journey.set_portal_route(_portal_route(ns, s))
     run = Running(qapp, shell, controller, s, args=ns)
+    qapp.setDesktopFileName(assistant.APP_ID)  # ties the windows to the installed .desktop file
+    run.later.append(lambda: _set_window_icon(qapp))  # after the first paint
     # Qt's own translations serve its standard dialogs only, none on the first screen: with
     # the services, they wait for its first paint (reading them costs ~0.5 ms).
     run.later.append(lambda: qt_tr.apply(current_language()))
@@ -415,7 +458,7 @@ def build_app(
     def attach(result: tuple[CardBackend, RecordSourceFactory, ViewerFactory]) -> None:
         backend, source, viewer = result
         try:
-            controller.attach(backend, source, viewer_factory=viewer)
+            controller.attach(backend, source, viewer_factory=viewer, card_trust=_card_trust(run))
             if run.demo is not None and not s.training:
                 _demo_banner(shell)
         finally:
@@ -438,7 +481,11 @@ def build_app(
             run_in_worker(services, attach, failed)
 
         run.later.append(start_services)
-    _install_mode_hooks(run)
+    try:
+        run.modes = _install_modes(run)
+    except StartupProblem:
+        run.close()
+        raise
     if s.may_write_personal_data:
         _save_preferences_on_change(run)
     return run
@@ -482,24 +529,26 @@ def _demo_banner(shell: Shell) -> None:
     shell.add_banner(banner)
 
 
-def _install_mode_hooks(run: Running) -> None:
-    """Mediator panel and kiosk frame (helper H's modules) when their mode is on."""
-    mode = run.settings.mode
+def _install_modes(run: Running) -> tuple[ModeHooks, ...]:
+    """The kiosk, mediator or training mode the settings ask for, on the window; a mode that
+    cannot load is a StartupProblem (EXIT_MODE_UNAVAILABLE): the program never runs without
+    it."""
+    from ui.modes.hooks import ModeContext, ModeUnavailable, install_modes
+
     try:
-        if mode is settings_mod.Mode.MEDIATOR or run.settings.training:
-            from ui import mediator
-
-            hook = getattr(mediator, "install", None)
-            if callable(hook):
-                hook(run)
-        if mode is settings_mod.Mode.KIOSK:
-            from ui import kiosk
-
-            hook = getattr(kiosk, "install", None)
-            if callable(hook):
-                hook(run)
-    except ImportError:
-        log.warning("mode %s not available in this build", mode.value)
+        modes = install_modes(ModeContext(run.shell, run.controller, run.settings))
+    except ModeUnavailable as exc:
+        raise StartupProblem(
+            _(
+                "The program cannot start. A part of it is missing or does not work. "
+                "Ask the person who set up this computer."
+            ),
+            str(exc),
+            EXIT_MODE_UNAVAILABLE,
+        ) from None
+    for hooks in modes:
+        run.cleanups.append(hooks.shutdown)
+    return modes
 
 
 def main(args: list[str]) -> int:
@@ -539,6 +588,12 @@ def main(args: list[str]) -> int:
     code = run.app.exec()
     run.close()
     return int(code)
+
+
+def _set_window_icon(qapp: QApplication) -> None:
+    from ui.app_icon import set_window_icon  # not before the first screen
+
+    set_window_icon(qapp)
 
 
 def _quit_later(run: Running, msecs: int) -> None:

@@ -15,7 +15,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWidget
 
 from assistant.errors import AssistantError, CardRemovedError
-from assistant.i18n import _, ngettext, set_language
+from assistant.i18n import _, current_language, ngettext, set_language
 from assistant.journey import (
     Command,
     CommandKind,
@@ -24,7 +24,6 @@ from assistant.journey import (
     PinOutcome,
     Problem,
     Step,
-    step_count,
 )
 from ui.screens.base import Screen, StateScreen
 from ui.shell import Shell
@@ -36,12 +35,14 @@ if TYPE_CHECKING:
     from assistant.card.pin import PinResult
     from assistant.card.session import CardSession
     from assistant.card.signature import ChallengeSigner
+    from assistant.card.trust import TrustStore
     from assistant.records.model import Record
     from assistant.records.source import RecordSource
     from ui.record.home import RecordHome
-    from ui.screens.connecting import RecordScreen
     from ui.screens.identity import IdentityScreen
     from ui.screens.pin import PinScreen
+    from ui.screens.portal import PortalScreen
+    from ui.screens.record import RecordScreen
     from ui.workers import Job
 
 log = logging.getLogger(__name__)
@@ -107,13 +108,19 @@ class JourneyController(QObject):
         viewer_factory: ViewerFactory | None = None,
         languages: tuple[str, ...] = (),
         start_monitor: bool = True,
+        card_trust: TrustStore | None = None,
     ) -> None:
         super().__init__(shell)
         self.shell = shell
+        #: The roots a genuine card chains to: the Belgian roots unless the composition root
+        #: gives the demo's store (virtual cards only).
+        self.card_trust = card_trust
         self.backend = backend
         self.record_source_factory = record_source_factory
         self.viewer_factory = viewer_factory
         self.journey = Journey()
+        #: Opens the official portal at home (tests replace it).
+        self.url_opener: Callable[[str], None] = self._open_url
         self.session: CardSession | None = None
         self.card_reader: str | None = None
         #: The card, PIN or record work running now (one at a time).
@@ -137,11 +144,14 @@ class JourneyController(QObject):
         *,
         viewer_factory: ViewerFactory | None = None,
         start_monitor: bool = True,
+        card_trust: TrustStore | None = None,
     ) -> None:
         """Connect the card backend and the record source (they may be made after the first
         screen is shown, so the program starts fast)."""
         from assistant.card.monitor import CardMonitor
 
+        if card_trust is not None:
+            self.card_trust = card_trust
         self.backend = backend
         self.record_source_factory = record_source_factory
         if viewer_factory is not None:
@@ -164,9 +174,11 @@ class JourneyController(QObject):
             import assistant.card.pin
             import assistant.card.session  # noqa: F401 - loaded for later
             import ui.screens.connecting
+            import ui.screens.finish
             import ui.screens.identity
             import ui.screens.pin
             import ui.screens.reader
+            import ui.screens.record
             import ui.screens.welcome
 
             if self.viewer_factory is not None:
@@ -292,17 +304,75 @@ class JourneyController(QObject):
             screen.retry_requested.connect(j.retry)
             screen.finish_requested.connect(j.finish)
         elif step is Step.RECORD:
-            from ui.screens.connecting import RecordScreen
+            from ui.screens.record import RecordScreen
 
             screen = RecordScreen()
             screen.finish_requested.connect(j.finish)
+        elif step is Step.PORTAL:
+            screen = self._make_portal_screen()
         else:
-            from ui.screens.connecting import FinishScreen
+            from ui.screens.finish import FinishScreen
 
             screen = FinishScreen()
             screen.restart.connect(j.start)
         self.shell.add_screen(screen)
         return screen
+
+    def _make_portal_screen(self) -> Screen:
+        from assistant import settings as settings_mod
+        from ui.screens.portal import PortalScreen
+
+        s = settings_mod.current()
+        # A public computer hands the portal to the patient's phone: its browser would keep
+        # the login (and a kiosk has none to open).
+        screen = PortalScreen(
+            phone=s.mode is not settings_mod.Mode.HOME,
+            files=s.file_access is not settings_mod.FileAccess.NONE,
+        )
+        screen.open_website.connect(self.url_opener)
+        screen.check_again.connect(self.journey.retry)
+        screen.open_files.connect(self._open_received_files)
+        screen.finish_requested.connect(self.journey.finish)
+        return screen
+
+    @property
+    def portal_screen(self) -> PortalScreen:
+        from ui.screens.portal import PortalScreen
+
+        screen = self.screens[Step.PORTAL]
+        assert isinstance(screen, PortalScreen)
+        return screen
+
+    def _open_url(self, url: str) -> None:
+        """Home mode: the official portal in the system browser (never in kiosk/mediator)."""
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        if not QDesktopServices.openUrl(QUrl(url)):
+            log.warning("the system browser could not be opened")
+            self.shell.announce(
+                _("The internet browser did not open. Type this address in it: {url}").format(
+                    url=url
+                )
+            )
+
+    def _open_received_files(self) -> None:
+        """Portal route: the record viewer, empty, on "Open a file I received"."""
+        from assistant.records.model import Record
+
+        record = Record()
+        factory = self.viewer_factory
+        viewer = factory(record, self.record_screen) if factory is not None else None
+        self.record_screen.set_record(record, viewer)
+        if viewer is not None:
+            viewer.page_changed.connect(lambda _k: self._update_back())
+            viewer.announce_requested.connect(self.shell.announce)
+        self.journey.open_received_files(record)
+        if self.journey.record is not record:
+            self._wipe_record_screen()
+            return
+        if viewer is not None:
+            QTimer.singleShot(1, self, viewer.open_file)
 
     def built(self, step: Step) -> Screen | None:
         """The screen of ``step`` if it was made already (never makes it)."""
@@ -326,7 +396,7 @@ class JourneyController(QObject):
 
     @property
     def record_screen(self) -> RecordScreen:
-        from ui.screens.connecting import RecordScreen
+        from ui.screens.record import RecordScreen
 
         screen = self.screens[Step.RECORD]
         assert isinstance(screen, RecordScreen)
@@ -387,7 +457,9 @@ class JourneyController(QObject):
             self.shell.set_back_handler(self._record_back)
         else:
             self.shell.set_back_handler(None)
-        self.shell.show_screen(screen, (state.number, step_count()))
+        self.shell.show_screen(screen, self.journey.position(state))
+        # Only the step's name (never what it shows): smoke tests of the packages follow it.
+        log.info("journey step: %s", state.step.value)
         self._update_back()
         self._announce(state)
         self.state_changed.emit(state)
@@ -445,8 +517,12 @@ class JourneyController(QObject):
             self._verify_pin(command.token, pinpad=False)
         elif kind is CommandKind.VERIFY_PIN_ON_PINPAD:
             self._verify_pin(command.token, pinpad=True)
+        elif kind is CommandKind.READ_TRIES:
+            self._read_tries(command.token)
         elif kind is CommandKind.CONNECT:
             self._connect(command.token)
+        elif kind is CommandKind.CHECK_READINESS:
+            self._check_readiness(command.token)
         elif kind is CommandKind.CANCEL_WORK:
             if self.job is not None:
                 self.job.cancel()
@@ -478,13 +554,17 @@ class JourneyController(QObject):
             self.journey.card_read_failed(token, CardRemovedError("no reader with a card"))
             return
         self._close_session()
-        session = CardSession(self.backend, reader)
+        session = CardSession(
+            self.backend, reader, trust=self.card_trust, language=current_language
+        )
         self.session = session
 
         from ui.screens.identity import decode_photo
 
-        def work() -> tuple[CardData, bool, QImage]:
+        def work() -> tuple[CardData, bool, QImage, int | None]:
             data = session.read_card()
+            tries: int | None = None
+            pinpad = False
             try:
                 pinpad = session.has_pinpad()
             except CardRemovedError:
@@ -492,14 +572,20 @@ class JourneyController(QObject):
                 raise
             except Exception:
                 log.warning("pinpad check failed; using the on-screen keypad")
-                pinpad = False
+            try:
+                # Before the first PIN, without spending a try (per generation, see eid.py).
+                tries = session.pin_tries_left()
+            except CardRemovedError:
+                data.wipe()
+                raise
+            except Exception:
+                log.warning("PIN tries left not read; going on without them")
             # Decoded here: a JPEG decode on the GUI thread is a stall of its own.
-            return data, pinpad, decode_photo(data.photo)
+            return data, pinpad, decode_photo(data.photo), tries
 
-        def done(result: tuple[CardData, bool, QImage]) -> None:
-            data, pinpad, photo = result
+        def done(result: tuple[CardData, bool, QImage, int | None]) -> None:
+            data, pinpad, photo, tries = result
             self.identity_screen.set_card(data, photo)
-            tries = data.card_info.pin_tries_left
             self.journey.card_read(token, data, pinpad=pinpad, tries_left=tries)
             if self.journey.card_data is not data:
                 self.identity_screen.set_card(None)
@@ -536,6 +622,17 @@ class JourneyController(QObject):
                 self.journey.pin_check_failed(token, TypeError("unknown PIN result"))
 
         self._start(work, done, lambda exc: self.journey.pin_check_failed(token, exc))
+
+    def _read_tries(self, token: int) -> None:
+        session = self.session
+        if session is None:
+            self.journey.tries_read_failed(token, CardRemovedError("no card session"))
+            return
+        self._start(
+            session.pin_tries_left,
+            lambda tries: self.journey.tries_read(token, tries),
+            lambda exc: self.journey.tries_read_failed(token, exc),
+        )
 
     def _connect(self, token: int) -> None:
         session = self.session
@@ -578,6 +675,46 @@ class JourneyController(QObject):
 
         self._start(work, done, lambda exc: self.journey.connection_failed(token, exc))
 
+    def _check_readiness(self, token: int) -> None:
+        """Portal route: the PIN tries (read without spending one) and the eID software, in a
+        worker; the card's certificate was read with the card."""
+        from assistant.card.session import CardSession
+
+        card = self.journey.card_data
+        reader = self.card_reader
+        if self.session is None and reader is not None and self.backend is not None:
+            # Closed after the last check (the eID software needed the card): open again.
+            self.session = CardSession(
+                self.backend, reader, trust=self.card_trust, language=current_language
+            )
+        session = self.session
+        if session is None or card is None:
+            self.journey.readiness_check_failed(token, CardRemovedError("no card session"))
+            return
+        from assistant.errors import CardError
+        from assistant.portal.eid_software import detect_eid_software
+        from assistant.portal.readiness import ReadinessReport, check_readiness
+
+        def work() -> ReadinessReport:
+            try:
+                tries = session.pin_tries_left()
+            except CardRemovedError:
+                raise
+            except CardError:
+                log.info("the card did not say its PIN tries")
+                tries = None
+            return check_readiness(
+                reader_found=True, card=card, tries_left=tries, software=detect_eid_software()
+            )
+
+        def done(report: ReadinessReport) -> None:
+            self.portal_screen.set_report(report)
+            self.journey.readiness_checked(token, report)
+            if self.journey.readiness is not report:
+                self.portal_screen.set_report(None)
+
+        self._start(work, done, lambda exc: self.journey.readiness_check_failed(token, exc))
+
     def _close_session(self) -> None:
         session, self.session = self.session, None
         if session is not None:
@@ -598,5 +735,7 @@ class JourneyController(QObject):
             self.identity_screen.set_card(None)
         if self.built(Step.PIN) is not None:
             self.pin_screen.clear_pin()
+        if self.built(Step.PORTAL) is not None:
+            self.portal_screen.set_report(None)
         self._wipe_record_screen()
         self.wiped.emit()

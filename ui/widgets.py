@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assistant.assets import asset_path
 from ui import theme as theme_mod
 from ui.qt_stub_fixes import char_p
 
@@ -60,13 +61,8 @@ def set_enum_property(obj: QObject, name: str, keys: str) -> None:
 
 
 def asset_file(relative: str) -> Path:
-    """Path of a file in assets/ (through F's helper when present)."""
-    try:
-        from assistant.assets import asset_path
-
-        return Path(asset_path(relative))
-    except ImportError:
-        return Path(__file__).resolve().parent.parent / "assets" / relative
+    """Path of a file in assets/ (in a checkout or an installation)."""
+    return asset_path(relative)
 
 
 #: Drawings made here rather than vendored (plain shapes).

@@ -1,8 +1,10 @@
 """``dossier-assistant card``: a support tool that lists the readers and reads the card.
 
-It prints the name and card validity, and the national number with all but its last 2 digits
-hidden. It never asks for the PIN. Exit status: 0 card read, 2 smart card service not
-running, 3 no reader, 4 no card, 5 not a Belgian identity card, 6 card problem, 1 other.
+It prints the name and card validity, the national number with all but its last 2 digits
+hidden, the applet version, the key type, the root the card chains to, the PIN tries left (read
+without spending one) and the certificates' validity dates. It never asks for the PIN.
+Exit status: 0 card read, 2 smart card service not running, 3 no reader, 4 no card, 5 not a
+Belgian identity card, 6 card problem, 1 other.
 """
 
 from __future__ import annotations
@@ -13,11 +15,14 @@ import sys
 from collections.abc import Collection
 from typing import Protocol, TextIO
 
+from assistant.card import eid
 from assistant.card.connection import CardBackend
 from assistant.card.monitor import CardSituation, ReaderState, look
 from assistant.card.session import CardSession
+from assistant.card.trust import CardRootExpiredError, CardRootUntrustedError, TrustStore
 from assistant.errors import AssistantError, BadDataError, CardRemovedError, NotEidCardError
-from assistant.i18n import LANGUAGES, _, format_date, set_language, system_language
+from assistant.i18n import LANGUAGES, N_, _, format_date, set_language, system_language
+from assistant.platform_choices import card_service_help
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +53,11 @@ class VirtualCards(Protocol):
 
     @property
     def names(self) -> Collection[str]: ...
+
+    @property
+    def roots(self) -> tuple[bytes, ...]:
+        """The test roots the virtual cards chain to (trusted for them only)."""
+        ...
 
     def insert(self, name: str, *, use_pcscd: bool, port: int | None) -> VirtualCard: ...
 
@@ -91,7 +101,7 @@ def _situation_lines(situation: CardSituation, backend: CardBackend) -> list[str
     if situation.state is ReaderState.SERVICE_UNAVAILABLE:
         return [
             _("The smart card service is not running."),
-            _("Start it, then try again. On Debian: sudo systemctl start pcscd"),
+            card_service_help(),
         ]
     if situation.state is ReaderState.NO_READER:
         return [_("No card reader found. Plug in the card reader, then try again.")]
@@ -111,6 +121,7 @@ def run(argv: list[str] | None, out: TextIO, virtual_cards: VirtualCards | None 
     set_language(args.language or system_language())
     demo: VirtualCard | None = None
     backend: CardBackend | None = None
+    trust = TrustStore.belgian()
     try:
         if args.virtual:
             if virtual_cards is None or args.virtual not in virtual_cards.names:
@@ -126,12 +137,13 @@ def run(argv: list[str] | None, out: TextIO, virtual_cards: VirtualCards | None 
                 args.virtual, use_pcscd=not args.in_process, port=args.vpcd_port
             )
             backend = demo.backend
+            trust = trust.with_roots(*virtual_cards.roots)
             print(_("Virtual card inserted in: {reader}").format(reader=demo.reader_name), file=out)
         else:
             from assistant.card.pcsc import PcscBackend
 
             backend = PcscBackend()
-        return _diagnose(backend, args.reader, out)
+        return _diagnose(backend, args.reader, out, trust)
     finally:
         if demo is not None:
             demo.stop()
@@ -141,7 +153,7 @@ def run(argv: list[str] | None, out: TextIO, virtual_cards: VirtualCards | None 
                 close()
 
 
-def _diagnose(backend: CardBackend, wanted: str | None, out: TextIO) -> int:
+def _diagnose(backend: CardBackend, wanted: str | None, out: TextIO, trust: TrustStore) -> int:
     situation = look(backend)
     for line in _situation_lines(situation, backend):
         print(line, file=out)
@@ -156,14 +168,28 @@ def _diagnose(backend: CardBackend, wanted: str | None, out: TextIO) -> int:
     if reader is None or not backend.card_present(reader):
         print(_("No card in the reader. Put your identity card in the reader."), file=out)
         return EXIT_NO_CARD
-    session = CardSession(backend, reader)
+    session = CardSession(backend, reader, trust=trust)
+    tries: int | None = None
     try:
         data = session.read_card()
+        try:
+            tries = session.pin_tries_left()
+        except CardRemovedError:
+            data.wipe()
+            raise
+        except AssistantError as exc:
+            log.warning("tries left not read: %s", exc.detail)
     except NotEidCardError:
         print(_("This is not a Belgian identity card."), file=out)
         return EXIT_NOT_EID
     except CardRemovedError:
         print(_("The card was taken out while it was read. Put it back and try again."), file=out)
+        return EXIT_CARD_PROBLEM
+    except CardRootExpiredError:
+        print(_("This card is too old: its certificates have expired."), file=out)
+        return EXIT_CARD_PROBLEM
+    except CardRootUntrustedError:
+        print(_("This card is not signed by the Belgian State: it is not genuine."), file=out)
         return EXIT_CARD_PROBLEM
     except BadDataError as exc:
         log.warning("card data not understood: %s", exc.detail)
@@ -192,13 +218,45 @@ def _diagnose(backend: CardBackend, wanted: str | None, out: TextIO) -> int:
             ),
             file=out,
         )
-        print(
-            _("Card chip: applet {version}").format(version=data.card_info.applet_version_text),
-            file=out,
-        )
+        for line in _chip_lines(data, tries):
+            print(line, file=out)
     finally:
         data.wipe()
     return EXIT_OK
+
+
+_CERTIFICATE_LABELS = {
+    "authentication": N_("Authentication certificate"),
+    "citizen_ca": N_("Citizen CA certificate"),
+    "root_ca": N_("Root certificate"),
+    "rrn": N_("National register certificate"),
+}
+
+
+def _chip_lines(data: eid.CardData, tries: int | None) -> list[str]:
+    info = data.card_info
+    lines = [
+        _("Card chip: applet {version}").format(version=info.applet_version_text),
+        _("Key type: {kind}").format(kind=info.key_type),
+        _("The card chains to: {root}").format(root=data.root),
+        _("PIN tries left: {n}").format(n=tries)
+        if tries is not None
+        else _("PIN tries left: unknown"),
+    ]
+    for name, label in _CERTIFICATE_LABELS.items():
+        der = data.certificates.get(name)
+        if der is None:
+            continue
+        if not der:
+            lines.append(_("{what}: none on this card").format(what=_(label)))
+            continue
+        start, end = eid.certificate_validity(der)
+        lines.append(
+            _("{what}: valid from {start} to {end}").format(
+                what=_(label), start=format_date(start.date()), end=format_date(end.date())
+            )
+        )
+    return lines
 
 
 def main(argv: list[str] | None = None, virtual_cards: VirtualCards | None = None) -> int:

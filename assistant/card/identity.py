@@ -19,6 +19,7 @@ from enum import Enum
 
 from assistant.card.tlv import tlv_map
 from assistant.errors import BadDataError
+from assistant.i18n import N_, _
 
 log = logging.getLogger(__name__)
 
@@ -74,10 +75,11 @@ TAG_MUNICIPALITY = 0x03
 
 
 class DocumentType(Enum):
-    """The kind of card (identity file tag 0x0F), by the code the card stores."""
+    """The kind of card (identity file tag 0x0F), by the code the card stores: every code of
+    "ID and Address file contents" v5.0 (eid-mw ``doc/sdk/documentation``, 2023)."""
 
     BELGIAN_CITIZEN = 1
-    KIDS = 6
+    KIDS = 6  # Kids-ID, under 12
     BOOTSTRAP = 7
     HABILITATION = 8
     FOREIGNER_A = 11
@@ -91,10 +93,25 @@ class DocumentType(Enum):
     FOREIGNER_H = 19  # European blue card
     FOREIGNER_I = 20
     FOREIGNER_J = 21
-    FOREIGNER_M = 22
+    FOREIGNER_M = 22  # Brexit withdrawal agreement
     FOREIGNER_N = 23
+    FOREIGNER_K = 27  # Council Regulation (EC) 1030/2002 layout
+    FOREIGNER_L = 28
     EU_CITIZEN = 31  # "EU" card for citizens of the Union
     EU_CITIZEN_PLUS = 32  # "EU+" permanent residence
+    FOREIGNER_A_2021 = 33  # A card, 1030/2002 layout
+    FOREIGNER_B_2021 = 34
+    FOREIGNER_F_2021 = 35
+    FOREIGNER_F_PLUS_2021 = 36
+    KIDS_FOREIGNER_EU = 61  # foreigner cards for children under 12 (file spec v5.0)
+    KIDS_FOREIGNER_EU_PLUS = 62
+    KIDS_FOREIGNER_A = 63
+    KIDS_FOREIGNER_B = 64
+    KIDS_FOREIGNER_K = 65
+    KIDS_FOREIGNER_L = 66
+    KIDS_FOREIGNER_F = 67
+    KIDS_FOREIGNER_F_PLUS = 68
+    KIDS_FOREIGNER_M = 69
     OTHER = 0  # any code this program does not know
 
     @classmethod
@@ -109,6 +126,7 @@ class DocumentType(Enum):
 
     @property
     def is_foreigner(self) -> bool:
+        """A residence card for a foreign national (codes 11-36 and 61-69)."""
         return self not in (
             DocumentType.BELGIAN_CITIZEN,
             DocumentType.KIDS,
@@ -116,6 +134,55 @@ class DocumentType(Enum):
             DocumentType.HABILITATION,
             DocumentType.OTHER,
         )
+
+    @property
+    def is_for_a_child(self) -> bool:
+        """A card for a child under 12 (Kids-ID, code 6, or a kids foreigner card, 61-69)."""
+        return self is DocumentType.KIDS or 61 <= self.value <= 69
+
+    @property
+    def label(self) -> str:
+        """The card's name in the current language ("Kids-ID", "Residence card A", ...)."""
+        return _(_DOCUMENT_TYPE_LABELS[self])
+
+
+_DOCUMENT_TYPE_LABELS: dict[DocumentType, str] = {
+    DocumentType.BELGIAN_CITIZEN: N_("Belgian identity card"),
+    DocumentType.KIDS: N_("Kids-ID (child under 12)"),
+    DocumentType.BOOTSTRAP: N_("Temporary card"),
+    DocumentType.HABILITATION: N_("Authorisation card"),
+    DocumentType.FOREIGNER_A: N_("Residence card A"),
+    DocumentType.FOREIGNER_B: N_("Residence card B"),
+    DocumentType.FOREIGNER_C: N_("Residence card C"),
+    DocumentType.FOREIGNER_D: N_("Residence card D"),
+    DocumentType.FOREIGNER_E: N_("Residence card E"),
+    DocumentType.FOREIGNER_E_PLUS: N_("Residence card E+"),
+    DocumentType.FOREIGNER_F: N_("Residence card F"),
+    DocumentType.FOREIGNER_F_PLUS: N_("Residence card F+"),
+    DocumentType.FOREIGNER_H: N_("European blue card (H)"),
+    DocumentType.FOREIGNER_I: N_("Residence card I"),
+    DocumentType.FOREIGNER_J: N_("Residence card J"),
+    DocumentType.FOREIGNER_M: N_("Residence card M"),
+    DocumentType.FOREIGNER_N: N_("Residence card N"),
+    DocumentType.FOREIGNER_K: N_("Residence card K"),
+    DocumentType.FOREIGNER_L: N_("Residence card L"),
+    DocumentType.EU_CITIZEN: N_("EU residence card"),
+    DocumentType.EU_CITIZEN_PLUS: N_("EU+ permanent residence card"),
+    DocumentType.FOREIGNER_A_2021: N_("Residence card A"),
+    DocumentType.FOREIGNER_B_2021: N_("Residence card B"),
+    DocumentType.FOREIGNER_F_2021: N_("Residence card F"),
+    DocumentType.FOREIGNER_F_PLUS_2021: N_("Residence card F+"),
+    DocumentType.KIDS_FOREIGNER_EU: N_("Child's EU residence card"),
+    DocumentType.KIDS_FOREIGNER_EU_PLUS: N_("Child's EU+ residence card"),
+    DocumentType.KIDS_FOREIGNER_A: N_("Child's residence card A"),
+    DocumentType.KIDS_FOREIGNER_B: N_("Child's residence card B"),
+    DocumentType.KIDS_FOREIGNER_K: N_("Child's residence card K"),
+    DocumentType.KIDS_FOREIGNER_L: N_("Child's residence card L"),
+    DocumentType.KIDS_FOREIGNER_F: N_("Child's residence card F"),
+    DocumentType.KIDS_FOREIGNER_F_PLUS: N_("Child's residence card F+"),
+    DocumentType.KIDS_FOREIGNER_M: N_("Child's residence card M"),
+    DocumentType.OTHER: N_("Identity card"),
+}
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ What is checked, as the official eID viewer (eid-mw ``certhelpers.c``,
 * the address signature (DF01/4034) over the address file (DF01/4033) *stripped of its
   trailing zero bytes* followed by the identity signature file as read;
 * the national register certificate is issued by the card's root certificate (DF00/503B),
-  which is self-signed (and, when the caller gives trusted roots, one of them).
+  which is self-signed and one of the roots of the :class:`~assistant.card.trust.TrustStore`
+  (the public Belgian roots; the demo adds its test roots).
 
 Signatures: EC keys (applet 1.8) → ECDSA with SHA-384, DER encoded; the file may be longer
 than the DER value (eid-mw then uses the DER length). RSA keys (older cards) → PKCS#1 v1.5
@@ -19,13 +20,14 @@ with the hash the photo hash length names (SHA-1 cards re-signed with SHA-256 ha
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection
+from datetime import datetime
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
+from assistant.card.trust import TrustStore
 from assistant.errors import BadDataError
 
 _RSA_HASHES: dict[int, tuple[type[hashes.HashAlgorithm], ...]] = {
@@ -93,25 +95,17 @@ def _verify(
     raise CardIntegrityError(f"national register key type {type(key).__name__} not supported")
 
 
-def _key_bytes(certificate: x509.Certificate) -> bytes:
-    return certificate.public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-
-
 def verify_rrn_certificate(
-    rrn_der: bytes, root_der: bytes, trusted_roots: Collection[bytes] | None = None
-) -> x509.Certificate:
-    """The national register certificate, checked to be issued by the card's root.
+    rrn_der: bytes, root_der: bytes, trust: TrustStore, now: datetime | None = None
+) -> tuple[x509.Certificate, x509.Certificate]:
+    """The national register certificate, checked to be issued by the card's root, and the
+    trusted root that root is.
 
-    Returns the parsed certificate. Raises :class:`CardIntegrityError`.
+    Returns (national register certificate, trusted root). Raises :class:`CardIntegrityError`
+    or :class:`~assistant.card.trust.CardRootUntrustedError`.
     """
     rrn, root = _verified_chain(bytes(rrn_der), bytes(root_der))
-    if trusted_roots is not None:
-        trusted = {_key_bytes(_load(der, "trusted root")) for der in trusted_roots}
-        if _key_bytes(root) not in trusted:
-            raise CardIntegrityError("card root certificate is not a trusted root")
-    return rrn
+    return rrn, trust.root_for(root, now)
 
 
 @functools.lru_cache(maxsize=8)
@@ -141,17 +135,21 @@ def verify_identity_files(
     address_signature: bytes,
     rrn_certificate: bytes,
     root_certificate: bytes,
+    trust: TrustStore,
     photo_hash_size: int = 48,
-    trusted_roots: Collection[bytes] | None = None,
-) -> None:
-    """Check identity and address against the national register's signatures.
+    now: datetime | None = None,
+) -> x509.Certificate:
+    """Check identity and address against the national register's signatures; return the
+    trusted root the card chains to.
 
     ``photo_hash_size`` (the length of the identity file's photo hash) picks the hash for
-    RSA cards. Raises :class:`CardIntegrityError` with a detail that holds no personal data.
+    RSA cards. Raises :class:`CardIntegrityError` (or ``CardRootUntrustedError``) with a
+    detail that holds no personal data.
     """
-    rrn = verify_rrn_certificate(rrn_certificate, root_certificate, trusted_roots)
+    rrn, trusted_root = verify_rrn_certificate(rrn_certificate, root_certificate, trust, now)
     if not identity_signature or not address_signature:
         raise CardIntegrityError("identity or address signature file is empty")
     _verify(rrn, identity_signature, identity, photo_hash_size, "identity")
     signed_address = strip_trailing_zeros(address) + identity_signature
     _verify(rrn, address_signature, signed_address, photo_hash_size, "address")
+    return trusted_root

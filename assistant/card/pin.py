@@ -17,6 +17,12 @@ PIN_BLOCK_SIZE = 8
 
 #: VERIFY for the card holder PIN (reference 01), without its data.
 VERIFY_HEADER = bytes([0x00, 0x20, 0x00, 0x01, PIN_BLOCK_SIZE])
+#: VERIFY with no data (Lc = 0): the tries left, no try spent (both applet manuals, "MVP:VERIFY
+#: with Lc=0 management"). Sent as a case 1 command; on T=0 the reader adds P3 = 00.
+TRIES_QUERY = bytes([0x00, 0x20, 0x00, 0x01])
+#: CHANGE REFERENCE DATA for the card holder PIN: current PIN block || new PIN block (Lc = 10;
+#: both manuals, "MVP:CHANGE REFERENCE DATA").
+CHANGE_HEADER = bytes([0x00, 0x24, 0x00, 0x01, 2 * PIN_BLOCK_SIZE])
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,17 @@
-"""The simple tag-length-value format of the eID identity and address files.
+"""The "simplified TLV" format of the eID identity and address files.
 
-Each field is one tag byte, a length, then the value. The length is big-endian base 128:
-every length byte but the last has its high bit set (as the official middleware and
-Commons eID parse it), so values of 128 bytes or more take two or more length bytes.
-Trailing zero bytes are padding (the address file is padded up to its file size).
+Card content v5.4 §6.1 (eid-mw ``doc/sdk/documentation``) and the official middleware's parser
+for these files (eid-mw ``common/tlvbuffer.cpp``, ``CTLVBuffer::ParseTLV``, which ``cal.cpp``
+uses for the identity and address files):
+
+* one tag byte, then the length, then the value;
+* the length is one byte below 255; from 255 on it is ``FF`` for each 255 and the rest in the
+  last byte (``FF 2D`` is 300). (Not base 128: that is ``ParseFileTLV``, which the middleware
+  does not use for these files. No field of today's cards reaches 128 bytes, so both read
+  today's cards alike.)
+* tag 00 (the file structure version) may only come first;
+* zero bytes after the last field are padding the reader must skip (§6.1): a zero where a
+  later tag would be ends the data.
 """
 
 from __future__ import annotations
@@ -13,8 +21,8 @@ from dataclasses import dataclass
 
 from assistant.errors import BadDataError
 
-#: More length bytes than this means a value larger than any eID file: reject it.
-MAX_LENGTH_BYTES = 4
+#: A length longer than this is larger than any eID file: reject it.
+MAX_LENGTH = 0x7FFF
 
 
 @dataclass(frozen=True)
@@ -26,15 +34,10 @@ class TlvField:
 
 
 def encode_length(length: int) -> bytes:
-    """The base-128 length bytes for ``length`` (high bit set on all but the last)."""
+    """The length bytes for ``length``: ``FF`` per 255, then the rest."""
     if length < 0:
         raise ValueError("negative length")
-    groups = [length & 0x7F]
-    length >>= 7
-    while length:
-        groups.append(0x80 | (length & 0x7F))
-        length >>= 7
-    return bytes(reversed(groups))
+    return b"\xff" * (length // 255) + bytes([length % 255])
 
 
 def encode_tlv(fields: Iterable[TlvField]) -> bytes:
@@ -52,29 +55,32 @@ def encode_tlv(fields: Iterable[TlvField]) -> bytes:
 def parse_tlv(data: bytes) -> list[TlvField]:
     """Split a file into fields, in order, keeping every tag (known or not).
 
-    Raises :class:`BadDataError` when a length or a value runs past the end of the data.
+    Raises :class:`BadDataError` when a length or a value runs past the end of the data, or
+    when non-zero bytes follow a zero tag that is not the first field.
     """
     fields: list[TlvField] = []
     pos = 0
     end = len(data)
     while pos < end:
         tag = data[pos]
-        if tag == 0 and not any(data[pos:]):
+        if tag == 0 and pos > 0:
+            if any(data[pos:]):
+                raise BadDataError("TLV tag 0x00 after the first field")
             break  # zero padding up to the file size
         pos += 1
         if pos >= end:
             raise BadDataError(f"TLV truncated: tag 0x{tag:02X} without a length")
         length = 0
-        for count in range(1, MAX_LENGTH_BYTES + 1):
+        while True:
             if pos >= end:
                 raise BadDataError(f"TLV truncated in the length of tag 0x{tag:02X}")
             byte = data[pos]
             pos += 1
-            length = (length << 7) | (byte & 0x7F)
-            if not byte & 0x80:
-                break
-            if count == MAX_LENGTH_BYTES:
+            length += byte
+            if length > MAX_LENGTH:
                 raise BadDataError(f"TLV length of tag 0x{tag:02X} too long")
+            if byte != 0xFF:
+                break
         if pos + length > end:
             raise BadDataError(
                 f"TLV truncated: tag 0x{tag:02X} needs {length} bytes, {end - pos} left"

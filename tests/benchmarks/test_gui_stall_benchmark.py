@@ -23,8 +23,8 @@ import time
 import pytest
 
 from assistant.journey import Step
-from tests.a11y.harness import JourneyHarness
 from tests.support.heartbeat import TICK_MS, Heartbeat
+from tests.support.journey_harness import JourneyHarness
 from ui.app import settle_startup_heap
 from ui.screens.welcome import LanguageScreen
 

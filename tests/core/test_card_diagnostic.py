@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sys
 
 import pytest
 
@@ -18,11 +19,13 @@ from assistant.card.diagnostic import (
     mask_national_number,
 )
 from assistant.card.service import ServiceUnavailableError
+from assistant.card.trust import TrustStore
 from assistant.demo.card.citizens import CITIZENS
 from assistant.demo.card.demo import DemoCards
 from assistant.demo.card.inprocess import InProcessBackend
 from assistant.demo.card.model import NonEidCard, VirtualEidCard
 from assistant.i18n import set_language
+from tests.support.trust import DEMO_TRUST
 
 
 @pytest.fixture(autouse=True)
@@ -59,7 +62,7 @@ class NoService(InProcessBackend):
 
 def _run(backend: InProcessBackend, reader: str | None = None) -> tuple[int, str]:
     out = io.StringIO()
-    code = _diagnose(backend, reader, out)
+    code = _diagnose(backend, reader, out, DEMO_TRUST)
     return code, out.getvalue()
 
 
@@ -67,6 +70,16 @@ def test_service_not_running() -> None:
     code, out = _run(NoService())
     assert code == EXIT_NO_SERVICE
     assert "The smart card service is not running." in out
+
+
+def test_service_not_running_on_windows_names_the_windows_service(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sys, "platform", "win32")
+    code, out = _run(NoService())
+    assert code == EXIT_NO_SERVICE
+    assert "Windows smart card service (Smart Card)" in out
+    assert not any(word in out for word in ("pcscd", "systemctl", "Debian", "sudo"))
 
 
 def test_no_reader() -> None:
@@ -104,3 +117,38 @@ def test_tampered_card_shows_no_identity(caplog: pytest.LogCaptureFixture) -> No
     assert "its data is damaged" in out
     assert card.citizen.surname not in out and card.citizen.first_names not in out
     assert "identity signature" in caplog.text and card.citizen.surname not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("citizen", "applet", "key", "root", "tries"),
+    [
+        ("adult", "1.8", "EC P-384", "Dossier Assistant TEST eID Root CA", 3),
+        ("old_rsa", "1.7", "RSA 2048", "Dossier Assistant TEST eID RSA Root CA", 2),
+    ],
+)
+def test_prints_applet_key_root_tries_and_certificate_dates(
+    citizen: str, applet: str, key: str, root: str, tries: int
+) -> None:
+    card = VirtualEidCard(citizen, tries=tries)
+    code, out = _run(InProcessBackend(card))
+    assert code == EXIT_OK
+    assert f"applet {applet}" in out
+    assert f"Key type: {key}" in out
+    assert f"The card chains to: {root}" in out
+    assert f"PIN tries left: {tries}" in out
+    assert "Authentication certificate: valid from" in out
+    assert "National register certificate: valid from" in out
+    assert card.tries_left == tries  # reading the tries spent none
+
+
+def test_kids_card_without_login_certificate_says_so() -> None:
+    code, out = _run(InProcessBackend(VirtualEidCard("toddler")))
+    assert code == EXIT_OK
+    assert "Authentication certificate: none on this card" in out
+
+
+def test_a_virtual_card_is_not_genuine_to_the_real_trust_store() -> None:
+    out = io.StringIO()
+    code = _diagnose(InProcessBackend(VirtualEidCard("adult")), None, out, TrustStore.belgian())
+    assert code == EXIT_CARD_PROBLEM
+    assert "not genuine" in out.getvalue()

@@ -27,6 +27,7 @@ from assistant.errors import (
     ProblemKind,
 )
 from tests.support.fake_pinpad import VirtualConnection
+from tests.support.trust import DEMO_TRUST
 
 
 def _expected_read_apdus(card: VirtualEidCard, with_certificates: bool = True) -> int:
@@ -50,7 +51,7 @@ def test_read_every_citizen(citizen_id: str) -> None:
     citizen = CITIZENS[citizen_id]
     card = VirtualEidCard(citizen_id)
     conn = VirtualConnection(card)
-    data = read_card(conn)
+    data = read_card(conn, trust=DEMO_TRUST)
     identity = data.identity
     assert identity.surname == citizen.surname
     assert identity.first_names == citizen.first_names
@@ -71,14 +72,16 @@ def test_read_every_citizen(citizen_id: str) -> None:
     assert data.certificates["authentication"] == card.keys.auth_certificate
     assert data.certificates["citizen_ca"] == card.keys.citizen_ca_certificate
     assert data.certificates["root_ca"] == card.keys.root_ca_certificate
-    assert data.card_info.applet_version == 0x18
+    assert data.card_info.applet_version == citizen.generation.applet_version
     assert data.card_info.serial_number == citizen.chip_number
     assert len(conn.apdus) == _expected_read_apdus(card)
 
 
 def test_document_types_of_the_synthetic_citizens() -> None:
     kinds = {
-        cid: read_card(VirtualConnection(VirtualEidCard(cid))).identity.document_type
+        cid: read_card(
+            VirtualConnection(VirtualEidCard(cid)), trust=DEMO_TRUST
+        ).identity.document_type
         for cid in ("adult", "kid", "foreigner")
     }
     assert kinds == {
@@ -103,7 +106,8 @@ def test_card_info_layout() -> None:
     assert info.key_exchange_version == 11
     assert info.applet_life_cycle == 0x8A
     assert info.pin_tries_left is None
-    assert CardInfo.parse(raw + b"\x02").pin_tries_left == 2
+    assert CardInfo.parse(raw + b"\x02\xff\xff").pin_tries_left == 2  # 1.8, P2 = 01
+    assert CardInfo.parse(raw + b"\xff\xff\xff").pin_tries_left is None  # "PIN not found"
     with pytest.raises(BadDataError):
         CardInfo.parse(raw[:27])
 
@@ -111,7 +115,7 @@ def test_card_info_layout() -> None:
 def test_read_without_certificates_is_shorter() -> None:
     card = VirtualEidCard("adult")
     conn = VirtualConnection(card)
-    data = read_card(conn, with_certificates=False)
+    data = read_card(conn, with_certificates=False, trust=DEMO_TRUST)
     assert set(data.certificates) == {"rrn", "root_ca"}
     assert len(conn.apdus) == _expected_read_apdus(card, with_certificates=False)
     with pytest.raises(CardError):
@@ -134,7 +138,7 @@ def test_photo_must_match_its_hash() -> None:
     photo[100] ^= 0xFF
     card.files[(0xDF01, 0x4035)] = bytes(photo)
     with pytest.raises(BadDataError):
-        read_card(VirtualConnection(card))
+        read_card(VirtualConnection(card), trust=DEMO_TRUST)
 
 
 @pytest.mark.parametrize("size", [20, 32, 48])
@@ -150,7 +154,7 @@ def test_photo_hash_algorithms(size: int) -> None:
 
 def test_non_eid_card_is_named_as_such() -> None:
     with pytest.raises(NotEidCardError) as info:
-        read_card(VirtualConnection(NonEidCard()))
+        read_card(VirtualConnection(NonEidCard()), trust=DEMO_TRUST)
     assert info.value.kind is ProblemKind.CARD
 
 
@@ -158,12 +162,12 @@ def test_card_without_identity_file_is_not_an_eid() -> None:
     card = VirtualEidCard("adult")
     del card.files[(0xDF01, 0x4031)]
     with pytest.raises(NotEidCardError):
-        read_card(VirtualConnection(card))
+        read_card(VirtualConnection(card), trust=DEMO_TRUST)
 
 
 def _count_read_apdus(citizen_id: str) -> int:
     conn = VirtualConnection(VirtualEidCard(citizen_id))
-    read_card(conn)
+    read_card(conn, trust=DEMO_TRUST)
     return len(conn.apdus)
 
 
@@ -176,7 +180,7 @@ def test_card_pulled_at_every_apdu_of_the_read(citizen_id: str) -> None:
         conn = VirtualConnection(card)
         result: CardData | None = None
         with pytest.raises(CardRemovedError):
-            result = read_card(conn)
+            result = read_card(conn, trust=DEMO_TRUST)
         assert result is None
         assert len(conn.apdus) == position + 1
 
@@ -186,7 +190,7 @@ def test_unexpected_status_at_every_apdu_of_the_read() -> None:
     for position in range(1, total + 1):
         card = VirtualEidCard("adult", faults=FaultPlan(status_at={position: b"\x6f\x00"}))
         with pytest.raises(CardError) as info:
-            read_card(VirtualConnection(card))
+            read_card(VirtualConnection(card), trust=DEMO_TRUST)
         assert not isinstance(info.value, CardRemovedError)
         if position == 1:
             assert isinstance(info.value, NotEidCardError)
@@ -280,7 +284,7 @@ def test_unexpected_status_at_every_apdu_of_pin_and_sign() -> None:
 
 
 def test_wipe_drops_personal_data() -> None:
-    data = read_card(VirtualConnection(VirtualEidCard("adult")))
+    data = read_card(VirtualConnection(VirtualEidCard("adult")), trust=DEMO_TRUST)
     data.wipe()
     assert data.wiped
     assert data.photo == b""

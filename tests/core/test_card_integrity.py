@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from cryptography import x509
@@ -25,18 +26,20 @@ from assistant.card.integrity import (
     verify_rrn_certificate,
 )
 from assistant.card.session import CardSession
+from assistant.card.trust import CardRootUntrustedError, TrustStore
 from assistant.demo.card import pki
 from assistant.demo.card.inprocess import IN_PROCESS_READER, InProcessBackend
 from assistant.demo.card.model import VirtualEidCard
 from assistant.errors import BadDataError, ProblemKind
 from tests.support.fake_pinpad import VirtualConnection
+from tests.support.trust import DEMO_TRUST
 
 ID, ID_SIG = (0xDF01, 0x4031), (0xDF01, 0x4032)
 ADDR, ADDR_SIG = (0xDF01, 0x4033), (0xDF01, 0x4034)
 RRN, ROOT = (0xDF00, 0x503C), (0xDF00, 0x503B)
 
 
-def _files(card: VirtualEidCard) -> dict[str, bytes]:
+def _files(card: VirtualEidCard) -> dict[str, Any]:
     return {
         "identity": card.files[ID],
         "identity_signature": card.files[ID_SIG],
@@ -44,6 +47,7 @@ def _files(card: VirtualEidCard) -> dict[str, bytes]:
         "address_signature": card.files[ADDR_SIG],
         "rrn_certificate": card.files[RRN],
         "root_certificate": card.files[ROOT],
+        "trust": DEMO_TRUST,
     }
 
 
@@ -56,7 +60,7 @@ def _replace_text(data: bytes, old: str, new: str) -> bytes:
 def _fails(card: VirtualEidCard, match: str) -> CardIntegrityError:
     conn = VirtualConnection(card)
     with pytest.raises(CardIntegrityError, match=match) as info:
-        read_card(conn)
+        read_card(conn, trust=DEMO_TRUST)
     assert info.value.kind is ProblemKind.BAD_DATA
     assert isinstance(info.value, BadDataError)
     return info.value
@@ -105,7 +109,7 @@ def test_zero_padding_after_the_signature_and_the_address() -> None:
     card.files[ID_SIG] = padded
     card.files[ADDR_SIG] = pki.rrn_sign(card.files[ADDR].rstrip(b"\x00") + padded) + bytes(5)
     assert card.files[ADDR].endswith(b"\x00")  # the virtual address file is padded
-    data = read_card(VirtualConnection(card))
+    data = read_card(VirtualConnection(card), trust=DEMO_TRUST)
     assert data.address.postal_code == card.citizen.postal_code
     # signed over the address *with* its padding: not what real cards do → refused
     card.files[ADDR_SIG] = pki.rrn_sign(card.files[ADDR] + padded)
@@ -162,16 +166,24 @@ def test_rrn_certificate_must_be_issued_by_the_cards_root() -> None:
     _fails(card, "not issued by the card's root")
 
 
-def test_a_whole_forged_pki_fails_against_the_trusted_roots() -> None:
+def test_a_whole_forged_pki_is_not_genuine() -> None:
+    """A card whose root, register and signatures are all consistent but from another PKI is
+    refused: the root must be one of the trust store's (issue 12, point 7)."""
     card = VirtualEidCard("adult")
     rrn_key, rrn, root = _forged_pki()
     card.files[RRN], card.files[ROOT] = rrn, root
     _resign(card, rrn_key)
-    read_card(VirtualConnection(card))  # only chained to the card's own root: accepted
-    with pytest.raises(CardIntegrityError, match="not a trusted root"):
-        read_card(VirtualConnection(card), trusted_roots=[pki.root_ca_certificate()])
+    with pytest.raises(CardRootUntrustedError, match="not a trusted root"):
+        read_card(VirtualConnection(card), trust=DEMO_TRUST)
     genuine = VirtualEidCard("adult")
-    read_card(VirtualConnection(genuine), trusted_roots=[pki.root_ca_certificate()])
+    read_card(VirtualConnection(genuine), trust=DEMO_TRUST)
+
+
+@pytest.mark.parametrize("citizen", ["adult", "old_rsa", "rekeyed"])
+def test_virtual_cards_are_not_genuine_to_the_real_card_trust_store(citizen: str) -> None:
+    """Our own test PKI is never trusted by default: only the demo adds its roots."""
+    with pytest.raises(CardRootUntrustedError):
+        read_card(VirtualConnection(VirtualEidCard(citizen)), trust=TrustStore.belgian())
 
 
 def test_root_that_is_not_self_signed_is_refused() -> None:
@@ -182,7 +194,7 @@ def test_root_that_is_not_self_signed_is_refused() -> None:
 
 def test_rrn_certificate_that_is_not_a_certificate() -> None:
     with pytest.raises(CardIntegrityError, match="cannot be read"):
-        verify_rrn_certificate(b"\x30\x03\x02\x01\x00", pki.root_ca_certificate())
+        verify_rrn_certificate(b"\x30\x03\x02\x01\x00", pki.root_ca_certificate(), DEMO_TRUST)
 
 
 @pytest.mark.parametrize(
@@ -201,7 +213,8 @@ def test_older_rsa_cards(hash_size: int, algorithm: hashes.HashAlgorithm) -> Non
         return rrn_key.sign(data, padding.PKCS1v15(), algorithm)
 
     id_sig = sign(identity)
-    files = {
+    files: dict[str, Any] = {
+        "trust": TrustStore.belgian().with_roots(root),
         "identity": identity,
         "identity_signature": id_sig,
         "address": address,
@@ -244,7 +257,7 @@ def test_der_length() -> None:
     st.binary(max_size=140),
 )
 def test_any_broken_file_gives_only_an_integrity_error(name: str, junk: bytes) -> None:
-    files = _files(_CARD)
+    files: dict[str, Any] = _files(_CARD)
     files[name] = junk
     with pytest.raises(CardIntegrityError):
         verify_identity_files(**files)

@@ -28,6 +28,7 @@ from tests.support.fake_pinpad import (
     PinpadBehaviour,
     VirtualConnection,
 )
+from tests.support.trust import DEMO_TRUST
 
 
 class TestBackend:
@@ -81,7 +82,7 @@ def test_session_read_verify_sign() -> None:
     backend = TestBackend()
     card = VirtualEidCard("adult")
     backend.set("R0", card)
-    session = CardSession(backend, "R0")
+    session = CardSession(backend, "R0", trust=DEMO_TRUST)
     data = session.read_card()
     assert data.identity.surname == "Dumont"
     assert not session.has_pinpad()
@@ -105,7 +106,7 @@ def test_session_sign_reads_the_chain_when_needed() -> None:
     backend = TestBackend()
     card = VirtualEidCard("kid")
     backend.set("R0", card)
-    session = CardSession(backend, "R0")
+    session = CardSession(backend, "R0", trust=DEMO_TRUST)
     assert session.verify_pin(bytearray(b"1234")) == PinCorrect()
     signed = session.sign_challenge(b"nonce")
     assert signed.certificate_chain[0] == card.keys.auth_certificate
@@ -115,7 +116,7 @@ def test_session_wrong_pin_then_blocked_no_retry() -> None:
     backend = TestBackend()
     card = VirtualEidCard("adult")
     backend.set("R0", card)
-    session = CardSession(backend, "R0")
+    session = CardSession(backend, "R0", trust=DEMO_TRUST)
     assert session.verify_pin(bytearray(b"0000")) == PinWrong(2)
     assert not session.pin_verified
     verifies = [a for a in backend.connections[-1].apdus if a[1] == 0x20]
@@ -127,7 +128,7 @@ def test_session_wrong_pin_then_blocked_no_retry() -> None:
 def test_bad_pin_format_is_zeroed_and_not_sent() -> None:
     backend = TestBackend()
     backend.set("R0", VirtualEidCard("adult"))
-    session = CardSession(backend, "R0")
+    session = CardSession(backend, "R0", trust=DEMO_TRUST)
     pin = bytearray(b"12")
     with pytest.raises(PinError):
         session.verify_pin(pin)
@@ -138,7 +139,7 @@ def test_bad_pin_format_is_zeroed_and_not_sent() -> None:
 def test_session_card_removed_then_reinserted() -> None:
     backend = TestBackend()
     backend.set("R0", VirtualEidCard("adult", faults=FaultPlan(remove_after=3)))
-    session = CardSession(backend, "R0")
+    session = CardSession(backend, "R0", trust=DEMO_TRUST)
     with pytest.raises(CardRemovedError):
         session.read_card()
     assert backend.connections[-1].closed
@@ -152,7 +153,7 @@ def test_session_on_pinpad_reader() -> None:
     backend.pinpad["P0"] = behaviour
     card = VirtualEidCard("adult")
     backend.set("P0", card)
-    session = CardSession(backend, "P0")
+    session = CardSession(backend, "P0", trust=DEMO_TRUST)
     assert session.has_pinpad()
     assert session.verify_pin_on_pinpad() == PinCorrect()
     assert card.pin_verified
@@ -291,7 +292,7 @@ def test_pin_tries_left_without_spending_one() -> None:
     backend = TestBackend()
     card = VirtualEidCard("adult")
     backend.set("R0", card)
-    session = CardSession(backend, "R0")
+    session = CardSession(backend, "R0", trust=DEMO_TRUST)
     assert session.pin_tries_left() == 3
     assert session.verify_pin(bytearray(b"0000")) == PinWrong(2)
     assert session.pin_tries_left() == 2
@@ -299,17 +300,23 @@ def test_pin_tries_left_without_spending_one() -> None:
     assert card.tries_left == 2
 
 
-def test_pin_tries_left_on_a_card_with_28_bytes_of_card_data() -> None:
-    class OlderCard(VirtualEidCard):
-        def card_data(self) -> bytes:
-            return super().card_data()[:28]
-
+@pytest.mark.parametrize(
+    ("citizen", "query"),
+    [("adult", "80E400011F"), ("old_rsa", "00200001"), ("rekeyed", "00200001")],
+)
+def test_pin_tries_left_before_the_first_pin_on_each_generation(citizen: str, query: str) -> None:
+    """Applet 1.8: GET CARD DATA P2=01 (byte 28); applet 1.7: VERIFY without data. Neither
+    spends a try (issue 12, point 3: today's code sent 80E400001D, which no card answers)."""
+    card = VirtualEidCard(citizen, tries=2)
     backend = TestBackend()
-    backend.set("R0", OlderCard("adult"))
-    session = CardSession(backend, "R0")
-    assert session.pin_tries_left() is None
+    backend.set("R0", card)
+    session = CardSession(backend, "R0", trust=DEMO_TRUST)
+    assert session.pin_tries_left() == 2
+    assert session.pin_tries_left() == 2
+    assert card.tries_left == 2
     apdus = backend.connections[-1].apdus
-    assert apdus == [bytes.fromhex("80E400001D"), bytes.fromhex("80E400001C")]
+    assert apdus[0] == bytes.fromhex("80E400001C")
+    assert apdus[1:] == [bytes.fromhex(query)] * 2
 
 
 def test_session_work_runs_inside_a_transaction() -> None:
@@ -336,7 +343,7 @@ def test_session_work_runs_inside_a_transaction() -> None:
 
     backend = TransactionBackend()
     backend.set("R0", VirtualEidCard("adult", faults=FaultPlan(remove_after=5)))
-    session = CardSession(backend, "R0")
+    session = CardSession(backend, "R0", trust=DEMO_TRUST)
     with pytest.raises(CardRemovedError):
         session.read_card()
     assert calls == ["begin", "end"]

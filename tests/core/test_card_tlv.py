@@ -19,13 +19,32 @@ def test_short_fields_parse_in_order() -> None:
     ]
 
 
-def test_long_value_uses_base128_length_with_continuation_bit() -> None:
-    value = bytes(range(256)) * 2  # 512 bytes = 4 * 128 -> 0x84 0x00
-    assert encode_length(512) == bytes([0x84, 0x00])
-    assert encode_length(200) == bytes([0x81, 0x48])
+def test_long_value_length_is_ff_per_255_as_card_content_6_1() -> None:
+    """Card content v5.4 §6.1 and eid-mw ``CTLVBuffer::ParseTLV``: below 255 one byte (so
+    200 is the single byte C8, not base 128), then FF per 255 and the rest."""
+    value = bytes(range(256)) * 2  # 512 bytes = 255 + 255 + 2 -> FF FF 02
+    assert encode_length(512) == bytes([0xFF, 0xFF, 0x02])
+    assert encode_length(200) == bytes([0xC8])
+    assert encode_length(255) == bytes([0xFF, 0x00])
     assert encode_length(127) == bytes([0x7F])
-    data = bytes([0x11, 0x84, 0x00]) + value
+    data = bytes([0x11, 0xFF, 0xFF, 0x02]) + value
     assert parse_tlv(data) == [TlvField(0x11, value)]
+    assert parse_tlv(bytes([0x0B, 0x81]) + bytes(range(1, 130))) == [
+        TlvField(0x0B, bytes(range(1, 130)))
+    ]
+
+
+def test_tag_zero_is_the_file_structure_version_only_first() -> None:
+    """Tag 00 (file structure version) first is a field; a zero tag later is padding, and
+    non-zero bytes after it are malformed (eid-mw ParseTLV accepts tag 0 only first)."""
+    data = bytes([0x00, 0x02, 0x00, 0x02, 0x01, 0x01]) + b"A" + bytes(5)
+    assert parse_tlv(data) == [TlvField(0x00, b"\x00\x02"), TlvField(0x01, b"A")]
+    with pytest.raises(BadDataError):
+        parse_tlv(bytes([0x01, 0x01]) + b"A" + bytes([0x00, 0x01]) + b"B")
+
+
+def test_member_of_family_is_a_zero_length_tag() -> None:
+    assert tlv_map(bytes([0x13, 0x01]) + b"5" + bytes([0x14, 0x00]))[0x14] == b""
 
 
 def test_zero_padding_at_the_end_is_ignored() -> None:
@@ -42,8 +61,8 @@ def test_single_trailing_zero_is_padding() -> None:
     [
         bytes([0x01]),  # tag without length
         bytes([0x01, 0x05]) + b"abc",  # value shorter than its length
-        bytes([0x01, 0x81]),  # length continues past the end
-        bytes([0x01, 0x81, 0x00]) + b"x",  # long length, value missing
+        bytes([0x01, 0xFF]),  # length continues past the end
+        bytes([0x01, 0xFF, 0x00]) + b"x",  # long length, value missing
         bytes([0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0x01]),  # absurd length
     ],
 )
@@ -104,11 +123,8 @@ def test_random_bytes_never_crash(data: bytes) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.integers(min_value=0, max_value=2**28 - 1))
+@given(st.integers(min_value=0, max_value=0x7FFF))
 def test_length_encoding_round_trip(n: int) -> None:
     encoded = encode_length(n)
-    assert all(b & 0x80 for b in encoded[:-1]) and not encoded[-1] & 0x80
-    value = 0
-    for b in encoded:
-        value = (value << 7) | (b & 0x7F)
-    assert value == n
+    assert all(b == 0xFF for b in encoded[:-1]) and encoded[-1] != 0xFF
+    assert sum(encoded) == n

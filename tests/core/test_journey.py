@@ -19,6 +19,7 @@ from assistant.errors import (
     ServiceRefusedError,
 )
 from assistant.journey import (
+    STEPS,
     Command,
     CommandKind,
     Journey,
@@ -102,8 +103,9 @@ class Walker:
 
 def test_step_numbers() -> None:
     assert step_count() == 10
-    assert [step_number(s) for s in Step] == list(range(1, 11))
+    assert [step_number(s) for s in STEPS] == list(range(1, 11))
     assert Journey().state.number == 1
+    assert Journey().position() == (1, 10)
 
 
 def test_happy_path_every_step_and_commands() -> None:
@@ -501,8 +503,10 @@ def test_pin_check_failed_and_retry() -> None:
     j.pin_check_failed(cmds[0].token, CardError("6F00"))
     assert j.step is Step.PIN and j.state.problem is Problem.PIN_CHECK_FAILED
     assert not j.state.busy
-    cmds = j.retry()
-    assert cmds == [] and j.state.problem is None  # back to typing
+    cmds = j.retry()  # the outcome is unknown: the card is asked for the tries first
+    assert kinds(cmds) == [CommandKind.READ_TRIES] and j.state.busy
+    j.tries_read(cmds[0].token, 3)
+    assert j.state.problem is None and not j.state.busy  # back to typing
     cmds = j.submit_pin()
     j.pin_check_failed(cmds[0].token, CardRemovedError("out"))
     assert j.step is Step.CARD and j.state.problem is Problem.CARD_REMOVED
@@ -596,7 +600,7 @@ def test_late_record_after_removal_is_wiped() -> None:
 
 
 def test_user_events_out_of_place_are_ignored() -> None:
-    for step in Step:
+    for step in STEPS:
         j = Walker().to(step)
         before = j.state
         if step is not Step.CONFIRM_IDENTITY:
@@ -723,3 +727,50 @@ def test_random_walks_keep_invariants(events: list[str]) -> None:
                 assert item.wiped, (ev, state)
         if state.tries_left is not None:
             assert 0 <= state.tries_left <= 3
+
+
+# --- issue 12: kids cards and unknown VERIFY outcomes -----------------------------------
+
+
+@dataclass
+class KidsCard(Secret):
+    """Card data of a kids card without authentication certificate."""
+
+    can_log_in: bool = False
+
+
+def test_kids_card_without_login_certificate_routes_to_an_explanation() -> None:
+    """A kids card without authentication certificate: identity shown, then a plain
+    explanation; no PIN is asked and no card error is shown."""
+    w = Walker()
+    w.card = KidsCard()
+    j = w.to(Step.CONFIRM_IDENTITY)
+    assert kinds(j.confirm_identity(True)) == []
+    assert j.state.step is Step.ABOUT_PIN
+    assert j.state.problem is Problem.CANNOT_LOG_IN
+    assert j.next() == []
+    assert j.state.problem is Problem.CANNOT_LOG_IN
+
+
+def test_unknown_verify_outcome_reads_the_tries_before_any_new_pin() -> None:
+    """The card went mute during VERIFY: the tries become unknown, and no PIN is sent before
+    the card said how many are left (then the last-try confirmation applies again)."""
+    j = Walker().to(Step.PIN)
+    cmds = j.submit_pin()
+    j.pin_check_failed(token_of(cmds, CommandKind.VERIFY_PIN), CardError("mute"))
+    assert j.state.problem is Problem.PIN_CHECK_FAILED
+    assert j.state.tries_left is None
+    assert kinds(j.submit_pin()) == [CommandKind.READ_TRIES]
+    j.tries_read(j.token, 1)
+    assert j.state.problem is None and j.state.tries_left == 1
+    assert j.submit_pin() == []  # the last try: confirm first
+    assert j.state.confirm_last_try
+
+
+def test_unknown_outcome_then_back_and_forth_still_reads_the_tries() -> None:
+    j = Walker().to(Step.PIN)
+    cmds = j.submit_pin()
+    j.pin_check_failed(token_of(cmds, CommandKind.VERIFY_PIN), CardError("mute"))
+    j.back()
+    assert j.step is Step.ABOUT_PIN
+    assert kinds(j.next()) == [CommandKind.READ_TRIES]

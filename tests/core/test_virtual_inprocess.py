@@ -16,6 +16,7 @@ from assistant.demo.card.demo import start_demo_card
 from assistant.demo.card.inprocess import IN_PROCESS_READER, InProcessBackend
 from assistant.demo.card.model import FaultPlan, NonEidCard, VirtualEidCard
 from assistant.errors import CardRemovedError, NotEidCardError, ReaderError
+from tests.support.trust import DEMO_TRUST
 
 GET_CARD_DATA = bytes.fromhex("80E400001C")
 
@@ -105,7 +106,7 @@ def test_removal_fault_drops_the_card() -> None:
 def test_card_layer_reads_every_citizen_in_process(cid: str) -> None:
     citizen = CITIZENS[cid]
     backend = InProcessBackend(VirtualEidCard(cid))
-    data = eid.read_card(backend.connect(IN_PROCESS_READER))
+    data = eid.read_card(backend.connect(IN_PROCESS_READER), trust=DEMO_TRUST)
     assert data.identity.national_number == citizen.national_number
     assert data.identity.surname == citizen.surname
     assert data.address.postal_code == citizen.postal_code
@@ -115,20 +116,20 @@ def test_card_layer_reads_every_citizen_in_process(cid: str) -> None:
 def test_card_removed_at_every_apdu_of_the_read_gives_no_partial_data() -> None:
     card = VirtualEidCard("accents")
     backend = InProcessBackend(card)
-    eid.read_card(backend.connect(IN_PROCESS_READER))
+    eid.read_card(backend.connect(IN_PROCESS_READER), trust=DEMO_TRUST)
     total = card.apdu_count
     assert total > 5
     for position in range(total):
         card = VirtualEidCard("accents", faults=FaultPlan(remove_after=position))
         backend.insert(card)
         with pytest.raises(CardRemovedError):
-            eid.read_card(backend.connect(IN_PROCESS_READER))
+            eid.read_card(backend.connect(IN_PROCESS_READER), trust=DEMO_TRUST)
 
 
 def test_card_layer_says_not_an_eid_card() -> None:
     backend = InProcessBackend(NonEidCard())
     with pytest.raises(NotEidCardError):
-        eid.read_card(backend.connect(IN_PROCESS_READER))
+        eid.read_card(backend.connect(IN_PROCESS_READER), trust=DEMO_TRUST)
 
 
 def test_demo_in_process_when_asked() -> None:
@@ -140,7 +141,10 @@ def test_demo_in_process_when_asked() -> None:
     assert not demo.inserted
     demo.insert("noble")
     conn = demo.backend.connect(demo.reader_name)
-    assert eid.read_card(conn).identity.national_number == CITIZENS["noble"].national_number
+    assert (
+        eid.read_card(conn, trust=DEMO_TRUST).identity.national_number
+        == CITIZENS["noble"].national_number
+    )
     demo.stop()
     assert not demo.backend.card_present(demo.reader_name)
 

@@ -8,7 +8,7 @@ import threading
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import Prehashed, encode_dss_signature
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -73,19 +73,20 @@ def read_file(card: VirtualEidCard, path: str, chunk: int = 0xF8) -> bytes:
 
 
 def parse_tlv(data: bytes) -> dict[int, bytes]:
+    """Card content v5.4 §6.1: tag 00 only first; lengths FF per 255; zero padding."""
     fields: dict[int, bytes] = {}
     i = 0
     while i < len(data):
         tag = data[i]
-        if tag == 0:
+        if tag == 0 and i > 0:
             break
         i += 1
         length = 0
         while True:
             b = data[i]
             i += 1
-            length = (length << 7) | (b & 0x7F)
-            if not b & 0x80:
+            length += b
+            if b != 0xFF:
                 break
         fields[tag] = data[i : i + length]
         i += length
@@ -133,7 +134,8 @@ def test_every_file_can_be_selected_by_path_with_and_without_mf(
 def test_select_by_aid_and_file_id(card: VirtualEidCard) -> None:
     assert sw(card.process(bytes([0, 0xA4, 4, 0x0C, len(BELPIC_AID)]) + BELPIC_AID)) == 0x9000
     assert sw(run(card, "00A4020C02 5038")) == 0x9000  # inside DF00 now
-    assert read_file(card, "DF005038") == card.keys.auth_certificate
+    assert read_file(card, "DF005038") == card.files[(0xDF00, 0x5038)]
+    assert card.files[(0xDF00, 0x5038)].startswith(card.keys.auth_certificate)
     assert sw(card.process(bytes([0, 0xA4, 4, 0x0C, len(APPLET_AID)]) + APPLET_AID)) == 0x9000
     assert sw(run(card, "00A4020C02 DF01")) == 0x9000
     assert sw(run(card, "00A4020C02 4035")) == 0x9000
@@ -214,43 +216,68 @@ def test_every_citizen_has_consistent_signed_files(cid: str) -> None:
     assert len(address) == ADDRESS_FILE_SIZE
     trimmed = address.rstrip(b"\x00")
     assert parse_tlv(address) == {
+        0: b"\x00\x02",
         1: citizen.street_and_number.encode(),
         2: citizen.postal_code.encode(),
         3: citizen.municipality.encode(),
     }
-    rrn = x509.load_der_x509_certificate(c.files[(0xDF00, 0x503C)]).public_key()
-    assert isinstance(rrn, ec.EllipticCurvePublicKey)
+    rrn = x509.load_der_x509_certificate(c.keys.rrn_certificate).public_key()
     id_sig = c.files[(0xDF01, 0x4032)]
-    rrn.verify(id_sig, identity, ec.ECDSA(hashes.SHA384()))
-    rrn.verify(c.files[(0xDF01, 0x4034)], trimmed + id_sig, ec.ECDSA(hashes.SHA384()))
-    # The certificate chain on the card verifies up to the root the hub trusts.
-    auth = x509.load_der_x509_certificate(c.files[(0xDF00, 0x5038)])
-    ca = x509.load_der_x509_certificate(c.files[(0xDF00, 0x503A)])
-    root = x509.load_der_x509_certificate(c.files[(0xDF00, 0x503B)])
-    assert c.files[(0xDF00, 0x503B)] == pki.root_ca_certificate()
-    auth.verify_directly_issued_by(ca)
+    if citizen.generation.rsa_register:
+        assert isinstance(rrn, rsa.RSAPublicKey)
+        rrn.verify(id_sig, identity, padding.PKCS1v15(), hashes.SHA1())
+        rrn.verify(c.files[(0xDF01, 0x4034)], trimmed + id_sig, padding.PKCS1v15(), hashes.SHA1())
+        assert len(fields[0x11]) == 20  # SHA-1 photo hash on applet 1.7
+    else:
+        assert isinstance(rrn, ec.EllipticCurvePublicKey)
+        rrn.verify(id_sig, identity, ec.ECDSA(hashes.SHA384()))
+        rrn.verify(c.files[(0xDF01, 0x4034)], trimmed + id_sig, ec.ECDSA(hashes.SHA384()))
+    # The certificate chain on the card verifies up to one of the demo roots.
+    ca = x509.load_der_x509_certificate(c.keys.citizen_ca_certificate)
+    root = x509.load_der_x509_certificate(c.keys.root_ca_certificate)
+    assert c.keys.root_ca_certificate in pki.demo_roots()
     ca.verify_directly_issued_by(root)
+    if not citizen.has_auth_certificate:
+        assert not any(c.files[(0xDF00, 0x5038)])  # a file of zero bytes only
+        return
+    auth = x509.load_der_x509_certificate(c.keys.auth_certificate)
     cn = auth.subject.get_attributes_for_oid(x509.oid.NameOID.COMMON_NAME)[0].value
     assert isinstance(cn, str) and cn.endswith("(Authentication)") and len(cn) <= 64
 
 
 def test_get_card_data(card: VirtualEidCard) -> None:
+    """Applet 1.8 manual §6.14: P2 00 → 28 bytes (Le 1C), P2 01 → 31 bytes (Le 1F) with the
+    PIN tries in byte 28 and two bytes FF; a wrong Le → 6Cxx; another P2 → 6B00."""
     r = run(card, "80E400001C")
     assert sw(r) == 0x9000 and len(r) == 30
     data = r[:-2]
     assert data[:16] == CITIZENS["adult"].chip_number
     assert data[21] == 0x18  # applet version 1.8
-    full = run(card, "80E4000000")
-    assert len(full) == 31 and full[:28] == data and full[28] == 3
-    assert run(card, "80E400001E") == b"\x6c\x1d"
-    assert sw(run(card, "80E4000100")) == 0x6A86
+    assert data[22:24] == b"\x00\x01"  # global OS version 0001 = Belpic V1.8
+    extended = run(card, "80E400011F")
+    assert sw(extended) == 0x9000
+    assert extended[:28] == data and extended[28] == 3 and extended[29:31] == b"\xff\xff"
+    assert run(card, "80E400001E") == b"\x6c\x1c"
+    assert run(card, "80E4000100") == b"\x6c\x1f"
+    assert sw(run(card, "80E400021F")) == 0x6B00
     assert sw(run(card, "80EA000101")) == 0x6D00  # PIN status: not on applet 1.x
+
+
+def test_get_card_data_of_an_applet_17_card() -> None:
+    """Applet 1.7 manual §6.9 (and the 1.8 manual's compatibility note): only P2 = 00."""
+    card = VirtualEidCard("old_rsa")
+    assert card.atr == bytes.fromhex("3B9813400AA503010101AD1311")
+    r = run(card, "80E400001C")
+    assert sw(r) == 0x9000 and r[21] == 0x17 and r[22:24] == b"\x00\x03" and r[25] == 0x21
+    assert sw(run(card, "80E400011F")) == 0x6B00
+    assert run(card, "80E4000000") == b"\x6c\x1c"
 
 
 def test_pin_counter_blocking_and_tries_without_spending(card: VirtualEidCard) -> None:
     assert verify(card, "0000") == 0x63C2
-    assert run(card, "80E4000000")[28] == 2  # read without spending a try
-    assert run(card, "80E4000000")[28] == 2
+    assert run(card, "80E400011F")[28] == 2  # read without spending a try
+    assert run(card, "80E400011F")[28] == 2
+    assert run(card, "00200001") == b"\x63\xc2"  # VERIFY without data: no try spent
     assert verify(card, "1234") == 0x9000  # right PIN: counter back to 3
     assert card.tries_left == 3
     assert verify(card, "9999") == 0x63C2
@@ -258,7 +285,8 @@ def test_pin_counter_blocking_and_tries_without_spending(card: VirtualEidCard) -
     assert verify(card, "123456789012") == 0x6983
     assert card.tries_left == 0
     assert verify(card, "1234") == 0x6983  # blocked, even with the right PIN
-    assert run(card, "80E4000000")[28] == 0
+    assert run(card, "80E400011F")[28] == 0
+    assert run(card, "00200001") == b"\x69\x83"
 
 
 def test_verify_rejects_malformed_blocks_without_spending_a_try(card: VirtualEidCard) -> None:
@@ -435,15 +463,12 @@ def test_a_stall_that_runs_out_answers_normally(card: VirtualEidCard) -> None:
 @settings(max_examples=60)
 def test_tlv_length_round_trip(n: int) -> None:
     encoded = tlv_length(n)
-    assert all(b & 0x80 for b in encoded[:-1]) and not encoded[-1] & 0x80
-    assert n < 128 or len(encoded) > 1
-    value = bytes(n % 300)
+    assert all(b == 0xFF for b in encoded[:-1]) and encoded[-1] != 0xFF
+    assert n < 255 or len(encoded) > 1
+    value = bytes(range(1, 256))[: n % 300] if n % 300 < 256 else b"x" * (n % 300)
     parsed = parse_tlv(tlv([(0x07, value)]) + bytes(3))
     assert parsed == {0x07: value}
-    decoded = 0
-    for b in encoded:
-        decoded = (decoded << 7) | (b & 0x7F)
-    assert decoded == n
+    assert sum(encoded) == n
 
 
 @given(st.binary(min_size=0, max_size=300))

@@ -31,6 +31,7 @@ from assistant.demo.card.model import FaultPlan, NonEidCard, VirtualEidCard
 from assistant.demo.card.vpcd import wait_for_card_state
 from assistant.errors import CardError, CardRemovedError, NotEidCardError
 from tests.support.pcsc import VpcdSlot, locked_slot
+from tests.support.trust import DEMO_TRUST
 from tests.support.virtual_card import inserted_card
 
 pytestmark = pytest.mark.pcsc
@@ -46,7 +47,7 @@ def _backend(slot: VpcdSlot) -> PcscBackend:
 def test_read_through_pcscd(vpcd_slot: VpcdSlot, citizen_id: str) -> None:
     backend = _backend(vpcd_slot)
     with inserted_card(vpcd_slot, citizen_id) as link:
-        session = CardSession(backend, vpcd_slot.reader_name)
+        session = CardSession(backend, vpcd_slot.reader_name, trust=DEMO_TRUST)
         try:
             data = session.read_card()
         finally:
@@ -64,7 +65,7 @@ def test_read_through_pcscd(vpcd_slot: VpcdSlot, citizen_id: str) -> None:
 def test_pin_and_signature_through_pcscd(vpcd_slot: VpcdSlot) -> None:
     backend = _backend(vpcd_slot)
     with inserted_card(vpcd_slot, "foreigner") as link:
-        session = CardSession(backend, vpcd_slot.reader_name)
+        session = CardSession(backend, vpcd_slot.reader_name, trust=DEMO_TRUST)
         try:
             session.read_card()
             assert not session.has_pinpad()
@@ -91,7 +92,7 @@ def test_blocked_pin_through_pcscd(vpcd_slot: VpcdSlot) -> None:
     backend = _backend(vpcd_slot)
     card = VirtualEidCard("adult", tries=1)
     with inserted_card(vpcd_slot, card=card):
-        session = CardSession(backend, vpcd_slot.reader_name)
+        session = CardSession(backend, vpcd_slot.reader_name, trust=DEMO_TRUST)
         try:
             assert session.verify_pin(bytearray(b"0000")) == PinBlocked()
             assert session.verify_pin(bytearray(b"1234")) == PinBlocked()
@@ -103,7 +104,7 @@ def test_blocked_pin_through_pcscd(vpcd_slot: VpcdSlot) -> None:
 def test_non_eid_card_through_pcscd(vpcd_slot: VpcdSlot) -> None:
     backend = _backend(vpcd_slot)
     with inserted_card(vpcd_slot, card=NonEidCard()):
-        session = CardSession(backend, vpcd_slot.reader_name)
+        session = CardSession(backend, vpcd_slot.reader_name, trust=DEMO_TRUST)
         try:
             with pytest.raises(NotEidCardError):
                 session.read_card()
@@ -116,7 +117,7 @@ def _read_apdu_count() -> int:
     from tests.support.fake_pinpad import VirtualConnection
 
     conn = VirtualConnection(VirtualEidCard("adult"))
-    eid.read_card(conn)
+    eid.read_card(conn, trust=DEMO_TRUST)
     return len(conn.apdus)
 
 
@@ -126,13 +127,13 @@ def test_card_pulled_during_read_through_pcscd(vpcd_slot: VpcdSlot) -> None:
     for position in (0, total // 2, total - 1):
         card = VirtualEidCard("adult", faults=FaultPlan(remove_after=position))
         with inserted_card(vpcd_slot, card=card):
-            session = CardSession(backend, vpcd_slot.reader_name)
+            session = CardSession(backend, vpcd_slot.reader_name, trust=DEMO_TRUST)
             with pytest.raises(CardRemovedError):
                 session.read_card()
             session.close()
     # The reader still works afterwards.
     with inserted_card(vpcd_slot, "kid"):
-        session = CardSession(backend, vpcd_slot.reader_name)
+        session = CardSession(backend, vpcd_slot.reader_name, trust=DEMO_TRUST)
         assert session.read_card().identity.surname == CITIZENS["kid"].surname
         session.close()
     backend.close()
@@ -144,7 +145,7 @@ def test_card_pulled_during_pin_and_sign_through_pcscd(vpcd_slot: VpcdSlot) -> N
     for position in (0, 1):
         card = VirtualEidCard("adult", faults=FaultPlan(remove_after=position))
         with inserted_card(vpcd_slot, card=card):
-            session = CardSession(backend, vpcd_slot.reader_name)
+            session = CardSession(backend, vpcd_slot.reader_name, trust=DEMO_TRUST)
             with pytest.raises(CardRemovedError):
                 assert session.verify_pin(bytearray(b"1234")) == PinCorrect()
                 session.sign_challenge(b"nonce")
@@ -158,7 +159,7 @@ def test_unexpected_status_through_pcscd(vpcd_slot: VpcdSlot) -> None:
     for position in (1, 2, 5):
         card = VirtualEidCard("adult", faults=FaultPlan(status_at={position: b"\x6f\x00"}))
         with inserted_card(vpcd_slot, card=card):
-            session = CardSession(backend, vpcd_slot.reader_name)
+            session = CardSession(backend, vpcd_slot.reader_name, trust=DEMO_TRUST)
             with pytest.raises(CardError) as info:
                 session.read_card()
             assert not isinstance(info.value, CardRemovedError)
@@ -206,7 +207,7 @@ def test_several_readers(pcscd: None) -> None:
             situation = look(backend)
             assert situation.state is ReaderState.CARD_PRESENT
             assert situation.card_reader == second.reader_name
-            session = CardSession(backend, second.reader_name)
+            session = CardSession(backend, second.reader_name, trust=DEMO_TRUST)
             assert session.read_card().identity.surname == CITIZENS["kid"].surname
             session.close()
             with inserted_card(first, "adult"):
@@ -251,6 +252,6 @@ def test_diagnostic_without_card_through_pcscd(vpcd_slot: VpcdSlot) -> None:
     assert wait_for_card_state(vpcd_slot.reader_name, False, 5)
     out = io.StringIO()
     backend = _backend(vpcd_slot)
-    assert _diagnose(backend, None, out) == EXIT_NO_CARD
+    assert _diagnose(backend, None, out, DEMO_TRUST) == EXIT_NO_CARD
     backend.close()
     assert "No card in the reader" in out.getvalue()

@@ -15,6 +15,7 @@ from assistant.errors import CardRemovedError, PinError
 from assistant.records.hub_source import HubRecordSource
 from tests.support import hub as hub_support
 from tests.support.pcsc import VpcdSlot
+from tests.support.trust import DEMO_TRUST
 from tests.support.virtual_card import inserted_card
 
 # the shared hub fixtures, used by name in this module
@@ -31,7 +32,7 @@ def test_card_through_pcscd_to_record_over_https(
     backend = PcscBackend(reader_filter=vpcd_slot.reader_name)
     try:
         with inserted_card(vpcd_slot, "kid") as link:
-            session = CardSession(backend, vpcd_slot.reader_name)
+            session = CardSession(backend, vpcd_slot.reader_name, trust=DEMO_TRUST)
             try:
                 card_data = session.read_card()
                 source = HubRecordSource(hub_client, tls_hub.base_url, session)
@@ -62,7 +63,7 @@ def test_card_pulled_while_signing_stops_the_login(
     before = tls_hub.app.requests_served
     try:
         with inserted_card(vpcd_slot, "adult") as link:
-            session = CardSession(backend, vpcd_slot.reader_name)
+            session = CardSession(backend, vpcd_slot.reader_name, trust=DEMO_TRUST)
             try:
                 assert session.verify_pin(bytearray(DEFAULT_PIN.encode())) == PinCorrect()
                 link.card.faults = FaultPlan(remove_after=link.card.apdu_count)

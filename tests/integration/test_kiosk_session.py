@@ -67,6 +67,7 @@ def _child(mode: str, config: str, report_path: str) -> int:  # pragma: no cover
     from assistant.idle import ResetReason
     from assistant.journey import Step
     from ui.app import build_app
+    from ui.modes.kiosk import KioskMode
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     app = QApplication(sys.argv[:1])
@@ -74,11 +75,11 @@ def _child(mode: str, config: str, report_path: str) -> int:  # pragma: no cover
         args = ["--kiosk", config, "--kiosk-config-unlocked"]
     else:
         args = ["--mediator", "--training"]
-    run = build_app([*args, "--no-pcscd", "--citizen", CITIZEN], app)
+    run = build_app([*args, "--demo", "--no-pcscd", "--citizen", CITIZEN], app)
     shell, controller = run.shell, run.controller
     journey = controller.journey
-    kiosk = getattr(run, "kiosk", None)
-    watch = kiosk.watch if kiosk is not None else run.mediator.watch
+    kiosk = next((mode for mode in run.modes if isinstance(mode, KioskMode)), None)
+    (watch,) = [mode.watch for mode in run.modes if mode.watch is not None]
     shell.resize(1024, 768)
     shell.showFullScreen()
     report: dict[str, Any] = {"problems": []}

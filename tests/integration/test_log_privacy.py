@@ -18,6 +18,7 @@ from assistant.demo.hub.server import RunningHub
 from assistant.records.fhir_client import hub_http_client
 from assistant.records.hub_source import HubRecordSource
 from tests.support import hub as hub_support
+from tests.support.trust import DEMO_TRUST
 
 hub_clock = hub_support.hub_clock
 _session_hub = hub_support._session_hub
@@ -59,7 +60,7 @@ def test_card_login_and_record_load_log_no_personal_data(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     backend = InProcessBackend(VirtualEidCard(CITIZENS[citizen_id]))
-    session = CardSession(backend, IN_PROCESS_READER)
+    session = CardSession(backend, IN_PROCESS_READER, trust=DEMO_TRUST)
     context = ssl.create_default_context(cafile=str(tls_hub.ca_pem_path))
     try:
         with hub_http_client(verify=context) as client:
@@ -110,7 +111,7 @@ def test_embedded_hub_logs_no_personal_data(caplog: pytest.LogCaptureFixture) ->
     caplog.set_level(logging.DEBUG)
     hub = start_embedded_hub()
     backend = InProcessBackend(VirtualEidCard(CITIZENS["adult"]))
-    session = CardSession(backend, IN_PROCESS_READER)
+    session = CardSession(backend, IN_PROCESS_READER, trust=DEMO_TRUST)
     try:
         session.read_card()
         assert session.verify_pin(bytearray(DEFAULT_PIN.encode())) == PinCorrect()

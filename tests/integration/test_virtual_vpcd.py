@@ -30,6 +30,7 @@ from assistant.errors import (
     ReaderError,
 )
 from tests.support.pcsc import VpcdSlot
+from tests.support.trust import DEMO_TRUST
 from tests.support.virtual_card import inserted_card
 
 pytestmark = pytest.mark.pcsc
@@ -84,7 +85,7 @@ def test_insert_read_remove_reinsert(vpcd_slot: VpcdSlot) -> None:
         assert raw.atr() == EID_ATR
         assert raw.read_file("3F00DF014031") == card.files[(0xDF01, 0x4031)]
         assert raw.read_file("DF014035") == CITIZENS["kid"].photo()
-        assert raw.read_file("DF00503B") == card.keys.root_ca_certificate
+        assert raw.read_file("DF00503B") == card.files[(0xDF00, 0x503B)]
         link.remove()
         assert wait_for_card_state(vpcd_slot.reader_name, False)
         hresult, _ = raw.transmit(bytes.fromhex("80E400001C"))
@@ -106,7 +107,7 @@ def test_card_layer_reads_pins_and_signs_through_pcscd(vpcd_slot: VpcdSlot) -> N
         backend = PcscBackend(reader_filter=vpcd_slot.reader_name)
         assert backend.card_present(vpcd_slot.reader_name)
         conn = backend.connect(vpcd_slot.reader_name)
-        data = eid.read_card(conn)
+        data = eid.read_card(conn, trust=DEMO_TRUST)
         assert data.identity.surname == citizen.surname
         assert data.identity.first_names.startswith("Hélène-Françoise")
         assert data.address.municipality == "Liège"
@@ -114,7 +115,7 @@ def test_card_layer_reads_pins_and_signs_through_pcscd(vpcd_slot: VpcdSlot) -> N
         assert isinstance(eid.verify_pin(conn, bytearray(b"1234")), PinCorrect)
         digest = hashlib.sha384(b"hub nonce").digest()
         raw = eid.sign_digest(conn, digest, data.card_info)  # 61xx + GET RESPONSE inside
-        cert = x509.load_der_x509_certificate(link.card.files[(0xDF00, 0x5038)])
+        cert = x509.load_der_x509_certificate(link.card.keys.auth_certificate)
         public = cert.public_key()
         assert isinstance(public, ec.EllipticCurvePublicKey)
         der = encode_dss_signature(int.from_bytes(raw[:48], "big"), int.from_bytes(raw[48:], "big"))
@@ -169,7 +170,7 @@ def test_card_layer_fails_cleanly_when_the_card_leaves_mid_read(vpcd_slot: VpcdS
         backend = PcscBackend(reader_filter=vpcd_slot.reader_name)
         conn = backend.connect(vpcd_slot.reader_name)
         with pytest.raises(AssistantError) as info:
-            eid.read_card(conn)
+            eid.read_card(conn, trust=DEMO_TRUST)
         assert info.value.kind in (ProblemKind.CARD, ProblemKind.READER)
         assert link.wait_removed(5)
         assert wait_for_card_state(vpcd_slot.reader_name, False)
@@ -183,7 +184,7 @@ def test_status_word_fault_through_pcscd(vpcd_slot: VpcdSlot) -> None:
         backend = PcscBackend(reader_filter=vpcd_slot.reader_name)
         conn = backend.connect(vpcd_slot.reader_name)
         with pytest.raises(CardError) as info:
-            eid.read_card(conn)
+            eid.read_card(conn, trust=DEMO_TRUST)
         assert not isinstance(info.value, CardRemovedError)
         conn.disconnect()
         backend.close()
@@ -215,7 +216,7 @@ def test_non_eid_card_through_pcscd(vpcd_slot: VpcdSlot) -> None:
         conn = backend.connect(vpcd_slot.reader_name)
         assert conn.atr() != EID_ATR
         with pytest.raises(NotEidCardError):
-            eid.read_card(conn)
+            eid.read_card(conn, trust=DEMO_TRUST)
         conn.disconnect()
         backend.close()
 
@@ -227,14 +228,17 @@ def test_demo_card_through_pcscd(vpcd_slot: VpcdSlot) -> None:
         assert demo.reader_name == vpcd_slot.reader_name
         assert demo.backend.list_readers() == [vpcd_slot.reader_name]
         conn = demo.backend.connect(demo.reader_name)
-        assert eid.read_card(conn).identity.national_number == CITIZENS["kid"].national_number
+        assert (
+            eid.read_card(conn, trust=DEMO_TRUST).identity.national_number
+            == CITIZENS["kid"].national_number
+        )
         conn.disconnect()
         demo.remove()
         assert not demo.backend.card_present(demo.reader_name)
         demo.insert("noble")
         assert demo.backend.card_present(demo.reader_name)
         conn = demo.backend.connect(demo.reader_name)
-        assert eid.read_card(conn).identity.noble_condition == "Baron"
+        assert eid.read_card(conn, trust=DEMO_TRUST).identity.noble_condition == "Baron"
         conn.disconnect()
     finally:
         demo.stop()
@@ -258,7 +262,10 @@ def test_demo_card_takes_the_other_slot_while_a_test_holds_one(vpcd_slot: VpcdSl
         else:  # a demo app or another run holds the other slot: every slot is taken
             assert not demo.uses_pcscd
         conn = demo.backend.connect(demo.reader_name)
-        assert eid.read_card(conn).identity.national_number == CITIZENS["kid"].national_number
+        assert (
+            eid.read_card(conn, trust=DEMO_TRUST).identity.national_number
+            == CITIZENS["kid"].national_number
+        )
         conn.disconnect()
     finally:
         demo.stop()
@@ -286,7 +293,10 @@ def test_demo_does_not_take_a_busy_slot(vpcd_slot: VpcdSlot) -> None:
         try:
             assert not demo.uses_pcscd
             conn = demo.backend.connect(demo.reader_name)
-            assert eid.read_card(conn).identity.national_number == CITIZENS["kid"].national_number
+            assert (
+                eid.read_card(conn, trust=DEMO_TRUST).identity.national_number
+                == CITIZENS["kid"].national_number
+            )
         finally:
             demo.stop()
 
@@ -303,7 +313,7 @@ def test_tampered_card_through_pcscd_shows_nothing(vpcd_slot: VpcdSlot) -> None:
             conn = backend.connect(vpcd_slot.reader_name)
             try:
                 with pytest.raises(CardIntegrityError, match="address signature") as info:
-                    eid.read_card(conn)
+                    eid.read_card(conn, trust=DEMO_TRUST)
             finally:
                 conn.disconnect()
     finally:

@@ -67,6 +67,7 @@ class PinpadBehaviour:
     cancel: bool = False
     timeout: bool = False
     structures: list[bytes] = field(default_factory=list)
+    lang_ids: list[int] = field(default_factory=list)
 
 
 class FakePinpadConnection(VirtualConnection):
@@ -90,21 +91,21 @@ class FakePinpadConnection(VirtualConnection):
 
     def _verify_direct(self, structure: bytes) -> bytes:
         self.behaviour.structures.append(bytes(structure))
-        header = struct.calcsize("<BBBBBHBBHB3sI")
+        # wLangId is high byte first, as eid-mw fills it (hence ">H" there).
+        header = struct.calcsize("<BBBBBBBBB") + 2 + struct.calcsize("<B3sI")
         (
             _timeout,
             _timeout2,
             format_string,
             block_string,
             length_format,
-            extra_digit,
+            max_digits,
+            min_digits,
             _validation,
             _messages,
-            _lang,
-            _msg_index,
-            _prologue,
-            data_length,
-        ) = struct.unpack("<BBBBBHBBHB3sI", structure[:header])
+        ) = struct.unpack("<BBBBBBBBB", structure[:9])
+        self.behaviour.lang_ids.append(int.from_bytes(structure[9:11], "big"))
+        _msg_index, _prologue, data_length = struct.unpack("<B3sI", structure[11:header])
         apdu = bytearray(structure[header:])
         if len(apdu) != data_length:
             return b"\x6b\x80"  # invalid parameter
@@ -113,7 +114,6 @@ class FakePinpadConnection(VirtualConnection):
         if self.behaviour.timeout:
             return b"\x64\x00"
         pin = self.behaviour.pin
-        min_digits, max_digits = extra_digit >> 8, extra_digit & 0xFF
         if not min_digits <= len(pin) <= max_digits:
             return b"\x6b\x80"
         if not format_string & 0x80 or format_string & 0x03 != 0x01:

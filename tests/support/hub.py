@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, utils
 from cryptography.x509.oid import NameOID
 
+from assistant.card.eid import SHA384_DIGEST_INFO
 from assistant.card.pin import encode_pin_block
 from assistant.card.signature import ChallengeSignature, challenge_digest
 from assistant.demo.card.citizens import CITIZENS, DEFAULT_PIN
@@ -29,6 +30,7 @@ from assistant.demo.hub.server import RunningHub, serve_hub_tls
 from assistant.errors import CardError
 
 ALGO_ECDSA_SHA384 = 0x02
+ALGO_RSA_PKCS1 = 0x01  # applet 1.7 manual, Table 11
 AUTH_KEY = 0x82
 
 
@@ -83,11 +85,15 @@ class VirtualCardSigner:
             finally:
                 pin[:] = bytes(len(pin))
                 block[:] = bytes(len(block))
-        self._send(
-            bytes([0x00, 0x22, 0x41, 0xB6, 0x05, 0x04, 0x80, ALGO_ECDSA_SHA384, 0x84, AUTH_KEY])
-        )
         digest = challenge_digest(challenge)
-        signature = self._send(b"\x00\x2a\x9e\x9a\x30" + digest + b"\x00")
+        if self.card.generation.rsa_keys:
+            # Applet 1.7: DF00 first, then PKCS#1 with the SHA-384 DigestInfo (see eid.py).
+            self._send(bytes([0x00, 0xA4, 0x08, 0x0C, 0x02, 0xDF, 0x00]))
+            algorithm, data = ALGO_RSA_PKCS1, SHA384_DIGEST_INFO + digest
+        else:
+            algorithm, data = ALGO_ECDSA_SHA384, digest
+        self._send(bytes([0x00, 0x22, 0x41, 0xB6, 0x05, 0x04, 0x80, algorithm, 0x84, AUTH_KEY]))
+        signature = self._send(bytes([0x00, 0x2A, 0x9E, 0x9A, len(data)]) + data + b"\x00")
         self.signatures += 1
         keys = self.card.keys
         return ChallengeSignature(

@@ -22,7 +22,7 @@ from assistant.settings import HelpContact, KioskConfig, Mode, Settings
 from assistant.staff_code import StaffLockout, hash_staff_code
 from tests.support.shell import dispose
 from ui import theme as theme_mod
-from ui.kiosk import KioskMode
+from ui.modes.kiosk import KioskMode
 from ui.shell import Shell
 
 #: The pharmacist's exit code, hashed with few rounds so the tests stay fast.

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from assistant.journey import Problem, Step
-from tests.a11y.harness import JourneyHarness
+from tests.support.journey_harness import JourneyHarness
 from ui.widgets import announcer
 
 pytestmark = pytest.mark.usefixtures("qapp")
@@ -61,7 +61,9 @@ def test_correct_pin_whole_journey_keyboard_only(h: JourneyHarness) -> None:
 def test_wrong_pin_twice_then_right(h: JourneyHarness) -> None:
     h.walk_to(Step.PIN)
     pin = h.controller.pin_screen
-    assert pin.tries.text() == "You have 3 tries."
+    # The tries come from the card before the first PIN (GET CARD DATA P2=01 on applet 1.8).
+    assert h.state.tries_left == 3
+    assert pin.tries.text() == "You have 3 tries left."
     with h.qtbot.waitSignal(announcer().announced, timeout=2000) as blocker:
         h.type_text("9")
     assert blocker.args == ["1 digit typed"]

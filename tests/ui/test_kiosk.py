@@ -28,8 +28,10 @@ from tests.support.kiosk import (
     start_session,
 )
 from ui import theme as theme_mod
-from ui.kiosk import StaffPanel, is_escape_key, kiosk_help_text
-from ui.onscreen_keyboard import KeyButton, OnScreenKeyboard
+from ui.modes.kiosk.banner import kiosk_help_text
+from ui.modes.kiosk.guard import is_escape_key
+from ui.modes.kiosk.onscreen_keyboard import KeyButton, OnScreenKeyboard
+from ui.modes.kiosk.staff_panel import StaffPanel
 
 MODIFIER_KEYS = {Qt.Key.Key_Alt, Qt.Key.Key_Control, Qt.Key.Key_Shift, Qt.Key.Key_AltGr}
 
@@ -347,7 +349,7 @@ def test_keyboard_dock_follows_focus(qtbot: QtBot, kiosk: Kiosk) -> None:
 
 @pytest.mark.parametrize("page", ["welcome", "warning", "staff"])
 def test_kiosk_pages_pass_the_accessibility_audit(qtbot: QtBot, kiosk: Kiosk, page: str) -> None:
-    from tests.a11y.checks import audit
+    from tests.support.a11y_checks import audit
 
     shell, mode, journey, clock = kiosk
     shell.add_banner(mode.banner)
@@ -404,7 +406,6 @@ def test_typing_in_a_dialog_over_the_kiosk_counts_as_activity(qtbot: QtBot, kios
 
 
 def test_staff_menu_left_open_locks_again(qtbot: QtBot, tmp_path: object) -> None:
-    from ui.kiosk import StaffPanel
 
     window = QWidget()
     qtbot.addWidget(window)
@@ -422,24 +423,23 @@ def test_staff_menu_left_open_locks_again(qtbot: QtBot, tmp_path: object) -> Non
 def test_prescriptions_beside_the_record_only(qtbot: QtBot, kiosk: Kiosk) -> None:
     from datetime import date
 
-    from assistant.records.model import Prescription
+    from assistant.records.model import Prescription, Record
 
     shell, mode, journey, _clock = kiosk
     assert mode.prescriptions is not None
     panel = mode.prescriptions.panel
 
-    class Rec:
-        prescriptions = [  # noqa: RUF012
-            Prescription(
-                rid="BEP0TEST1234", medication="Metformine 850 mg", expiry=date(2027, 1, 2)
-            ),
-            Prescription(rid="BEP0DONE0000", medication="Old", status="completed"),
-        ]
+    def with_prescriptions() -> Record:
+        return Record(
+            prescriptions=[
+                Prescription(
+                    rid="BEP0TEST1234", medication="Metformine 850 mg", expiry=date(2027, 1, 2)
+                ),
+                Prescription(rid="BEP0DONE0000", medication="Old", status="completed"),
+            ]
+        )
 
-        def wipe(self) -> None:
-            pass
-
-    reach_record(journey, Rec())  # ends at Step.RECORD
+    reach_record(journey, with_prescriptions())  # ends at Step.RECORD
     assert panel.count() == 1  # only the open one
     qtbot.waitUntil(panel.isVisible)
     assert shell.isAncestorOf(panel)
@@ -451,7 +451,7 @@ def test_prescriptions_beside_the_record_only(qtbot: QtBot, kiosk: Kiosk) -> Non
     # The next patient's record shows the panel again.
     journey.reader_changed(ReaderStatus.NO_CARD)
     qtbot.waitUntil(lambda: journey.step is Step.WELCOME)
-    reach_record(journey, Rec())
+    reach_record(journey, with_prescriptions())
     qtbot.waitUntil(panel.isVisible)
 
 

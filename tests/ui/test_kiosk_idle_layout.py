@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from assistant.i18n import set_language
 from ui import theme as theme_mod
-from ui.kiosk_idle import IdleWarning
+from ui.modes.idle_warning import IdleWarning
 from ui.theme import MIN_TARGET_PX
 
 

@@ -11,11 +11,11 @@ from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QApplication, QWidget
 
 from assistant.journey import Step
-from tests.a11y.harness import JourneyHarness
+from tests.support.journey_harness import JourneyHarness
 from tests.support.kiosk_scenes import kiosk_scenes
 from ui import theme as theme_mod
-from ui.kiosk import StaffPanel
-from ui.onscreen_keyboard import KeyButton
+from ui.modes.kiosk.onscreen_keyboard import KeyButton
+from ui.modes.kiosk.staff_panel import StaffPanel
 from ui.theme import MIN_TARGET_PX
 
 

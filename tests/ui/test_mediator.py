@@ -21,9 +21,16 @@ from assistant.session_log import read_sessions
 from assistant.settings import Mode, Settings
 from tests.support.shell import dispose
 from ui import theme as theme_mod
-from ui.mediator import MediatorMode
-from ui.mediator_panel import COMMON_PROBLEMS, GUIDES, PROBLEM_TIPS, MediatorPanel
-from ui.relay_sheet import RelaySheet, RelaySheetDialog, RelayTopic, relay_html, render_pdf
+from ui.modes.mediator import MediatorMode
+from ui.modes.mediator.guides import COMMON_PROBLEMS, GUIDES, PROBLEM_TIPS
+from ui.modes.mediator.panel import MediatorPanel
+from ui.modes.mediator.relay_sheet import (
+    RelaySheet,
+    RelaySheetDialog,
+    RelayTopic,
+    relay_html,
+    render_pdf,
+)
 from ui.shell import Shell
 
 
@@ -311,7 +318,7 @@ def test_relay_dialog(qtbot: QtBot) -> None:
 def test_mediator_screens_pass_the_accessibility_audit(
     qtbot: QtBot, env: Env, high_contrast: bool
 ) -> None:
-    from tests.a11y.checks import audit
+    from tests.support.a11y_checks import audit
 
     shell, _mode, journey, _clock = env
     theme_mod.set_theme(theme_mod.Theme(high_contrast=high_contrast))

@@ -11,8 +11,9 @@ from assistant.demo.card.model import VirtualEidCard
 from assistant.demo.hub.embedded import start_embedded_hub
 from assistant.i18n import set_language
 from assistant.journey import Problem, Step
-from tests.a11y.harness import JourneyHarness
 from tests.support.fake_pinpad import FakePinpadConnection, PinpadBehaviour
+from tests.support.journey_harness import JourneyHarness
+from tests.support.trust import DEMO_TRUST
 from ui import theme as theme_mod
 from ui.journey_view import JourneyController
 from ui.shell import Shell
@@ -63,7 +64,7 @@ def test_pinpad_wrong_then_right(qtbot) -> None:
     hub = start_embedded_hub()
     shell = Shell(Speaker(engine="mock"))
     qtbot.addWidget(shell)
-    controller = JourneyController(shell, backend, hub.record_source)
+    controller = JourneyController(shell, backend, hub.record_source, card_trust=DEMO_TRUST)
     shell.resize(1024, 768)
     shell.show()
     qtbot.waitExposed(shell)

@@ -13,17 +13,18 @@ from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-import ui.record.common as common
+import ui.record.glossary_lookup as glossary_lookup
 from assistant.glossary import GlossaryEntry
 from assistant.i18n import set_language
 from assistant.records.model import Coding, Medication, Record
 from tests.support.fixtures import SUMEHR as SUMEHR_DIR
-from tests.ui.test_record_data import demo_record
+from tests.support.records import demo_record
 from ui import theme
 from ui.record import disposal
 from ui.record.explain import ExplainPage
 from ui.record.home import RecordHome
 from ui.record.medicines import MedicinesPage
+from ui.record.page import ItemCard
 from ui.workers import wait_for_all
 
 
@@ -32,10 +33,10 @@ def _english(qapp: QApplication) -> Iterator[None]:
     set_language("en")
     if theme.current().high_contrast or theme.current().text_scale != 1.0:
         theme.set_theme(theme.Theme(), qapp)
-    common.clear_explanation_cache()
+    glossary_lookup.clear_explanation_cache()
     yield
     disposal.dispose_now()
-    common.clear_explanation_cache()
+    glossary_lookup.clear_explanation_cache()
     set_language("en")
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
@@ -55,14 +56,14 @@ def many_medicines(n: int) -> Record:
 def test_searching_the_words_of_a_title_runs_on_a_worker(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = common.find_terms
+    real = glossary_lookup.find_terms
     threads: list[int] = []
 
     def spy(text: str, language: str | None = None) -> list[GlossaryEntry]:
         threads.append(threading.get_ident())
         return real(text, language)
 
-    monkeypatch.setattr(common, "find_terms", spy)
+    monkeypatch.setattr(glossary_lookup, "find_terms", spy)
     home = RecordHome(Record())
     qtbot.addWidget(home)
     home.explain("Take it with paracetamol and water")
@@ -91,14 +92,14 @@ def test_codes_of_the_record_are_looked_up_ahead_and_forgotten_on_wipe(qtbot: Qt
     QApplication.processEvents()
     codings = record.all_codings()
     assert codings
-    cached = {c for (_lang, c) in common._specific_cache}
+    cached = {c for (_lang, c) in glossary_lookup._specific_cache}
     assert set(codings) <= cached
     home.wipe()
-    assert not common._specific_cache and not common._coding_cache
+    assert not glossary_lookup._specific_cache and not glossary_lookup._coding_cache
     # A prefetch asked for before the wipe stores nothing after it.
-    stale = common.cache_epoch() - 1
-    common.prefetch_explanations(codings, "en", stale)
-    assert not common._specific_cache
+    stale = glossary_lookup.cache_epoch() - 1
+    glossary_lookup.prefetch_explanations(codings, "en", stale)
+    assert not glossary_lookup._specific_cache
 
 
 def test_long_page_is_built_in_slices_then_deleted_in_slices(
@@ -116,7 +117,7 @@ def test_long_page_is_built_in_slices_then_deleted_in_slices(
     assert page.building
     qtbot.waitUntil(lambda: not page.building, timeout=20000)
     assert page.body is not None
-    assert len(page.body.findChildren(common.ItemCard)) == 25
+    assert len(page.body.findChildren(ItemCard)) == 25
     home.go_home()
     # Leaving: the page is hidden at once and deleted over the next events.
     assert not page.isVisible()

@@ -11,12 +11,12 @@ from assistant.records.fhir_map import record_from_fhir
 from assistant.records.files import open_record_file
 from assistant.records.model import ItemSource, Record, SourceKind
 from tests.support.fixtures import MORE, read_json
-from tests.ui.test_record_walk import make_home
-from ui.record.common import ItemCard
+from tests.support.record_home import make_home
+from ui.record.page import ItemCard
 
 
 def card_texts(qtbot: QtBot, record: Record, page: str) -> list[str]:
-    home = make_home(qtbot, record)
+    home = make_home(qtbot, record, open_file_dialog=lambda _w: None)
     home.open_page(page)
     assert home.page is not None
     home.page.finish_building()
@@ -51,10 +51,10 @@ def test_parts_of_another_version_are_on_the_unreadable_page(qtbot: QtBot) -> No
 
 
 def test_medicines_page_says_change_nothing_on_screen_and_aloud(qtbot: QtBot) -> None:
-    from tests.ui.test_record_data import demo_record
+    from tests.support.records import demo_record
 
     record = demo_record("adult")
-    home = make_home(qtbot, record)
+    home = make_home(qtbot, record, open_file_dialog=lambda _w: None)
     home.open_page("medicines")
     assert home.page is not None
     spoken = home.page.speech_text()

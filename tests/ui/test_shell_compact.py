@@ -10,10 +10,10 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from assistant.i18n import set_language
 from assistant.journey import JourneyState, Problem, Step
-from tests.a11y.harness import JourneyHarness
 from tests.support.app_script import run_app_script
+from tests.support.journey_harness import JourneyHarness
 from ui import theme as theme_mod
-from ui.mediator_panel import MediatorPanel
+from ui.modes.mediator.panel import MediatorPanel
 from ui.shell import Shell
 from ui.widgets import BigButton, BigComboBox
 
@@ -186,10 +186,10 @@ def test_guide_words_follow_the_bars_not_the_patient_text(qtbot, restore) -> Non
     _settle(qtbot)
     body = panel.say.body.font().pointSizeF()
     assert body == pytest.approx(theme_mod.current().bar_points("body"), abs=0.2)
-    inner = panel.scroll.widget()
+    inner = panel.scroll_area.widget()
     assert inner is not None
     # no word of the unfolded guide is cut: its content fits the panel's viewport
-    assert inner.minimumSizeHint().width() <= panel.scroll.viewport().width() + 1
+    assert inner.minimumSizeHint().width() <= panel.scroll_area.viewport().width() + 1
 
 
 def test_help_and_hidden_pages_are_made_when_needed(qtbot, restore) -> None:
@@ -213,7 +213,8 @@ def test_main_makes_the_rest_after_the_first_screen(qtbot, restore, tmp_path) ->
     from ui import app as app_mod
 
     run = app_mod.build_app(
-        ["--no-pcscd", "--language", "en", "--data-dir", str(tmp_path)], services_now=False
+        ["--demo", "--no-pcscd", "--language", "en", "--data-dir", str(tmp_path)],
+        services_now=False,
     )
     try:
         assert run.shell._overlays is None

@@ -112,7 +112,8 @@ def test_default_font_is_set_after_the_first_screen(qtbot, qapp: QApplication, t
     from ui import app as app_mod
 
     run = app_mod.build_app(
-        ["--no-pcscd", "--language", "en", "--data-dir", str(tmp_path)], services_now=False
+        ["--demo", "--no-pcscd", "--language", "en", "--data-dir", str(tmp_path)],
+        services_now=False,
     )
     try:
         assert theme_mod._font_pending  # the style sheet gives the widgets their font

@@ -14,7 +14,7 @@ from assistant.record_words import (
     reaction_text,
 )
 from assistant.records.model import Criticality, ProblemCategory, ProblemStatus, Verification
-from ui.record.common import ItemCard, Page, small_button
+from ui.record.page import ItemCard, Page, small_button
 
 
 class AllergiesPage(Page):

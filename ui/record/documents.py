@@ -23,7 +23,8 @@ from assistant.i18n import _, format_date, ngettext
 from assistant.record_words import nothing_text, superseded_text
 from assistant.records.model import Document, Record
 from ui.qt_stub_fixes import char_p
-from ui.record.common import ItemCard, Navigator, Page, coded_name, small_button
+from ui.record.glossary_lookup import coded_name
+from ui.record.page import ItemCard, Navigator, Page, small_button
 from ui.widgets import announce
 from ui.workers import Job, run_in_worker
 

@@ -7,16 +7,9 @@ from collections.abc import Iterator, Sequence
 from assistant.glossary import GlossaryEntry, who_can_explain
 from assistant.i18n import _, current_language
 from assistant.records.model import Coding, Record, RelationKind
-from ui.record.common import (
-    ItemCard,
-    Navigator,
-    Page,
-    breakable,
-    explanations_for,
-    small_button,
-    terms_in,
-    terms_known,
-)
+from ui.record.formatting import breakable
+from ui.record.glossary_lookup import explanations_for, terms_in, terms_known
+from ui.record.page import ItemCard, Navigator, Page, small_button
 from ui.record.sharing import RELATION_WORDS
 from ui.widgets import announce
 from ui.workers import Job, run_in_worker

@@ -41,18 +41,12 @@ from assistant.removable_media import removable_roots
 from assistant.settings import FileAccess
 from ui import theme as theme_mod
 from ui.record.allergies import AllergiesPage
-from ui.record.common import (
-    Page,
-    cache_epoch,
-    clear_explanation_cache,
-    fit_heading,
-    prefetch_explanations,
-    small_button,
-)
 from ui.record.disposal import dispose_later, dispose_now
 from ui.record.documents import DocumentPage, DocumentsPage
 from ui.record.explain import ContactsPage, ExplainPage
+from ui.record.glossary_lookup import cache_epoch, clear_explanation_cache, prefetch_explanations
 from ui.record.medicines import MedicinesPage
+from ui.record.page import Page, fit_heading, small_button
 from ui.record.results import ResultsPage, TrendPage, WhyResultPage, grouped_results
 from ui.record.sharing import SharingPage
 from ui.record.tools import NotesPage, PaperPage, PhonePage, UnreadablePage

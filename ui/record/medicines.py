@@ -24,8 +24,8 @@ from assistant.record_words import (
 )
 from assistant.records.model import Medication, Prescription
 from ui import theme as theme_mod
-from ui.record.common import ItemCard, Page, explain_button, small_button
 from ui.record.flow import SteadyHBoxLayout, SteadyVBoxLayout
+from ui.record.page import ItemCard, Page, explain_button, small_button
 from ui.record.qr import QrCode
 from ui.widgets import Body, Pictogram
 

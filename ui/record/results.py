@@ -29,7 +29,7 @@ from assistant.record_words import (
 )
 from assistant.records.model import LabResult, Record, ResultStatus
 from ui import theme as theme_mod
-from ui.record.common import ItemCard, Navigator, Page, explain_button, small_button
+from ui.record.page import ItemCard, Navigator, Page, explain_button, small_button
 from ui.widgets import IconText
 
 HIDDEN_STATUSES = (ResultStatus.HELD_BACK,)

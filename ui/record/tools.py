@@ -21,14 +21,14 @@ from PySide6.QtWidgets import (
 from assistant.i18n import _
 from assistant.notes import SECTIONS, Notebook
 from assistant.paper_copy import PAPER_SECTIONS, QR_SCHEME, paper_html, qr_payloads
+from assistant.portal.urls import portal_url
 from assistant.record_words import UNREADABLE_WHY, section_title
 from assistant.records.model import Record
 from assistant.settings import FileAccess
 from ui import theme as theme_mod
 from ui.printing import choose_printer
-from ui.record.common import ItemCard, Navigator, Page, small_button
+from ui.record.page import ItemCard, Navigator, Page, small_button
 from ui.record.qr import QrCode, qr_image
-from ui.record.sharing import portal_url
 from ui.widgets import BigButton, BigComboBox, Body, announce
 
 log = logging.getLogger(__name__)
@@ -112,7 +112,7 @@ class NotesPage(Page):
             announce(self, _("Your questions could not be saved on this computer."))
 
     def rebuild(self) -> None:
-        if getattr(self, "editor", None) is not None:
+        if self.body is not None:  # (not before the first build: no editor yet)
             self.save()
         super().rebuild()
 

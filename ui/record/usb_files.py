@@ -11,7 +11,7 @@ from pathlib import Path
 from assistant.i18n import _, format_date
 from assistant.records.model import Record
 from assistant.removable_media import record_files_on
-from ui.record.common import Navigator, Page, small_button
+from ui.record.page import Navigator, Page, small_button
 from ui.widgets import BigButton
 
 #: Where the page finds the media and opens the file the patient picked.
@@ -46,7 +46,8 @@ class UsbFilesPage(Page):
             "muted",
         )
         if not roots:
-            self.add_text(_("No USB stick found. Put your USB stick in the computer."), "problem")
+            # An instruction, not an error: with the stick's picture.
+            self.add_subheading(_("No USB stick found. Put your USB stick in the computer."), "usb")
         elif not files:
             self.add_text(
                 _("Your USB stick has no health record file. Ask who sent it to you."), "problem"

@@ -7,7 +7,7 @@ from datetime import date
 
 from assistant.i18n import _, format_date, ngettext
 from assistant.record_words import nothing_text, vaccine_date_text, vaccine_status_lines
-from ui.record.common import ItemCard, Page, small_button
+from ui.record.page import ItemCard, Page, small_button
 
 #: The soonest next doses listed at the top.
 MAX_UPCOMING = 10

@@ -132,7 +132,12 @@ class IdentityScreen(StateScreen):
             text = format_date(day, "long")
         else:
             text = str(born.year)
-        self.born.setText(_("Born on {date}").format(date=text))
+        lines = [_("Born on {date}").format(date=text)]
+        kind = ident.document_type
+        if kind.is_foreigner or kind.is_for_a_child or kind.value == 0:
+            # Residence cards and children's cards say what they are (issue 12).
+            lines.append(_("Card: {kind}").format(kind=kind.label))
+        self.born.setText("\n".join(lines))
 
     def speech_text(self) -> str:
         return (

@@ -52,8 +52,25 @@ class AboutPinScreen(StateScreen):
         self.have.clicked.connect(self.next_requested)
 
     def retranslate(self) -> None:
-        self.heading.setText(_("Your PIN code"))
         self.picture.set_description(_("Picture: the PIN letter with the PIN and PUK codes."))
+        cannot = self.state.problem is Problem.CANNOT_LOG_IN
+        self.picture.setVisible(not cannot)
+        self.have.setVisible(not cannot)
+        if cannot:
+            # A kids card without authentication certificate (card content v5.4 §4.5).
+            self.set_icon("info")
+            self.heading.setText(_("This card cannot open a health record"))
+            self.what.setText(_("This is the card of a young child. It has no login certificate."))
+            self.where.setText(_("The card was read well. Nothing is wrong with it."))
+            self.tries.setText(
+                _("For the child's health information, ask your doctor or your pharmacist.")
+            )
+            self.forgot.setText(
+                _("Ask your commune when the child can get a card that can log in.")
+            )
+            return
+        self.set_icon(self.icon)
+        self.heading.setText(_("Your PIN code"))
         self.what.setText(
             _("The PIN code is a secret number of 4 digits. It proves that the card is yours.")
         )
@@ -419,7 +436,9 @@ class PinScreen(StateScreen):
             self.set_icon("error")
             self.heading.setText(_("The card did not answer."))
             self.text.setText(_("Leave the card in the reader. Press Try again."))
-            self.problem_text.setText(_("Your PIN code was not used."))
+            self.problem_text.setText(
+                _("We do not know if the card counted this try. We ask the card first.")
+            )
             return
         if s.problem is Problem.PIN_WRONG:
             self.problem_text.setText(_("The PIN code is not correct."))

@@ -12,15 +12,61 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
+from enum import Enum
 from importlib import resources
 
 DEFAULT_CITIZEN = "adult"
 DEFAULT_PIN = "1234"
 
-#: Document type codes as the card stores them (tag 0F, two ASCII digits on recent cards).
+#: Document type codes as the card stores them (tag 0F, two ASCII digits on recent cards;
+#: "ID and Address file contents" v5.0, eid-mw doc/sdk/documentation).
 DOC_BELGIAN_CITIZEN = "01"
 DOC_KIDS_CARD = "06"
 DOC_FOREIGNER_B = "12"
+DOC_FOREIGNER_EU_PLUS = "32"
+DOC_FOREIGNER_A_2021 = "33"
+DOC_KIDS_FOREIGNER_EU = "61"
+
+
+class Generation(Enum):
+    """Which kind of real card a virtual card behaves like.
+
+    * ``APPLET_18``: applet 1.8 (cards from 2020), ECDSA P-384 keys under an EC root (like
+      Belgium Root CA6), SHA-384 photo hash, EC national register signatures.
+    * ``APPLET_17_RSA``: applet 1.7 (cards until about 2020), RSA 2048 keys under an RSA root
+      (like Root CA3/CA4), SHA-1 photo hash, RSA PKCS#1 v1.5 national register signatures.
+    * ``APPLET_17_REKEYED``: an applet 1.7 card re-keyed by the "applet 1.7 content addendum":
+      still RSA keys and a SHA-1 photo hash, but certificates from an EC citizen CA under the
+      EC root, an EC national register certificate and EC (ECDSA SHA-384) signature files.
+    """
+
+    APPLET_18 = "1.8"
+    APPLET_17_RSA = "1.7"
+    APPLET_17_REKEYED = "1.7-rekeyed"
+
+    @property
+    def applet_version(self) -> int:
+        return 0x18 if self is Generation.APPLET_18 else 0x17
+
+    @property
+    def rsa_keys(self) -> bool:
+        """The card's own keys are RSA 2048 (every applet 1.7 card)."""
+        return self is not Generation.APPLET_18
+
+    @property
+    def rsa_chain(self) -> bool:
+        """The citizen CA and root are RSA (applet 1.7 cards not re-keyed)."""
+        return self is Generation.APPLET_17_RSA
+
+    @property
+    def rsa_register(self) -> bool:
+        """The national register signs with RSA (applet 1.7 cards not re-keyed)."""
+        return self is Generation.APPLET_17_RSA
+
+    @property
+    def photo_hash_size(self) -> int:
+        """SHA-1 on applet 1.7 cards (content v4.01, tag 0x11: 20 bytes), SHA-384 on 1.8."""
+        return 48 if self is Generation.APPLET_18 else 20
 
 
 def national_number_check(first_nine: str, born_2000_or_later: bool) -> str:
@@ -66,6 +112,9 @@ class Citizen:
     duplicate: str | None = None
     member_of_family: bool = False
     chronic_conditions: tuple[str, ...] = field(default=())
+    generation: Generation = Generation.APPLET_18
+    #: False for a kids card issued without authentication (and signature) certificate.
+    has_auth_certificate: bool = True
 
     @property
     def given_and_surname(self) -> str:
@@ -292,6 +341,128 @@ _ALL = (
         language="de",
         photo_file="long_name.jpg",
         member_of_family=True,
+    ),
+    _citizen(
+        id="old_rsa",
+        surname="Lambert",
+        first_names="Georges Henri",
+        third_initial="",
+        sex="M",
+        birth_date_text="21 JUIL 1941",
+        birth_year=1941,
+        birth_month=7,
+        birth_day=21,
+        birth_location="Charleroi",
+        national_number="41072112360",
+        nationality="Belge",
+        card_number="591014471896",
+        validity_start="09.06.2019",
+        validity_end="09.06.2029",
+        delivery_municipality="Charleroi",
+        street_and_number="Rue de la Montagne 9",
+        postal_code="6000",
+        municipality="Charleroi",
+        language="fr",
+        photo_file="year_only.jpg",
+        generation=Generation.APPLET_17_RSA,
+        chronic_conditions=("high blood pressure",),
+    ),
+    _citizen(
+        id="rekeyed",
+        surname="Peeters",
+        first_names="Anna Maria",
+        third_initial="",
+        sex="V",
+        birth_date_text="02 FEB 1950",
+        birth_year=1950,
+        birth_month=2,
+        birth_day=2,
+        birth_location="Antwerpen",
+        national_number="50020221414",
+        nationality="Belg",
+        card_number="591560237447",
+        validity_start="11.02.2020",
+        validity_end="11.02.2030",
+        delivery_municipality="Antwerpen",
+        street_and_number="Meir 50",
+        postal_code="2000",
+        municipality="Antwerpen",
+        language="nl",
+        photo_file="year_month.jpg",
+        generation=Generation.APPLET_17_REKEYED,
+    ),
+    _citizen(
+        id="toddler",
+        surname="Martin",
+        first_names="Emma Louise",
+        third_initial="",
+        sex="F",
+        birth_date_text="14 JUIN 2021",
+        birth_year=2021,
+        birth_month=6,
+        birth_day=14,
+        birth_location="Mons",
+        national_number="21061420086",
+        nationality="Belge",
+        card_number="600512339054",
+        validity_start="05.01.2024",
+        validity_end="05.01.2027",
+        delivery_municipality="Mons",
+        street_and_number="Grand-Rue 3",
+        postal_code="7000",
+        municipality="Mons",
+        language="fr",
+        photo_file="kid.jpg",
+        document_type=DOC_KIDS_CARD,
+        has_auth_certificate=False,
+    ),
+    _citizen(
+        id="resident_a",
+        surname="Okafor",
+        first_names="Chinedu Emeka",
+        third_initial="",
+        sex="M",
+        birth_date_text="30 AUG 1988",
+        birth_year=1988,
+        birth_month=8,
+        birth_day=30,
+        birth_location="Lagos",
+        national_number="88083034181",
+        nationality="Nigeriaan",
+        card_number="B123456748",
+        validity_start="01.03.2024",
+        validity_end="01.03.2029",
+        delivery_municipality="Gent",
+        street_and_number="Sint-Pietersnieuwstraat 41",
+        postal_code="9000",
+        municipality="Gent",
+        language="nl",
+        photo_file="foreigner.jpg",
+        document_type=DOC_FOREIGNER_A_2021,
+    ),
+    _citizen(
+        id="kid_resident",
+        surname="Nowak",
+        first_names="Zofia",
+        third_initial="",
+        sex="F",
+        birth_date_text="03 MAI 2019",
+        birth_year=2019,
+        birth_month=5,
+        birth_day=3,
+        birth_location="Kraków",
+        national_number="19050340070",
+        nationality="Polonaise",
+        card_number="B987654303",
+        validity_start="12.09.2024",
+        validity_end="12.09.2027",
+        delivery_municipality="Ixelles",
+        street_and_number="Chaussée d'Ixelles 200",
+        postal_code="1050",
+        municipality="Ixelles",
+        language="fr",
+        photo_file="kid.jpg",
+        document_type=DOC_KIDS_FOREIGNER_EU,
     ),
 )
 

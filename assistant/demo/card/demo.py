@@ -239,5 +239,12 @@ class DemoCards:
     def names(self) -> frozenset[str]:
         return frozenset(CITIZENS)
 
+    @property
+    def roots(self) -> tuple[bytes, ...]:
+        """The test roots the virtual cards chain to (added to the trust store for them)."""
+        from assistant.demo.card.pki import demo_roots
+
+        return demo_roots()
+
     def insert(self, name: str, *, use_pcscd: bool, port: int | None) -> DemoCard:
         return start_demo_card(name, use_pcscd=use_pcscd, port=port)

@@ -1,34 +1,38 @@
-"""A virtual Belgian eID card (BELPIC applet 1.8, ECDSA P-384) that answers APDUs.
+"""A virtual Belgian eID card (BELPIC applet 1.7 or 1.8) that answers APDUs.
 
-Behaviour follows the official middleware and the commons-eid client (checked with the search
-tool):
+Sources: the Belpic applet 1.7 and 1.8 reference manuals, "Belgian Electronic Identity Card
+content" v4.01 (applet 1.7) and v5.4 (applet 1.8), "ID and Address file contents" v5.0 (all in
+eid-mw ``doc/sdk/documentation``) and the official middleware (eid-mw ``cardlayer/card.cpp``).
+Which generation a card is comes from its citizen (:class:`~assistant.demo.card.citizens.
+Generation`).
 
-* SELECT by AID (``00 A4 04 0C``), by file id in the current DF (``00 A4 02 0C``) and by path
-  from the master file (``00 A4 08 0C``; a leading 3F00 in the path is accepted).
-* READ BINARY: offset beyond the end → ``6B00``; Le larger than what is left → ``6Cxx``
-  (xx = bytes left); Le = 00 means 256.
-* The card speaks T=0 (its ATR says so): a command with data *and* a response (PSO COMPUTE
-  DIGITAL SIGNATURE) answers ``61xx`` and the data comes with GET RESPONSE ``00 C0 00 00 xx``.
-* VERIFY ``00 20 00 01 08`` + PIN block: ``9000``, ``63Cx`` (x tries left), ``6983`` blocked.
-  The tries left can be read without spending one: byte 28 of GET CARD DATA (applet 1.8).
-  ``80 EA`` (PIN status) is not supported by applet 1.x cards (``6D00``).
-* GET CARD DATA ``80 E4 00 00 Le``: 16-byte serial, component code, OS number, OS version,
-  softmask number, softmask version, applet version (0x18), global OS version (2 bytes),
-  applet interface version, PKCS#1 support, key exchange version, life cycle, then the
-  authentication PIN tries left (29 bytes in all; Le = 1C gives the first 28).
-* MSE SET ``00 22 41 B6 05 04 80 <algo> 84 <key>`` (key 82 authentication, 83 signature;
-  ECDSA algorithm references 01 SHA-256, 02 SHA-384, 04 SHA-512, 08/10/20 SHA-3, 40 raw),
-  then PSO ``00 2A 9E 9A Lc <hash> 00`` → raw ``r || s``. The authentication key needs a
-  verified PIN in this card session (``6982`` otherwise); the signature key needs a VERIFY
-  after its MSE SET, for each signature.
-* Power off or reset forgets the verified PIN, the selected file and the security
-  environment; the tries counter is kept.
-* The address file is padded with zero bytes to its fixed size, as on real cards.
-* The national register (DF00/503C, issued by the root DF00/503B) signs, with ECDSA P-384 /
-  SHA-384 (DER): the identity file as stored (DF01/4032), and the address file *without its
-  trailing zero bytes* followed by the identity signature file (DF01/4034) — what the
-  official viewer (eid-mw ``eid_vwr_check_data_validity``) and Commons eID
-  (``BeIDIntegrity.getVerifiedAddress``) verify; ``assistant.card.integrity`` does the same.
+* ATR: applet 1.8 ``3B 7F 96 00 00 80 31 80 65 B0 85 04 01 20 12 0F FF 82 90 00`` (content
+  v5.4 §2.3, version 04); applet 1.7 ``3B 98 13 40 0A A5 03 01 01 01 AD 13 11`` (content v5.4
+  §2.3, version 02; eid-mw ``p11.h``).
+* SELECT by AID (``00 A4 04 0C``/``00 A4 04 00``), by file id in the current DF
+  (``00 A4 02 0C``) and by path from the master file (``00 A4 08 0C``).
+* READ BINARY: offset beyond the end → ``6B00``; Le larger than what is left → ``6Cxx``.
+* T=0: a command with data *and* a response (PSO) answers ``61xx``; GET RESPONSE gives it.
+* VERIFY ``00 20 00 01 08`` + PIN block: ``9000``, ``63Cx``, ``6983`` blocked. VERIFY with no
+  data (Lc = 0) spends no try and answers ``9000`` (verified), ``63Cx`` or ``6983`` (both
+  manuals, "MVP:VERIFY with Lc=0 management").
+* CHANGE REFERENCE DATA ``00 24 00 01 10`` + current PIN block + new PIN block (both manuals).
+* GET CARD DATA ``80 E4 00 P2 Le``: applet 1.7 knows only P2 = 00 (Le = 1C, 28 bytes; another
+  P2 → ``6B00``); applet 1.8 also P2 = 01 (Le = 1F, 31 bytes: the 28, then the PIN tries left
+  and two bytes FF). A wrong Le → ``6Cxx`` with the right one (1.8 manual §6.14).
+* MSE SET ``00 22 41 B6 05 04 80 <algo> 84 <key>`` (key 82 authentication, 83 signature). The
+  algorithm references depend on the applet: 1.8 ECDSA (01 SHA-256, 02 SHA-384, 04 SHA-512,
+  08/10/20 SHA-3, 40 raw); 1.7 RSA (01 PKCS#1 with the DigestInfo given by the caller, 02
+  SHA-1, 04 MD5, 08 SHA-256, 10/20 PSS). The applet 1.7 card wants DF00 selected first (eid-mw
+  ``SignInternal``: "For V1.7 cards, the Belpic dir (3F00DF00) has to be selected").
+* Power off or reset forgets the verified PIN, the selected file and the security environment.
+* Files: tag 00 (file structure version) first; "member of family" is a tag of length 0
+  ("Boolean, absent" in the file spec); the address file is padded with zero bytes to its
+  size; certificate files carry zero bytes after the certificate, and a certificate that was
+  not issued (kids cards) is a file of zero bytes only (content v5.4 §8.1: 2500 on 1.8; v4.01:
+  1300 on 1.7).
+* The national register signs the identity file, and the address file without its trailing
+  zero bytes followed by the identity signature (eid-mw ``eid_vwr_check_data_validity``).
 """
 
 from __future__ import annotations
@@ -41,17 +45,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import Prehashed, decode_dss_signature
 
 from assistant.demo.card import pki
-from assistant.demo.card.citizens import CITIZENS, DEFAULT_PIN, Citizen
+from assistant.demo.card.citizens import CITIZENS, DEFAULT_PIN, Citizen, Generation
 
 log = logging.getLogger(__name__)
 
-#: ATR of a Belgian eID card (applet 1.8 generation); T=0.
-EID_ATR = bytes.fromhex("3B7F96000080318065B0850300EF120FFF829000")
-#: ATR of the older generation named in shared/EID.md.
+#: ATR of an applet 1.8 card (content v5.4 §2.3, electrical personalisation version 04).
+EID_ATR = bytes.fromhex("3B7F96000080318065B085040120120FFF829000")
+#: ATR of an applet 1.7 card (content v5.4 §2.3, version 02; eid-mw ``p11.h``).
 EID_ATR_OLD = bytes.fromhex("3B9813400AA503010101AD1311")
 #: ATR of a bank-card-like chip (EMV), used by :class:`NonEidCard`.
 BANK_CARD_ATR = bytes.fromhex("3B6800000073C84013009000")
@@ -77,6 +81,37 @@ AUTH_KEY = 0x82
 SIGN_KEY = 0x83
 ADDRESS_FILE_SIZE = 117
 PREFERENCES_FILE_SIZE = 100
+
+
+#: Bytes after a certificate in its file, and the size of a file without certificate
+#: (content v5.4 §8 for applet 1.8; content v4.01 §8 for applet 1.7).
+def certificate_file(certificate: bytes, generation: Generation) -> bytes:
+    """A certificate file as personalised: the DER then zero bytes, or zeros only."""
+    if generation is Generation.APPLET_18:
+        after, empty = 1100, 2500
+    else:
+        after, empty = 50, 1300
+    return certificate + bytes(after) if certificate else bytes(empty)
+
+
+#: The identity and address files' structure version (tag 00, 2 bytes binary).
+FILE_STRUCTURE_VERSION = b"\x00\x02"
+
+#: Applet 1.7 RSA algorithm references (1.7 manual, Table 11) → (hash, DTBS length); None
+#: means PKCS#1 v1.5 padding of what the caller sent (a DigestInfo), at most 245 bytes.
+_RSA_ALGORITHMS: dict[int, tuple[hashes.HashAlgorithm | None, int | None, bool]] = {
+    0x01: (None, None, False),
+    0x02: (hashes.SHA1(), 20, False),
+    0x04: (hashes.MD5(), 16, False),
+    0x08: (hashes.SHA256(), 32, False),
+    0x10: (hashes.SHA1(), 20, True),
+    0x20: (hashes.SHA256(), 32, True),
+}
+_DIGEST_INFO_PREFIX = {
+    "sha1": bytes.fromhex("3021300906052b0e03021a05000414"),
+    "md5": bytes.fromhex("3020300c06082a864886f70d020505000410"),
+    "sha256": bytes.fromhex("3031300d060960864801650304020105000420"),
+}
 
 _HASHES: dict[int, tuple[hashes.HashAlgorithm, ...]] = {
     0x01: (hashes.SHA256(),),
@@ -110,13 +145,9 @@ class FaultPlan:
 
 
 def tlv_length(n: int) -> bytes:
-    """The eID TLV length: 7-bit groups, high bit set on all but the last byte."""
-    groups = [n & 0x7F]
-    n >>= 7
-    while n:
-        groups.append(0x80 | (n & 0x7F))
-        n >>= 7
-    return bytes(reversed(groups))
+    """The "simplified TLV" length of card content v5.4 §6.1: one byte below 255, else FF for
+    each 255 and the rest in a last byte (eid-mw ``CTLVBuffer::ParseTLV`` reads it so)."""
+    return b"\xff" * (n // 255) + bytes([n % 255])
 
 
 def tlv(fields: Iterable[tuple[int, bytes]]) -> bytes:
@@ -126,7 +157,12 @@ def tlv(fields: Iterable[tuple[int, bytes]]) -> bytes:
 
 def identity_file(citizen: Citizen, photo: bytes, basic_key_hash: bytes) -> bytes:
     """The identity file (DF01/4031) for ``citizen``."""
+    generation = citizen.generation
+    photo_hash = (
+        hashlib.sha384(photo) if generation is Generation.APPLET_18 else hashlib.sha1(photo)
+    )
     fields: list[tuple[int, bytes]] = [
+        (0x00, FILE_STRUCTURE_VERSION),
         (0x01, citizen.card_number.encode()),
         (0x02, citizen.chip_number),
         (0x03, citizen.validity_start.encode()),
@@ -146,13 +182,14 @@ def identity_file(citizen: Citizen, photo: bytes, basic_key_hash: bytes) -> byte
     fields += [
         (0x0F, citizen.document_type.encode()),
         (0x10, citizen.special_status.encode()),
-        (0x11, hashlib.sha384(photo).digest()),
+        (0x11, photo_hash.digest()),
     ]
     if citizen.duplicate:
         fields.append((0x12, citizen.duplicate.encode()))
     if citizen.member_of_family:
-        fields.append((0x14, b"1"))
-    fields.append((0x1A, basic_key_hash))
+        fields.append((0x14, b""))  # "Boolean, absent": the tag alone, length 0
+    if generation is Generation.APPLET_18:
+        fields.append((0x1A, basic_key_hash))  # hash of EF(PuK#1 Basic): applet 1.8 only
     return tlv(fields)
 
 
@@ -160,6 +197,7 @@ def address_file(citizen: Citizen) -> bytes:
     """The address file (DF01/4033), zero-padded to its fixed size like on real cards."""
     data = tlv(
         [
+            (0x00, FILE_STRUCTURE_VERSION),
             (0x01, citizen.street_and_number.encode()),
             (0x02, citizen.postal_code.encode()),
             (0x03, citizen.municipality.encode()),
@@ -329,13 +367,17 @@ class VirtualEidCard(VirtualCard):
             raise ValueError("a PIN has 4 to 12 digits")
         self._pin = pin
         self.tries_left = max(0, min(tries, self.MAX_TRIES))
+        self.generation = generation = self.citizen.generation
+        self.atr = EID_ATR if generation is Generation.APPLET_18 else EID_ATR_OLD
         self.keys = pki.card_keys(self.citizen.id)
         self.photo = self.citizen.photo()
         basic_key = derive_basic_key_hash(self.citizen.id)
         identity = identity_file(self.citizen, self.photo, basic_key)
-        identity_signature = pki.rrn_sign(identity)
+        identity_signature = pki.rrn_sign(identity, generation)
         address = address_file(self.citizen)
-        address_signature = pki.rrn_sign(address.rstrip(b"\x00") + identity_signature)
+        signed_address = address.rstrip(b"\x00") + identity_signature
+        address_signature = pki.rrn_sign(signed_address, generation)
+        keys = self.keys
         self.files: dict[tuple[int, ...], bytes] = {
             (0xDF01, 0x4031): identity,
             (0xDF01, 0x4032): identity_signature,
@@ -343,11 +385,11 @@ class VirtualEidCard(VirtualCard):
             (0xDF01, 0x4034): address_signature,
             (0xDF01, 0x4035): self.photo,
             (0xDF01, 0x4039): bytes(PREFERENCES_FILE_SIZE),
-            (0xDF00, 0x5038): self.keys.auth_certificate,
-            (0xDF00, 0x5039): self.keys.sign_certificate,
-            (0xDF00, 0x503A): self.keys.citizen_ca_certificate,
-            (0xDF00, 0x503B): self.keys.root_ca_certificate,
-            (0xDF00, 0x503C): self.keys.rrn_certificate,
+            (0xDF00, 0x5038): certificate_file(keys.auth_certificate, generation),
+            (0xDF00, 0x5039): certificate_file(keys.sign_certificate, generation),
+            (0xDF00, 0x503A): certificate_file(keys.citizen_ca_certificate, generation),
+            (0xDF00, 0x503B): certificate_file(keys.root_ca_certificate, generation),
+            (0xDF00, 0x503C): certificate_file(keys.rrn_certificate, generation),
         }
         self._dirs = {(), (0xDF00,), (0xDF01,)}
         self._current_df: tuple[int, ...] = ()
@@ -362,25 +404,30 @@ class VirtualEidCard(VirtualCard):
     def pin_verified(self) -> bool:
         return self._pin_verified
 
-    def card_data(self) -> bytes:
-        """The 29 bytes of GET CARD DATA (the last one: authentication PIN tries left)."""
-        return self.citizen.chip_number + bytes(
+    def card_data(self, extended: bool = False) -> bytes:
+        """GET CARD DATA: 28 bytes (P2 = 00), or 31 on applet 1.8 with P2 = 01 (the PIN tries
+        left, then two bytes FF). Field values as each manual's "Detailed Response" gives them.
+        """
+        applet_18 = self.generation is Generation.APPLET_18
+        data = self.citizen.chip_number + bytes(
             [
-                0x01,  # component code
-                0x11,  # OS number
+                0x01,  # component code (chip dependent)
+                0x11,  # OS number (platform specific)
                 0x01,  # OS version
                 0x01,  # softmask number
                 0x03,  # softmask version
-                0x18,  # applet version 1.8
+                self.generation.applet_version,
                 0x00,
-                0x04,  # global OS version
-                0x01,  # applet interface version
-                0x21,  # PKCS#1 support
-                0x01,  # key exchange version
-                0x0F,  # applet life cycle (value observed on active cards)
-                self.tries_left,
+                0x01 if applet_18 else 0x03,  # global OS version: 0001 on 1.8, 0003 on 1.7
+                0x00,  # applet interface version
+                0x00 if applet_18 else 0x21,  # PKCS#1 support: none on 1.8, 2.1 on 1.7
+                0x02 if applet_18 else 0x01,  # key exchange version
+                0x0F,  # applet life cycle: PERSONALIZED
             ]
         )
+        if extended:
+            data += bytes([self.tries_left, 0xFF, 0xFF])
+        return data
 
     def _session_reset(self) -> None:
         self._current_df = ()
@@ -398,6 +445,7 @@ class VirtualEidCard(VirtualCard):
                 0xA4: self._select,
                 0xB0: self._read_binary,
                 0x20: self._verify,
+                0x24: self._change_reference_data,
                 0x22: self._mse_set,
                 0x2A: self._pso,
                 0x84: self._get_challenge,
@@ -474,9 +522,17 @@ class VirtualEidCard(VirtualCard):
 
     # -- PIN ----------------------------------------------------------------------------
 
+    def _tries_status(self) -> bytes:
+        if self.tries_left == 0:
+            return SW_PIN_BLOCKED
+        return bytes([0x63, 0xC0 | self.tries_left])
+
     def _verify(self, apdu: _Apdu) -> bytes:
         if apdu.p1 != 0x00 or apdu.p2 != 0x01:
             return SW_REF_NOT_FOUND
+        if not apdu.data:
+            # "MVP:VERIFY with Lc=0": no try spent; tells whether the PIN is verified.
+            return SW_OK if self._pin_verified else self._tries_status()
         if len(apdu.data) != 8:
             return SW_WRONG_LENGTH
         if self.tries_left == 0:
@@ -484,6 +540,9 @@ class VirtualEidCard(VirtualCard):
         digits = _check_pin_block(apdu.data)
         if digits is None:
             return SW_WRONG_DATA
+        return self._compare_pin(digits)
+
+    def _compare_pin(self, digits: str) -> bytes:
         if digits == self._pin:
             self.tries_left = self.MAX_TRIES
             self._pin_verified = True
@@ -492,9 +551,24 @@ class VirtualEidCard(VirtualCard):
             return SW_OK
         self.tries_left -= 1
         self._pin_verified = False
+        return self._tries_status()
+
+    def _change_reference_data(self, apdu: _Apdu) -> bytes:
+        """Current PIN block || new PIN block; a wrong current PIN spends a try."""
+        if apdu.p1 != 0x00 or apdu.p2 != 0x01:
+            return SW_WRONG_P1P2
+        if len(apdu.data) != 16:
+            return SW_WRONG_LENGTH
         if self.tries_left == 0:
             return SW_PIN_BLOCKED
-        return bytes([0x63, 0xC0 | self.tries_left])
+        current = _check_pin_block(apdu.data[:8])
+        new = _check_pin_block(apdu.data[8:])
+        if current is None or new is None:
+            return SW_WRONG_DATA
+        answer = self._compare_pin(current)
+        if answer == SW_OK:
+            self._pin = new
+        return answer
 
     def _logoff(self, apdu: _Apdu) -> bytes:
         self._pin_verified = False
@@ -503,17 +577,13 @@ class VirtualEidCard(VirtualCard):
         return SW_OK
 
     def _get_card_data(self, apdu: _Apdu) -> bytes:
-        if apdu.p1 or apdu.p2:
-            return SW_WRONG_P1P2
-        data = self.card_data()
-        le = apdu.le
-        if le is None:
-            return SW_WRONG_LENGTH
-        if le == 256:
-            return data + SW_OK
-        if le > len(data):
-            return bytes([0x6C, len(data)])
-        return data[:le] + SW_OK
+        extended_ok = self.generation is Generation.APPLET_18
+        if apdu.p1 or apdu.p2 not in ((0x00, 0x01) if extended_ok else (0x00,)):
+            return SW_OFFSET_BEYOND_END  # 6B00: "Wrong parameter P1-P2" in both manuals
+        data = self.card_data(extended=apdu.p2 == 0x01)
+        if apdu.le != len(data):
+            return bytes([0x6C, len(data)])  # "Le incorrect, XX indicates the expected length"
+        return data + SW_OK
 
     # -- signature ----------------------------------------------------------------------
 
@@ -526,7 +596,9 @@ class VirtualEidCard(VirtualCard):
         algorithm, key = parsed
         if key not in (AUTH_KEY, SIGN_KEY):
             return SW_REF_NOT_FOUND
-        if algorithm not in _HASHES:
+        if self.generation.rsa_keys and self._current_df != (0xDF00,):
+            return SW_FILE_NOT_FOUND  # eid-mw: "the Belpic dir (3F00DF00) has to be selected"
+        if algorithm not in (_RSA_ALGORITHMS if self.generation.rsa_keys else _HASHES):
             return SW_WRONG_DATA
         self._env = _SecurityEnvironment(key=key, algorithm=algorithm)
         return SW_OK
@@ -541,18 +613,16 @@ class VirtualEidCard(VirtualCard):
             return SW_SECURITY_NOT_SATISFIED
         if env.key == SIGN_KEY and not env.pin_verified_after:
             return SW_SECURITY_NOT_SATISFIED
-        algorithm = next(
-            (h for h in _HASHES[env.algorithm] if h.digest_size == len(apdu.data)), None
-        )
-        if algorithm is None:
-            return SW_WRONG_LENGTH
         key = self.keys.auth_key if env.key == AUTH_KEY else self.keys.sign_key
-        der = key.sign(apdu.data, ec.ECDSA(Prehashed(algorithm)))
-        r, s = decode_dss_signature(der)
-        size = (key.curve.key_size + 7) // 8
+        if isinstance(key, rsa.RSAPrivateKey):
+            signature = _rsa_sign(key, env.algorithm, apdu.data)
+        else:
+            signature = _ecdsa_sign(key, env.algorithm, apdu.data)
+        if signature is None:
+            return SW_WRONG_LENGTH
         if env.key == SIGN_KEY:
             env.pin_verified_after = False
-        return self._respond(r.to_bytes(size, "big") + s.to_bytes(size, "big"), apdu.le)
+        return self._respond(signature, apdu.le)
 
     def _get_response(self, apdu: _Apdu, pending: bytes) -> bytes:
         if not pending:
@@ -571,6 +641,39 @@ class VirtualEidCard(VirtualCard):
         if apdu.le is None:
             return SW_WRONG_LENGTH
         return os.urandom(apdu.le) + SW_OK
+
+
+def _ecdsa_sign(key: ec.EllipticCurvePrivateKey, algorithm_ref: int, data: bytes) -> bytes | None:
+    """Raw ``r || s`` over a hash whose size fits the algorithm reference (else None)."""
+    algorithm = next((h for h in _HASHES[algorithm_ref] if h.digest_size == len(data)), None)
+    if algorithm is None:
+        return None
+    r, s = decode_dss_signature(key.sign(data, ec.ECDSA(Prehashed(algorithm))))
+    size = (key.curve.key_size + 7) // 8
+    return r.to_bytes(size, "big") + s.to_bytes(size, "big")
+
+
+def _rsa_sign(key: rsa.RSAPrivateKey, algorithm_ref: int, data: bytes) -> bytes | None:
+    """The applet 1.7 PSO: the card pads the data to be signed (1.7 manual §6.8): a fixed
+    hash size for references 02/04/08 (PKCS#1 v1.5) and 10/20 (PSS), at most 245 bytes for
+    01 (the caller sends the DigestInfo itself, as eid-mw ``CardSign`` does)."""
+    algorithm, size, pss = _RSA_ALGORITHMS[algorithm_ref]
+    if size is not None and len(data) != size:
+        return None
+    if algorithm is not None and pss:
+        return key.sign(
+            data,
+            padding.PSS(mgf=padding.MGF1(algorithm), salt_length=padding.PSS.DIGEST_LENGTH),
+            Prehashed(algorithm),
+        )
+    block = data if algorithm is None else _DIGEST_INFO_PREFIX[algorithm.name] + data
+    modulus_size = (key.key_size + 7) // 8
+    if len(block) > modulus_size - 11:
+        return None
+    encoded = b"\x00\x01" + b"\xff" * (modulus_size - 3 - len(block)) + b"\x00" + block
+    numbers = key.private_numbers()
+    value = pow(int.from_bytes(encoded, "big"), numbers.d, numbers.public_numbers.n)
+    return value.to_bytes(modulus_size, "big")
 
 
 def _parse_mse(data: bytes) -> tuple[int, int] | None:

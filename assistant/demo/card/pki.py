@@ -1,12 +1,22 @@
 """A deterministic test PKI for the virtual eID cards and the loopback TLS hub.
 
-Keys are ECDSA P-384, derived from fixed seeds with ``ec.derive_private_key``; certificates
-have fixed serial numbers and validity dates and are signed deterministically (RFC 6979), so
-every run produces the same bytes. The chain mirrors the Belgian one:
+Keys are ECDSA P-384, derived from fixed seeds with ``ec.derive_private_key``, or RSA 2048 for
+applet 1.7 cards, whose primes come from the same kind of seed (see :func:`derive_rsa_key`);
+certificates have fixed serial numbers and validity dates and are signed deterministically
+(RFC 6979 for ECDSA; PKCS#1 v1.5 is deterministic), so every run produces the same bytes. The
+chains mirror the Belgian ones:
 
-    test root CA ─┬─ test citizen CA ─┬─ authentication certificate (per citizen)
-                  │                   └─ non-repudiation certificate (per citizen)
-                  └─ test national register (RRN) certificate (signs identity/address files)
+    EC test root (like Root CA6) ─┬─ EC citizen CA ─┬─ authentication certificate
+                                  │                 └─ non-repudiation certificate
+                                  └─ EC national register (RRN) certificate
+    RSA test root (like Root CA4) ─┬─ RSA citizen CA ─ certificates of applet 1.7 cards
+                                   └─ RSA national register certificate (SHA-1 signatures)
+
+Which chain a card carries follows its generation (``citizens.Generation``): applet 1.8 cards
+have EC keys under the EC root; applet 1.7 cards have RSA 2048 keys (the 1.7 manual, PSO
+"supports only RSA 2048") under the RSA root; re-keyed applet 1.7 cards keep their RSA keys but
+get certificates from the EC citizen CA and an EC national register (the "applet 1.7 content
+addendum" of eid-mw's SDK documentation).
 
 The TLS server certificate for the loopback hub comes from a separate test TLS CA.
 Nothing here is trusted outside tests and the demo.
@@ -25,10 +35,12 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from assistant.demo.card.citizens import CITIZENS, Citizen
+from assistant.demo.card.citizens import CITIZENS, Citizen, Generation
+
+PrivateKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
 
 _SEED_PREFIX = b"dossier-assistant virtual eID test PKI v1:"
 _CA_NOT_BEFORE = datetime(2024, 1, 1, tzinfo=UTC)
@@ -58,6 +70,28 @@ _RRN_NAME = x509.Name(
         x509.NameAttribute(NameOID.COMMON_NAME, "Dossier Assistant TEST RRN"),
     ]
 )
+_RSA_ROOT_NAME = x509.Name(
+    [
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "BE"),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Dossier Assistant TEST"),
+        x509.NameAttribute(NameOID.COMMON_NAME, "Dossier Assistant TEST eID RSA Root CA"),
+    ]
+)
+_RSA_CITIZEN_CA_NAME = x509.Name(
+    [
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "BE"),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Dossier Assistant TEST"),
+        x509.NameAttribute(NameOID.COMMON_NAME, "Dossier Assistant TEST RSA Citizen CA"),
+        x509.NameAttribute(NameOID.SERIAL_NUMBER, "201801"),
+    ]
+)
+_RSA_RRN_NAME = x509.Name(
+    [
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "BE"),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Dossier Assistant TEST"),
+        x509.NameAttribute(NameOID.COMMON_NAME, "Dossier Assistant TEST RSA RRN"),
+    ]
+)
 _TLS_CA_NAME = x509.Name(
     [
         x509.NameAttribute(NameOID.COUNTRY_NAME, "BE"),
@@ -79,29 +113,120 @@ def derive_key(label: str) -> ec.EllipticCurvePrivateKey:
     return ec.derive_private_key(secret, ec.SECP384R1())
 
 
+_SMALL_PRIMES = tuple(
+    p for p in range(3, 2000, 2) if all(p % q for q in range(3, int(p**0.5) + 1, 2))
+)
+
+
+class _Stream:
+    """Deterministic bytes from a seed (SHA-512 in counter mode)."""
+
+    def __init__(self, label: str) -> None:
+        self._seed = _SEED_PREFIX + label.encode()
+        self._counter = 0
+
+    def take(self, size: int) -> bytes:
+        out = b""
+        while len(out) < size:
+            self._counter += 1
+            out += hashlib.sha512(self._seed + self._counter.to_bytes(8, "big")).digest()
+        return out[:size]
+
+
+def _probably_prime(n: int, stream: _Stream, rounds: int = 24) -> bool:
+    if any(n % p == 0 for p in _SMALL_PRIMES):
+        return n in _SMALL_PRIMES
+    d, r = n - 1, 0
+    while d % 2 == 0:
+        d, r = d // 2, r + 1
+    for _ in range(rounds):
+        a = 2 + int.from_bytes(stream.take(len(str(n))), "big") % (n - 3)
+        x = pow(a, d, n)
+        if x in (1, n - 1):
+            continue
+        for _ in range(r - 1):
+            x = pow(x, 2, n)
+            if x == n - 1:
+                break
+        else:
+            return False
+    return True
+
+
+def _prime(stream: _Stream, bits: int, e: int) -> int:
+    while True:
+        candidate = int.from_bytes(stream.take(bits // 8), "big")
+        candidate |= (3 << (bits - 2)) | 1  # top two bits set: p*q has exactly 2*bits bits
+        if (candidate - 1) % e and _probably_prime(candidate, stream):
+            return candidate
+
+
+@cache
+def derive_rsa_key(label: str, bits: int = 2048) -> rsa.RSAPrivateKey:
+    """An RSA key whose primes are found from a fixed seed and ``label`` (same label, same
+    key); test material only. The prime search takes a few tenths of a second in Python, so
+    the key is kept in the per-user test PKI cache folder (mode 0700, like the TLS files)."""
+    name = hashlib.sha256(f"rsa:{bits}:{label}".encode()).hexdigest()[:24]
+    path = _cache_dir() / f"rsa-{name}.der"
+    try:
+        loaded = serialization.load_der_private_key(path.read_bytes(), password=None)
+    except (OSError, ValueError):
+        loaded = None
+    if isinstance(loaded, rsa.RSAPrivateKey) and loaded.key_size == bits:
+        return loaded
+    key = _search_rsa_key(label, bits)
+    der = key.private_bytes(
+        serialization.Encoding.DER,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    _write_if_changed(path, der)
+    return key
+
+
+def _search_rsa_key(label: str, bits: int) -> rsa.RSAPrivateKey:
+    e = 65537
+    stream = _Stream(f"rsa:{bits}:{label}")
+    p = _prime(stream, bits // 2, e)
+    q = _prime(stream, bits // 2, e)
+    while q == p:
+        q = _prime(stream, bits // 2, e)
+    d = pow(e, -1, (p - 1) * (q - 1))
+    numbers = rsa.RSAPrivateNumbers(
+        p=p,
+        q=q,
+        d=d,
+        dmp1=d % (p - 1),
+        dmq1=d % (q - 1),
+        iqmp=pow(q, -1, p),
+        public_numbers=rsa.RSAPublicNumbers(e, p * q),
+    )
+    return numbers.private_key()
+
+
 def _serial(label: str) -> int:
     return int.from_bytes(hashlib.sha256(_SEED_PREFIX + label.encode()).digest()[:16], "big") >> 1
 
 
-def _ski(key: ec.EllipticCurvePrivateKey) -> x509.SubjectKeyIdentifier:
+def _ski(key: PrivateKey) -> x509.SubjectKeyIdentifier:
     return x509.SubjectKeyIdentifier.from_public_key(key.public_key())
 
 
-def _aki(key: ec.EllipticCurvePrivateKey) -> x509.AuthorityKeyIdentifier:
+def _aki(key: PrivateKey) -> x509.AuthorityKeyIdentifier:
     return x509.AuthorityKeyIdentifier.from_issuer_public_key(key.public_key())
 
 
-def _sign(
-    builder: x509.CertificateBuilder, issuer_key: ec.EllipticCurvePrivateKey
-) -> x509.Certificate:
+def _sign(builder: x509.CertificateBuilder, issuer_key: PrivateKey) -> x509.Certificate:
+    if isinstance(issuer_key, rsa.RSAPrivateKey):
+        return builder.sign(issuer_key, hashes.SHA256())
     return builder.sign(issuer_key, hashes.SHA384(), ecdsa_deterministic=True)
 
 
 def _ca_certificate(
     subject: x509.Name,
-    key: ec.EllipticCurvePrivateKey,
+    key: PrivateKey,
     issuer: x509.Name,
-    issuer_key: ec.EllipticCurvePrivateKey,
+    issuer_key: PrivateKey,
     label: str,
     path_length: int | None,
 ) -> x509.Certificate:
@@ -163,15 +288,43 @@ def _citizen_ca() -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
 
 
 @cache
+def _rsa_root() -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
+    key = derive_rsa_key("rsa-root-ca")
+    return key, _ca_certificate(_RSA_ROOT_NAME, key, _RSA_ROOT_NAME, key, "rsa-root-ca", 1)
+
+
+@cache
+def _rsa_citizen_ca() -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
+    root_key, _ = _rsa_root()
+    key = derive_rsa_key("rsa-citizen-ca")
+    return key, _ca_certificate(
+        _RSA_CITIZEN_CA_NAME, key, _RSA_ROOT_NAME, root_key, "rsa-citizen-ca", 0
+    )
+
+
+@cache
 def _rrn() -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
     root_key, _ = _root()
-    key = derive_key("rrn")
+    return derive_key("rrn"), _rrn_certificate(derive_key("rrn"), _RRN_NAME, root_key, "rrn")
+
+
+@cache
+def _rsa_rrn() -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
+    root_key, _ = _rsa_root()
+    key = derive_rsa_key("rsa-rrn")
+    return key, _rrn_certificate(key, _RSA_RRN_NAME, root_key, "rsa-rrn")
+
+
+def _rrn_certificate(
+    key: PrivateKey, subject: x509.Name, root_key: PrivateKey, label: str
+) -> x509.Certificate:
+    issuer = _RSA_ROOT_NAME if isinstance(root_key, rsa.RSAPrivateKey) else _ROOT_NAME
     builder = (
         x509.CertificateBuilder()
-        .subject_name(_RRN_NAME)
-        .issuer_name(_ROOT_NAME)
+        .subject_name(subject)
+        .issuer_name(issuer)
         .public_key(key.public_key())
-        .serial_number(_serial("rrn"))
+        .serial_number(_serial(label))
         .not_valid_before(_LEAF_NOT_BEFORE)
         .not_valid_after(_LEAF_NOT_AFTER)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
@@ -179,7 +332,7 @@ def _rrn() -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
         .add_extension(_ski(key), critical=False)
         .add_extension(_aki(root_key), critical=False)
     )
-    return key, _sign(builder, root_key)
+    return _sign(builder, root_key)
 
 
 def _common_name(citizen: Citizen, purpose: str) -> str:
@@ -205,16 +358,21 @@ def _citizen_subject(citizen: Citizen, purpose: str) -> x509.Name:
 
 
 @cache
-def _citizen_leaf(citizen_id: str, purpose: str) -> tuple[ec.EllipticCurvePrivateKey, bytes]:
+def _citizen_leaf(citizen_id: str, purpose: str) -> tuple[PrivateKey, bytes]:
     citizen = CITIZENS[citizen_id]
-    ca_key, _ = _citizen_ca()
+    generation = citizen.generation
+    ca_key: PrivateKey
+    if generation.rsa_chain:
+        ca_key, ca_name = _rsa_citizen_ca()[0], _RSA_CITIZEN_CA_NAME
+    else:
+        ca_key, ca_name = _citizen_ca()[0], _CITIZEN_CA_NAME
     label = f"{purpose.lower()}:{citizen_id}"
-    key = derive_key(label)
+    key: PrivateKey = derive_rsa_key(label) if generation.rsa_keys else derive_key(label)
     auth = purpose == "Authentication"
     builder = (
         x509.CertificateBuilder()
         .subject_name(_citizen_subject(citizen, purpose))
-        .issuer_name(_CITIZEN_CA_NAME)
+        .issuer_name(ca_name)
         .public_key(key.public_key())
         .serial_number(_serial(label))
         .not_valid_before(_LEAF_NOT_BEFORE)
@@ -234,10 +392,14 @@ def _citizen_leaf(citizen_id: str, purpose: str) -> tuple[ec.EllipticCurvePrivat
 
 @dataclass(frozen=True)
 class CardKeys:
-    """The keys and DER certificates one virtual card holds."""
+    """The keys and DER certificates one virtual card holds.
 
-    auth_key: ec.EllipticCurvePrivateKey
-    sign_key: ec.EllipticCurvePrivateKey
+    ``auth_certificate`` is empty when the card has no authentication certificate (kids cards
+    of young children: card content v5.4 §4.5 and §8.1).
+    """
+
+    auth_key: PrivateKey
+    sign_key: PrivateKey
     auth_certificate: bytes
     sign_certificate: bytes
     citizen_ca_certificate: bytes
@@ -247,36 +409,59 @@ class CardKeys:
 
 def card_keys(citizen_id: str) -> CardKeys:
     """Keys and certificates for one citizen's card (cached)."""
+    citizen = CITIZENS[citizen_id]
+    generation = citizen.generation
     auth_key, auth_cert = _citizen_leaf(citizen_id, "Authentication")
     sign_key, sign_cert = _citizen_leaf(citizen_id, "Signature")
+    rsa_chain = generation.rsa_chain
     return CardKeys(
         auth_key=auth_key,
         sign_key=sign_key,
-        auth_certificate=auth_cert,
-        sign_certificate=sign_cert,
-        citizen_ca_certificate=citizen_ca_certificate(),
-        root_ca_certificate=root_ca_certificate(),
-        rrn_certificate=rrn_certificate(),
+        auth_certificate=auth_cert if citizen.has_auth_certificate else b"",
+        sign_certificate=sign_cert if citizen.has_auth_certificate else b"",
+        citizen_ca_certificate=_der(_rsa_citizen_ca() if rsa_chain else _citizen_ca()),
+        root_ca_certificate=_der(_rsa_root() if rsa_chain else _root()),
+        rrn_certificate=_der(_rsa_rrn() if generation.rsa_register else _rrn()),
     )
 
 
+def _der(pair: tuple[PrivateKey, x509.Certificate]) -> bytes:
+    return pair[1].public_bytes(serialization.Encoding.DER)
+
+
 def root_ca_certificate() -> bytes:
-    """The test eID root CA certificate (DER): the demo hub trusts this root."""
-    return _root()[1].public_bytes(serialization.Encoding.DER)
+    """The EC test eID root CA certificate (DER), the root of applet 1.8 and re-keyed cards."""
+    return _der(_root())
+
+
+def rsa_root_ca_certificate() -> bytes:
+    """The RSA test eID root CA certificate (DER), the root of applet 1.7 RSA cards."""
+    return _der(_rsa_root())
+
+
+def demo_roots() -> tuple[bytes, ...]:
+    """Every root the virtual cards chain to: what the demo adds to the trust store and what
+    the demo hub trusts (never trusted for a real card)."""
+    return (root_ca_certificate(), rsa_root_ca_certificate())
 
 
 def citizen_ca_certificate() -> bytes:
-    """The test citizen CA certificate (DER)."""
-    return _citizen_ca()[1].public_bytes(serialization.Encoding.DER)
+    """The EC test citizen CA certificate (DER)."""
+    return _der(_citizen_ca())
 
 
 def rrn_certificate() -> bytes:
-    """The test national register certificate (DER)."""
-    return _rrn()[1].public_bytes(serialization.Encoding.DER)
+    """The EC test national register certificate (DER)."""
+    return _der(_rrn())
 
 
-def rrn_sign(data: bytes) -> bytes:
-    """Sign ``data`` with the test national register key (DER ECDSA-SHA384)."""
+def rrn_sign(data: bytes, generation: Generation = Generation.APPLET_18) -> bytes:
+    """Sign ``data`` as the national register does for cards of ``generation``: ECDSA P-384
+    with SHA-384, DER (applet 1.8 and re-keyed 1.7 cards: card content v5.4 §6.2.3 and the 1.7
+    content addendum), or RSA PKCS#1 v1.5 with SHA-1, the hash of the SHA-1 photo hash (applet
+    1.7 cards; eid-mw ``certhelpers.c`` picks the hash from the photo hash length)."""
+    if generation.rsa_register:
+        return _rsa_rrn()[0].sign(data, padding.PKCS1v15(), hashes.SHA1())
     return _rrn()[0].sign(data, ec.ECDSA(hashes.SHA384(), deterministic_signing=True))
 
 

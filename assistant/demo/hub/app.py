@@ -462,9 +462,9 @@ def make_hub_app(
     from assistant.demo.hub.patients import synthetic_patients
 
     if trusted_roots is None:
-        from assistant.demo.card.pki import root_ca_certificate
+        from assistant.demo.card.pki import demo_roots
 
-        trusted_roots = [root_ca_certificate()]
+        trusted_roots = list(demo_roots())
     authority = Authority(list(trusted_roots), clock=clock)
     if token_lifetime is not None:
         authority.token_lifetime = token_lifetime

@@ -1,0 +1,1 @@
+"""The public Belgian eID root certificates (PEM), read by ``assistant.card.trust``."""

@@ -1,0 +1,103 @@
+"""The one interface between the program and its modes (kiosk, mediator, training).
+
+The program (:mod:`ui.app`) calls :func:`install_modes` once its window and journey are made.
+Each mode the settings ask for gets a :class:`ModeContext` and gives back its
+:class:`ModeHooks`, which the program shuts down when it closes.
+
+Modes fail closed: a mode whose package cannot be imported (a library or a Qt module missing)
+or whose installation fails raises :class:`ModeUnavailable`, and the program stops with a
+message instead of running without the kiosk's lock, the inactivity reset or the wipe between
+patients.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
+
+from assistant.settings import Mode, Settings
+
+if TYPE_CHECKING:
+    from ui.journey_view import JourneyController
+    from ui.modes.session_watch import SessionWatch
+    from ui.shell import Shell
+
+log = logging.getLogger(__name__)
+
+
+class ModeContext:
+    """What a mode may use of the running program: its window, its journey and its settings."""
+
+    __slots__ = ("controller", "settings", "shell")
+
+    def __init__(self, shell: Shell, controller: JourneyController, settings: Settings) -> None:
+        self.shell = shell
+        self.controller = controller
+        self.settings = settings
+
+
+class ModeHooks(Protocol):
+    """What the program holds of an installed mode."""
+
+    @property
+    def watch(self) -> SessionWatch | None:
+        """The mode's inactivity lock and reset between patients (None: it has none)."""
+        ...
+
+    def shutdown(self) -> None:
+        """Stop the mode's timers and application-wide filters (before the window goes)."""
+        ...
+
+
+class ModeUnavailable(Exception):
+    """A mode the settings ask for cannot be imported or installed (the message names the mode
+    and the error, never a person)."""
+
+    def __init__(self, mode: str, error: BaseException) -> None:
+        super().__init__(f"{mode} mode cannot start: {type(error).__name__}: {error}")
+        self.mode = mode
+
+
+def _mediator(context: ModeContext) -> ModeHooks:
+    import ui.modes.mediator as mediator  # (this form looks in sys.modules: tests can block it)
+
+    return mediator.install(context)
+
+
+def _kiosk(context: ModeContext) -> ModeHooks:
+    import ui.modes.kiosk as kiosk
+
+    return kiosk.install(context)
+
+
+def wanted_modes(settings: Settings) -> tuple[str, ...]:
+    """The modes ``settings`` ask for, in the order they are installed: the mediator's package
+    serves mediator and training mode (training's banner); the kiosk's, kiosk mode."""
+    wanted: list[str] = []
+    if settings.mode is Mode.MEDIATOR or settings.training:
+        wanted.append("mediator")
+    if settings.mode is Mode.KIOSK:
+        wanted.append("kiosk")
+    return tuple(wanted)
+
+
+_INSTALLERS: dict[str, Callable[[ModeContext], ModeHooks]] = {
+    "mediator": _mediator,
+    "kiosk": _kiosk,
+}
+
+
+def install_modes(context: ModeContext) -> tuple[ModeHooks, ...]:
+    """Install every mode the settings ask for; :class:`ModeUnavailable` if one cannot load
+    (those installed before it are shut down again)."""
+    installed: list[ModeHooks] = []
+    for name in wanted_modes(context.settings):
+        try:
+            installed.append(_INSTALLERS[name](context))
+        except Exception as exc:
+            for hooks in reversed(installed):
+                hooks.shutdown()
+            raise ModeUnavailable(name, exc) from exc
+        log.info("%s mode installed", name)
+    return tuple(installed)
