@@ -1,8 +1,10 @@
 """The graphical assistant: ``main(args)`` parses the command line and runs the journey.
 
-By default (no real reader asked for) it runs in demo mode: the virtual eID card (through
-pcscd + vpcd when available, else in-process) and the embedded demo hub. Kiosk, mediator and
-training mode are installed through :mod:`ui.modes.hooks`.
+By default it uses the card readers of this computer (a real card). The virtual eID card
+(through pcscd + vpcd when available, else in-process) and the embedded demo hub are used only
+with ``--demo`` or ``--training``; a real card with no record service set up is guided to the
+official portal, never to demo data. Kiosk, mediator and training mode are installed through
+:mod:`ui.modes.hooks`.
 
 Exit codes of :func:`main`: 0 the program was closed; :data:`EXIT_CANNOT_START` (2) the
 command line names something the program cannot use; :data:`EXIT_MODE_UNAVAILABLE` (3) the mode
@@ -74,11 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--real-card",
         action="store_true",
-        help="use the card readers of this computer (PC/SC) instead of the demo card",
+        help="use the card readers of this computer (PC/SC): the default without --demo",
     )
     parser.add_argument("--reader", metavar="NAME", help="only use readers whose name has NAME")
     parser.add_argument(
-        "--hub-url", metavar="URL", help="FHIR hub to load the record from (default: demo hub)"
+        "--hub-url",
+        metavar="URL",
+        help="FHIR hub that speaks the demo hub's login (default: none; --demo: the demo hub)",
     )
     parser.add_argument("--hub-ca", metavar="PEM", help="CA certificate file for --hub-url")
     parser.add_argument(
@@ -127,6 +131,11 @@ def _check_args(ns: argparse.Namespace) -> settings_mod.Settings:
             exc.detail,
             EXIT_BAD_CONFIG,
         ) from None
+    if (ns.citizen is not None or ns.no_pcscd) and not s.uses_virtual_card:
+        raise StartupProblem(
+            _("A practice card is only used with --demo or --training."),
+            "--citizen or --no-pcscd without --demo or --training",
+        )
     if ns.citizen is not None:
         from assistant.demo.card.citizens import CITIZENS  # (demo only: ~4 ms)
 
@@ -163,7 +172,7 @@ def _smart_service(ns: argparse.Namespace, s: settings_mod.Settings) -> RecordSe
     Home mode with a real card only: ``--record-service ID``, or the only service of the
     file. Kiosk, mediator, demo and training never offer it (see record_services).
     """
-    if ns.record_service is None and (not ns.real_card or s.uses_virtual_card):
+    if ns.record_service is None and s.uses_virtual_card:
         return None
     from assistant.records import record_services
 
@@ -278,7 +287,8 @@ def _card_trust(run: Running) -> TrustStore:
 
 
 def _card_backend(ns: argparse.Namespace, s: settings_mod.Settings, run: Running) -> CardBackend:
-    if ns.real_card and not s.uses_virtual_card:
+    """The readers of this computer; the virtual card only with --demo or --training."""
+    if not s.uses_virtual_card:
         from assistant.card.pcsc import PcscBackend
 
         backend = PcscBackend(ns.reader)
@@ -303,10 +313,6 @@ def _record_source(
         # The service's own login (in the system browser) says who it is: the card's
         # signature is not used, and the demo hub never sees a real card.
         return lambda _signer: SmartRecordSource(service)
-    if not ns.hub_url and ns.real_card and not run.settings.uses_virtual_card:
-        from assistant.records.source import NoRecordService
-
-        return lambda _signer: NoRecordService()
     if ns.hub_url:
         import httpx
 
@@ -316,12 +322,26 @@ def _record_source(
         run.cleanups.append(client.close)
         url = str(ns.hub_url)
         return lambda signer: HubRecordSource(client, url, signer)
+    if not run.settings.uses_virtual_card:
+        from assistant.records.source import NoRecordService
+
+        # No record service for a real card: the journey guides the patient to the official
+        # portal (never to the demo hub, which serves the virtual cards only).
+        return lambda _signer: NoRecordService()
     from assistant.demo.hub.embedded import start_embedded_hub
 
     hub = start_embedded_hub()
     run.hub = hub
     run.cleanups.append(hub.stop)
     return hub.record_source
+
+
+def _portal_route(ns: argparse.Namespace, s: settings_mod.Settings) -> bool:
+    """A real card with no record service set up is guided to the official portal (the
+    kiosk file's ``record_source = "portal"`` says the same for a pharmacy)."""
+    if s.uses_virtual_card or ns.hub_url:
+        return False
+    return getattr(ns, "smart_service", None) is None
 
 
 def settle_startup_heap() -> None:
@@ -387,6 +407,7 @@ def build_app(
     shell = Shell(speaker, s.languages)
     shell.speaker_auto = s.speech_on
     controller = JourneyController(shell, None, None, languages=s.languages)
+    controller.journey.set_portal_route(_portal_route(ns, s))
     run = Running(qapp, shell, controller, s, args=ns)
     qapp.setDesktopFileName(assistant.APP_ID)  # ties the windows to the installed .desktop file
     run.later.append(lambda: set_window_icon(qapp))  # (PNGs decoded for the window system)

@@ -70,6 +70,7 @@ APP_CMD = [
     sys.executable,
     "-m",
     "ui.launcher",
+    "--demo",
     "--no-pcscd",
     "--language",
     "fr",

@@ -75,7 +75,7 @@ def _child(mode: str, config: str, report_path: str) -> int:  # pragma: no cover
         args = ["--kiosk", config, "--kiosk-config-unlocked"]
     else:
         args = ["--mediator", "--training"]
-    run = build_app([*args, "--no-pcscd", "--citizen", CITIZEN], app)
+    run = build_app([*args, "--demo", "--no-pcscd", "--citizen", CITIZEN], app)
     shell, controller = run.shell, run.controller
     journey = controller.journey
     kiosk = next((mode for mode in run.modes if isinstance(mode, KioskMode)), None)

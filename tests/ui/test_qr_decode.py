@@ -24,6 +24,7 @@ from pytestqt.qtbot import QtBot
 
 from assistant.i18n import set_language
 from assistant.notes import Notebook
+from assistant.portal.urls import PORTAL_URLS, portal_url
 from assistant.records.model import Record
 from tests.support.kiosk import KioskSession, kiosk_session, reach_record
 from tests.support.pdf import pdf_text
@@ -41,7 +42,6 @@ from tests.support.records import demo_record
 from ui import theme
 from ui.modes.kiosk.prescriptions import PrescriptionPanel
 from ui.record.qr import QrCode, qr_image, qr_matrix
-from ui.record.sharing import PORTAL_URLS, portal_url
 from ui.record.tools import PaperPage, PhonePage
 
 THEMES = {

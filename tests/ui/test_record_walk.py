@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from assistant.i18n import set_language
+from assistant.record_words import medicine_title
 from assistant.records.model import Record
 from tests.support.record_home import make_home
 from tests.support.records import demo_record, fixture_files, fixture_record
@@ -99,8 +100,8 @@ def walk(home: RecordHome, max_depth: int, *, then_only_parts: bool = False) -> 
 
 
 def expected_titles(record: Record) -> Iterator[str]:
-    yield from (m.name for m in record.medications)
-    yield from (p.medication for p in record.prescriptions)
+    yield from (medicine_title(m.name) for m in record.medications)
+    yield from (medicine_title(p.medication) for p in record.open_prescriptions())
     yield from (v.vaccine for v in record.vaccinations)
     yield from (a.substance for a in record.allergies)
     yield from (p.name for p in record.problems)
@@ -150,7 +151,7 @@ def test_every_coding_of_the_adult_has_an_explanation_button(qtbot: QtBot) -> No
     """Each item that carries codes shows "What is this?" (the glossary knows its code)."""
     record = demo_record("adult")
     home = make_home(qtbot, record, open_file_dialog=lambda _w: None)
-    coded = {m.name for m in record.medications if m.codings}
+    coded = {medicine_title(m.name) for m in record.medications if m.codings}
     coded |= {v.vaccine for v in record.vaccinations if v.codings}
     coded |= {a.substance for a in record.allergies if a.codings}
     coded |= {p.name for p in record.problems if p.codings}

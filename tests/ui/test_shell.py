@@ -149,7 +149,7 @@ def test_app_command_line_and_qt_translations(qtbot, tmp_path) -> None:
 
     run = build_app(
         [
-            *("--no-pcscd", "--language", "de", "--high-contrast", "--text-scale", "1.5"),
+            *("--demo", "--no-pcscd", "--language", "de", "--high-contrast", "--text-scale", "1.5"),
             *("--data-dir", str(tmp_path)),
         ]
     )

@@ -52,7 +52,8 @@ def test_default_font_is_the_themes_in_every_face(qtbot, qapp: QApplication, tmp
     from ui import app as app_mod
 
     run = app_mod.build_app(
-        ["--no-pcscd", "--language", "en", "--data-dir", str(tmp_path)], services_now=False
+        ["--demo", "--no-pcscd", "--language", "en", "--data-dir", str(tmp_path)],
+        services_now=False,
     )
     try:
         font = QApplication.font()

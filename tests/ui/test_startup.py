@@ -60,7 +60,8 @@ def test_a_window_never_painted_still_runs_the_calls(qtbot, monkeypatch) -> None
 @pytest.mark.timeout(120)
 def test_the_first_screen_is_painted_before_the_services_start(qtbot, tmp_path: Path) -> None:
     run = app_mod.build_app(
-        ["--no-pcscd", "--language", "en", "--data-dir", str(tmp_path)], services_now=False
+        ["--demo", "--no-pcscd", "--language", "en", "--data-dir", str(tmp_path)],
+        services_now=False,
     )
     at_first_paint: list[bool] = []
     watcher = PaintLog(lambda: at_first_paint.append(run.hub is None and not run.ready))

@@ -6,8 +6,14 @@ from collections.abc import Iterator
 from datetime import date
 
 from assistant.i18n import _, format_date
-from assistant.record_words import ALLERGY_KIND, PROBLEM_STATUS, nothing_text, reaction_text
-from assistant.records.model import Criticality, ProblemCategory, ProblemStatus
+from assistant.record_words import (
+    ALLERGY_KIND,
+    allergy_status_lines,
+    nothing_text,
+    problem_status_lines,
+    reaction_text,
+)
+from assistant.records.model import Criticality, ProblemCategory, ProblemStatus, Verification
 from ui.record.page import ItemCard, Page, small_button
 
 
@@ -24,15 +30,13 @@ class AllergiesPage(Page):
         if not self.record.allergies:
             self.add_text(nothing_text("allergies"))
         for a in self.record.allergies[self.part_slice()]:
-            lines = [_(ALLERGY_KIND[a.kind])]
+            lines = [*allergy_status_lines(a), _(ALLERGY_KIND[a.kind])]
             if a.reaction:
                 lines.append(reaction_text(a.reaction))
-            if a.criticality is Criticality.HIGH:
+            if a.criticality is Criticality.HIGH and a.holds:
                 lines.append(_("This can be dangerous. Always tell your doctor and pharmacist."))
             if a.onset:
                 lines.append(_("Since {date}").format(date=format_date(a.onset)))
-            if not a.active:
-                lines.append(_("Not active now"))
             if a.note:
                 lines.append(a.note)
             card = ItemCard("allergy", a.substance, lines, self.body)
@@ -48,6 +52,7 @@ class AllergiesPage(Page):
         problems = sorted(
             self.record.problems,
             key=lambda p: (
+                p.verification is Verification.REFUTED,
                 p.status is not ProblemStatus.ACTIVE,
                 -(p.onset or date.min).toordinal(),
             ),
@@ -56,7 +61,7 @@ class AllergiesPage(Page):
         if not problems:
             self.add_text(nothing_text("problems"))
         for p in problems[self.part_slice()]:
-            lines = [_(PROBLEM_STATUS[p.status])]
+            lines = problem_status_lines(p)
             if p.category is ProblemCategory.RISK:
                 lines.append(_("This is a risk to watch."))
             elif p.category is ProblemCategory.HISTORY:

@@ -88,7 +88,7 @@ def tile_text(key: str, record: Record) -> tuple[str, str]:
         return _("My allergies and problems"), ", ".join(
             (
                 ngettext("{n} allergy", "{n} allergies", a).format(n=a),
-                ngettext("{n} problem", "{n} problems", p).format(n=p),
+                ngettext("{n} health problem", "{n} health problems", p).format(n=p),
             )
         )
     if key == "documents":

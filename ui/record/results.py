@@ -20,7 +20,13 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
 from assistant.i18n import _, format_date, ngettext
-from assistant.record_words import INTERPRETATION, nothing_text, range_text, value_text
+from assistant.record_words import (
+    INTERPRETATION,
+    nothing_text,
+    range_text,
+    target_text,
+    value_text,
+)
 from assistant.records.model import LabResult, Record, ResultStatus
 from ui import theme as theme_mod
 from ui.record.page import ItemCard, Navigator, Page, explain_button, small_button
@@ -114,9 +120,7 @@ class ResultsPage(Page):
             lines.append(_("Result: {value}").format(value=value_text(latest)))
             if latest.date:
                 lines.append(_("On {date}").format(date=format_date(latest.date)))
-            rng = range_text(latest)
-            if rng:
-                lines.append(rng)
+            lines += [t for t in (range_text(latest), target_text(latest)) if t]
             if latest.status in NOT_FINAL:
                 lines.append(_("This result can still change."))
             if latest.note:
@@ -170,9 +174,9 @@ class TrendPage(Page):
             self.add_text(_("There is nothing to show."))
             return
         latest = self.results[0]
-        rng = range_text(latest)
-        if rng:
-            self.add_text(rng)
+        for text in (range_text(latest), target_text(latest)):
+            if text:
+                self.add_text(text)
         numeric = [r for r in self.results if r.value is not None and r.date is not None]
         if len(numeric) >= 2:
             self.chart_view = self._chart(numeric)
@@ -246,7 +250,7 @@ class TrendPage(Page):
     def _table(self, results: Sequence[LabResult]) -> QTableWidget:
         """The values as a table; the column titles are its first row (a header view would
         be one more control to reach and name)."""
-        heads = [_("Date"), _("Result"), _("Compared to usual")]
+        heads = [_("Date"), _("Result"), _("Compared")]
         table = QTableWidget(len(results) + 1, 3, self.body)
         bold = QFont(table.font())
         bold.setBold(True)
