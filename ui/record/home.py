@@ -47,7 +47,7 @@ from ui.record.explain import ContactsPage, ExplainPage
 from ui.record.glossary_lookup import cache_epoch, clear_explanation_cache, prefetch_explanations
 from ui.record.medicines import MedicinesPage
 from ui.record.page import Page, fit_heading, small_button
-from ui.record.results import ResultsPage, TrendPage, WhyResultPage, grouped_results
+from ui.record.results import ResultsPage, TrendPage, WhyResultPage, test_count
 from ui.record.sharing import SharingPage
 from ui.record.tools import NotesPage, PaperPage, PhonePage, UnreadablePage
 from ui.record.usb_files import UsbFilesPage
@@ -81,7 +81,7 @@ def tile_text(key: str, record: Record) -> tuple[str, str]:
         n = len(record.vaccinations)
         return _("My vaccines"), ngettext("{n} vaccine", "{n} vaccines", n).format(n=n)
     if key == "results":
-        n = len(grouped_results(record))
+        n = test_count(record)
         return _("My results"), ngettext("{n} test", "{n} tests", n).format(n=n)
     if key == "allergies":
         a, p = len(record.allergies), len(record.problems)
