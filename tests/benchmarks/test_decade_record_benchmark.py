@@ -136,11 +136,12 @@ def test_decade_record(qtbot: QtBot, tmp_path: Path, capsys: pytest.CaptureFixtu
     record.wipe()
     home: RecordHome | None = None
     for _ in range(ROUNDS):
-        floor_run().wipe()
-        if home is not None:
+        if home is not None:  # both sides start without a big record in memory
+            home.wipe()
             home.close()
             home.deleteLater()
             QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        floor_run().wipe()
         t0 = time.perf_counter()
         home = RecordHome(open_record_file(path))
         home.resize(1024, 768)

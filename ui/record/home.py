@@ -500,6 +500,12 @@ class RecordHome(QWidget):
             return self.page.speech_text()
         return self.home.speech_text()
 
+    def speech_parts(self) -> list[tuple[str, str]]:
+        """What Listen reads, with the language of each part (see :meth:`Page.speech_parts`)."""
+        if self.page is not None:
+            return self.page.speech_parts()
+        return [(self.home.speech_text(), "")]
+
     def retranslate(self) -> None:
         self._redraw()
 

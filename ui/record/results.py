@@ -4,6 +4,7 @@ missing for a few days."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
@@ -16,7 +17,7 @@ from PySide6.QtCharts import (
     QScatterSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTime
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
@@ -32,10 +33,21 @@ from assistant.record_words import (
 from assistant.records.model import LabResult, Record, ResultStatus
 from ui import theme as theme_mod
 from ui.record.glossary_lookup import coded_name
-from ui.record.page import ItemCard, Navigator, Page, explain_button, small_button
+from ui.record.page import (
+    ItemCard,
+    Navigator,
+    Page,
+    coded_title,
+    explain_button,
+    small_button,
+    source_language,
+)
 from ui.widgets import IconText
 
 HIDDEN_STATUSES = (ResultStatus.HELD_BACK,)
+#: A dot on each value up to this many values; a longer series is a line (hundreds of dots
+#: would hide each other and take long to draw).
+MOST_DOTS = 60
 NOT_FINAL = (ResultStatus.PRELIMINARY,)
 
 
@@ -71,10 +83,7 @@ def _naive(d: datetime | None) -> datetime:
 def _msecs(d: datetime | None) -> int:
     """The chart's x value of ``d``: its wall-clock time read as local time, in ms."""
     n = _naive(d)
-    day = QDate(n.year, n.month, n.day)
-    return QDateTime(
-        day, QTime(n.hour, n.minute, n.second, n.microsecond // 1000)
-    ).toMSecsSinceEpoch()
+    return round(time.mktime(n.timetuple()) * 1000) + n.microsecond // 1000
 
 
 def interpretation_row(result: LabResult, parent: object = None) -> IconText:
@@ -123,8 +132,8 @@ class ResultsPage(Page):
     def _test_card(self, key: str, results: list[LabResult]) -> ItemCard:
         visible = [r for r in results if r.status not in HIDDEN_STATUSES]
         latest = visible[0] if visible else results[0]
-        name = latest.test_name
-        lines: list[str] = []
+        name, as_written = coded_title(latest.test_name, latest.codings, source_language(latest))
+        lines: list[str] = [as_written] if as_written else []
         held = [r for r in results if r.status in HIDDEN_STATUSES]
         if visible:
             lines.append(_("Result: {value}").format(value=value_text(latest)))
@@ -191,7 +200,6 @@ class TrendPage(Page):
         self.test = test
         every = results_of(record, test)
         self.test_name = plain_test_name(every[0]) if every else ""
-        self.lab_name = every[0].test_name if every else ""
         self.results = [r for r in every if r.status not in HIDDEN_STATUSES]
         super().__init__(record, nav)
 
@@ -203,8 +211,9 @@ class TrendPage(Page):
             self.add_text(_("There is nothing to show."))
             return
         latest = self.results[0]
-        if self.lab_name and self.lab_name != self.test_name:
-            self.add_text(_("The lab calls this test: {name}").format(name=self.lab_name), "muted")
+        as_written = coded_title(latest.test_name, latest.codings, source_language(latest))[1]
+        if as_written:
+            self.add_text(as_written, "muted")
         for text in (range_text(latest), target_text(latest)):
             if text:
                 self.add_text(text)
@@ -243,7 +252,8 @@ class TrendPage(Page):
             assert r.value is not None and r.date is not None
             ms = _msecs(r.date)
             line.append(ms, r.value)
-            dots.append(ms, r.value)
+            if len(results) <= MOST_DOTS:
+                dots.append(ms, r.value)
             values.append(r.value)
         rng = results[0].reference_range
         limits = [x for x in (rng.low, rng.high) if x is not None] if rng else []
