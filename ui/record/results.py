@@ -272,7 +272,7 @@ class TrendPage(Page):
                 band_high.append(x, rng.high if rng.high is not None else y_max)
             band.setUpperSeries(band_high)
             band.setLowerSeries(band_low)
-            band.setName(range_text(results[0]))
+            band.setName(_("Reference values"))  # the values are written above the chart
             fill = QColor(colors.success)
             fill.setAlpha(60)
             band.setBrush(fill)
