@@ -19,6 +19,7 @@ from assistant.glossary import explain_specific, explain_unit
 from assistant.i18n import (
     N_,
     _,
+    current_locale,
     current_locale_name,
     format_date,
     format_decimal,
@@ -46,6 +47,7 @@ from assistant.records.model import (
     Verification,
     Weekday,
 )
+from assistant.text_language import primary_language
 
 MOMENT_WORDS: dict[Moment, str] = {
     Moment.MORNING: N_("Morning"),
@@ -554,3 +556,27 @@ def consent_text(consent: ConsentStatus | None) -> str:
     if consent.granted:
         return _("Yes. You agreed to share your health data between your care providers.")
     return _("No. You did not agree to share your health data.")
+
+
+def language_name(code: str) -> str:
+    """The name of a language in the patient's language ("anglais" for "en" in French), ""
+    when it has none."""
+    names = current_locale().languages
+    return str(names.get(primary_language(code), ""))
+
+
+def written_in_text(language: str) -> str:
+    """The label over a text from the record left in its own language (never translated)."""
+    name = language_name(language)
+    if name:
+        return _("Written in {language} by your care provider:").format(language=name)
+    return _("Written in another language by your care provider:")
+
+
+def as_written_text(text: str, language: str = "") -> str:
+    """The name as the record writes it, beside the glossary's name in the patient's language;
+    ``language``: the record's language when it is not the patient's."""
+    name = language_name(language) if language else ""
+    if name:
+        return _("In your record, in {language}: {text}").format(language=name, text=text)
+    return _("In your record: {text}").format(text=text)

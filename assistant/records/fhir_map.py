@@ -331,6 +331,8 @@ class _Mapper:
     default_report: _Report | None = None
     report_count: int = 0
     panels: dict[str, str] = field(default_factory=dict)
+    #: Language each resource's texts are declared in (its own, its narrative's or its Bundle's).
+    languages: dict[int, str] = field(default_factory=dict)
     problems: list[tuple[UnreadableReason, str, str]] = field(default_factory=list)
 
     def soft(self, what: str, fn: Callable[[], Any], default: Any = None) -> Any:
@@ -355,7 +357,7 @@ class _Mapper:
                 )
 
     # collecting -----------------------------------------------------------------------------
-    def collect(self, resource: Any, depth: int, full_url: str = "") -> None:
+    def collect(self, resource: Any, depth: int, full_url: str = "", language: str = "") -> None:
         if not isinstance(resource, dict) or not isinstance(resource.get("resourceType"), str):
             self.unreadable(
                 "resource",
@@ -366,6 +368,7 @@ class _Mapper:
             return
         rtype = resource["resourceType"]
         view = JsonView(resource)
+        language = declared_language(view) or language
         if rtype == "Bundle":
             if depth >= _MAX_BUNDLE_DEPTH:
                 self.unreadable("Bundle", "bundles nested too deeply", UnreadableReason.UNSUPPORTED)
@@ -380,9 +383,11 @@ class _Mapper:
                             _raw(entry.raw),
                         )
                     continue
-                self.collect(entry.get("resource"), depth + 1, entry.text("fullUrl"))
+                self.collect(entry.get("resource"), depth + 1, entry.text("fullUrl"), language)
             return
         self.resources.append(view)
+        if language:
+            self.languages[id(view)] = language
         rid = view.text("id")
         if rid:
             self.index[f"{rtype}/{rid}"] = view
@@ -456,10 +461,12 @@ class _Mapper:
         self.panels = dict(self.soft("panels", lambda: list(self.panel_names()), []))
         declared = declared_version(self.resources)
         self.problems = []
+        base = self.source
         for resource in ordered:
             rtype = resource.get("resourceType")  # a string: collect() checked it
             ref = _resource_ref(resource)
             self.problems = []
+            self.source = base.speaking(self.languages.get(id(resource), ""))
             self.check_version(resource, declared)
             try:
                 if rtype == "DiagnosticReport":
@@ -494,6 +501,7 @@ class _Mapper:
                 )
             for reason, why, raw in self.problems:
                 self.unreadable(ref, why, reason, raw, ref)
+        self.source = base
         if self.record.unreadable:
             log.info("FHIR: %d part(s) could not be read", len(self.record.unreadable))
         return self.record
@@ -998,9 +1006,11 @@ class _Mapper:
         substance = _concept_text(r.obj("code"))
         active, verification = self.allergy_status(r, substance)
         reactions = []
+        reaction_codings: list[Coding] = []
         for reaction in r.each("reaction"):
             for m in reaction.each("manifestation"):
                 t = _reference_text(m)  # R4 CodeableConcept, R5 CodeableReference
+                reaction_codings += _codings(m) or _codings(m.obj("concept"))
                 if t:
                     reactions.append(t)
                 else:
@@ -1022,6 +1032,7 @@ class _Mapper:
                 substance=substance,
                 codings=tuple(_codings(r.obj("code"))),
                 reaction=", ".join(reactions),
+                reaction_codings=tuple(reaction_codings),
                 kind=kind,
                 criticality={
                     "low": Criticality.LOW,
@@ -1451,3 +1462,23 @@ _INTERPRETATIONS: dict[str, Interpretation] = {
 }
 
 __all__ = ["record_from_fhir"]
+
+
+#: The ``lang`` (or ``xml:lang``) of a narrative's div: a BCP 47 tag.
+_LANG_ATTRIBUTE = re.compile(
+    r"""<div\b[^>]*?\b(?:xml:)?lang\s*=\s*["']([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)*)["']"""
+)
+
+
+def declared_language(resource: JsonView) -> str:
+    """The language a resource declares for its texts: its ``language``, else the ``lang`` of
+    its narrative's div ("" when neither)."""
+    own = resource.get("language")
+    if isinstance(own, str) and own.strip():
+        return own.strip()
+    div = resource.obj("text").get("div")
+    if isinstance(div, str):
+        found = _LANG_ATTRIBUTE.search(div[:500])
+        if found:
+            return found.group(1)
+    return ""

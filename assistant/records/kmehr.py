@@ -266,6 +266,8 @@ class _Reader:
         tag = root_tag
         self.ns = tag[: tag.index("}") + 1] if tag.startswith("{") else ""
         self.source = source
+        #: The file's source; ``source`` carries the language of the item being read.
+        self.base_source = source
         #: Folder now read, and how many transactions of it were read.
         self.folder = 0
         self.transactions = 0
@@ -464,6 +466,7 @@ class _Reader:
         meds: list[_Item] = []
         extras: list[Element] = []
         for item in self.children(transaction, "item"):
+            self.source = self.base_source
             what = self.cd_value(item, "CD-ITEM")
             if self.text_of(item, "isrelevant").lower() == "false":
                 self.unreadable(
@@ -527,7 +530,18 @@ class _Reader:
                 )
             )
 
+    def item_language(self, item: Element) -> str:
+        """The language the item's texts are written in: the ``L`` of its first ``text`` (else
+        of its first ``cd`` with one), "" when none says."""
+        for tag in ("text", "cd"):
+            for el in item.iter(self.ns + tag):
+                lang = (el.get("L") or "").strip()
+                if lang:
+                    return lang
+        return ""
+
     def read_medication_item(self, item: Element, tid: str) -> _Item:
+        self.source = self.base_source.speaking(self.item_language(item))
         problems: list[tuple[UnreadableReason, str, str]] = []
 
         def guard(what: str, el: Element | None) -> _Guard:
@@ -905,6 +919,7 @@ class _Reader:
 
     def read_sumehr_items(self, items: Iterable[Element], tid: str) -> None:
         for item in items:
+            self.source = self.base_source
             what = self.cd_value(item, "CD-ITEM")
             if self.text_of(item, "isrelevant").lower() == "false":
                 # the author says this item no longer counts: noted, never shown as fact
@@ -938,6 +953,7 @@ class _Reader:
         return out
 
     def read_sumehr_item(self, item: Element, tid: str, what: str) -> None:
+        self.source = self.base_source.speaking(self.item_language(item))
         ref = self.source.at(f"{tid}/{self.text_of(item, 'id')}")
         if what == "medication":
             med = self.read_medication_item(item, tid)

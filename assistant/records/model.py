@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time
 from enum import Enum
+from functools import cached_property
 from typing import Any
 
 from assistant.errors import ProblemKind
@@ -37,15 +38,24 @@ class ItemSource:
 
     ``label`` never holds personal data (a file's name or a server URL). ``ref`` is the
     identifier of the item inside that source (FHIR ``Resource/id``, KMEHR item id).
+    ``language`` is the language the source declares for the item's texts (BCP 47 as written:
+    FHIR ``language`` of the resource, its narrative or its Bundle; KMEHR ``L`` of its texts),
+    "" when it declares none.
     """
 
     kind: SourceKind
     label: str
     ref: str = ""
+    language: str = ""
 
     def at(self, ref: str) -> ItemSource:
         """The same source, pointing at one item inside it."""
-        return ItemSource(self.kind, self.label, ref)  # (a record has hundreds: not replace())
+        # (a record has thousands of items: not replace())
+        return ItemSource(self.kind, self.label, ref, self.language)
+
+    def speaking(self, language: str) -> ItemSource:
+        """The same source, its items' texts declared in ``language``."""
+        return ItemSource(self.kind, self.label, self.ref, language)
 
 
 @dataclass(frozen=True)
@@ -337,10 +347,11 @@ class LabResult:
     note: str = ""
     source: ItemSource | None = None
 
-    @property
+    @cached_property
     def test_key(self) -> str:
         """Results of the same test share a key: the LOINC code when there is one, else the
-        name (case and outer spaces aside)."""
+        name (case and outer spaces aside). Worked out once per result (a 10-year record has
+        thousands, grouped on every screen that lists them)."""
         for c in self.codings:
             if "loinc" in c.system.lower() and c.code:
                 return f"loinc:{c.code}"
@@ -376,6 +387,7 @@ class Allergy:
     substance: str
     codings: tuple[Coding, ...] = ()
     reaction: str = ""
+    reaction_codings: tuple[Coding, ...] = ()  # codes of the reaction (SNOMED CT "hives")
     kind: AllergyKind = AllergyKind.UNKNOWN
     criticality: Criticality = Criticality.UNKNOWN
     onset: date | None = None

@@ -21,7 +21,7 @@ from tests.support.records import demo_record, fixture_files, fixture_record
 from ui import theme
 from ui.record.explain import ExplainPage
 from ui.record.home import RecordHome
-from ui.record.page import ItemCard
+from ui.record.page import ItemCard, coded_title
 from ui.record.sharing import MAX_LOG_LINES
 from ui.widgets import BigButton
 
@@ -103,13 +103,14 @@ def expected_titles(record: Record) -> Iterator[str]:
     yield from (medicine_title(m.name) for m in record.medications)
     yield from (medicine_title(p.medication) for p in record.open_prescriptions())
     yield from (v.vaccine for v in record.vaccinations)
-    yield from (a.substance for a in record.allergies)
-    yield from (p.name for p in record.problems)
+    # Coded things are titled with the glossary's name in the patient's language.
+    yield from (coded_title(a.substance, a.codings, "")[0] for a in record.allergies)
+    yield from (coded_title(p.name, p.codings, "")[0] for p in record.problems)
     yield from (r.name for r in record.relations)
     yield from (e.who for e in record.exclusions)
     log = sorted(record.access_log, key=lambda e: str(e.when), reverse=True)
     yield from (e.who for e in log[:MAX_LOG_LINES])
-    yield from (r.test_name for r in record.lab_results)
+    yield from (coded_title(r.test_name, r.codings, "")[0] for r in record.lab_results)
     yield from (d.title or "Document" for d in record.documents)
 
 
@@ -153,9 +154,10 @@ def test_every_coding_of_the_adult_has_an_explanation_button(qtbot: QtBot) -> No
     home = make_home(qtbot, record, open_file_dialog=lambda _w: None)
     coded = {medicine_title(m.name) for m in record.medications if m.codings}
     coded |= {v.vaccine for v in record.vaccinations if v.codings}
-    coded |= {a.substance for a in record.allergies if a.codings}
-    coded |= {p.name for p in record.problems if p.codings}
-    coded |= {r.test_name for r in record.lab_results if r.codings}
+    # Coded things are titled with the glossary's name in the patient's language.
+    coded |= {coded_title(a.substance, a.codings, "")[0] for a in record.allergies if a.codings}
+    coded |= {coded_title(p.name, p.codings, "")[0] for p in record.problems if p.codings}
+    coded |= {coded_title(r.test_name, r.codings, "")[0] for r in record.lab_results if r.codings}
     found: set[str] = set()
     for key in ("medicines", "vaccines", "allergies", "results"):
         home.go_home()

@@ -25,7 +25,14 @@ from assistant.record_words import (
 from assistant.records.model import Medication, Prescription
 from ui import theme as theme_mod
 from ui.record.flow import SteadyHBoxLayout, SteadyVBoxLayout
-from ui.record.page import ItemCard, Page, explain_button, small_button
+from ui.record.page import (
+    ItemCard,
+    Page,
+    SourceText,
+    explain_button,
+    small_button,
+    source_language,
+)
 from ui.record.qr import QrCode
 from ui.widgets import Body, Pictogram
 
@@ -323,15 +330,16 @@ class MedicinesPage(Page):
 
     def _medicine_card(self, med: Medication, row: PlanRow | None, day: date) -> ItemCard:
         status, icon = status_text(med, day)
-        lines = [status]
+        declared = source_language(med)
+        lines: list[str | SourceText] = [status]
         if med.use:
-            lines.append(_("What it is for: {use}").format(use=med.use))
+            lines.append(SourceText(med.use, declared, _("What it is for: {text}")))
         if row is not None:
             lines += schedule_lines(row)
         if med.posology_text:
-            lines.append(med.posology_text)
+            lines.append(SourceText(med.posology_text, declared))
         if med.instructions:
-            lines.append(_("Advice: {text}").format(text=med.instructions))
+            lines.append(SourceText(med.instructions, declared, _("Advice: {text}")))
         if med.active_ingredient and med.active_ingredient != med.name:
             lines.append(_("Active substance: {name}").format(name=med.active_ingredient))
         if med.begin:
@@ -340,7 +348,9 @@ class MedicinesPage(Page):
             lines.append(_("Until {date}").format(date=format_date(med.end)))
         for s in med.suspensions:
             if s.reason:
-                lines.append(_("Why it was paused or stopped: {reason}").format(reason=s.reason))
+                lines.append(
+                    SourceText(s.reason, declared, _("Why it was paused or stopped: {text}"))
+                )
         if med.prescriber:
             lines.append(_("Prescribed by {who}").format(who=med.prescriber))
         lines.append(pack_size_text(med.name))
