@@ -183,7 +183,9 @@ def _smart_service(ns: argparse.Namespace, s: settings_mod.Settings) -> RecordSe
             _("A login to a record service is only possible at home, with a real card."),
             "--record-service outside home mode",
         )
-    path = ns.record_services or record_services.record_services_path(s)
+    path: str | Path | None = ns.record_services or record_services.record_services_path(s)
+    if path is None:  # SMART is offered here (checked above), so its file has a place
+        return None
     try:
         services = record_services.load_record_services(path)
     except assistant.errors.BadDataError as exc:
