@@ -1,4 +1,5 @@
-"""Open a health record file the patient received: KMEHR XML or FHIR JSON."""
+"""Open a health record file the patient received: KMEHR XML, FHIR JSON (a Bundle, an
+International Patient Summary) or a PDF document."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from typing import Any
 
 from assistant.errors import BadDataError
 from assistant.records.fhir_map import record_from_fhir
+from assistant.records.ips import is_patient_summary, record_from_ips
 from assistant.records.kmehr import record_from_kmehr
 from assistant.records.model import ItemSource, Record, SourceKind
+from assistant.records.pdf import looks_like_pdf, record_from_pdf
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +25,8 @@ _BOMS = (b"\xef\xbb\xbf",)
 
 
 def open_record_file(path: str | Path) -> Record:
-    """Read a KMEHR or FHIR file; raises BadDataError with a clear (non-personal) detail."""
+    """Read a KMEHR, FHIR or PDF file; raises BadDataError with a clear (non-personal)
+    detail (a :class:`~assistant.records.pdf.PdfError` for a PDF that cannot be shown)."""
     p = Path(path)
     try:
         size = p.stat().st_size
@@ -48,12 +52,19 @@ def record_from_bytes(data: bytes, label: str) -> Record:
     if not head:
         raise BadDataError("the file is empty")
     first = head[:1]
-    if first == b"<":
+    if looks_like_pdf(data):
+        record = record_from_pdf(data, label)
+    elif first == b"<":
         record = record_from_kmehr(head, ItemSource(SourceKind.KMEHR_FILE, label))
     elif first in (b"{", b"["):
-        record = record_from_fhir(_load_json(head), ItemSource(SourceKind.FHIR_FILE, label))
+        value = _load_json(head)
+        source = ItemSource(SourceKind.FHIR_FILE, label)
+        if isinstance(value, dict) and is_patient_summary(value):
+            record = record_from_ips(value, source)
+        else:
+            record = record_from_fhir(value, source)
     else:
-        raise BadDataError("the file is neither KMEHR XML nor FHIR JSON")
+        raise BadDataError("the file is neither KMEHR XML, FHIR JSON nor a PDF")
     log.info("opened a record file: %s", record.counts())
     return record
 

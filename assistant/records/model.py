@@ -30,6 +30,7 @@ class SourceKind(Enum):
     FHIR_FILE = "fhir_file"
     HUB = "hub"
     DEMO = "demo"
+    PDF_FILE = "pdf_file"
 
 
 @dataclass(frozen=True)
@@ -519,6 +520,44 @@ class AccessLogEntry:
     source: ItemSource | None = None
 
 
+@dataclass(frozen=True)
+class SummarySection:
+    """One section of a patient summary document, in the document's order.
+
+    ``part`` is the part of the record (a :data:`RECORD_PARTS` key, "problems" for the health
+    problems) that shows its items, or "" when this program has no place for them (they are
+    then an :class:`UnreadablePart`). ``statements`` are what the section says instead of
+    items ("No known food allergy"): facts the lists do not hold.
+    """
+
+    title: str
+    codings: tuple[Coding, ...] = ()
+    part: str = ""
+    items: int = 0
+    empty_reason: str = ""  # why the section is empty (e.g. "unavailable"), as the author said
+    statements: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PatientSummary:
+    """A patient summary document the record was read from (an International Patient
+    Summary): when it was made, by whom, and its sections."""
+
+    title: str = ""
+    date: datetime | None = None
+    author: str = ""
+    sections: tuple[SummarySection, ...] = ()
+    source: ItemSource | None = None
+
+    def statements(self, part: str) -> list[str]:
+        """What the sections shown in ``part`` say instead of items, once each."""
+        seen: dict[str, None] = {}
+        for section in self.sections:
+            if section.part == part:
+                seen.update(dict.fromkeys(section.statements))
+        return list(seen)
+
+
 class UnreadableReason(Enum):
     """Why part of a record could not be read; the UI translates these."""
 
@@ -581,6 +620,8 @@ _LIST_SECTIONS = (
     "access_log",
     "unreadable",
 )
+#: Lists of the record that are not items of a part (no counts): where it came from.
+_ABOUT_LISTS = ("summaries", "sources")
 
 
 @dataclass
@@ -600,6 +641,7 @@ class Record:
     exclusions: list[Exclusion] = field(default_factory=list)
     access_log: list[AccessLogEntry] = field(default_factory=list)
     unreadable: list[UnreadablePart] = field(default_factory=list)
+    summaries: list[PatientSummary] = field(default_factory=list)
     sources: list[ItemSource] = field(default_factory=list)
 
     def open_prescriptions(self) -> list[Prescription]:
@@ -636,7 +678,7 @@ class Record:
             patient=self.patient if self.patient is not None else other.patient,
             consent=self.consent if self.consent is not None else other.consent,
         )
-        for name in (*_LIST_SECTIONS, "sources"):
+        for name in (*_LIST_SECTIONS, *_ABOUT_LISTS):
             out: list[Any] = getattr(merged, name)
             seen: set[Any] = set()
             for item in (*getattr(self, name), *getattr(other, name)):
@@ -664,7 +706,7 @@ class Record:
         """Forget everything (card removed, Finish, inactivity lock)."""
         self.patient = None
         self.consent = None
-        for name in (*_LIST_SECTIONS, "sources"):
+        for name in (*_LIST_SECTIONS, *_ABOUT_LISTS):
             getattr(self, name).clear()
 
 
@@ -716,6 +758,7 @@ __all__ = [
     "Medication",
     "MedicationStatus",
     "Patient",
+    "PatientSummary",
     "Prescription",
     "Problem",
     "ProblemCategory",
@@ -725,6 +768,7 @@ __all__ = [
     "RelationKind",
     "ResultStatus",
     "SourceKind",
+    "SummarySection",
     "Suspension",
     "TherapeuticRelation",
     "TimeUnit",
