@@ -24,8 +24,8 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-#: The files "Open a file I received" can read (KMEHR XML, FHIR JSON).
-RECORD_FILE_SUFFIXES = frozenset({".xml", ".kmehr", ".json"})
+#: The files "Open a file I received" can read (KMEHR XML, FHIR JSON, PDF documents).
+RECORD_FILE_SUFFIXES = frozenset({".xml", ".kmehr", ".json", ".pdf"})
 #: How deep and how many: a stick full of photos must not stall the list.
 MAX_DEPTH = 3
 MAX_FILES = 200

@@ -155,13 +155,13 @@ def record_from_ips(bundle: dict[str, Any], source: ItemSource) -> Record:
                 statements=tuple(said),
             )
         )
-    for title, ref in missing:
+    for title, lost in missing:
         record.add_unreadable(
             f"summary section: {title}",
             "a section entry is not in the file",
             UnreadableReason.MISSING_VALUE,
             source,
-            ref,
+            lost,
         )
     record.summaries.append(
         PatientSummary(
@@ -172,9 +172,7 @@ def record_from_ips(bundle: dict[str, Any], source: ItemSource) -> Record:
             source=source.at(_ref(composition)),
         )
     )
-    log.info(
-        "patient summary: %d section(s), %d not shown", len(sections), len(withheld - shown)
-    )
+    log.info("patient summary: %d section(s), %d not shown", len(sections), len(withheld - shown))
     return record
 
 
@@ -238,6 +236,8 @@ def _flat_sections(sections: list[JsonView]) -> list[JsonView]:
     """The sections in document order, each sub-section after its parent."""
     out: list[JsonView] = []
     for section in sections:
+        if not section.is_object:
+            continue
         out.append(section)
         out.extend(_flat_sections(section.each("section")))
     return out
@@ -311,7 +311,7 @@ def _when(text: str) -> datetime | None:
     try:
         if len(text) <= 10:
             parts = [int(p) for p in text.split("-")]
-            return datetime.combine(date(*(parts + [1, 1])[:3]), time())
+            return datetime.combine(date(*[*parts, 1, 1][:3]), time())
         return datetime.fromisoformat(text.replace("Z", "+00:00"))
     except (ValueError, TypeError):
         return None

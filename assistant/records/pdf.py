@@ -44,13 +44,13 @@ class PdfError(BadDataError):
         self.problem = problem
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PdfInfo:
     title: str
     pages: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RenderedPdf:
     pages: tuple[bytes, ...]  # PNG per page
     page_count: int
@@ -77,7 +77,9 @@ def _run(args: list[str], data: bytes) -> bytes:
     except subprocess.TimeoutExpired:
         raise PdfError(f"{args[0]} took too long", PdfProblem.DAMAGED) from None
     except OSError as exc:
-        raise PdfError(f"{args[0]} did not start: {type(exc).__name__}", PdfProblem.NO_READER)
+        raise PdfError(
+            f"{args[0]} did not start: {type(exc).__name__}", PdfProblem.NO_READER
+        ) from None
     if done.returncode != 0:
         # poppler's words for a PDF that needs a password; its exit code is the same as for
         # a damaged file

@@ -53,7 +53,7 @@ def test_a_list_of_resources_opens(tmp_path: Path) -> None:
     [
         (b"", "empty"),
         (b"   \n", "empty"),
-        (b"%PDF-1.4", "neither KMEHR XML nor FHIR JSON"),
+        (b"GIF89a", "neither KMEHR XML, FHIR JSON nor a PDF"),
         (b'{"resourceType": "Bundle", ', "JSON not well-formed"),
         (b"[1, 2", "JSON not well-formed"),
         (b'"just a string"', "neither"),

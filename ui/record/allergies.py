@@ -36,6 +36,7 @@ class AllergiesPage(Page):
         self.add_subheading(_("Allergies and bad reactions"), "allergy")
         if not self.record.allergies:
             self.add_text(nothing_text("allergies"))
+        self.add_summary_statements("allergies")
         for a in self.record.allergies[self.part_slice()]:
             declared = source_language(a)
             title, as_written = coded_title(a.substance, a.codings, declared)
@@ -74,6 +75,7 @@ class AllergiesPage(Page):
         self.add_subheading(_("Health problems"), "problems")
         if not problems:
             self.add_text(nothing_text("problems"))
+        self.add_summary_statements("problems")
         for p in problems[self.part_slice()]:
             declared = source_language(p)
             title, as_written = coded_title(p.name, p.codings, declared)

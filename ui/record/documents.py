@@ -1,16 +1,14 @@
 """My documents: the list by date, and a document opened inside the program (PDF or text).
 
-PDF pages are drawn by poppler's ``pdftoppm`` through pipes (nothing is written to disk: the
-mediator and kiosk modes must leave nothing behind), in a worker so the screen never freezes.
+PDF pages are drawn by poppler through pipes (:mod:`assistant.records.pdf`: nothing is written
+to disk, the mediator and kiosk modes must leave nothing behind), in a worker so the screen
+never freezes. At home a PDF can also be opened in the computer's own PDF program.
 """
 
 from __future__ import annotations
 
 import logging
-import shutil
-import subprocess
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from functools import partial
 
@@ -18,10 +16,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap, QTextDocument
 from PySide6.QtWidgets import QLabel
 
-from assistant.errors import AssistantError, BadDataError
+from assistant.errors import AssistantError
+from assistant.file_words import pdf_problem_lines
 from assistant.i18n import _, format_date, ngettext
 from assistant.record_words import nothing_text, superseded_text
 from assistant.records.model import Document, Record
+from assistant.records.pdf import PDF_TYPE, PdfError, PdfProblem, RenderedPdf, render_pdf
 from ui.qt_stub_fixes import char_p
 from ui.record.glossary_lookup import coded_name
 from ui.record.page import ItemCard, Navigator, Page, small_button
@@ -30,51 +30,8 @@ from ui.workers import Job, run_in_worker
 
 log = logging.getLogger(__name__)
 
-MAX_PAGES = 30
-RENDER_DPI = 110
-TOOL_TIMEOUT_S = 30
-
-
-@dataclass(frozen=True, slots=True)
-class RenderedPdf:
-    pages: tuple[bytes, ...]  # PNG per page
-    page_count: int
-    text: str
-
-
-def _run(args: list[str], data: bytes) -> bytes:
-    tool = shutil.which(args[0])
-    if tool is None:
-        raise BadDataError(f"{args[0]} not installed")
-    done = subprocess.run(
-        [tool, *args[1:]], input=data, capture_output=True, timeout=TOOL_TIMEOUT_S, check=False
-    )
-    if done.returncode != 0:
-        raise BadDataError(f"{args[0]} failed with code {done.returncode}")
-    return done.stdout
-
-
-def render_pdf(data: bytes, dpi: int = RENDER_DPI) -> RenderedPdf:
-    """PNG images of the pages (at most MAX_PAGES) and the text, through pipes. Blocking."""
-    if not data.startswith(b"%PDF"):
-        raise BadDataError("not a PDF")
-    info = _run(["pdfinfo", "-"], data).decode("utf-8", "replace")
-    count = 0
-    for line in info.splitlines():
-        if line.startswith("Pages:"):
-            count = int(line.split(":", 1)[1].strip() or 0)
-    pages = tuple(
-        _run(
-            ["pdftoppm", "-png", "-r", str(dpi), "-f", str(n), "-l", str(n), "-singlefile", "-"],
-            data,
-        )
-        for n in range(1, min(count, MAX_PAGES) + 1)
-    )
-    try:
-        text = _run(["pdftotext", "-layout", "-", "-"], data).decode("utf-8", "replace")
-    except BadDataError:
-        text = ""
-    return RenderedPdf(pages, count, text)
+#: Opens a PDF (its bytes) in the computer's own PDF program; False when it could not.
+OpenOutside = Callable[[bytes], bool]
 
 
 def document_text(doc: Document) -> str | None:
@@ -99,7 +56,7 @@ def document_text(doc: Document) -> str | None:
 
 def is_pdf(doc: Document) -> bool:
     return doc.content is not None and (
-        doc.content_type.lower() == "application/pdf" or doc.content.startswith(b"%PDF")
+        doc.content_type.lower() == PDF_TYPE or doc.content.startswith(b"%PDF")
     )
 
 
@@ -156,11 +113,20 @@ class DocumentPage(Page):
     key = "document"
     icon = "document"
 
-    def __init__(self, record: Record, nav: Navigator, index: int) -> None:
+    def __init__(
+        self,
+        record: Record,
+        nav: Navigator,
+        index: int,
+        open_outside: OpenOutside | None = None,
+    ) -> None:
         self.doc = record.documents[index]
+        #: At home only: the computer's own PDF program (None in mediator and kiosk modes).
+        self.open_outside = open_outside
         self.job: Job[RenderedPdf] | None = None
         self.rendered: RenderedPdf | None = None
-        self.failed = False
+        self.failed: PdfProblem | None = None
+        self.outside_failed = False
         self.page_labels: list[QLabel] = []
         super().__init__(record, nav)
 
@@ -184,10 +150,16 @@ class DocumentPage(Page):
             )
         )
         if is_pdf(doc):
+            if self.open_outside is not None:
+                button = small_button(_("Open it in my PDF program"), "open-file", self._outside)
+                button.setObjectName("open_outside")
+                self.add(button)
+                if self.outside_failed:
+                    self.add_text(_("Your computer did not open it. It is shown here."), "problem")
             if self.rendered is not None:
                 self._show_pages(self.rendered)
-            elif self.failed:
-                self._cannot_show()
+            elif self.failed is not None:
+                self._cannot_show(self.failed, self.open_outside is not None)
             else:
                 self.status = self.add_text(_("Please wait. The document is opening."))
                 if self.job is None:
@@ -206,15 +178,28 @@ class DocumentPage(Page):
             self.add_text(_("This document is kept by your hospital or your doctor."))
             self.add_text(_("Ask them for a copy."))
             return
-        self._cannot_show()
+        self._cannot_show(PdfProblem.NO_READER, False)
 
     def dispose(self) -> None:
         if self.job is not None:
             self.job.cancel()
 
-    def _cannot_show(self) -> None:
-        self.add_text(_("This program cannot show this document."), "problem")
-        self.add_text(_("Ask your doctor for a paper copy."))
+    def _cannot_show(self, problem: PdfProblem, outside: bool) -> None:
+        first, *more = pdf_problem_lines(problem, outside=outside)
+        self.add_text(first, "problem")
+        for line in more:
+            self.add_text(line)
+
+    def _outside(self) -> None:
+        """Home: the PDF in the computer's own program; said aloud when it did not open."""
+        assert self.open_outside is not None
+        if self.open_outside(self.doc.content or b""):
+            announce(self, _("The document opens in your PDF program."))
+            return
+        if not self.outside_failed:
+            self.outside_failed = True
+            self.rebuild()
+        announce(self, _("Your computer did not open it. It is shown here."))
 
     def _on_rendered(self, result: RenderedPdf) -> None:
         self.rendered = result
@@ -223,8 +208,9 @@ class DocumentPage(Page):
 
     def _on_failed(self, exc: AssistantError) -> None:
         log.warning("document could not be drawn: %s", exc.log_name)
-        self.failed = True
+        self.failed = exc.problem if isinstance(exc, PdfError) else PdfProblem.DAMAGED
         self.rebuild()
+        announce(self, pdf_problem_lines(self.failed, outside=self.open_outside is not None)[0])
 
     def _show_pages(self, rendered: RenderedPdf) -> None:
         total = rendered.page_count

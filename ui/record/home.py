@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from assistant.errors import AssistantError, UnexpectedError
+from assistant.file_words import pdf_problem_lines, record_origin_lines
 from assistant.glossary import explain_term
 from assistant.i18n import (
     _,
@@ -37,7 +38,8 @@ from assistant.i18n import (
 from assistant.notes import Notebook
 from assistant.record_words import record_title
 from assistant.records.model import RECORD_PARTS, Coding, Record
-from assistant.removable_media import removable_roots
+from assistant.records.pdf import PdfError
+from assistant.removable_media import RECORD_FILE_SUFFIXES, removable_roots
 from assistant.settings import FileAccess
 from ui import theme as theme_mod
 from ui.record.allergies import AllergiesPage
@@ -49,6 +51,7 @@ from ui.record.medicines import MedicinesPage
 from ui.record.page import Page, fit_heading, small_button
 from ui.record.results import ResultsPage, TrendPage, WhyResultPage, test_count
 from ui.record.sharing import SharingPage
+from ui.record.system_viewer import SystemPdfViewer
 from ui.record.tools import NotesPage, PaperPage, PhonePage, UnreadablePage
 from ui.record.usb_files import UsbFilesPage
 from ui.record.vaccines import VaccinesPage
@@ -182,7 +185,10 @@ class HomePage(QWidget):
         ``worded``: the buttons were just made with these words."""
         record = self.host.record
         self.heading.setText(record_title(record.patient))
-        self.intro.setText(_("Choose what you want to see."))
+        # where the record comes from, when a file says it ("International Patient Summary of")
+        self.intro.setText(
+            "\n".join([*record_origin_lines(record), _("Choose what you want to see.")])
+        )
         height = round(96 * theme_mod.current().text_scale)
         for key, tile in self.tiles.items():
             if not worded:
@@ -298,10 +304,17 @@ class RecordHome(QWidget):
         open_file_dialog: Callable[[QWidget], str | None] | None = None,
         file_access: FileAccess = FileAccess.ANY,
         list_removable: Callable[[], list[Path]] = removable_roots,
+        pdf_viewer: SystemPdfViewer | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("recordHome")
         self.record = record
+        #: Home only: PDFs may also open in the computer's own PDF program (never on a public
+        #: computer or a kiosk: there the program's own view is the only one).
+        self.pdf_viewer: SystemPdfViewer | None = None
+        if file_access is FileAccess.ANY:
+            self.pdf_viewer = pdf_viewer if pdf_viewer is not None else SystemPdfViewer()
+            self.destroyed.connect(self.pdf_viewer.forget)
         self.notebook = notebook if notebook is not None else Notebook(None)
         self.may_save_files = may_save_files
         self.file_access = file_access
@@ -422,7 +435,8 @@ class RecordHome(QWidget):
         if key == "document":
             index = args[0]
             assert isinstance(index, int)
-            return DocumentPage(r, self, index)
+            outside = self.pdf_viewer.open if self.pdf_viewer is not None else None
+            return DocumentPage(r, self, index, outside)
         if key == "explain":
             codings = args[1] if len(args) > 1 else ()
             assert isinstance(codings, tuple)
@@ -573,6 +587,8 @@ class RecordHome(QWidget):
         self.opened = None
         self.record.wipe()
         _wipe_all(self._own_records)
+        if self.pdf_viewer is not None:
+            self.pdf_viewer.forget()
         self.record = Record()
         clear_explanation_cache()
         self.go_home()
@@ -582,7 +598,7 @@ class RecordHome(QWidget):
 
     # open a file I received -------------------------------------------------------------------
     def open_file(self, path: str | None = None) -> None:
-        """Ask for a KMEHR or FHIR file, read it in a worker, then offer to show it."""
+        """Ask for a KMEHR, FHIR or PDF file, read it in a worker, then offer to show it."""
         if self.file_access is FileAccess.NONE:
             return
         if path is None:
@@ -621,9 +637,12 @@ class RecordHome(QWidget):
             log.error("opening a file failed: %s", exc.log_name)
         self._release(self.opened)
         self.opened = None
-        self.open_problem = _(
-            "This file cannot be read. It is not a health record, or it is damaged."
-        )
+        if isinstance(exc, PdfError):
+            self.open_problem = " ".join(pdf_problem_lines(exc.problem))
+        else:
+            self.open_problem = _(
+                "This file cannot be read. It is not a health record, or it is damaged."
+            )
         self.open_page("opened_file")
         announce(self, self.open_problem)
 
@@ -639,6 +658,7 @@ class RecordHome(QWidget):
             # changed or the cache was cleared since).
             looked_up = self._opened_looked_up == (current_language(), cache_epoch())
             self.set_record(opened, looked_up=looked_up)
+            self._show_lone_document(opened)
             return
         mine = self.record
         self.open_job = run_in_worker(
@@ -650,7 +670,18 @@ class RecordHome(QWidget):
     def _merged(self, merged: Record, opened: Record) -> None:
         self._own_records.append(merged)
         self.set_record(merged)
+        self._show_lone_document(opened)
         self._release(opened)  # its items live on in the merged record
+
+    def _show_lone_document(self, opened: Record) -> None:
+        """A file that is one document (a PDF) opens on that document, not on the tiles."""
+        if not is_lone_document(opened):
+            return
+        wanted = opened.documents[0]
+        for index, doc in enumerate(self.record.documents):
+            if doc is wanted or doc == wanted:
+                self.open_page("document", index)
+                return
 
     def _merge_failed(self, exc: AssistantError, opened: Record) -> None:
         log.error("merging an opened file failed: %s", exc.log_name)
@@ -678,8 +709,14 @@ class OpenedFilePage(Page):
             return
         opened = host.opened
         counts = opened.counts()
-        self.add_text(_("The file is open. It holds:"))
-        for key in SECTION_KEYS:
+        if is_lone_document(opened):
+            self.add_text(_("The file is open. It is a document:"))
+            self.add_subheading(opened.documents[0].title or _("Document"), "document")
+        else:
+            for line in record_origin_lines(opened):
+                self.add_text(line)
+            self.add_text(_("The file is open. It holds:"))
+        for key in SECTION_KEYS if not is_lone_document(opened) else ():
             title, count = tile_text(key, opened)
             if key == "sharing" and not counts["relations"]:
                 continue
@@ -701,6 +738,12 @@ class OpenedFilePage(Page):
         alone.setObjectName("show_alone")
         alone.clicked.connect(lambda: host.show_opened(False))
         self.add(alone)
+
+
+def is_lone_document(record: Record) -> bool:
+    """Whether a record is one document and nothing else (a PDF file)."""
+    counts = record.counts()
+    return counts["documents"] == 1 and sum(counts.values()) == 1 and record.patient is None
 
 
 def _set_text(button: BigButton, text: str) -> None:
@@ -732,7 +775,12 @@ def _ask_for_file(parent: QWidget) -> str | None:
         parent,
         _("Open a file I received"),
         str(Path.home()),
-        _("Health record files") + " (*.xml *.kmehr *.json);;" + _("All files") + " (*)",
+        _("Health record files and documents")
+        + " ("
+        + " ".join(f"*{suffix}" for suffix in sorted(RECORD_FILE_SUFFIXES))
+        + ");;"
+        + _("All files")
+        + " (*)",
     )
     return path or None
 

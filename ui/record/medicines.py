@@ -230,7 +230,9 @@ class MedicinesPage(Page):
         prescriptions = self.record.open_prescriptions()
         if not all_meds and not prescriptions:
             self.add_text(nothing_text("medicines"))
+            self.add_summary_statements("medicines")
             return
+        self.add_summary_statements("medicines")
         yield from self.part_chooser(len(all_meds), len(prescriptions))
         meds = all_meds[self.part_slice()]
         plan = day_plan(meds, day)

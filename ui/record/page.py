@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assistant.file_words import summary_says, summary_statements
 from assistant.i18n import _, current_language
 from assistant.record_words import as_written_text, written_in_text
 from assistant.records.model import Coding, Record
@@ -363,6 +364,12 @@ class Page(QWidget):
         label = Body(text, self.body, role)
         self.add(label)
         return label
+
+    def add_summary_statements(self, part: str) -> None:
+        """What a patient summary says instead of items for ``part`` ("No known food
+        allergy"), one line each."""
+        for statement in summary_statements(self.record, part):
+            self.add_text(summary_says(statement), "muted")
 
     def add_subheading(self, text: str, icon: str) -> IconText:
         row = IconText(icon, text, self.body)

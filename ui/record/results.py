@@ -113,8 +113,10 @@ class ResultsPage(Page):
         )
         if not groups:
             self.add_text(nothing_text("results"))
+            self.add_summary_statements("results")
             self.add(why)
             return
+        self.add_summary_statements("results")
         self.add_text(
             ngettext(
                 "Your record has results for {n} test.",

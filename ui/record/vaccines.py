@@ -26,7 +26,9 @@ class VaccinesPage(Page):
         )
         if not vaccinations:
             self.add_text(nothing_text("vaccines"))
+            self.add_summary_statements("vaccines")
             return
+        self.add_summary_statements("vaccines")
         self.add_text(
             ngettext(
                 "Your record has {n} vaccine.", "Your record has {n} vaccines.", len(vaccinations)
