@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from assistant.i18n import set_language
 from assistant.records.model import Record
+from assistant.records.pdf import PdfProblem
 from assistant.settings import FileAccess
 from tests.support.pdf import small_pdf
 from tests.support.record_home import make_home
@@ -103,7 +104,7 @@ def test_a_pdf_file_opens_on_its_document_and_in_the_pdf_program_at_home(
     qtbot.waitUntil(lambda: home.current_key == "document", timeout=10000)
     page = home.page
     assert isinstance(page, DocumentPage) and page.title() == "Discharge letter"
-    qtbot.waitUntil(lambda: page.rendered is not None or page.failed is not None, timeout=20000)
+    qtbot.waitUntil(lambda: page.rendered is not None or page.failed, timeout=20000)
     assert page.rendered is not None and "Go home" in page.speech_text()
     (button,) = page.findChildren(BigButton, "open_outside")
     button.click()
@@ -193,7 +194,8 @@ def test_a_locked_pdf_in_the_record_says_so_and_offers_the_pdf_program(qtbot: Qt
     home.open_page("document", index)
     page = home.page
     assert isinstance(page, DocumentPage)
-    qtbot.waitUntil(lambda: page.failed is not None, timeout=20000)
+    qtbot.waitUntil(lambda: page.failed, timeout=20000)
+    assert page.problem is PdfProblem.LOCKED
     said = home.page.speech_text() if home.page is not None else ""
     assert "locked with a password" in said
     assert "Open it in your PDF program. It will ask for the password." in said

@@ -125,7 +125,9 @@ class DocumentPage(Page):
         self.open_outside = open_outside
         self.job: Job[RenderedPdf] | None = None
         self.rendered: RenderedPdf | None = None
-        self.failed: PdfProblem | None = None
+        self.failed = False
+        #: Why the PDF could not be drawn, once it failed.
+        self.problem: PdfProblem | None = None
         self.outside_failed = False
         self.page_labels: list[QLabel] = []
         super().__init__(record, nav)
@@ -158,8 +160,8 @@ class DocumentPage(Page):
                     self.add_text(_("Your computer did not open it. It is shown here."), "problem")
             if self.rendered is not None:
                 self._show_pages(self.rendered)
-            elif self.failed is not None:
-                self._cannot_show(self.failed, self.open_outside is not None)
+            elif self.problem is not None:
+                self._cannot_show(self.problem, self.open_outside is not None)
             else:
                 self.status = self.add_text(_("Please wait. The document is opening."))
                 if self.job is None:
@@ -208,9 +210,10 @@ class DocumentPage(Page):
 
     def _on_failed(self, exc: AssistantError) -> None:
         log.warning("document could not be drawn: %s", exc.log_name)
-        self.failed = exc.problem if isinstance(exc, PdfError) else PdfProblem.DAMAGED
+        self.failed = True
+        self.problem = exc.problem if isinstance(exc, PdfError) else PdfProblem.DAMAGED
         self.rebuild()
-        announce(self, pdf_problem_lines(self.failed, outside=self.open_outside is not None)[0])
+        announce(self, pdf_problem_lines(self.problem, outside=self.open_outside is not None)[0])
 
     def _show_pages(self, rendered: RenderedPdf) -> None:
         total = rendered.page_count
