@@ -65,6 +65,9 @@ DOC_SHOTS = (
     ("nl", "normal", "r10-what-is-this"),
     ("fr", "text-200", "r02-medicines"),
     ("en", "normal", "r15-phone"),
+    ("en", "normal", "r16-summary-received"),
+    ("fr", "normal", "r17-pdf-received"),
+    ("de", "normal", "r08-document-open"),
 )
 
 

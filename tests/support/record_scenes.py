@@ -6,7 +6,10 @@ page of the viewer held by the record screen.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
@@ -55,6 +58,35 @@ def _page(key: str, *args: object) -> Callable[[JourneyHarness], None]:
     return show
 
 
+#: An International Patient Summary example (tests/data/ips) for the "file received" scenes.
+IPS_EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "ips" / "IPS-examples-Bundle-01.json"
+
+
+def _received(kind: str) -> Callable[[JourneyHarness], None]:
+    """The page after "Open a file I received": an IPS, or a PDF (a demo letter)."""
+
+    def show(h: JourneyHarness) -> None:
+        show_state(h, JourneyState(Step.RECORD))
+        viewer = viewer_of(h)
+        viewer.go_home()
+        if kind == "ips":
+            path = IPS_EXAMPLE
+        else:
+            letter = next(d for d in viewer.record.documents if is_pdf(d))
+            name = "".join(c for c in letter.title if c.isalnum() or c in " -") or "letter"
+            path = Path(tempfile.mkdtemp(prefix="dossier-scene-")) / f"{name}.pdf"
+            path.write_bytes(letter.content or b"")
+        viewer.open_file(str(path))
+        wait_for_all(20000)
+        if path != IPS_EXAMPLE:
+            shutil.rmtree(path.parent, ignore_errors=True)  # read: the copy goes
+        for _ in range(5):
+            QApplication.processEvents()
+        assert viewer.current_key == "opened_file", "the file did not open"
+
+    return show
+
+
 def record_scenes() -> list[Scene]:
     return [
         Scene("r01-record-home", _page("home")),
@@ -72,4 +104,6 @@ def record_scenes() -> list[Scene]:
         Scene("r13-questions", _page("notes", "medicines")),
         Scene("r14-paper-copy", _page("paper")),
         Scene("r15-phone", _page("phone")),
+        Scene("r16-summary-received", _received("ips")),
+        Scene("r17-pdf-received", _received("pdf")),
     ]

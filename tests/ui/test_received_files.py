@@ -58,7 +58,11 @@ def open_path(qtbot: QtBot, home: RecordHome, path: Path) -> None:
 
 def test_an_ips_shows_where_it_comes_from_and_what_it_says(qtbot: QtBot) -> None:
     home = make_home(qtbot, Record())
+    statuses: list[str] = []
+    home.announce_requested.connect(statuses.append)
     open_path(qtbot, home, IPS / "IPS-examples-Bundle-01.json")
+    # the status line does not keep "Please wait" once the file is open
+    assert statuses == ["Please wait. The file is opening.", "The file is open."]
     said = home.speech_text()
     assert "International Patient Summary of 11 December 2017" in said
     assert "Made by Beetje van Hulp." in said

@@ -630,7 +630,8 @@ class RecordHome(QWidget):
         self._own_records.append(record)
         self.opened = record
         self.open_page("opened_file")
-        announce(self, _("The file is open."))
+        # in the shell's status line too, where "Please wait. The file is opening." was
+        self.announce_requested.emit(_("The file is open."))
 
     def _file_failed(self, exc: AssistantError) -> None:
         if isinstance(exc, UnexpectedError):
@@ -644,7 +645,7 @@ class RecordHome(QWidget):
                 "This file cannot be read. It is not a health record, or it is damaged."
             )
         self.open_page("opened_file")
-        announce(self, self.open_problem)
+        self.announce_requested.emit(self.open_problem)
 
     def show_opened(self, merge: bool) -> None:
         """Show the file opened: alone at once, or with my record once merged on a worker
