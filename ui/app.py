@@ -557,7 +557,8 @@ def main(args: list[str]) -> int:
         _quit_later(run, quit_after_ms)
     from ui.modes.hooks import next_program, start_again, when_session_ends
 
-    when_session_ends(run.modes, run.app.quit)
+    # (exit, not quit: Qt's quit closes the windows first, as the staff's "Close" does)
+    when_session_ends(run.modes, lambda: run.app.exit(0))
     code = run.app.exec()
     # A patient's session ended in a public mode: the same program again, in this process, so
     # the memory that held the patient goes back to the system (not when the staff closed it).

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import re
 import subprocess
 import sys
 import threading
@@ -91,8 +92,11 @@ def patient_needles(hub: RunningHub) -> dict[str, list[str]]:
     }
 
 
-def pin_needles() -> list[str | bytes]:
-    return [PIN, bytes(encode_pin_block(bytearray(PIN.encode())))]
+def pin_hits(snap: Snapshot) -> dict[str, int]:
+    """The PIN as digits (text) and as the PIN block the card receives (bytes)."""
+    block = bytes(encode_pin_block(bytearray(PIN.encode())))
+    counts = count_hits(snap, [PIN, block])
+    return {"digits": counts[PIN], "PIN block": counts[block]}
 
 
 class Program:
@@ -191,8 +195,14 @@ def _env(base: Path) -> dict[str, str]:
     return env
 
 
+#: Where the surname is part of a place's name, not the patient's: the Antarctic station
+#: Dumont d'Urville, in the time zone names of the tz data and of the locale data (ICU, Babel)
+#: every program loads, in every language ("Dumont-d’Urville-Zeit", "Dumonta d’Urvilla", "Dumont d´ Urville").
+INNOCENT = re.compile(r"dumonta?[\s-]*d\W?\s*u", re.IGNORECASE)
+
+
 def _hits(snap: Snapshot, needles: dict[str, list[str]]) -> dict[str, int]:
-    counts = count_hits(snap, [n for group in needles.values() for n in group])
+    counts = count_hits(snap, [n for group in needles.values() for n in group], innocent=INNOCENT)
     return {kind: sum(counts[n] for n in group) for kind, group in needles.items()}
 
 
@@ -233,7 +243,7 @@ def test_nothing_of_the_patient_stays_in_memory(
             program.expect("record")
             control = snapshot(pid)
             before = _hits(control, needles)
-            pin = count_hits(control, pin_needles())
+            pin = pin_hits(control)
             # The end of the session.
             ended = time.monotonic()
             if end == "removal":
@@ -253,7 +263,7 @@ def test_nothing_of_the_patient_stays_in_memory(
                     "seconds": first.taken_at - ended,
                     "first": _hits(first, needles),
                     "later": _hits(later, needles),
-                    "later_pin": count_hits(later, pin_needles()),
+                    "later_pin": pin_hits(later),
                     "size_mb": later.size // 2**20,
                     "next": boot["next_session"],
                     "ready": ready,

@@ -9,8 +9,9 @@ patterns (a PIN block) as they are.
 
 from __future__ import annotations
 
+import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 
@@ -56,25 +57,48 @@ def snapshot(pid: int) -> Snapshot:
     return Snapshot(pid, tuple(out), time.monotonic())
 
 
-def _patterns(needle: str | bytes) -> set[bytes]:
+def _patterns(needle: str | bytes) -> dict[bytes, str | None]:
+    """Each byte pattern of ``needle`` with its encoding (None: raw bytes)."""
     if isinstance(needle, bytes):
-        return {needle}
+        return {needle: None}
     low = needle.lower()
-    patterns = {low.encode("utf-8"), low.encode("utf-16-le")}
-    try:
-        patterns.add(low.encode("latin-1"))
-    except UnicodeEncodeError:
-        pass
+    patterns: dict[bytes, str | None] = {}
+    for encoding in ("utf-8", "utf-16-le", "latin-1"):
+        try:
+            patterns.setdefault(low.encode(encoding), encoding)
+        except UnicodeEncodeError:
+            continue
     return patterns
 
 
-def count_hits(snap: Snapshot, needles: Iterable[str | bytes]) -> dict[str | bytes, int]:
-    """How many times each needle occurs in ``snap`` (0 for those never found)."""
+def _occurrences(blob: bytes, pattern: bytes) -> Iterator[int]:
+    at = blob.find(pattern)
+    while at >= 0:
+        yield at
+        at = blob.find(pattern, at + 1)
+
+
+def count_hits(
+    snap: Snapshot, needles: Iterable[str | bytes], *, innocent: re.Pattern[str] | None = None
+) -> dict[str | bytes, int]:
+    """How many times each needle occurs in ``snap`` (0 for those never found).
+
+    ``innocent`` matches the text from a hit on (decoded, lower case) where the needle is part
+    of a word that names nobody (a place in the time zone names, say): those are not counted.
+    """
     wanted = {needle: _patterns(needle) for needle in needles}
     counts: dict[str | bytes, int] = dict.fromkeys(wanted, 0)
     for region in snap.regions:
         low = region.lower()  # (ASCII letters only: the needles are lowered the same way)
         for needle, patterns in wanted.items():
-            for pattern in patterns:
-                counts[needle] += (region if isinstance(needle, bytes) else low).count(pattern)
+            for pattern, encoding in patterns.items():
+                blob = region if encoding is None else low
+                if innocent is None or encoding is None:
+                    counts[needle] += blob.count(pattern)
+                    continue
+                width = 2 if encoding == "utf-16-le" else 1
+                for at in _occurrences(blob, pattern):
+                    text = blob[at : at + 48 * width].decode(encoding, errors="replace")
+                    if not innocent.match(text):
+                        counts[needle] += 1
     return counts

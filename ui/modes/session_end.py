@@ -199,19 +199,19 @@ class SessionEnd(QObject):
             self._request(where, state)
 
     def _request(self, where: Where, state: JourneyState) -> None:
+        if self.command is not None:
+            return  # (the first end counts: the program is on its way out)
         if state.step is not Step.WELCOME:  # (at Welcome the session log has ended it)
             reason = ResetReason.FINISHED if state.step is Step.FINISH else ResetReason.CARD_REMOVED
             for watch in self.watches:
                 watch.end_log(reason)
         kiosk_default = self.kiosk_language is not None and where is Where.WELCOME
         language = None if kiosk_default else current_language()
-        first = self.command is None
         self.where = where
         self.command = next_command(where, language, self._command)
         log.info("session ended: the program starts again (%s)", where.value)
-        if first:
-            # After the current event: a reset finishes its wipe first.
-            QTimer.singleShot(0, self, self.requested.emit)
+        # After the current event: a reset finishes its wipe first.
+        QTimer.singleShot(0, self, self.requested.emit)
 
     def shutdown(self) -> None:
         self.journey.remove_listener(self._changed)
