@@ -197,7 +197,8 @@ def _env(base: Path) -> dict[str, str]:
 
 #: Where the surname is part of a place's name, not the patient's: the Antarctic station
 #: Dumont d'Urville, in the time zone names of the tz data and of the locale data (ICU, Babel)
-#: every program loads, in every language ("Dumont-d’Urville-Zeit", "Dumonta d’Urvilla", "Dumont d´ Urville").
+#: every program loads, in every language ("Dumont-d’Urville-Zeit", "Dumonta d’Urvilla",
+#: "Dumont d´ Urville").
 INNOCENT = re.compile(r"dumonta?[\s-]*d\W?\s*u", re.IGNORECASE)
 
 
