@@ -113,12 +113,15 @@ def install_modes(context: ModeContext) -> tuple[ModeHooks, ...]:
     """Install every mode the settings ask for, then (mediator, kiosk, training) the rule that
     starts the program again after each patient (:mod:`ui.modes.session_end`);
     :class:`ModeUnavailable` if one cannot load (those installed before it are shut down)."""
-    from ui.modes.session_end import restarts
-
     installed: list[ModeHooks] = []
     names = list(wanted_modes(context.settings))
-    if restarts(context.settings):
-        names.append(SESSION_END)
+    try:
+        from ui.modes.session_end import restarts
+
+        if restarts(context.settings):
+            names.append(SESSION_END)
+    except Exception as exc:
+        raise ModeUnavailable(SESSION_END, exc) from exc
     for name in names:
         try:
             if name == SESSION_END:
