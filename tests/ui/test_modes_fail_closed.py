@@ -184,7 +184,15 @@ def test_mediator_without_its_restart_between_patients_does_not_start(tmp_path: 
     from ui.app import EXIT_MODE_UNAVAILABLE
 
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DOSSIER_TTS_ENGINE="mock")
-    args = ["--no-pcscd", "--language", "fr", "--data-dir", str(tmp_path), "--report-ready"]
+    args = [
+        "--demo",
+        "--no-pcscd",
+        "--language",
+        "fr",
+        "--data-dir",
+        str(tmp_path),
+        "--report-ready",
+    ]
     args += ["--mediator", "--session-log-dir", str(tmp_path / "log")]
     out = subprocess.run(
         [sys.executable, "-c", BLOCKED_IMPORT, "ui.modes.session_end", *args],
