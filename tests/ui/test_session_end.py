@@ -20,6 +20,7 @@ from assistant.session_log import read_sessions
 from assistant.settings import Mode, Settings
 from tests.support.kiosk import KioskSession, kiosk_session, reach_record, start_session
 from tests.support.shell import dispose
+from ui.modes.hooks import restarts
 from ui.modes.mediator import MediatorMode
 from ui.modes.session_end import (
     OPTION,
@@ -28,7 +29,6 @@ from ui.modes.session_end import (
     next_command,
     parse,
     program_command,
-    restarts,
 )
 from ui.shell import Shell
 

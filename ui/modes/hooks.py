@@ -109,19 +109,21 @@ def _session_end(context: ModeContext, installed: list[ModeHooks]) -> ModeHooks:
     return session_end.install(context, watches)
 
 
+def restarts(settings: Settings) -> bool:
+    """Whether each patient's session ends with the program started again
+    (:mod:`ui.modes.session_end`): on a computer the next person uses (mediator, kiosk) and in
+    training, which practises the same. (Here: home mode never imports that module.)"""
+    return settings.mode in (Mode.MEDIATOR, Mode.KIOSK) or settings.training
+
+
 def install_modes(context: ModeContext) -> tuple[ModeHooks, ...]:
     """Install every mode the settings ask for, then (mediator, kiosk, training) the rule that
     starts the program again after each patient (:mod:`ui.modes.session_end`);
     :class:`ModeUnavailable` if one cannot load (those installed before it are shut down)."""
     installed: list[ModeHooks] = []
     names = list(wanted_modes(context.settings))
-    try:
-        from ui.modes.session_end import restarts
-
-        if restarts(context.settings):
-            names.append(SESSION_END)
-    except Exception as exc:
-        raise ModeUnavailable(SESSION_END, exc) from exc
+    if restarts(context.settings):
+        names.append(SESSION_END)
     for name in names:
         try:
             if name == SESSION_END:
@@ -139,6 +141,8 @@ def install_modes(context: ModeContext) -> tuple[ModeHooks, ...]:
 def when_session_ends(modes: tuple[ModeHooks, ...], quit_program: Callable[[], None]) -> None:
     """Call ``quit_program`` when a patient's session ended and the program must start again
     (the event loop stops; :func:`next_program` then says how to start)."""
+    if not modes:
+        return  # (home, demo: one process; the module is not even loaded)
     from ui.modes.session_end import SessionEnd
 
     for hooks in modes:
@@ -148,6 +152,8 @@ def when_session_ends(modes: tuple[ModeHooks, ...], quit_program: Callable[[], N
 
 def next_program(modes: tuple[ModeHooks, ...]) -> list[str] | None:
     """The command line to start again with after a patient's session, or None."""
+    if not modes:
+        return None
     from ui.modes.session_end import SessionEnd
 
     for hooks in modes:

@@ -35,7 +35,6 @@ from assistant.i18n import current_language, set_language
 from assistant.idle import ResetReason
 from assistant.journey import Command, CommandKind, Journey, JourneyState, Problem, Step
 from assistant.journey import ReaderStatus as Reader
-from assistant.settings import Mode, Settings
 from ui.modes.hooks import ModeContext
 from ui.modes.session_watch import RESET_PROBLEMS, SessionWatch
 
@@ -64,12 +63,6 @@ _STATES: dict[Where, tuple[Step, Problem | None]] = {
     Where.NO_READER: (Step.READER, Problem.READER_UNPLUGGED),
     Where.NO_SERVICE: (Step.READER, Problem.READER_SERVICE_DOWN),
 }
-
-
-def restarts(settings: Settings) -> bool:
-    """Whether each patient's session ends with the program started again: on a computer the
-    next person uses (mediator, kiosk) and in training, which practises the same."""
-    return settings.mode in (Mode.MEDIATOR, Mode.KIOSK) or settings.training
 
 
 def ending(state: JourneyState, reader: Reader, *, starts_over: bool) -> Where | None:
