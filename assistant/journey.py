@@ -192,6 +192,18 @@ class JourneyState:
 
 
 MAX_PIN_TRIES = 3
+
+#: Where a program started again for the next patient may begin instead of Welcome: the
+#: screens that hold nobody's data (see :meth:`Journey.resume`).
+RESUMABLE: frozenset[tuple[Step, Problem | None]] = frozenset(
+    {
+        (Step.FINISH, None),
+        (Step.CARD, Problem.CARD_REMOVED),
+        (Step.CARD, Problem.NOT_ME),
+        (Step.READER, Problem.READER_UNPLUGGED),
+        (Step.READER, Problem.READER_SERVICE_DOWN),
+    }
+)
 _PIN_COMMANDS = (CommandKind.VERIFY_PIN, CommandKind.VERIFY_PIN_ON_PINPAD)
 
 
@@ -346,6 +358,16 @@ class Journey:
     def reset(self) -> list[Command]:
         """Kiosk / inactivity reset: wipe everything and return to Welcome."""
         return self._emit(JourneyState(Step.WELCOME), self._wipe())
+
+    def resume(self, step: Step, problem: Problem | None = None) -> list[Command]:
+        """Begin at ``step`` (with ``problem``) instead of Welcome: the screen where the last
+        patient's session ended, shown by a program started again for the next patient
+        ("Take your card out", "Put your card back"). Only the states of :data:`RESUMABLE`,
+        which hold nobody's data; anything else, or a journey already under way, is ignored.
+        """
+        if (step, problem) not in RESUMABLE or self._state.step is not Step.WELCOME:
+            return []
+        return self._emit(JourneyState(step, problem, reader_ready=step is Step.CARD), [])
 
     def next(self) -> list[Command]:
         """The primary action of the steps that only inform (Welcome, Reader, About the PIN)."""

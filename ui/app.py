@@ -78,7 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="use the card readers of this computer (PC/SC): the default without --demo",
     )
-    parser.add_argument("--reader", metavar="NAME", help="only use readers whose name has NAME")
+    parser.add_argument(
+        "--reader",
+        metavar="NAME",
+        help="only use readers whose name has NAME (demo, training: read the practice card "
+        "another program put in that reader)",
+    )
     parser.add_argument(
         "--hub-url",
         metavar="URL",
@@ -98,6 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", default=None, help=argparse.SUPPRESS)  # tests, portable
     parser.add_argument("--quit-after", type=float, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--report-ready", action="store_true", help=argparse.SUPPRESS)
+    # Where the last patient's session ended (the program started again: ui.modes.session_end).
+    parser.add_argument("--next-session", help=argparse.SUPPRESS)
     return parser
 
 
@@ -281,7 +288,7 @@ def _card_trust(run: Running) -> TrustStore:
     test roots in demo mode only (never for a real card)."""
     from assistant.card.trust import TrustStore
 
-    if run.demo is None:
+    if not run.settings.uses_virtual_card:
         return TrustStore.belgian()
     from assistant.demo.card.pki import demo_roots
 
@@ -289,8 +296,10 @@ def _card_trust(run: Running) -> TrustStore:
 
 
 def _card_backend(ns: argparse.Namespace, s: settings_mod.Settings, run: Running) -> CardBackend:
-    """The readers of this computer; the virtual card only with --demo or --training."""
-    if not s.uses_virtual_card:
+    """The readers of this computer; the virtual card only with --demo or --training (with
+    --reader then: the practice card another program holds in that reader, e.g. a vpcd slot;
+    it stays in when the program starts again for the next patient)."""
+    if not s.uses_virtual_card or ns.reader:
         from assistant.card.pcsc import PcscBackend
 
         backend = PcscBackend(ns.reader)
@@ -498,7 +507,10 @@ def _install_modes(run: Running) -> tuple[ModeHooks, ...]:
     from ui.modes.hooks import ModeContext, ModeUnavailable, install_modes
 
     try:
-        modes = install_modes(ModeContext(run.shell, run.controller, run.settings))
+        context = ModeContext(
+            run.shell, run.controller, run.settings, next_session=run.args.next_session
+        )
+        modes = install_modes(context)
     except ModeUnavailable as exc:
         raise StartupProblem(
             _(
@@ -543,8 +555,21 @@ def main(args: list[str]) -> int:
     after_first_paint(shell, later)
     if quit_after_ms is not None and not ns.report_ready:
         _quit_later(run, quit_after_ms)
+    from ui.modes.hooks import next_program, start_again, when_session_ends
+
+    # (exit, not quit: Qt's quit closes the windows first, as the staff's "Close" does)
+    when_session_ends(run.modes, lambda: run.app.exit(0))
     code = run.app.exec()
+    # A patient's session ended in a public mode: the same program again, in this process, so
+    # the memory that held the patient goes back to the system (not when the staff closed it).
+    command = next_program(run.modes) if run.shell.isVisible() else None
     run.close()
+    if command is not None:
+        try:
+            start_again(command)
+        except OSError as exc:
+            log.error("cannot start again for the next patient: %s", exc.strerror)
+            return EXIT_CANNOT_START
     return int(code)
 
 

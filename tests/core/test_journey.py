@@ -23,6 +23,7 @@ from assistant.journey import (
     Command,
     CommandKind,
     Journey,
+    JourneyState,
     PinOutcome,
     Problem,
     ReaderStatus,
@@ -774,3 +775,38 @@ def test_unknown_outcome_then_back_and_forth_still_reads_the_tries() -> None:
     j.back()
     assert j.step is Step.ABOUT_PIN
     assert kinds(j.next()) == [CommandKind.READ_TRIES]
+
+
+def test_resume_after_i_am_done_waits_for_the_card_to_go() -> None:
+    j = Journey()
+    j.start()
+    assert j.resume(Step.FINISH) == []
+    assert j.state == JourneyState(Step.FINISH)
+    assert j.reader_changed(ReaderStatus.CARD_PRESENT) == []  # still in: nothing is read
+    assert j.step is Step.FINISH
+    j.reader_changed(ReaderStatus.NO_CARD)
+    assert j.step is Step.WELCOME
+
+
+def test_resume_after_the_card_was_taken_out_reads_it_when_it_is_back() -> None:
+    j = Journey()
+    j.start()
+    j.resume(Step.CARD, Problem.CARD_REMOVED)
+    assert (j.step, j.state.problem) == (Step.CARD, Problem.CARD_REMOVED)
+    assert j.state.reader_ready
+    j.reader_changed(ReaderStatus.NO_CARD)
+    assert (j.step, j.state.problem) == (Step.CARD, Problem.CARD_REMOVED)
+    cmds = j.reader_changed(ReaderStatus.CARD_PRESENT)
+    assert kinds(cmds) == [CommandKind.READ_CARD]
+    assert j.state.busy
+
+
+def test_resume_only_to_screens_without_data_and_only_from_welcome() -> None:
+    j = Journey()
+    j.start()
+    for step, problem in [(Step.RECORD, None), (Step.PIN, None), (Step.CARD, Problem.PIN_WRONG)]:
+        assert j.resume(step, problem) == []
+        assert j.step is Step.WELCOME
+    j.next()  # the journey is under way: no resume any more
+    assert j.resume(Step.FINISH) == []
+    assert j.step is Step.LANGUAGE

@@ -24,7 +24,8 @@ def test_the_unit_starts_the_session_where_the_package_installs_it() -> None:
     assert exec_start is not None
     installed = exec_start.group(1)
     assert f'"$ROOT{installed}"' in build
-    assert "RestartPreventExitStatus=78" in unit
+    # no restart loop for a broken kiosk file (78) nor a damaged install (3)
+    assert "RestartPreventExitStatus=3 78" in unit
     assert "systemctl enable" not in build  # installed, never enabled by the package
 
 

@@ -265,7 +265,7 @@ def pdf_text(path: Path) -> str:
     return unicodedata.normalize("NFKC", out.stdout.decode("utf-8"))  # ligatures: ﬀ -> ff
 
 
-def test_relay_sheet_pdf(tmp_path: Path) -> None:
+def test_relay_sheet_pdf(qapp: QApplication, tmp_path: Path) -> None:
     sheet = RelaySheet("Can I take my pills with coffee?\nAnd in the evening?", RelayTopic.MEDICINE)
     path = render_pdf(sheet, tmp_path / "relay.pdf")
     text = pdf_text(path)
@@ -284,7 +284,7 @@ def test_relay_sheet_escapes_html() -> None:
     assert "The doctor who asked for the test" in html
 
 
-def test_relay_sheet_follows_the_language(tmp_path: Path) -> None:
+def test_relay_sheet_follows_the_language(qapp: QApplication, tmp_path: Path) -> None:
     from datetime import date
 
     sheet = RelaySheet("Question ?", RelayTopic.VACCINE, day=date(2026, 3, 5))
@@ -349,3 +349,60 @@ def test_relay_print_dialog_offers_paper_only(qtbot: QtBot) -> None:
     QTimer.singleShot(3000, look_and_cancel)  # never hang if the first look came too early
     assert dialog.print_with_dialog() is False
     assert seen == {"print_to_file": False}
+
+
+def test_relay_print_follows_the_modes_printing_rule(
+    qtbot: QtBot, env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As an attacker would: force "Print to File (PDF)" in the dialog anyway. The sheet goes
+    through ui.printing (one printing rule): refused, no file, the reason shown."""
+    from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
+
+    from assistant.settings import FileAccess
+
+    _shell, mode, _journey, _clock = env
+    target = tmp_path / "question.pdf"
+    seen: list[bool] = []
+
+    def accept_with_a_file(dialog: QPrintDialog) -> int:
+        seen.append(dialog.testOption(QAbstractPrintDialog.PrintDialogOption.PrintToFile))
+        dialog.printer().setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        dialog.printer().setOutputFileName(str(target))
+        return int(QPrintDialog.DialogCode.Accepted.value)
+
+    monkeypatch.setattr(QPrintDialog, "exec", accept_with_a_file)
+    dialog = mode.open_relay_sheet()
+    assert dialog.file_access is FileAccess.REMOVABLE_ONLY
+    dialog.question.setPlainText("Can I take my pills with coffee?")
+    printed: list[bool] = []
+    dialog.printed.connect(lambda: printed.append(True))
+    assert dialog.print_with_dialog() is False
+    assert seen == [False]
+    assert not target.exists() and printed == []
+    assert dialog.print_problem.isVisibleTo(dialog)
+    assert "paper" in dialog.print_problem.text()
+    dialog.reject()
+    assert dialog.print_problem.isHidden()
+
+
+def test_relay_print_at_home_may_write_a_file(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
+
+    from assistant.settings import FileAccess
+
+    target = tmp_path / "question.pdf"
+
+    def accept_with_a_file(dialog: QPrintDialog) -> int:
+        assert dialog.testOption(QAbstractPrintDialog.PrintDialogOption.PrintToFile)
+        dialog.printer().setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        dialog.printer().setOutputFileName(str(target))
+        return int(QPrintDialog.DialogCode.Accepted.value)
+
+    monkeypatch.setattr(QPrintDialog, "exec", accept_with_a_file)
+    dialog = RelaySheetDialog(file_access=FileAccess.ANY)
+    qtbot.addWidget(dialog)
+    dialog.question.setPlainText("Can I take my pills with coffee?")
+    assert dialog.print_with_dialog() is True
+    assert target.stat().st_size > 1000

@@ -114,6 +114,7 @@ def test_the_modes_asked_for_are_installed(qtbot, tmp_path: Path) -> None:
     from ui.app import build_app
     from ui.modes.kiosk import KioskMode
     from ui.modes.mediator import MediatorMode
+    from ui.modes.session_end import SessionEnd
 
     run = build_app(
         ["--no-pcscd", "--data-dir", str(tmp_path), "--training", *_kiosk_args(tmp_path)]
@@ -121,8 +122,9 @@ def test_the_modes_asked_for_are_installed(qtbot, tmp_path: Path) -> None:
     try:
         qtbot.addWidget(run.shell)
         kinds = [type(mode) for mode in run.modes]
-        assert kinds == [MediatorMode, KioskMode]  # training's banner, then the kiosk
-        assert [mode.watch is not None for mode in run.modes] == [False, True]
+        # training's banner, the kiosk, then the restart after each patient (public modes)
+        assert kinds == [MediatorMode, KioskMode, SessionEnd]
+        assert [mode.watch is not None for mode in run.modes] == [False, True, False]
     finally:
         run.close()
         set_language("en")
@@ -175,3 +177,31 @@ def test_kiosk_without_a_library_it_needs_does_not_start(tmp_path: Path, missing
     assert MESSAGE_FR in out.stderr
     assert missing in out.stderr  # the log says what is missing, for whoever repairs it
     assert "Traceback" not in out.stderr
+
+
+def test_mediator_without_its_restart_between_patients_does_not_start(tmp_path: Path) -> None:
+    """The program never runs a public mode that would keep the last patient in memory."""
+    from ui.app import EXIT_MODE_UNAVAILABLE
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DOSSIER_TTS_ENGINE="mock")
+    args = [
+        "--demo",
+        "--no-pcscd",
+        "--language",
+        "fr",
+        "--data-dir",
+        str(tmp_path),
+        "--report-ready",
+    ]
+    args += ["--mediator", "--session-log-dir", str(tmp_path / "log")]
+    out = subprocess.run(
+        [sys.executable, "-c", BLOCKED_IMPORT, "ui.modes.session_end", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == EXIT_MODE_UNAVAILABLE, out.stderr[-2000:]
+    assert "READY" not in out.stdout
+    assert "session end" in out.stderr and "Traceback" not in out.stderr

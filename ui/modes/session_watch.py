@@ -29,6 +29,9 @@ from ui.widgets import announce
 
 log = logging.getLogger(__name__)
 
+#: The card or the reader went away: with ``reset_on_card_removal`` (kiosk), back to Welcome.
+RESET_PROBLEMS = frozenset({Problem.CARD_REMOVED, Problem.READER_UNPLUGGED})
+
 #: Input that counts as "someone is using the kiosk".
 _ACTIVITY_EVENTS = frozenset(
     {
@@ -123,7 +126,7 @@ class SessionWatch(QObject):
             return
         if not self.idle.running:
             self.start_session()
-        removed = state.problem in (Problem.CARD_REMOVED, Problem.READER_UNPLUGGED)
+        removed = state.problem in RESET_PROBLEMS
         if self.reset_on_card_removal and removed and state.step in CARD_STEPS | {Step.READER}:
             # The journey has wiped already; go all the way back to Welcome.
             QTimer.singleShot(0, self.idle.card_removed)
@@ -132,6 +135,13 @@ class SessionWatch(QObject):
         """A patient started (left Welcome): count inactivity from now."""
         self.idle.start()
         self._timer.start()
+
+    def end_log(self, reason: ResetReason) -> None:
+        """The session ends without a return to Welcome (the program starts again for the next
+        patient at "Take your card out" or "Put your card back"): its anonymous summary is
+        written now."""
+        if self.session_log.active:
+            self.session_log.end(reason)
 
     # -- activity --------------------------------------------------------------------------
 

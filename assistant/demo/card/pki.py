@@ -19,7 +19,9 @@ get certificates from the EC citizen CA and an EC national register (the "applet
 addendum" of eid-mw's SDK documentation).
 
 The TLS server certificate for the loopback hub comes from a separate test TLS CA.
-Nothing here is trusted outside tests and the demo.
+Nothing here is trusted outside tests and the demo. The roots do not need the synthetic
+citizens (imported only for their cards): a program that trusts the practice cards it reads
+from another program's reader holds none of their data.
 """
 
 from __future__ import annotations
@@ -32,13 +34,15 @@ from datetime import UTC, datetime
 from functools import cache
 from ipaddress import IPv4Address
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from assistant.demo.card.citizens import CITIZENS, Citizen, Generation
+if TYPE_CHECKING:
+    from assistant.demo.card.citizens import Citizen, Generation
 
 PrivateKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
 
@@ -359,6 +363,8 @@ def _citizen_subject(citizen: Citizen, purpose: str) -> x509.Name:
 
 @cache
 def _citizen_leaf(citizen_id: str, purpose: str) -> tuple[PrivateKey, bytes]:
+    from assistant.demo.card.citizens import CITIZENS
+
     citizen = CITIZENS[citizen_id]
     generation = citizen.generation
     ca_key: PrivateKey
@@ -409,6 +415,8 @@ class CardKeys:
 
 def card_keys(citizen_id: str) -> CardKeys:
     """Keys and certificates for one citizen's card (cached)."""
+    from assistant.demo.card.citizens import CITIZENS
+
     citizen = CITIZENS[citizen_id]
     generation = citizen.generation
     auth_key, auth_cert = _citizen_leaf(citizen_id, "Authentication")
@@ -455,12 +463,13 @@ def rrn_certificate() -> bytes:
     return _der(_rrn())
 
 
-def rrn_sign(data: bytes, generation: Generation = Generation.APPLET_18) -> bytes:
+def rrn_sign(data: bytes, generation: Generation | None = None) -> bytes:
     """Sign ``data`` as the national register does for cards of ``generation``: ECDSA P-384
     with SHA-384, DER (applet 1.8 and re-keyed 1.7 cards: card content v5.4 §6.2.3 and the 1.7
     content addendum), or RSA PKCS#1 v1.5 with SHA-1, the hash of the SHA-1 photo hash (applet
-    1.7 cards; eid-mw ``certhelpers.c`` picks the hash from the photo hash length)."""
-    if generation.rsa_register:
+    1.7 cards; eid-mw ``certhelpers.c`` picks the hash from the photo hash length). None:
+    applet 1.8."""
+    if generation is not None and generation.rsa_register:
         return _rsa_rrn()[0].sign(data, padding.PKCS1v15(), hashes.SHA1())
     return _rrn()[0].sign(data, ec.ECDSA(hashes.SHA384(), deterministic_signing=True))
 

@@ -87,7 +87,7 @@ class MediatorMode(QObject):
     def open_relay_sheet(self) -> RelaySheetDialog:
         """Open "Relay to care providers" (non-blocking: the idle lock keeps running)."""
         if self.relay_dialog is None:
-            self.relay_dialog = RelaySheetDialog(self.window)
+            self.relay_dialog = RelaySheetDialog(self.window, file_access=self.settings.file_access)
         self.relay_dialog.retranslate()
         self.relay_dialog.open()
         return self.relay_dialog

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, Signal
 from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
-from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from assistant.i18n import N_, _, format_date
-from ui.widgets import BigButton, Body, Heading
+from assistant.settings import FileAccess
+from ui.printing import choose_printer
+from ui.widgets import BigButton, Body, Heading, announce
 
 log = logging.getLogger(__name__)
 
@@ -134,12 +136,20 @@ def render_pdf(sheet: RelaySheet, path: Path) -> Path:
 
 
 class RelaySheetDialog(QDialog):
-    """Choose the topic, write the question, print. Nothing is kept after closing."""
+    """Choose the topic, write the question, print. Nothing is kept after closing.
+
+    ``file_access`` is the mode's rule about files (:attr:`assistant.settings.Settings.
+    file_access`): the print goes through :func:`ui.printing.choose_printer`, so on a public
+    computer only a printer that prints on paper is accepted.
+    """
 
     printed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, file_access: FileAccess = FileAccess.NONE
+    ) -> None:
         super().__init__(parent)
+        self.file_access = file_access
         self.setObjectName("relaySheetDialog")
         self.setModal(True)
         self._topic = RelayTopic.OTHER
@@ -172,6 +182,11 @@ class RelaySheetDialog(QDialog):
         self.whom = Body("", self)
         self.whom.setObjectName("relayWhom")
         lay.addWidget(self.whom)
+        #: Why the last print was refused (a printer that makes a file), else hidden.
+        self.print_problem = Body("", self, "problem")
+        self.print_problem.setObjectName("relayPrintProblem")
+        self.print_problem.hide()
+        lay.addWidget(self.print_problem)
         self.print_button = BigButton("", "print", self, primary=True)
         self.print_button.setObjectName("relayPrint")
         self.print_button.clicked.connect(self.print_with_dialog)
@@ -215,13 +230,15 @@ class RelaySheetDialog(QDialog):
         return RelaySheet(self.question.toPlainText(), self._topic)
 
     def print_with_dialog(self) -> bool:
-        """Open the system print dialog and print; True when printed."""
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dialog = QPrintDialog(printer, self)
-        # Paper only: "print to file" would leave the patient's question on this PC.
-        dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintToFile, False)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        """Ask for a printer (the mode's printing rule) and print; True when printed."""
+        printer, refusal = choose_printer(self, self.file_access)
+        if printer is None:
+            if refusal:
+                self.print_problem.setText(refusal)
+                self.print_problem.show()
+                announce(self.print_problem, refusal)
             return False
+        self.print_problem.hide()
         print_sheet(self.sheet(), printer)
         self.printed.emit()
         return True
@@ -229,4 +246,5 @@ class RelaySheetDialog(QDialog):
     def done(self, result: int) -> None:
         # The question may be health data: forget it when the dialog closes.
         self.question.clear()
+        self.print_problem.hide()
         super().done(result)
