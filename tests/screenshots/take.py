@@ -65,6 +65,15 @@ DOC_SHOTS = (
     ("nl", "normal", "r10-what-is-this"),
     ("fr", "text-200", "r02-medicines"),
     ("en", "normal", "r15-phone"),
+    # "Test my PIN" and "Change my PIN" (tests/ui/scenes_pin_tools.py)
+    ("fr", "normal", "06-about-pin"),
+    ("fr", "normal", "p2-test-pin-wrong"),
+    ("fr", "text-200", "p1-test-pin"),
+    ("fr", "high-contrast", "p4-test-pin-last-try"),
+    ("nl", "normal", "p6-change-pin-new-differ"),
+    ("nl", "text-200", "p10-change-pin-no-answer"),
+    ("fr", "normal", "p9-change-pin-pinpad"),
+    ("nl", "normal", "m5-mediator-pin-test"),
 )
 
 
