@@ -172,11 +172,14 @@ class JourneyController(QObject):
             import datetime
 
             import assistant.card.pin
-            import assistant.card.session  # noqa: F401 - loaded for later
+            import assistant.card.session
+            import assistant.pin_tools  # noqa: F401 - loaded for later
             import ui.screens.connecting
             import ui.screens.finish
             import ui.screens.identity
             import ui.screens.pin
+            import ui.screens.pin_change
+            import ui.screens.pin_test
             import ui.screens.reader
             import ui.screens.record
             import ui.screens.welcome
