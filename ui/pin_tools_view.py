@@ -20,7 +20,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from assistant.errors import AssistantError, CardRemovedError, ReaderError
 from assistant.i18n import _, ngettext
-from assistant.journey import step_count
 
 if TYPE_CHECKING:
     from assistant.card.pin import PinResult
@@ -171,7 +170,7 @@ class PinToolsView(QObject):
             screen.clear_pin()
         screen.show_state(state)
         shell = self.controller.shell
-        shell.show_screen(screen, (self.controller.journey.state.number, step_count()))
+        shell.show_screen(screen, self.controller.journey.position())
         shell.set_back_enabled(tool.can_go_back())
         self._announce(state, screen)
         self.changed.emit(state)

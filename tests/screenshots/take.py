@@ -10,7 +10,8 @@ given (``packaging/screenshots.sh`` gives it by default, not when ``--out`` is g
 
 Scenes come from ``tests.support.journey_scenes.SCENE_PROVIDERS``, to which
 :func:`load_providers` adds the record viewer's (``tests/support/record_scenes.py``) and the
-mediator and kiosk modes' (``tests/support/mode_scenes.py``).
+mediator and kiosk modes' (``tests/support/mode_scenes.py``) and the PIN tools'
+(``tests/support/pin_tool_scenes.py``).
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ DOC_SHOTS = (
     ("nl", "normal", "r10-what-is-this"),
     ("fr", "text-200", "r02-medicines"),
     ("en", "normal", "r15-phone"),
-    # "Test my PIN" and "Change my PIN" (tests/ui/scenes_pin_tools.py)
+    # "Test my PIN" and "Change my PIN" (tests/support/pin_tool_scenes.py)
     ("fr", "normal", "06-about-pin"),
     ("fr", "normal", "p2-test-pin-wrong"),
     ("fr", "text-200", "p1-test-pin"),
@@ -118,9 +119,10 @@ def load_providers() -> None:
     """The scenes of the record viewer and of the modes join the journey's."""
     from tests.support import journey_scenes as scenes
     from tests.support.mode_scenes import mode_scenes
+    from tests.support.pin_tool_scenes import pin_tool_scenes
     from tests.support.record_scenes import record_scenes
 
-    for provider in (record_scenes, mode_scenes):
+    for provider in (record_scenes, mode_scenes, pin_tool_scenes):
         if provider not in scenes.SCENE_PROVIDERS:
             scenes.SCENE_PROVIDERS.append(provider)
 

@@ -15,10 +15,10 @@ from assistant.demo.card.citizens import DEFAULT_PIN
 from assistant.demo.hub.embedded import start_embedded_hub
 from assistant.journey import Problem, Step
 from assistant.pin_tools import Notice, Outcome, Phase, PinTask
-from tests.a11y.checks import audit
-from tests.a11y.harness import JourneyHarness
+from tests.support.a11y_checks import audit
 from tests.support.card_backend import NoDemoCard, PinpadBackend
 from tests.support.fake_pinpad import PinpadBehaviour, VirtualConnection
+from tests.support.journey_harness import JourneyHarness
 from tests.support.trust import DEMO_TRUST
 from ui import theme as theme_mod
 from ui.journey_view import JourneyController

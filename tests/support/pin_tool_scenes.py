@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 
 from PySide6.QtWidgets import QApplication
 
-from assistant.journey import JourneyState, Step, step_count, step_number
+from assistant.journey import JourneyState, Step
 from assistant.pin_tools import Notice, Outcome, Phase, PinTask, PinToolState
-from tests.a11y.harness import JourneyHarness
-from tests.a11y.scenes import Scene
+from tests.support.journey_harness import JourneyHarness
+from tests.support.journey_scenes import Scene
 from ui.modes.mediator.panel import MediatorPanel
 
 
@@ -32,7 +32,7 @@ def _tool(state: PinToolState, digits: int = 0) -> Callable[[JourneyHarness], No
         screen.show_state(state)
         for digit in "1234"[:digits]:
             screen.pad.press(digit)
-        shell.show_screen(screen, (step_number(Step.ABOUT_PIN), step_count()))
+        shell.show_screen(screen, h.controller.journey.position(JourneyState(Step.ABOUT_PIN)))
         QApplication.processEvents()
 
     return show
@@ -93,6 +93,3 @@ def pin_tool_scenes() -> list[Scene]:
             cleanup=_drop_panel,
         ),
     ]
-
-
-SCENES_PROVIDER = pin_tool_scenes
