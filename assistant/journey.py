@@ -535,7 +535,7 @@ class Journey:
         st = self._state
         if st.step not in (Step.ABOUT_PIN, Step.PIN) or st.busy:
             return []
-        state = st._replace(tries_left=None, tries_stale=True, confirm_last_try=False)
+        state = replace(st, tries_left=None, tries_stale=True, confirm_last_try=False)
         return self._emit(state, [])
 
     def card_lost(self, error: BaseException) -> list[Command]:
