@@ -551,6 +551,24 @@ class Journey:
         cmds = self._wipe()
         return self._emit(JourneyState(Step.FINISH), cmds)
 
+    def pin_used_elsewhere(self) -> list[Command]:
+        """ "Test my PIN" or "Change my PIN" (``assistant.pin_tools``) sent a PIN command: the
+        tries the journey knew are old, so the card is asked again before the next VERIFY."""
+        st = self._state
+        if st.step not in (Step.ABOUT_PIN, Step.PIN) or st.busy:
+            return []
+        state = replace(st, tries_left=None, tries_stale=True, confirm_last_try=False)
+        return self._emit(state, [])
+
+    def card_lost(self, error: BaseException) -> list[Command]:
+        """A card command the journey did not send (the PIN tools) found the card or the
+        reader gone: as when the monitor sees it go (wipe, then insert the card again)."""
+        if not isinstance(error, CardRemovedError | ReaderError):
+            return []
+        if self._state.step not in CARD_STEPS:
+            return []
+        return self._emit(*self._card_problem(error, self._state.step))
+
     def hold_data(self, item: Wipeable) -> None:
         """Register more personal data to wipe with the rest (e.g. a file the patient opened)."""
         self._data.extra.append(item)

@@ -27,6 +27,7 @@ from assistant.journey import (
     Problem,
     Step,
 )
+from ui.pin_tools_view import PinToolsView
 from ui.screens.base import Screen, StateScreen
 from ui.shell import Shell
 from ui.workers import Job, hold_jobs, run_in_worker
@@ -126,6 +127,8 @@ class JourneyController(QObject):
         #: The card, PIN or record work running now (one at a time).
         self.job: Job[object] | None = None
         self.screens = self._make_screens(languages)
+        #: "Test my PIN" and "Change my PIN", opened from "About the PIN".
+        self.pin_tools = PinToolsView(self)
         self._situation.connect(self._on_situation)
         self.journey.add_listener(self._on_state)
         shell.back_requested.connect(self.back)
@@ -169,11 +172,14 @@ class JourneyController(QObject):
             import datetime
 
             import assistant.card.pin
-            import assistant.card.session  # noqa: F401 - loaded for later
+            import assistant.card.session
+            import assistant.pin_tools  # noqa: F401 - loaded for later
             import ui.screens.connecting
             import ui.screens.finish
             import ui.screens.identity
             import ui.screens.pin
+            import ui.screens.pin_change
+            import ui.screens.pin_test
             import ui.screens.reader
             import ui.screens.record
             import ui.screens.welcome
@@ -283,10 +289,14 @@ class JourneyController(QObject):
             screen = IdentityScreen()
             screen.answered.connect(j.confirm_identity)
         elif step is Step.ABOUT_PIN:
+            from assistant.pin_tools import PinTask
             from ui.screens.pin import AboutPinScreen
 
             screen = AboutPinScreen()
             screen.next_requested.connect(j.next)
+            screen.offer_pin_tools(self.pin_tools.enabled)
+            screen.test_requested.connect(lambda: self.pin_tools.open(PinTask.TEST))
+            screen.change_requested.connect(lambda: self.pin_tools.open(PinTask.CHANGE))
         elif step is Step.PIN:
             from ui.screens.pin import PinScreen
 
@@ -404,6 +414,18 @@ class JourneyController(QObject):
     def current_screen(self) -> Screen:
         return self.screens[self.journey.step]
 
+    def set_pin_tools(self, enabled: bool) -> None:
+        """Offer "Test my PIN" and "Change my PIN" on "About the PIN" (kiosk mode does not)."""
+        self.pin_tools.enabled = enabled
+        if not enabled:
+            self.pin_tools.abandon()
+        about = self.built(Step.ABOUT_PIN)
+        if about is not None:
+            from ui.screens.pin import AboutPinScreen
+
+            assert isinstance(about, AboutPinScreen)
+            about.offer_pin_tools(enabled)
+
     # ------------------------------------------------------------------ patient actions
     def choose_language(self, code: str) -> None:
         set_language(code)
@@ -424,6 +446,7 @@ class JourneyController(QObject):
             self.job.cancel()
         if self.built(Step.PIN) is not None:
             self.pin_screen.clear_pin()
+        self.pin_tools.wipe()
         self.journey.reset()
 
     # ------------------------------------------------------------------ reader events
@@ -445,6 +468,7 @@ class JourneyController(QObject):
 
     # ------------------------------------------------------------------ drawing
     def _on_state(self, state: JourneyState, commands: list[Command]) -> None:
+        self.pin_tools.abandon()  # whatever the journey did, the PIN tool is over
         for command in commands:
             self._run(command)
         screen = self.screens[state.step]
@@ -460,6 +484,16 @@ class JourneyController(QObject):
         self._update_back()
         self._announce(state)
         self.state_changed.emit(state)
+
+    def redraw(self) -> None:
+        """Show the journey's screen again (a PIN tool closed without changing the state)."""
+        state = self.journey.state
+        screen = self.screens[state.step]
+        if isinstance(screen, StateScreen):
+            screen.state = state
+        self.shell.set_back_handler(self._record_back if state.step is Step.RECORD else None)
+        self.shell.show_screen(screen, self.journey.position(state))
+        self._update_back()
 
     def _update_back(self) -> None:
         if self.journey.step is Step.RECORD:
@@ -726,5 +760,6 @@ class JourneyController(QObject):
             self.pin_screen.clear_pin()
         if self.built(Step.PORTAL) is not None:
             self.portal_screen.set_report(None)
+        self.pin_tools.wipe()
         self._wipe_record_screen()
         self.wiped.emit()

@@ -53,6 +53,16 @@ class PinEntryCancelled(PinError):
     """The patient cancelled the PIN on the pinpad reader, or it timed out."""
 
 
+class NewPinsDifferError(PinEntryCancelled):
+    """The 2 new PINs typed on the pinpad reader were not the same: the reader sent nothing to
+    the card."""
+
+
+class NewPinFormatError(PinEntryCancelled):
+    """The new PIN typed on the pinpad reader has too few or too many digits: the reader sent
+    nothing to the card."""
+
+
 def encode_pin_block(pin: bytearray) -> bytearray:
     """The 8-byte PIN block for ``pin`` (ASCII digits). The caller zeroes both afterwards."""
     count = len(pin)

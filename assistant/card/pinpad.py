@@ -29,7 +29,14 @@ from dataclasses import dataclass
 
 from assistant.card.connection import CardConnection
 from assistant.card.pcsc import control_code
-from assistant.card.pin import PIN_BLOCK_SIZE, PinEntryCancelled, PinResult, pin_result_from_status
+from assistant.card.pin import (
+    PIN_BLOCK_SIZE,
+    NewPinFormatError,
+    NewPinsDifferError,
+    PinEntryCancelled,
+    PinResult,
+    pin_result_from_status,
+)
 from assistant.errors import BadDataError
 
 log = logging.getLogger(__name__)
@@ -197,8 +204,10 @@ def _pinpad_result(answer: bytes) -> PinResult:
         raise PinEntryCancelled("pinpad entry timed out")
     if status == SW_CANCELLED:
         raise PinEntryCancelled("pinpad entry cancelled")
-    if status in (SW_NEW_PINS_DIFFER, SW_PIN_FORMAT):
-        raise PinEntryCancelled("the new PINs typed on the pinpad differ or are too short")
+    if status == SW_NEW_PINS_DIFFER:
+        raise NewPinsDifferError("the new PINs typed on the pinpad differ")
+    if status == SW_PIN_FORMAT:
+        raise NewPinFormatError("the PIN typed on the pinpad has a wrong length")
     result = pin_result_from_status(sw1, sw2)
     log.info("pinpad PIN verification: %s", type(result).__name__)
     return result

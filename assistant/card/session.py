@@ -126,6 +126,17 @@ class CardSession:
 
         return self._run(work)
 
+    def has_pinpad_change(self) -> bool:
+        """Whether the reader can also take the current and the new PIN on its own keypad
+        (FEATURE_MODIFY_PIN_DIRECT; some pinpad readers only verify)."""
+
+        def work(conn: CardConnection) -> bool:
+            if self._features is None:
+                self._features = read_features(conn)
+            return self._features.modify_direct is not None
+
+        return self._run(work)
+
     def pin_tries_left(self) -> int | None:
         """PIN tries left before the card blocks it, read without spending one (None when the
         card cannot tell): GET CARD DATA on applet 1.8, VERIFY without data on 1.7."""

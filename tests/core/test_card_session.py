@@ -18,10 +18,10 @@ from assistant.card.pinpad import (
     read_features,
     verify_pin_direct,
 )
-from assistant.card.service import ServiceUnavailableError
 from assistant.card.session import CardSession
-from assistant.demo.card.model import FaultPlan, VirtualCard, VirtualEidCard
+from assistant.demo.card.model import FaultPlan, VirtualEidCard
 from assistant.errors import BadDataError, CardRemovedError, PinError, ReaderError
+from tests.support.card_backend import ScriptedBackend as TestBackend
 from tests.support.fake_pinpad import (
     VERIFY_DIRECT_CODE,
     FakePinpadConnection,
@@ -29,53 +29,6 @@ from tests.support.fake_pinpad import (
     VirtualConnection,
 )
 from tests.support.trust import DEMO_TRUST
-
-
-class TestBackend:
-    """A CardBackend with scripted readers; each reader may hold a virtual card."""
-
-    __test__ = False
-
-    def __init__(self) -> None:
-        self.cards: dict[str, VirtualCard | None] = {}
-        self.pinpad: dict[str, PinpadBehaviour] = {}
-        self.service = True
-        self.connections: list[VirtualConnection] = []
-        self.changed = threading.Event()
-
-    @property
-    def name(self) -> str:
-        return "test"
-
-    def list_readers(self) -> list[str]:
-        if not self.service:
-            raise ServiceUnavailableError("no service")
-        return list(self.cards)
-
-    def card_present(self, reader: str) -> bool:
-        if not self.service:
-            raise ServiceUnavailableError("no service")
-        return self.cards.get(reader) is not None
-
-    def connect(self, reader: str) -> CardConnection:
-        card = self.cards.get(reader)
-        if card is None:
-            raise CardRemovedError("no card")
-        conn: VirtualConnection
-        if reader in self.pinpad:
-            conn = FakePinpadConnection(card, self.pinpad[reader])
-        else:
-            conn = VirtualConnection(card, reader)
-        self.connections.append(conn)
-        return conn
-
-    def wait_for_change(self, timeout: float) -> None:
-        if self.changed.wait(timeout):
-            self.changed.clear()
-
-    def set(self, reader: str, card: VirtualCard | None) -> None:
-        self.cards[reader] = card
-        self.changed.set()
 
 
 def test_session_read_verify_sign() -> None:

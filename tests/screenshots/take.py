@@ -10,7 +10,8 @@ given (``packaging/screenshots.sh`` gives it by default, not when ``--out`` is g
 
 Scenes come from ``tests.support.journey_scenes.SCENE_PROVIDERS``, to which
 :func:`load_providers` adds the record viewer's (``tests/support/record_scenes.py``) and the
-mediator and kiosk modes' (``tests/support/mode_scenes.py``).
+mediator and kiosk modes' (``tests/support/mode_scenes.py``) and the PIN tools'
+(``tests/support/pin_tool_scenes.py``).
 """
 
 from __future__ import annotations
@@ -68,6 +69,15 @@ DOC_SHOTS = (
     ("en", "normal", "r16-summary-received"),
     ("fr", "normal", "r17-pdf-received"),
     ("de", "normal", "r08-document-open"),
+    # "Test my PIN" and "Change my PIN" (tests/support/pin_tool_scenes.py)
+    ("fr", "normal", "06-about-pin"),
+    ("fr", "normal", "p2-test-pin-wrong"),
+    ("fr", "text-200", "p1-test-pin"),
+    ("fr", "high-contrast", "p4-test-pin-last-try"),
+    ("nl", "normal", "p6-change-pin-new-differ"),
+    ("nl", "text-200", "p10-change-pin-no-answer"),
+    ("fr", "normal", "p9-change-pin-pinpad"),
+    ("nl", "normal", "m5-mediator-pin-test"),
 )
 
 
@@ -112,9 +122,10 @@ def load_providers() -> None:
     """The scenes of the record viewer and of the modes join the journey's."""
     from tests.support import journey_scenes as scenes
     from tests.support.mode_scenes import mode_scenes
+    from tests.support.pin_tool_scenes import pin_tool_scenes
     from tests.support.record_scenes import record_scenes
 
-    for provider in (record_scenes, mode_scenes):
+    for provider in (record_scenes, mode_scenes, pin_tool_scenes):
         if provider not in scenes.SCENE_PROVIDERS:
             scenes.SCENE_PROVIDERS.append(provider)
 

@@ -4,7 +4,10 @@
 removal into ``CardRemovedError``. ``FakePinpadConnection`` also answers the PC/SC part 10
 control codes the way a pinpad reader does: it lists its features, and on
 FEATURE_VERIFY_PIN_DIRECT it decodes the PIN_VERIFY_STRUCTURE, "types" the configured PIN
-into the APDU following the structure's format fields, and sends it to the card.
+into the APDU following the structure's format fields, and sends it to the card. On
+FEATURE_MODIFY_PIN_DIRECT it decodes the PIN_MODIFY_STRUCTURE and "types" the current PIN,
+the new one and the new one again: when those two differ, or the new one has too few digits,
+it answers as a reader does (6402, 6403) and sends nothing to the card.
 """
 
 from __future__ import annotations
@@ -64,6 +67,9 @@ class PinpadBehaviour:
     """What the patient does on the pinpad: type ``pin``, or cancel, or let it time out."""
 
     pin: str = "1234"
+    #: For a PIN change: the new PIN, and what is typed to confirm it (None: the same).
+    new_pin: str = "5678"
+    new_pin_again: str | None = None
     cancel: bool = False
     timeout: bool = False
     structures: list[bytes] = field(default_factory=list)
@@ -87,6 +93,8 @@ class FakePinpadConnection(VirtualConnection):
             )
         if code == VERIFY_DIRECT_CODE:
             return self._verify_direct(data)
+        if code == MODIFY_DIRECT_CODE:
+            return self._modify_direct(data)
         raise ReaderError(f"unknown control code 0x{code:08X}")
 
     def _verify_direct(self, structure: bytes) -> bytes:
@@ -135,6 +143,59 @@ class FakePinpadConnection(VirtualConnection):
             apdu[5] = (apdu[5] & 0xF0) | len(pin)
         else:
             return b"\x6b\x80"
+        try:
+            response = self.card.process(bytes(apdu))
+        except VirtualCardRemoved as exc:
+            self.closed = True
+            raise CardRemovedError(str(exc)) from exc
+        return response[-2:]
+
+    def _modify_direct(self, structure: bytes) -> bytes:
+        self.behaviour.structures.append(bytes(structure))
+        fields = "<BBBBBBBBBBBB"
+        header = struct.calcsize(fields) + 2 + struct.calcsize("<BBB3sI")
+        (
+            _timeout,
+            _timeout2,
+            format_string,
+            block_string,
+            length_format,
+            offset_old,
+            offset_new,
+            max_digits,
+            min_digits,
+            confirm,
+            _validation,
+            _messages,
+        ) = struct.unpack(fields, structure[:12])
+        self.behaviour.lang_ids.append(int.from_bytes(structure[12:14], "big"))
+        *_indexes, _prologue, data_length = struct.unpack("<BBB3sI", structure[14:header])
+        apdu = bytearray(structure[header:])
+        if len(apdu) != data_length:
+            return b"\x6b\x80"
+        if self.behaviour.cancel:
+            return b"\x64\x01"
+        if self.behaviour.timeout:
+            return b"\x64\x00"
+        behaviour = self.behaviour
+        again = behaviour.new_pin if behaviour.new_pin_again is None else behaviour.new_pin_again
+        if confirm & 0x01 and again != behaviour.new_pin:
+            return b"\x64\x02"  # the 2 new PINs differ: nothing is sent
+        for pin in (behaviour.pin, behaviour.new_pin):
+            if not min_digits <= len(pin) <= max_digits:
+                return b"\x64\x03"
+        if format_string != 0x89 or block_string != 0x47 or length_format != 0x04:
+            return b"\x6b\x80"  # this fake only knows the Belgian eID format
+        for pin, offset in ((behaviour.pin, offset_old), (behaviour.new_pin, offset_new)):
+            start = 5 + offset  # the PIN block in the APDU data
+            apdu[start] = 0x20 | len(pin)
+            for index, char in enumerate(pin):
+                position = start + 1 + index // 2
+                digit = int(char)
+                if index % 2 == 0:
+                    apdu[position] = (apdu[position] & 0x0F) | (digit << 4)
+                else:
+                    apdu[position] = (apdu[position] & 0xF0) | digit
         try:
             response = self.card.process(bytes(apdu))
         except VirtualCardRemoved as exc:

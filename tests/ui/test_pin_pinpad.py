@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
-from assistant.demo.card.citizens import CITIZENS, DEFAULT_PIN
-from assistant.demo.card.model import VirtualEidCard
+from assistant.demo.card.citizens import DEFAULT_PIN
 from assistant.demo.hub.embedded import start_embedded_hub
 from assistant.i18n import set_language
 from assistant.journey import Problem, Step
-from tests.support.fake_pinpad import FakePinpadConnection, PinpadBehaviour
+from tests.support.card_backend import NoDemoCard, PinpadBackend
+from tests.support.fake_pinpad import PinpadBehaviour
 from tests.support.journey_harness import JourneyHarness
 from tests.support.trust import DEMO_TRUST
 from ui import theme as theme_mod
@@ -20,40 +18,6 @@ from ui.shell import Shell
 from ui.speech import Speaker
 
 pytestmark = pytest.mark.usefixtures("qapp")
-
-READER = "Fake Pinpad Reader 00"
-
-
-class PinpadBackend:
-    """One pinpad reader with the virtual card in it (a CardBackend)."""
-
-    def __init__(self, behaviour: PinpadBehaviour) -> None:
-        self.card = VirtualEidCard(CITIZENS["adult"], pin=DEFAULT_PIN)
-        self.behaviour = behaviour
-        self._changed = threading.Event()
-
-    @property
-    def name(self) -> str:
-        return "fake-pinpad"
-
-    def list_readers(self) -> list[str]:
-        return [READER]
-
-    def card_present(self, reader: str) -> bool:
-        return reader == READER
-
-    def connect(self, reader: str) -> FakePinpadConnection:
-        return FakePinpadConnection(self.card, self.behaviour)
-
-    def wait_for_change(self, timeout: float) -> None:
-        self._changed.wait(timeout)
-
-
-class _Card:
-    """Enough of DemoCard for JourneyHarness.close()."""
-
-    def stop(self) -> None:
-        pass
 
 
 def test_pinpad_wrong_then_right(qtbot) -> None:
@@ -68,7 +32,7 @@ def test_pinpad_wrong_then_right(qtbot) -> None:
     shell.resize(1024, 768)
     shell.show()
     qtbot.waitExposed(shell)
-    h = JourneyHarness(qtbot, shell, controller, _Card(), hub)  # type: ignore[arg-type]
+    h = JourneyHarness(qtbot, shell, controller, NoDemoCard(), hub)  # type: ignore[arg-type]
     try:
         h.walk_to(Step.ABOUT_PIN)
         h.enter()  # "I know my PIN code": the reader asks for the PIN by itself

@@ -34,6 +34,9 @@ class AboutPinScreen(StateScreen):
     screen_id = "about_pin"
     icon = "pin-letter"
     next_requested = Signal()
+    #: "Test my PIN code" / "Change my PIN code" (:mod:`ui.pin_tools_view`).
+    test_requested = Signal()
+    change_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -47,15 +50,42 @@ class AboutPinScreen(StateScreen):
         self.forgot = IconText("help", "", self)
         for w in (self.what, self.where, self.tries, self.forgot):
             self.body.addWidget(w)
+        # The PIN tools: secondary, in the screen (the one main action stays "I know my PIN").
+        self.tools_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.tools_row.setSpacing(14)
+        self.test_pin = BigButton("", "check", self)
+        self.test_pin.setObjectName("testPin")
+        self.test_pin.clicked.connect(self.test_requested)
+        self.change_pin = BigButton("", "write", self)
+        self.change_pin.setObjectName("changePin")
+        self.change_pin.clicked.connect(self.change_requested)
+        self.tools_row.addWidget(self.test_pin)
+        self.tools_row.addWidget(self.change_pin)
+        self.tools_row.addStretch(1)
+        self.body.addLayout(self.tools_row)
+        self._tools_offered = True
         self.have = self.add_action("next", primary=True)
         self.have.setObjectName("havePin")
         self.have.clicked.connect(self.next_requested)
+
+    def offer_pin_tools(self, offered: bool) -> None:
+        """Show "Test my PIN code" and "Change my PIN code" (not in kiosk mode)."""
+        self._tools_offered = offered
+        self.retranslate()
 
     def retranslate(self) -> None:
         self.picture.set_description(_("Picture: the PIN letter with the PIN and PUK codes."))
         cannot = self.state.problem is Problem.CANNOT_LOG_IN
         self.picture.setVisible(not cannot)
         self.have.setVisible(not cannot)
+        for button in (self.test_pin, self.change_pin):
+            button.setVisible(self._tools_offered and not cannot)
+        self.test_pin.set_text(
+            _("Test my PIN code"), _("Check your PIN code once, without opening your record.")
+        )
+        self.change_pin.set_text(
+            _("Change my PIN code"), _("Choose a new PIN code. You need the one you use now.")
+        )
         if cannot:
             # A kids card without authentication certificate (card content v5.4 §4.5).
             self.set_icon("info")
@@ -98,6 +128,8 @@ class PinPad(QFrame):
     """The on-screen keypad 0–9, Erase, OK and a row of dots. Also takes keyboard digits."""
 
     ok_pressed = Signal()
+    #: OK was pressed with fewer than 4 digits (nothing is handed over).
+    too_short = Signal()
     count_changed = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -239,6 +271,7 @@ class PinPad(QFrame):
             self.ok_pressed.emit()
         else:
             announce(self, _("Type at least 4 digits."))
+            self.too_short.emit()
 
     def _changed(self) -> None:
         self._show()

@@ -183,6 +183,10 @@ def install(context: ModeContext) -> KioskMode:
         if config.help_contacts:
             shell.help_shown.connect(add_contacts)
         controller.wiped.connect(mode.keyboard_dock.hide_keyboard)
+        # No "Test my PIN" nor "Change my PIN" at the counter: the PIN step already checks the
+        # PIN once with the tries shown, and a new PIN chosen on a public screen (others see
+        # the hands) or a card blocked there is worse than the patient doing it at home.
+        controller.set_pin_tools(False)
     except BaseException:
         mode.shutdown()  # (unlocked again: the program stops)
         raise

@@ -107,10 +107,14 @@ def install(context: ModeContext) -> MediatorMode:
     shell = context.shell
     controller = context.controller
     settings = context.settings
-    return MediatorMode(
+    mode = MediatorMode(
         shell,
         settings,
         journey=controller.journey,
         reset=controller.reset,
         speak=shell.say if settings.speech_on else None,
     )
+    if mode.panel is not None:
+        # "Test my PIN" and "Change my PIN": the mediator looks away there too.
+        controller.pin_tools.changed.connect(mode.panel.set_pin_tool)
+    return mode

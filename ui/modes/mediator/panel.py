@@ -8,6 +8,7 @@ types or looks at the PIN and never keeps data. The words are in :mod:`ui.modes.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QShowEvent
@@ -24,6 +25,9 @@ from PySide6.QtWidgets import (
 
 from assistant.i18n import N_, _
 from assistant.journey import JourneyState, Problem, Step
+
+if TYPE_CHECKING:
+    from assistant.pin_tools import PinToolState
 from ui import theme as theme_mod
 from ui.modes.mediator.guides import (
     COMMON_PROBLEMS,
@@ -104,6 +108,9 @@ class MediatorPanel(QFrame):
         self.setObjectName("mediatorPanel")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self._state = JourneyState()
+        #: The patient types a PIN in "Test my PIN" or "Change my PIN" (set_pin_tool).
+        self._tool_typing = False
+        self._tool_pinpad = False
         self._collapsed = False
         self._manual: bool | None = None  # the mediator's own choice: folded or not
         self._scale = theme_mod.current().text_scale
@@ -251,7 +258,7 @@ class MediatorPanel(QFrame):
         self.updateGeometry()
 
     def _retranslate_toggle(self) -> None:
-        look_away = self._collapsed and self.patient_types_pin(self._state)
+        look_away = self._collapsed and self._looks_away()
         primary = "true" if look_away else "false"
         if self.toggle.property("primary") != primary:
             self.toggle.setProperty("primary", primary)
@@ -292,10 +299,25 @@ class MediatorPanel(QFrame):
 
     def set_state(self, state: JourneyState) -> None:
         """Show the guide for this journey state."""
-        entering_pin = self.patient_types_pin(state) and not self.patient_types_pin(self._state)
+        was = self._looks_away()
         if state.step is not self._state.step:
             self._manual = None
         self._state = state
+        self._after_change(was)
+
+    def set_pin_tool(self, tool_state: PinToolState | None) -> None:
+        """The state of "Test my PIN" or "Change my PIN" (None: closed): the mediator looks
+        away while the patient types there too."""
+        was = self._looks_away()
+        self._tool_typing = tool_state is not None and tool_state.patient_types_pin
+        self._tool_pinpad = tool_state is not None and tool_state.pinpad
+        self._after_change(was)
+
+    def _looks_away(self) -> bool:
+        return self.patient_types_pin(self._state) or self._tool_typing
+
+    def _after_change(self, looked_away: bool) -> None:
+        entering_pin = self._looks_away() and not looked_away
         self.retranslate()
         self._apply()
         if entering_pin:
@@ -314,8 +336,8 @@ class MediatorPanel(QFrame):
         self.say.setText(_("Say: {text}").format(text=_(guide.say)))
         self.do.setText(_("Do: {text}").format(text=_(guide.do)))
         self.dont.setText(_("Do not: {text}").format(text=_(guide.dont)))
-        self.pin_prompt.set_pinpad(state.pinpad)
-        self.pin_prompt.setVisible(self.patient_types_pin(state))
+        self.pin_prompt.set_pinpad(self._tool_pinpad if self._tool_typing else state.pinpad)
+        self.pin_prompt.setVisible(self._looks_away())
         tip = self.problem_tip_text(state)
         self.problem_tip.setText(tip)
         self.problem_tip.setVisible(bool(tip))
