@@ -1,10 +1,11 @@
 """The patient journey as a state machine, without Qt.
 
-Welcome → Language → Reader → Card → Is this you? → About the PIN → PIN → Connecting →
-Record → Finish, plus problem states. The journey decides; the UI draws the state and carries
-out the :class:`Command` list each transition returns (read the card, verify the PIN, connect,
-wipe). Results of commands come back with the command's ``token``; results of a command that
-is no longer current (the card was pulled, the patient went back) are dropped and wiped.
+Welcome (the language is chosen there) → Reader → Card → Is this you? → About the PIN → PIN →
+Connecting → Record → Finish, plus problem states. The journey decides; the UI draws the state
+and carries out the :class:`Command` list each transition returns (read the card, verify the
+PIN, connect, wipe). Results of commands come back with the command's ``token``; results of a
+command that is no longer current (the card was pulled, the patient went back) are dropped and
+wiped.
 
 Card removal at any step from Card on returns to "insert your card" and wipes the identity
 and the record (their ``wipe()`` is called). The journey never sees the PIN.
@@ -35,8 +36,7 @@ log = logging.getLogger(__name__)
 class Step(Enum):
     """The steps of the journey, in order."""
 
-    WELCOME = "welcome"
-    LANGUAGE = "language"
+    WELCOME = "welcome"  # the first screen: the patient chooses the language there
     READER = "reader"
     CARD = "card"
     CONFIRM_IDENTITY = "confirm_identity"
@@ -54,14 +54,26 @@ CARD_STEPS = frozenset(
 )
 
 
+#: The steps counted in "step N of M": up to the record, which is where the patient goes.
+#: Finish is no step towards it (it is not counted: the screen shows no counter).
+COUNTED_STEPS: tuple[Step, ...] = STEPS[: STEPS.index(Step.RECORD) + 1]
+
+
 def step_count() -> int:
     """How many steps the patient is told there are ("step N of M")."""
-    return len(STEPS)
+    return len(COUNTED_STEPS)
 
 
 def step_number(step: Step) -> int:
     """1-based position of ``step`` ("step N of M")."""
     return STEPS.index(step) + 1
+
+
+def step_counter(step: Step) -> tuple[int, int] | None:
+    """(N, M) for "Step N of M", or None for a step that is not counted (Finish)."""
+    if step not in COUNTED_STEPS:
+        return None
+    return step_number(step), step_count()
 
 
 class Problem(Enum):
@@ -73,6 +85,7 @@ class Problem(Enum):
     CARD_READ_FAILED = "card_read_failed"
     CARD_REMOVED = "card_removed"  # the card left mid-way: put it back
     NOT_ME = "not_me"  # the patient said the card is not theirs
+    NO_PIN = "no_pin"  # the patient does not know their PIN code: what to do instead
     PIN_WRONG = "pin_wrong"
     PIN_BLOCKED = "pin_blocked"
     PIN_CHECK_FAILED = "pin_check_failed"  # the card did not answer during the PIN check
@@ -132,7 +145,10 @@ class JourneyState(NamedTuple):
     problem: Problem | None = None
     busy: bool = False
     tries_left: int | None = None
+    #: One try left: the patient is asked first whether they type their code (no keypad).
     confirm_last_try: bool = False
+    #: The patient said yes to the last try: the code they type now is sent.
+    last_try_confirmed: bool = False
     pinpad: bool = False
     error_kind: ProblemKind | None = None
     retry_after: float | None = None
@@ -285,8 +301,6 @@ class Journey:
         """The primary action of the steps that only inform (Welcome, Reader, About the PIN)."""
         step = self._state.step
         if step is Step.WELCOME:
-            return self._emit(JourneyState(Step.LANGUAGE), [])
-        if step is Step.LANGUAGE:
             return self.choose_language()
         if step is Step.READER:
             if self._status in (ReaderStatus.NO_CARD, ReaderStatus.CARD_PRESENT):
@@ -300,8 +314,8 @@ class Journey:
         return []
 
     def choose_language(self) -> list[Command]:
-        """The language was chosen (the UI sets it); go on to the reader."""
-        if self._state.step is not Step.LANGUAGE:
+        """The language was chosen on Welcome (the UI sets it); go on to the reader."""
+        if self._state.step is not Step.WELCOME:
             return []
         if self._status in (ReaderStatus.NO_CARD, ReaderStatus.CARD_PRESENT):
             return self._emit(*self._enter_card_step())
@@ -316,8 +330,6 @@ class Journey:
         step = self._state.step
         if target is Step.WELCOME:
             return self._emit(JourneyState(Step.WELCOME), [])
-        if target is Step.LANGUAGE:
-            return self._emit(JourneyState(Step.LANGUAGE), [])
         if target is Step.READER:
             cmds = self._wipe() if step in CARD_STEPS else []
             ready = self._status in (ReaderStatus.NO_CARD, ReaderStatus.CARD_PRESENT)
@@ -349,6 +361,7 @@ class Journey:
             tries_left=tries,
             pinpad=self._state.pinpad,
             tries_stale=self._state.tries_stale,
+            confirm_last_try=step is Step.PIN and tries == 1 and not self._state.tries_stale,
         )
 
     def _back_target(self) -> Step | None:
@@ -356,11 +369,12 @@ class Journey:
         if self._state.busy and step is Step.PIN:
             return None  # a PIN check is running on the card: it cannot be undone
         return {
-            Step.LANGUAGE: Step.WELCOME,
-            Step.READER: Step.LANGUAGE,
+            Step.READER: Step.WELCOME,
             Step.CARD: Step.READER,
             Step.CONFIRM_IDENTITY: Step.READER,
-            Step.ABOUT_PIN: Step.CONFIRM_IDENTITY,
+            Step.ABOUT_PIN: (
+                Step.ABOUT_PIN if self._state.problem is Problem.NO_PIN else Step.CONFIRM_IDENTITY
+            ),
             Step.PIN: Step.ABOUT_PIN,
             Step.CONNECTING: Step.PIN if self._state.problem else None,
         }.get(step)
@@ -377,8 +391,15 @@ class Journey:
         cmds = self._wipe()
         return self._emit(JourneyState(Step.CARD, Problem.NOT_ME, reader_ready=True), cmds)
 
+    def dont_know_pin(self) -> list[Command]:
+        """ "I don't know my PIN code" on About the PIN: what to do instead (no guessing)."""
+        st = self._state
+        if st.step is not Step.ABOUT_PIN or st.problem is not None:
+            return []
+        return self._emit(self._base(Step.ABOUT_PIN)._replace(problem=Problem.NO_PIN), [])
+
     def _enter_pin(self) -> list[Command]:
-        if self._state.problem is Problem.CANNOT_LOG_IN:
+        if self._state.problem in (Problem.CANNOT_LOG_IN, Problem.NO_PIN):
             return []
         state = self._base(Step.PIN)
         if state.tries_stale:
@@ -392,31 +413,36 @@ class Journey:
     def submit_pin(self) -> list[Command]:
         """The patient pressed OK with a PIN typed on screen (the UI holds the PIN).
 
-        With one try left, this first asks for a second confirmation.
+        With one try left nothing is sent before the patient said "Yes, I type my code".
         """
         st = self._state
         if st.step is not Step.PIN or st.busy or st.problem is Problem.PIN_BLOCKED:
             return []
         if st.tries_stale:
             return self._emit(st._replace(busy=True), [self._run(CommandKind.READ_TRIES)])
-        if st.tries_left == 1 and not st.confirm_last_try:
+        if st.confirm_last_try or (st.tries_left == 1 and not st.last_try_confirmed):
             return self._emit(st._replace(confirm_last_try=True), [])
         kind = CommandKind.VERIFY_PIN_ON_PINPAD if st.pinpad else CommandKind.VERIFY_PIN
-        return self._emit(st._replace(busy=True, confirm_last_try=False), [self._run(kind)])
+        done = st._replace(busy=True, confirm_last_try=False, last_try_confirmed=False)
+        return self._emit(done, [self._run(kind)])
 
     def confirm_last_try(self) -> list[Command]:
-        """Second confirmation before spending the last try."""
+        """ "Yes, I type my code": the last try may be spent. On the reader's keypad the
+        reader asks for the code at once; on screen the keypad comes back."""
         st = self._state
         if st.step is not Step.PIN or not st.confirm_last_try or st.busy:
             return []
-        kind = CommandKind.VERIFY_PIN_ON_PINPAD if st.pinpad else CommandKind.VERIFY_PIN
-        return self._emit(st._replace(busy=True, confirm_last_try=False), [self._run(kind)])
+        if st.pinpad:
+            state = st._replace(busy=True, confirm_last_try=False)
+            return self._emit(state, [self._run(CommandKind.VERIFY_PIN_ON_PINPAD)])
+        return self._emit(st._replace(confirm_last_try=False, last_try_confirmed=True), [])
 
     def cancel_last_try(self) -> list[Command]:
+        """ "No, I stop": nothing is sent; the session ends (the card is not blocked)."""
         st = self._state
         if st.step is not Step.PIN or not st.confirm_last_try:
             return []
-        return self._emit(st._replace(confirm_last_try=False), [])
+        return self.finish()
 
     def retry(self) -> list[Command]:
         """The "Try again" action of a problem state."""
@@ -463,7 +489,7 @@ class Journey:
         if status is old:
             return []
         step = self._state.step
-        if step in (Step.WELCOME, Step.LANGUAGE):
+        if step is Step.WELCOME:
             return []
         if step is Step.FINISH:
             if status is not ReaderStatus.CARD_PRESENT:
@@ -577,9 +603,14 @@ class Journey:
             return self._emit(
                 JourneyState(Step.PIN, Problem.PIN_BLOCKED, tries_left=0, pinpad=st.pinpad), []
             )
-        return self._emit(
-            JourneyState(Step.PIN, Problem.PIN_WRONG, tries_left=left, pinpad=st.pinpad), []
+        state = JourneyState(
+            Step.PIN,
+            Problem.PIN_WRONG,
+            tries_left=left,
+            pinpad=st.pinpad,
+            confirm_last_try=left == 1,
         )
+        return self._emit(state, [])
 
     def pin_check_failed(self, token: int, error: BaseException) -> list[Command]:
         if token != self._token or self._pending not in _PIN_COMMANDS:
@@ -599,7 +630,10 @@ class Journey:
             return self._emit(
                 JourneyState(Step.PIN, Problem.PIN_BLOCKED, tries_left=0, pinpad=pinpad), []
             )
-        return self._emit(JourneyState(Step.PIN, tries_left=tries_left, pinpad=pinpad), [])
+        state = JourneyState(
+            Step.PIN, tries_left=tries_left, pinpad=pinpad, confirm_last_try=tries_left == 1
+        )
+        return self._emit(state, [])
 
     def tries_read_failed(self, token: int, error: BaseException) -> list[Command]:
         if token != self._token or self._pending is not CommandKind.READ_TRIES:

@@ -24,7 +24,7 @@ from assistant.journey import (
     PinOutcome,
     Problem,
     Step,
-    step_count,
+    step_counter,
 )
 from ui.screens.base import Screen, StateScreen
 from ui.shell import Shell
@@ -258,12 +258,7 @@ class JourneyController(QObject):
         if step is Step.WELCOME:
             from ui.screens.welcome import WelcomeScreen
 
-            screen = WelcomeScreen()
-            screen.start.connect(j.next)
-        elif step is Step.LANGUAGE:
-            from ui.screens.welcome import LanguageScreen
-
-            screen = LanguageScreen(languages=languages)
+            screen = WelcomeScreen(languages=languages)
             screen.chosen.connect(self.choose_language)
         elif step is Step.READER:
             from ui.screens.reader import ReaderScreen
@@ -286,6 +281,9 @@ class JourneyController(QObject):
 
             screen = AboutPinScreen()
             screen.next_requested.connect(j.next)
+            screen.dont_know_requested.connect(j.dont_know_pin)
+            screen.found_requested.connect(j.back)
+            screen.finish_requested.connect(j.finish)
         elif step is Step.PIN:
             from ui.screens.pin import PinScreen
 
@@ -397,7 +395,7 @@ class JourneyController(QObject):
             self.shell.set_back_handler(self._record_back)
         else:
             self.shell.set_back_handler(None)
-        self.shell.show_screen(screen, (state.number, step_count()))
+        self.shell.show_screen(screen, step_counter(state.step))
         self._update_back()
         self._announce(state)
         self.state_changed.emit(state)

@@ -32,6 +32,7 @@ from assistant.i18n import (
     _,
     add_language_listener,
     current_language,
+    ngettext,
     remove_language_listener,
     set_language,
 )
@@ -121,6 +122,9 @@ class Shell(QMainWindow):
         self._step: tuple[int, int] | None = None
         self._back_enabled = True
         self._on_back: Callable[[], None] | None = None
+        #: Seconds without a touch before a public session resets (None: no time limit).
+        #: The help of every screen says it (WCAG 2.2.1); the mode that resets sets it.
+        self.time_limit_seconds: float | None = None
         self._overlay_focus: QWidget | None = None
 
         central = QWidget(self)
@@ -227,6 +231,11 @@ class Shell(QMainWindow):
         for b in (self.back_button, self.listen_button, self.help_button, self.hide_button):
             b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
             bottom.addWidget(b)
+        # No Back on a step that has none: hidden (also to screen readers), its place kept so
+        # Listen, Help and Hide screen never move (WCAG 3.2.6).
+        policy = self.back_button.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.back_button.setSizePolicy(policy)
         root.addWidget(self.bottom_bar)
         #: The central widget (the overlays cover it).
         self.central = central
@@ -409,8 +418,10 @@ class Shell(QMainWindow):
         screen.show()
 
     def set_back_enabled(self, enabled: bool) -> None:
+        """Back where there is a step before; elsewhere it is hidden, not only greyed."""
         self._back_enabled = enabled
         self.back_button.setEnabled(enabled)
+        self.back_button.setVisible(enabled)
 
     def set_back_handler(self, handler: Callable[[], None] | None) -> None:
         """Screens with their own pages (the record viewer) can take over Back."""
@@ -463,7 +474,7 @@ class Shell(QMainWindow):
         self.text_size_button.set_text(
             _("Text size"), _("Make the text bigger. Press again to go back to normal.")
         )
-        self.contrast_button.set_text(_("Contrast"), _("Switch strong colours on or off."))
+        self.contrast_button.set_text(_("Contrast"), _("Switch the contrast on or off."))
         self.back_button.set_text(_("Back"), _("Go back to the step before."))
         self.listen_button.set_text(_("Listen"), _("Read this screen aloud."))
         self.help_button.set_text(_("Help"), _("What to do on this screen."))
@@ -513,9 +524,9 @@ class Shell(QMainWindow):
         t = theme_mod.current()
         theme_mod.set_theme(t.with_(high_contrast=not t.high_contrast))
         if theme_mod.current().high_contrast:
-            self.announce(_("Strong colours are on."))
+            self.announce(_("Contrast is on."))
         else:
-            self.announce(_("Strong colours are off."))
+            self.announce(_("Contrast is off."))
 
     def _controls_width(self) -> int:
         """Narrowest row of the language, text size and contrast controls (words whole)."""
@@ -587,13 +598,26 @@ class Shell(QMainWindow):
         self.set_status(message)
         announce(self.status_label, message)
 
+    def time_limit_text(self) -> str:
+        """What the help says about time, the same on every screen (WCAG 2.2.1)."""
+        seconds = self.time_limit_seconds
+        if seconds is None:
+            return _("There is no time limit.")
+        minutes = max(1, round(seconds / 60))
+        return ngettext(
+            "If nobody touches the screen for {n} minute, the screen asks: "
+            "Are you still here? Press I am still here to go on. Every key you press counts.",
+            "If nobody touches the screen for {n} minutes, the screen asks: "
+            "Are you still here? Press I am still here to go on. Every key you press counts.",
+            minutes,
+        ).format(n=minutes)
+
     def _fill_help(self) -> None:
         screen = self._screen
         text = screen.help_text() if screen is not None else ""
         self.help_overlay.heading.setText(_("Help"))
-        self.help_overlay.text.setText(
-            text or _("Read the question at the top. Press the big button to go on.")
-        )
+        text = text or _("Read the question at the top. Press the big button to go on.")
+        self.help_overlay.text.setText(text + "\n\n" + self.time_limit_text())
 
     def show_help(self) -> None:
         if self._privacy_visible():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from assistant.i18n import _, format_date
+from assistant.i18n import _, format_date, pgettext
 from assistant.record_words import ALLERGY_KIND, PROBLEM_STATUS, nothing_text, reaction_text
 from assistant.records.model import Criticality, ProblemCategory, ProblemStatus
 from ui.record.page import ItemCard, Page, small_button
@@ -32,7 +32,7 @@ class AllergiesPage(Page):
             if a.onset:
                 lines.append(_("Since {date}").format(date=format_date(a.onset)))
             if not a.active:
-                lines.append(_("Not active now"))
+                lines.append(pgettext("allergy", "Not active now"))
             if a.note:
                 lines.append(a.note)
             card = ItemCard("allergy", a.substance, lines, self.body)

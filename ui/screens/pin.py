@@ -32,8 +32,13 @@ MAX_PIN = 12
 
 class AboutPinScreen(StateScreen):
     screen_id = "about_pin"
-    icon = "pin-letter"
+    icon = "pin-code"
     next_requested = Signal()
+    #: "I don't know my PIN code": what to do instead (never a guess).
+    dont_know_requested = Signal()
+    #: "I found my PIN code": back to About the PIN.
+    found_requested = Signal()
+    finish_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -41,21 +46,38 @@ class AboutPinScreen(StateScreen):
             "pictures/pin-letter.svg", self, size_factor=4.0, recolor=False, scales=False
         )
         self.body.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignHCenter)
-        self.what = IconText("keypad", "", self)
+        self.what = IconText("pin-code", "", self)
         self.where = IconText("pin-letter", "", self)
         self.tries = IconText("warning", "", self)
         self.forgot = IconText("help", "", self)
-        for w in (self.what, self.where, self.tries, self.forgot):
+        #: Only without a PIN code: itsme opens the official website without the card.
+        self.itsme = IconText("phone", "", self)
+        for w in (self.what, self.where, self.tries, self.forgot, self.itsme):
             self.body.addWidget(w)
         self.have = self.add_action("next", primary=True)
         self.have.setObjectName("havePin")
         self.have.clicked.connect(self.next_requested)
+        self.dont_know = self.add_action("help")
+        self.dont_know.setObjectName("dontKnowPin")
+        self.dont_know.clicked.connect(self.dont_know_requested)
+        self.stop = self.add_action("finish", primary=True)
+        self.stop.setObjectName("noPinStop")
+        self.stop.clicked.connect(self.finish_requested)
+        self.found = self.add_action("pin-code")
+        self.found.setObjectName("foundPin")
+        self.found.clicked.connect(self.found_requested)
 
     def retranslate(self) -> None:
         self.picture.set_description(_("Picture: the PIN letter with the PIN and PUK codes."))
-        cannot = self.state.problem is Problem.CANNOT_LOG_IN
+        problem = self.state.problem
+        cannot = problem is Problem.CANNOT_LOG_IN
+        no_pin = problem is Problem.NO_PIN
         self.picture.setVisible(not cannot)
-        self.have.setVisible(not cannot)
+        self.have.setVisible(problem is None)
+        self.dont_know.setVisible(problem is None)
+        self.stop.setVisible(no_pin)
+        self.found.setVisible(no_pin)
+        self.itsme.setVisible(no_pin)
         if cannot:
             # A kids card without authentication certificate (card content v5.4 §4.5).
             self.set_icon("info")
@@ -68,6 +90,40 @@ class AboutPinScreen(StateScreen):
             self.forgot.setText(
                 _("Ask your commune when the child can get a card that can log in.")
             )
+            return
+        for item, icon in (
+            (self.what, "pin-letter" if no_pin else "pin-code"),
+            (self.where, "card" if no_pin else "pin-letter"),
+        ):
+            if item.pictogram.name != icon:
+                item.pictogram.set_name(icon)
+        if no_pin:
+            self.set_icon("pin-letter")
+            self.heading.setText(_("You do not know your PIN code"))
+            self.what.setText(
+                _(
+                    "Look for your PIN letter. It came by post with your card. "
+                    "The PIN code is in this letter."
+                )
+            )
+            self.where.setText(
+                _(
+                    "No PIN letter, or you forgot the code? Go to your commune with your card. "
+                    "Ask for a new PIN code. It comes by post."
+                )
+            )
+            self.tries.setText(_("Do not guess. After 3 wrong PIN codes, the card is blocked."))
+            self.forgot.setText(
+                _("Is your card blocked? Go to your commune with the PUK code from the letter.")
+            )
+            self.itsme.setText(
+                _(
+                    "Do you use the itsme app on your phone? Then you can see your record on "
+                    "the official website without your card."
+                )
+            )
+            self.stop.set_text(_("I stop for today"))
+            self.found.set_text(_("I found my PIN code"))
             return
         self.set_icon(self.icon)
         self.heading.setText(_("Your PIN code"))
@@ -85,11 +141,12 @@ class AboutPinScreen(StateScreen):
             )
         )
         self.have.set_text(_("I know my PIN code"))
+        self.dont_know.set_text(_("I don't know my PIN code"))
 
     def help_text(self) -> str:
         return _(
             "Never tell your PIN code to anyone. A helper must not type it for you. "
-            "If you do not know your PIN code, press Back, then Finish. "
+            "If you do not know your PIN code, press I don't know my PIN code. "
             "The commune can give you a new PIN code."
         )
 
@@ -354,11 +411,7 @@ class PinScreen(StateScreen):
         self.tries.setMaximumWidth(one_line + margins.left() + margins.right() + 8)
 
     def _retry_clicked(self) -> None:
-        s = self.state
-        if s.pinpad and s.tries_left == 1 and s.problem is not Problem.PIN_CHECK_FAILED:
-            self.submitted.emit()  # the journey asks for the second confirmation
-        else:
-            self.retry_requested.emit()
+        self.retry_requested.emit()
 
     # PIN ownership ----------------------------------------------------------------------
     def take_pin(self) -> bytearray:
@@ -405,10 +458,13 @@ class PinScreen(StateScreen):
         self.retry.set_text(_("Try again"))
         self.finish.set_text(_("Finish"))
         self.confirm_text.setText(
-            _("If this PIN code is wrong, your card is blocked. Are you sure of your PIN code?")
+            _(
+                "If the code is wrong again, your card is blocked. "
+                "Do you want to type your PIN code now?"
+            )
         )
-        self.confirm_no.set_text(_("No, I will check first"))
-        self.confirm_yes.set_text(_("Yes, check my PIN code"))
+        self.confirm_no.set_text(_("No, I stop"))
+        self.confirm_yes.set_text(_("Yes, I type my code"))
         # tries left: always shown while the PIN can still be typed
         if blocked:
             self.tries.setText(_("You have no tries left."))
@@ -427,7 +483,7 @@ class PinScreen(StateScreen):
             self.text.setText(
                 _(
                     "The PIN code was wrong 3 times. Go to your commune with your card "
-                    "and the PUK code from your PIN letter. They can unblock the card."
+                    "and the PUK code from your PIN letter. The commune can unblock the card."
                 )
             )
             self.problem_text.setText(_("You cannot go on with this card today."))
@@ -463,16 +519,17 @@ class PinScreen(StateScreen):
                 if s.problem is Problem.PIN_WRONG
                 else _("Use the keys of the card reader. Then press OK on the reader.")
             )
-            if s.tries_left == 1 and not s.confirm_last_try:
-                self.retry.setVisible(True)
-                self.retry.set_text(_("I am ready to type my PIN code"))
             return
         if s.confirm_last_try:
             self.set_icon("warning")
             self.heading.setText(_("Careful: this is your last try."))
             return
         self.set_icon("keypad")
-        self.heading.setText(_("Type your PIN code."))
+        self.heading.setText(
+            _("Type your PIN code: this is your last try.")
+            if s.last_try_confirmed
+            else _("Type your PIN code.")
+        )
         self.text.setText(
             _("Use the keys below or the keyboard. Nobody else should look. Then press OK.")
         )
@@ -504,6 +561,5 @@ class PinScreen(StateScreen):
     def help_text(self) -> str:
         return _(
             "Type the PIN code from your PIN letter. The screen shows dots, never the digits. "
-            "If you typed a wrong digit, press Erase. The program never tries again by itself. "
-            "There is no time limit."
+            "If you typed a wrong digit, press Erase. The program never tries again by itself."
         )

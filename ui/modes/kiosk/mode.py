@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QBoxLayout, QMainWindow, QVBoxLayout, QWidget
 
 from assistant.idle import IdleTimer, ResetReason
-from assistant.journey import Journey
+from assistant.journey import Journey, Step
 from assistant.session_log import SessionLog
 from assistant.settings import KioskConfig, Mode, Settings
 from assistant.staff_code import StaffLockout
@@ -180,6 +180,12 @@ def install(context: ModeContext) -> KioskMode:
 
     try:
         shell.add_banner(mode.banner)
+        # The kiosk has its reader: its welcome does not ask the patient to bring one.
+        from ui.screens.welcome import WelcomeScreen
+
+        welcome = controller.screens[Step.WELCOME]
+        if isinstance(welcome, WelcomeScreen):
+            welcome.set_reader_provided(True)
         if config.help_contacts:
             shell.help_shown.connect(add_contacts)
         controller.wiped.connect(mode.keyboard_dock.hide_keyboard)
