@@ -47,11 +47,14 @@ class IdleWarning(Cover):
         self.button.setObjectName("stillHere")
         self.button.setMinimumHeight(theme_mod.current().target_px() * 2)
         self.button.clicked.connect(self.still_here.emit)
-        lay.addWidget(self.button)
+        # Listen beside the main button (one row: with 200 % text the words keep the room).
+        row = QHBoxLayout()
+        row.addWidget(self.button, 3)
         self.listen = BigButton("", "listen", self)
         self.listen.setObjectName("idleListen")
         self.listen.clicked.connect(self.listen_requested.emit)
-        lay.addWidget(self.listen)
+        row.addWidget(self.listen, 1)
+        lay.addLayout(row)
         self._seconds = 0
         theme_mod.notifier().changed.connect(self._style_countdown)
         self._style_countdown()

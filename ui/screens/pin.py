@@ -525,11 +525,7 @@ class PinScreen(StateScreen):
             self.heading.setText(_("Careful: this is your last try."))
             return
         self.set_icon("keypad")
-        self.heading.setText(
-            _("Type your PIN code: this is your last try.")
-            if s.last_try_confirmed
-            else _("Type your PIN code.")
-        )
+        self.heading.setText(_("Type your PIN code."))
         self.text.setText(
             _("Use the keys below or the keyboard. Nobody else should look. Then press OK.")
         )
