@@ -1,43 +1,58 @@
-"""Where the program's data files (assets/, locales/) live, in a checkout or an installation."""
+"""Where the program's data files (assets/, locales/) live, in a checkout or an installation.
+
+An installed wheel carries them in the package ``assistant._data`` (copied there by the build
+hook in ``setup.py``), so they are found however the program was installed."""
 
 from __future__ import annotations
 
 import os
-import sys
 from functools import cache
 from pathlib import Path
+
+from assistant.platform_choices import OS, current, user_cache_base
 
 _APP_DIR_NAME = "dossier-assistant"
 
 
-def _candidates() -> list[Path]:
-    here = Path(__file__).resolve().parent
-    found: list[Path] = []
-    env = os.environ.get("DOSSIER_DATA_DIR")
-    if env:
-        found.append(Path(env))
-    frozen = getattr(sys, "_MEIPASS", None)
-    if isinstance(frozen, str):
-        found.append(Path(frozen))
-    # Source checkout (or editable install): assets/ and locales/ sit beside assistant/.
-    found.append(here.parent)
-    # Installed wheel: packaged copy inside the package, or the shared data directory.
-    found.append(here / "data")
-    for prefix in (sys.prefix, sys.base_prefix, os.path.join(sys.prefix, "local")):
-        found.append(Path(prefix) / "share" / _APP_DIR_NAME)
-    return found
+def _has_data(folder: Path) -> bool:
+    return (folder / "assets").is_dir() and (folder / "locales").is_dir()
+
+
+def _resources_data() -> Path | None:
+    """``importlib.resources.files("assistant._data")`` when it is a folder with the data: for a
+    loader that keeps the package's files somewhere other than beside this module."""
+    from importlib.resources import files
+
+    try:
+        found = files("assistant._data")
+    except (ImportError, TypeError):
+        return None
+    return found if isinstance(found, Path) and _has_data(found) else None
 
 
 @cache
 def data_root() -> Path:
-    """The directory that holds ``assets/`` and ``locales/``."""
-    for candidate in _candidates():
-        if (candidate / "assets").is_dir() and (candidate / "locales").is_dir():
-            return candidate
-    for candidate in _candidates():
-        if (candidate / "assets").is_dir() or (candidate / "locales").is_dir():
-            return candidate
-    raise FileNotFoundError("assets/ and locales/ not found; set DOSSIER_DATA_DIR")
+    """The folder that holds ``assets/`` and ``locales/``: ``DOSSIER_DATA_DIR`` if set, else the
+    installed copy (the package ``assistant._data``), else a checkout's top folder."""
+    env = os.environ.get("DOSSIER_DATA_DIR")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve().parent
+    # The folder importlib.resources gives for the package in every install that keeps it in
+    # files (venv, pip --user, system, PyInstaller bundle), made without importing anything.
+    installed = here / "_data"
+    if _has_data(installed):
+        return installed
+    # A checkout or an editable install: the package is empty, the folders sit beside it.
+    if _has_data(here.parent):
+        return here.parent
+    found = _resources_data()
+    if found is not None:
+        return found
+    raise FileNotFoundError(
+        "assets/ and locales/ not found: the program is not installed completely "
+        "(reinstall it) or set DOSSIER_DATA_DIR"
+    )
 
 
 def asset_path(relative: str) -> Path:
@@ -81,10 +96,6 @@ def user_cache_dir() -> Path | None:
     env = os.environ.get("DOSSIER_CACHE_DIR")
     if env is not None:
         return Path(env) if env else None
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or os.path.expanduser("~\\AppData\\Local")
-        return Path(base) / _APP_DIR_NAME / "cache"
-    if sys.platform == "darwin":
-        return Path(os.path.expanduser("~/Library/Caches")) / _APP_DIR_NAME
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
-    return Path(base) / _APP_DIR_NAME
+    folder = user_cache_base() / _APP_DIR_NAME
+    # On Windows the user's local folder also holds data: the cache gets a folder of its own.
+    return folder / "cache" if current() is OS.WINDOWS else folder

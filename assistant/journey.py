@@ -1,11 +1,14 @@
 """The patient journey as a state machine, without Qt.
 
 Welcome (the language is chosen there) → Reader → Card → Is this you? → About the PIN → PIN →
-Connecting → Record → Finish, plus problem states. The journey decides; the UI draws the state
-and carries out the :class:`Command` list each transition returns (read the card, verify the
-PIN, connect, wipe). Results of commands come back with the command's ``token``; results of a
-command that is no longer current (the card was pulled, the patient went back) are dropped and
-wiped.
+Connecting → Record → Finish, plus problem states. With a real card and no record service set
+up (the portal route, :meth:`Journey.set_portal_route`), "Is this you?" leads to the official portal
+instead: Welcome → … → Is this you? → Portal (the readiness check, then the portal in the
+browser or on the phone) → Finish; the PIN is then typed in the eID software's own window.
+The journey decides; the UI draws the state and carries
+out the :class:`Command` list each transition returns (read the card, verify the PIN, connect,
+wipe). Results of commands come back with the command's ``token``; results of a command that
+is no longer current (the card was pulled, the patient went back) are dropped and wiped.
 
 Card removal at any step from Card on returns to "insert your card" and wipes the identity
 and the record (their ``wipe()`` is called). The journey never sees the PIN.
@@ -28,6 +31,7 @@ from assistant.errors import (
 
 if TYPE_CHECKING:
     from assistant.card.eid import CardData
+    from assistant.portal.readiness import ReadinessReport
     from assistant.records.model import Record
 
 log = logging.getLogger(__name__)
@@ -45,35 +49,58 @@ class Step(Enum):
     CONNECTING = "connecting"
     RECORD = "record"
     FINISH = "finish"
+    PORTAL = "portal"  # the portal route: readiness check, then the official portal
 
 
-STEPS: tuple[Step, ...] = tuple(Step)
+#: The steps of the journey to a record service, in order.
+STEPS: tuple[Step, ...] = (
+    Step.WELCOME,
+    Step.READER,
+    Step.CARD,
+    Step.CONFIRM_IDENTITY,
+    Step.ABOUT_PIN,
+    Step.PIN,
+    Step.CONNECTING,
+    Step.RECORD,
+    Step.FINISH,
+)
+#: The steps of the portal route (no record service for a real card), in order.
+PORTAL_STEPS: tuple[Step, ...] = (
+    Step.WELCOME,
+    Step.READER,
+    Step.CARD,
+    Step.CONFIRM_IDENTITY,
+    Step.PORTAL,
+    Step.FINISH,
+)
 #: Steps that hold or lead to personal data: a card removal there sends back to Card.
 CARD_STEPS = frozenset(
-    {Step.CARD, Step.CONFIRM_IDENTITY, Step.ABOUT_PIN, Step.PIN, Step.CONNECTING, Step.RECORD}
+    {
+        Step.CARD,
+        Step.CONFIRM_IDENTITY,
+        Step.ABOUT_PIN,
+        Step.PIN,
+        Step.CONNECTING,
+        Step.RECORD,
+        Step.PORTAL,
+    }
 )
 
 
-#: The steps counted in "step N of M": up to the record, which is where the patient goes.
-#: Finish is no step towards it (it is not counted: the screen shows no counter).
-COUNTED_STEPS: tuple[Step, ...] = STEPS[: STEPS.index(Step.RECORD) + 1]
+def _route(step: Step, portal: bool) -> tuple[Step, ...]:
+    return PORTAL_STEPS if portal or step is Step.PORTAL else STEPS
 
 
-def step_count() -> int:
-    """How many steps the patient is told there are ("step N of M")."""
-    return len(COUNTED_STEPS)
+def step_count(portal: bool = False) -> int:
+    """How many steps the patient is told there are ("step N of M"): up to the record or the
+    portal, where the patient goes. Finish is no step towards it (it shows no counter)."""
+    return len(PORTAL_STEPS if portal else STEPS) - 1
 
 
-def step_number(step: Step) -> int:
-    """1-based position of ``step`` ("step N of M")."""
-    return STEPS.index(step) + 1
-
-
-def step_counter(step: Step) -> tuple[int, int] | None:
-    """(N, M) for "Step N of M", or None for a step that is not counted (Finish)."""
-    if step not in COUNTED_STEPS:
-        return None
-    return step_number(step), step_count()
+def step_number(step: Step, portal: bool = False) -> int:
+    """1-based position of ``step`` on its route ("step N of M")."""
+    route = _route(step, portal)
+    return route.index(step) + 1 if step in route else STEPS.index(step) + 1
 
 
 class Problem(Enum):
@@ -113,6 +140,7 @@ class CommandKind(Enum):
     VERIFY_PIN_ON_PINPAD = "verify_pin_on_pinpad"
     READ_TRIES = "read_tries"  # read the PIN tries left from the card (no try spent)
     CONNECT = "connect"
+    CHECK_READINESS = "check_readiness"  # the portal route: reader, card, PIN tries, software
     CANCEL_WORK = "cancel_work"  # drop any running card/network job
     CLOSE_SESSION = "close_session"  # close the card session
     WIPE = "wipe"  # forget every personal datum shown
@@ -172,6 +200,7 @@ class _Data:
     def __init__(self) -> None:
         self.card: CardData | None = None
         self.record: Record | None = None
+        self.readiness: ReadinessReport | None = None
         self.extra: list[Wipeable] = []
 
 
@@ -189,8 +218,31 @@ class Journey:
         self._pending: CommandKind | None = None
         self._listeners: list[Listener] = []
         self._can_log_in = True
+        self._portal = False
 
     # ----------------------------------------------------------------- observers
+    @property
+    def portal_route(self) -> bool:
+        """True when a real card has no record service: "Is this you?" leads to the portal."""
+        return self._portal
+
+    def set_portal_route(self, on: bool) -> None:
+        """Set by the composition root once it knows where records come from."""
+        self._portal = on
+
+    def position(self, state: JourneyState | None = None) -> tuple[int, int] | None:
+        """("step N of M") for ``state`` (default: the current one), on this journey's route;
+        None at Finish, which is not counted."""
+        step = (state or self._state).step
+        if step is Step.FINISH:
+            return None
+        return step_number(step, self._portal), step_count(self._portal)
+
+    @property
+    def readiness(self) -> ReadinessReport | None:
+        """The portal route's readiness check (None before it or once wiped)."""
+        return self._data.readiness
+
     @property
     def state(self) -> JourneyState:
         return self._state
@@ -340,15 +392,19 @@ class Journey:
             )
             return self._emit(JourneyState(Step.READER, problem, reader_ready=ready), cmds)
         if target is Step.CONFIRM_IDENTITY:
-            return self._emit(self._base(Step.CONFIRM_IDENTITY), [])
+            self._data.readiness = None
+            return self._emit(self._base(Step.CONFIRM_IDENTITY), self._cancel_pending())
         if target in (Step.ABOUT_PIN, Step.PIN):
-            cancel: list[Command] = []
-            if self._pending is not None:
-                self._pending = None
-                self._new_token()
-                cancel.append(Command(CommandKind.CANCEL_WORK))
-            return self._emit(self._base(target), cancel)
+            return self._emit(self._base(target), self._cancel_pending())
         return []
+
+    def _cancel_pending(self) -> list[Command]:
+        """Drop the awaited command, if any (its result will be stale)."""
+        if self._pending is None:
+            return []
+        self._pending = None
+        self._new_token()
+        return [Command(CommandKind.CANCEL_WORK)]
 
     def _base(self, step: Step) -> JourneyState:
         """A problem-free state that keeps what is known about the PIN (a blocked card stays
@@ -377,6 +433,7 @@ class Journey:
             ),
             Step.PIN: Step.ABOUT_PIN,
             Step.CONNECTING: Step.PIN if self._state.problem else None,
+            Step.PORTAL: Step.CONFIRM_IDENTITY,
         }.get(step)
 
     def confirm_identity(self, is_me: bool) -> list[Command]:
@@ -384,12 +441,19 @@ class Journey:
         if self._state.step is not Step.CONFIRM_IDENTITY:
             return []
         if is_me:
+            if self._portal:
+                # The readiness check says what a card that cannot log in means.
+                return self._check_readiness()
             if not self._can_log_in:
                 state = JourneyState(Step.ABOUT_PIN, Problem.CANNOT_LOG_IN)
                 return self._emit(state, [])
             return self._emit(self._base(Step.ABOUT_PIN), [])
         cmds = self._wipe()
         return self._emit(JourneyState(Step.CARD, Problem.NOT_ME, reader_ready=True), cmds)
+
+    def _check_readiness(self) -> list[Command]:
+        state = JourneyState(Step.PORTAL, busy=True, tries_left=self._state.tries_left)
+        return self._emit(state, [self._run(CommandKind.CHECK_READINESS)])
 
     def dont_know_pin(self) -> list[Command]:
         """ "I don't know my PIN code" on About the PIN: what to do instead (no guessing)."""
@@ -463,6 +527,8 @@ class Journey:
             return self._emit(*self._enter_card_step())
         if st.step is Step.PIN and st.problem in (Problem.PIN_WRONG, Problem.PIN_CHECK_FAILED):
             return self._enter_pin()
+        if st.step is Step.PORTAL:
+            return self._check_readiness()  # "Check again"
         if st.step is Step.CONNECTING and st.problem is Problem.CONNECTION_FAILED:
             state = self._base(Step.CONNECTING)._replace(busy=True)
             return self._emit(state, [self._run(CommandKind.CONNECT)])
@@ -603,12 +669,9 @@ class Journey:
             return self._emit(
                 JourneyState(Step.PIN, Problem.PIN_BLOCKED, tries_left=0, pinpad=st.pinpad), []
             )
+        last = left == 1
         state = JourneyState(
-            Step.PIN,
-            Problem.PIN_WRONG,
-            tries_left=left,
-            pinpad=st.pinpad,
-            confirm_last_try=left == 1,
+            Step.PIN, Problem.PIN_WRONG, tries_left=left, pinpad=st.pinpad, confirm_last_try=last
         )
         return self._emit(state, [])
 
@@ -640,6 +703,32 @@ class Journey:
             return []
         self._pending = None
         return self._emit(*self._card_problem(error, Step.PIN))
+
+    def readiness_checked(self, token: int, report: ReadinessReport) -> list[Command]:
+        """The portal route's readiness check is done. The card session is closed: the eID
+        software (in the browser) needs the card for the portal's login."""
+        if self._stale(token, CommandKind.CHECK_READINESS):
+            return []
+        self._data.readiness = report
+        from assistant.portal.readiness import Item
+
+        tries = report.get(Item.PIN).tries_left
+        return self._emit(
+            JourneyState(Step.PORTAL, tries_left=tries), [Command(CommandKind.CLOSE_SESSION)]
+        )
+
+    def open_received_files(self, record: Record) -> list[Command]:
+        """Portal route: "Open a file I received" (what the portal let the patient download).
+        ``record`` is the empty record the files will be shown in; it is wiped with the rest."""
+        if self._state.step is not Step.PORTAL or self._state.busy:
+            return []
+        self._data.record = record
+        return self._emit(JourneyState(Step.RECORD), [])
+
+    def readiness_check_failed(self, token: int, error: BaseException) -> list[Command]:
+        if self._stale(token, CommandKind.CHECK_READINESS):
+            return []
+        return self._emit(*self._card_problem(error, Step.PORTAL))
 
     def connected(self, token: int, record: Record) -> list[Command]:
         if self._stale(token, CommandKind.CONNECT, record):

@@ -17,21 +17,13 @@ from pathlib import Path
 
 from assistant.atomic_file import atomic_write_bytes, stale_temporaries
 from assistant.errors import BadDataError
+from assistant.records.model import RECORD_PARTS
 
 log = logging.getLogger(__name__)
 
 #: Section keys, in the order the notebook and its paper copy show them: "general", then the
-#: record's parts (``assistant.records.model.RECORD_PARTS``, not imported: the welcome screen
-#: loads this module and must not wait for the record model; a test checks they agree).
-SECTIONS: tuple[str, ...] = (
-    "general",
-    "medicines",
-    "vaccines",
-    "results",
-    "allergies",
-    "documents",
-    "sharing",
-)
+#: record's parts.
+SECTIONS: tuple[str, ...] = ("general", *RECORD_PARTS)
 
 FORMAT_VERSION = 1
 MAX_NOTE_CHARS = 20_000

@@ -86,6 +86,10 @@ class HelpContact(NamedTuple):
     note: str = ""
 
 
+#: The record sources a kiosk file may name (a kiosk has no browser: no SMART login).
+KIOSK_RECORD_SOURCES = frozenset({"portal"})
+
+
 class KioskConfig(NamedTuple):
     """What the administrator set for one pharmacy kiosk."""
 
@@ -100,6 +104,10 @@ class KioskConfig(NamedTuple):
     source: Path | None = None
     #: Where wrong staff codes are counted across restarts (None: in memory only).
     lockout_file: Path | None = None
+    #: Where a real card's record comes from: "portal" (the official portal, handed to the
+    #: patient's phone by QR). A kiosk has no SMART login (no system browser) and never the
+    #: demo hub (only ``--demo`` / ``--training`` use it).
+    record_source: str = "portal"
 
     def check_exit_code(self, code: str | bytearray) -> bool:
         """Whether ``code`` is the pharmacist's exit code."""
@@ -161,6 +169,7 @@ def kiosk_config_from_mapping(data: Mapping[str, Any], source: Path | None = Non
         "warning_seconds",
         "speech_on",
         "help_contacts",
+        "record_source",
     }
     unknown = sorted(set(table) - known)
     if unknown:
@@ -231,6 +240,12 @@ def kiosk_config_from_mapping(data: Mapping[str, Any], source: Path | None = Non
             )
         )
 
+    record_source = _as_str(table, "record_source", "portal")
+    if record_source not in KIOSK_RECORD_SOURCES:
+        raise BadDataError(
+            f"kiosk configuration: record_source must be one of {sorted(KIOSK_RECORD_SOURCES)}"
+        )
+
     return KioskConfig(
         pharmacy_name=pharmacy_name,
         exit_code_hash=exit_code_hash,
@@ -242,6 +257,7 @@ def kiosk_config_from_mapping(data: Mapping[str, Any], source: Path | None = Non
         help_contacts=tuple(contacts),
         source=source,
         lockout_file=None if source is None else default_lockout_file(),
+        record_source=record_source,
     )
 
 

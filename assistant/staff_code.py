@@ -208,7 +208,7 @@ class StaffLockout:
 def make_hash_main(argv: list[str] | None = None) -> int:
     """Ask for a new staff code twice and print the ``exit_code_hash`` line for the kiosk file."""
     parser = argparse.ArgumentParser(
-        prog="python -m assistant.staff_code",
+        prog="dossier-assistant staff-code",
         description="Make the exit_code_hash line for the kiosk configuration file.",
     )
     parser.parse_args(argv)

@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# Quick start 2: set everything up, then run the whole suite: lint, types, tests.
+# Quick start 2: set everything up, then run the whole suite: lint, types, the packages
+# (packaging/test-packages.sh), tests.
 # Fails if any test is skipped for a missing dependency, or if no test ran.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash packaging/setup-debian.sh
 
 echo "== ruff"
-.venv/bin/ruff check assistant ui tests
-.venv/bin/ruff format --check assistant ui tests
+.venv/bin/ruff check assistant ui tests dossier_assistant packaging setup.py
+.venv/bin/ruff format --check assistant ui tests dossier_assistant packaging setup.py
 echo "== mypy"
 .venv/bin/mypy
+# The wheel, the bundle and the .deb as users install them (before pytest, whose summary stays
+# the last line). SKIP_PACKAGES=1 leaves them out of a developer's run.
+if [ "${SKIP_PACKAGES:-0}" != "1" ]; then
+  bash packaging/test-packages.sh
+fi
 echo "== pytest"
 export QT_QPA_PLATFORM=offscreen
 export DOSSIER_STRICT_TESTS=1

@@ -24,6 +24,8 @@ PACKAGES=(
   valgrind  # the start-up benchmark counts the instructions each side runs
   # the SMART end-to-end tests: a real browser driven headless, and node for the test servers
   chromium chromium-driver
+  # the packages' checks: desktop file and AppStream validators, keys typed into the bundle
+  desktop-file-utils appstream xdotool
   # Python
   python3 python3-venv python3-dev gcc
 )

@@ -1,8 +1,10 @@
 """The graphical assistant: ``main(args)`` parses the command line and runs the journey.
 
-By default (no real reader asked for) it runs in demo mode: the virtual eID card (through
-pcscd + vpcd when available, else in-process) and the embedded demo hub. Kiosk, mediator and
-training mode are installed through :mod:`ui.modes.hooks`.
+By default it uses the card readers of this computer (a real card). The virtual eID card
+(through pcscd + vpcd when available, else in-process) and the embedded demo hub are used only
+with ``--demo`` or ``--training``; a real card with no record service set up is guided to the
+official portal, never to demo data. Kiosk, mediator and training mode are installed through
+:mod:`ui.modes.hooks`.
 
 Exit codes of :func:`main`: 0 the program was closed; :data:`EXIT_CANNOT_START` (2) the
 command line names something the program cannot use; :data:`EXIT_MODE_UNAVAILABLE` (3) the mode
@@ -96,11 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--real-card",
         action="store_true",
-        help="use the card readers of this computer (PC/SC) instead of the demo card",
+        help="use the card readers of this computer (PC/SC): the default without --demo",
     )
     parser.add_argument("--reader", metavar="NAME", help="only use readers whose name has NAME")
     parser.add_argument(
-        "--hub-url", metavar="URL", help="FHIR hub to load the record from (default: demo hub)"
+        "--hub-url",
+        metavar="URL",
+        help="FHIR hub that speaks the demo hub's login (default: none; --demo: the demo hub)",
     )
     parser.add_argument("--hub-ca", metavar="PEM", help="CA certificate file for --hub-url")
     parser.add_argument(
@@ -149,6 +153,11 @@ def _check_args(ns: argparse.Namespace) -> settings_mod.Settings:
             exc.detail,
             EXIT_BAD_CONFIG,
         ) from None
+    if (ns.citizen is not None or ns.no_pcscd) and not s.uses_virtual_card:
+        raise StartupProblem(
+            _("A practice card is only used with --demo or --training."),
+            "--citizen or --no-pcscd without --demo or --training",
+        )
     if ns.citizen is not None:
         from assistant.demo.card.citizens import CITIZENS
 
@@ -187,7 +196,7 @@ def _smart_service(ns: argparse.Namespace, s: settings_mod.Settings) -> RecordSe
     Home mode with a real card only: ``--record-service ID``, or the only service of the
     file. Kiosk, mediator, demo and training never offer it (see record_services).
     """
-    if ns.record_service is None and (not ns.real_card or s.uses_virtual_card):
+    if ns.record_service is None and s.uses_virtual_card:
         return None
     from assistant.records import record_services
 
@@ -310,7 +319,8 @@ def _card_trust(run: Running) -> TrustStore:
 
 
 def _card_backend(ns: argparse.Namespace, s: settings_mod.Settings, run: Running) -> CardBackend:
-    if ns.real_card and not s.uses_virtual_card:
+    """The readers of this computer; the virtual card only with --demo or --training."""
+    if not s.uses_virtual_card:
         from assistant.card.pcsc import PcscBackend
 
         backend = PcscBackend(ns.reader)
@@ -335,10 +345,6 @@ def _record_source(
         # The service's own login (in the system browser) says who it is: the card's
         # signature is not used, and the demo hub never sees a real card.
         return lambda _signer: SmartRecordSource(service)
-    if not ns.hub_url and ns.real_card and not run.settings.uses_virtual_card:
-        from assistant.records.source import NoRecordService
-
-        return lambda _signer: NoRecordService()
     if ns.hub_url:
         import httpx
 
@@ -348,12 +354,26 @@ def _record_source(
         run.cleanups.append(client.close)
         url = str(ns.hub_url)
         return lambda signer: HubRecordSource(client, url, signer)
+    if not run.settings.uses_virtual_card:
+        from assistant.records.source import NoRecordService
+
+        # No record service for a real card: the journey guides the patient to the official
+        # portal (never to the demo hub, which serves the virtual cards only).
+        return lambda _signer: NoRecordService()
     from assistant.demo.hub.embedded import start_embedded_hub
 
     hub = start_embedded_hub()
     run.hub = hub
     run.cleanups.append(hub.stop)
     return hub.record_source
+
+
+def _portal_route(ns: argparse.Namespace, s: settings_mod.Settings) -> bool:
+    """A real card with no record service set up is guided to the official portal (the
+    kiosk file's ``record_source = "portal"`` says the same for a pharmacy)."""
+    if s.uses_virtual_card or ns.hub_url:
+        return False
+    return getattr(ns, "smart_service", None) is None
 
 
 def settle_startup_heap() -> None:
@@ -419,7 +439,10 @@ def build_app(
     shell = Shell(speaker, s.languages)
     shell.speaker_auto = s.speech_on
     controller = JourneyController(shell, None, None, languages=s.languages)
+    controller.journey.set_portal_route(_portal_route(ns, s))
     run = Running(qapp, shell, controller, s, args=ns)
+    qapp.setDesktopFileName(assistant.APP_ID)  # ties the windows to the installed .desktop file
+    run.later.append(lambda: _set_window_icon(qapp))  # after the first paint
     # Qt's own translations serve its standard dialogs only, none on the first screen: with
     # the services, they wait for its first paint (reading them costs ~0.5 ms).
     run.later.append(lambda: qt_tr.apply(current_language()))
@@ -565,6 +588,12 @@ def main(args: list[str]) -> int:
     code = run.app.exec()
     run.close()
     return int(code)
+
+
+def _set_window_icon(qapp: QApplication) -> None:
+    from ui.app_icon import set_window_icon  # not before the first screen
+
+    set_window_icon(qapp)
 
 
 def _quit_later(run: Running, msecs: int) -> None:

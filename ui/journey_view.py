@@ -24,7 +24,6 @@ from assistant.journey import (
     PinOutcome,
     Problem,
     Step,
-    step_counter,
 )
 from ui.screens.base import Screen, StateScreen
 from ui.shell import Shell
@@ -42,6 +41,7 @@ if TYPE_CHECKING:
     from ui.record.home import RecordHome
     from ui.screens.identity import IdentityScreen
     from ui.screens.pin import PinScreen
+    from ui.screens.portal import PortalScreen
     from ui.screens.record import RecordScreen
     from ui.workers import Job
 
@@ -119,6 +119,8 @@ class JourneyController(QObject):
         self.record_source_factory = record_source_factory
         self.viewer_factory = viewer_factory
         self.journey = Journey()
+        #: Opens the official portal at home (tests replace it).
+        self.url_opener: Callable[[str], None] = self._open_url
         self.session: CardSession | None = None
         self.card_reader: str | None = None
         #: The card, PIN or record work running now (one at a time).
@@ -304,6 +306,8 @@ class JourneyController(QObject):
 
             screen = RecordScreen()
             screen.finish_requested.connect(j.finish)
+        elif step is Step.PORTAL:
+            screen = self._make_portal_screen()
         else:
             from ui.screens.finish import FinishScreen
 
@@ -311,6 +315,62 @@ class JourneyController(QObject):
             screen.restart.connect(j.start)
         self.shell.add_screen(screen)
         return screen
+
+    def _make_portal_screen(self) -> Screen:
+        from assistant import settings as settings_mod
+        from ui.screens.portal import PortalScreen
+
+        s = settings_mod.current()
+        # A public computer hands the portal to the patient's phone: its browser would keep
+        # the login (and a kiosk has none to open).
+        screen = PortalScreen(
+            phone=s.mode is not settings_mod.Mode.HOME,
+            files=s.file_access is not settings_mod.FileAccess.NONE,
+        )
+        screen.open_website.connect(self.url_opener)
+        screen.check_again.connect(self.journey.retry)
+        screen.open_files.connect(self._open_received_files)
+        screen.finish_requested.connect(self.journey.finish)
+        return screen
+
+    @property
+    def portal_screen(self) -> PortalScreen:
+        from ui.screens.portal import PortalScreen
+
+        screen = self.screens[Step.PORTAL]
+        assert isinstance(screen, PortalScreen)
+        return screen
+
+    def _open_url(self, url: str) -> None:
+        """Home mode: the official portal in the system browser (never in kiosk/mediator)."""
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        if not QDesktopServices.openUrl(QUrl(url)):
+            log.warning("the system browser could not be opened")
+            self.shell.announce(
+                _("The internet browser did not open. Type this address in it: {url}").format(
+                    url=url
+                )
+            )
+
+    def _open_received_files(self) -> None:
+        """Portal route: the record viewer, empty, on "Open a file I received"."""
+        from assistant.records.model import Record
+
+        record = Record()
+        factory = self.viewer_factory
+        viewer = factory(record, self.record_screen) if factory is not None else None
+        self.record_screen.set_record(record, viewer)
+        if viewer is not None:
+            viewer.page_changed.connect(lambda _k: self._update_back())
+            viewer.announce_requested.connect(self.shell.announce)
+        self.journey.open_received_files(record)
+        if self.journey.record is not record:
+            self._wipe_record_screen()
+            return
+        if viewer is not None:
+            QTimer.singleShot(1, self, viewer.open_file)
 
     def built(self, step: Step) -> Screen | None:
         """The screen of ``step`` if it was made already (never makes it)."""
@@ -395,7 +455,9 @@ class JourneyController(QObject):
             self.shell.set_back_handler(self._record_back)
         else:
             self.shell.set_back_handler(None)
-        self.shell.show_screen(screen, step_counter(state.step))
+        self.shell.show_screen(screen, self.journey.position(state))
+        # Only the step's name (never what it shows): smoke tests of the packages follow it.
+        log.info("journey step: %s", state.step.value)
         self._update_back()
         self._announce(state)
         self.state_changed.emit(state)
@@ -457,6 +519,8 @@ class JourneyController(QObject):
             self._read_tries(command.token)
         elif kind is CommandKind.CONNECT:
             self._connect(command.token)
+        elif kind is CommandKind.CHECK_READINESS:
+            self._check_readiness(command.token)
         elif kind is CommandKind.CANCEL_WORK:
             if self.job is not None:
                 self.job.cancel()
@@ -609,6 +673,46 @@ class JourneyController(QObject):
 
         self._start(work, done, lambda exc: self.journey.connection_failed(token, exc))
 
+    def _check_readiness(self, token: int) -> None:
+        """Portal route: the PIN tries (read without spending one) and the eID software, in a
+        worker; the card's certificate was read with the card."""
+        from assistant.card.session import CardSession
+
+        card = self.journey.card_data
+        reader = self.card_reader
+        if self.session is None and reader is not None and self.backend is not None:
+            # Closed after the last check (the eID software needed the card): open again.
+            self.session = CardSession(
+                self.backend, reader, trust=self.card_trust, language=current_language
+            )
+        session = self.session
+        if session is None or card is None:
+            self.journey.readiness_check_failed(token, CardRemovedError("no card session"))
+            return
+        from assistant.errors import CardError
+        from assistant.portal.eid_software import detect_eid_software
+        from assistant.portal.readiness import ReadinessReport, check_readiness
+
+        def work() -> ReadinessReport:
+            try:
+                tries = session.pin_tries_left()
+            except CardRemovedError:
+                raise
+            except CardError:
+                log.info("the card did not say its PIN tries")
+                tries = None
+            return check_readiness(
+                reader_found=True, card=card, tries_left=tries, software=detect_eid_software()
+            )
+
+        def done(report: ReadinessReport) -> None:
+            self.portal_screen.set_report(report)
+            self.journey.readiness_checked(token, report)
+            if self.journey.readiness is not report:
+                self.portal_screen.set_report(None)
+
+        self._start(work, done, lambda exc: self.journey.readiness_check_failed(token, exc))
+
     def _close_session(self) -> None:
         session, self.session = self.session, None
         if session is not None:
@@ -629,5 +733,7 @@ class JourneyController(QObject):
             self.identity_screen.set_card(None)
         if self.built(Step.PIN) is not None:
             self.pin_screen.clear_pin()
+        if self.built(Step.PORTAL) is not None:
+            self.portal_screen.set_report(None)
         self._wipe_record_screen()
         self.wiped.emit()

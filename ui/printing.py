@@ -14,12 +14,10 @@ from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter,
 from PySide6.QtWidgets import QWidget
 
 from assistant.i18n import _
+from assistant.platform_choices import file_printer_words
 from assistant.settings import FileAccess
 
 log = logging.getLogger(__name__)
-
-#: Words in a printer's name or model that mean it writes a file instead of paper.
-_FILE_PRINTER_WORDS = ("pdf", "file", "xps", "onenote", "postscript file")
 
 
 def print_dialog(printer: QPrinter, parent: QWidget | None, access: FileAccess) -> QPrintDialog:
@@ -38,7 +36,7 @@ def writes_a_file(printer: QPrinter) -> bool:
         return True
     info = QPrinterInfo(printer)
     names = f"{printer.printerName()} {info.makeAndModel()} {info.description()}".lower()
-    return any(word in names for word in _FILE_PRINTER_WORDS)
+    return any(word in names for word in file_printer_words())
 
 
 def printer_refusal(printer: QPrinter, access: FileAccess) -> str | None:

@@ -1,6 +1,7 @@
 """Listen: reads the screen aloud with QtTextToSpeech in the patient's language.
 
-The engine comes from ``DOSSIER_TTS_ENGINE`` (tests use ``mock``); otherwise Qt's default.
+The engine comes from ``DOSSIER_TTS_ENGINE`` (tests use ``mock``); otherwise the platform's
+first installed choice (``assistant.platform_choices.speech_engines``), else Qt's default.
 When no voice can speak the language, :meth:`Speaker.say` returns a clear message instead.
 The PIN is never given to this module.
 """
@@ -13,6 +14,7 @@ import os
 from PySide6.QtCore import QLocale, QObject, Signal
 
 from assistant.i18n import _, current_language
+from assistant.platform_choices import speech_engines
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +28,14 @@ SPEECH_LOCALES: dict[str, tuple[str, ...]] = {
 
 
 def engine_name() -> str | None:
-    """The engine asked for by the environment (None: Qt's default)."""
+    """The engine asked for by the environment (None: this platform's choice)."""
     name = os.environ.get("DOSSIER_TTS_ENGINE", "").strip()
     return name or None
+
+
+def preferred_engine(available: list[str]) -> str | None:
+    """This platform's best engine among ``available`` (None: Qt's default)."""
+    return next((name for name in speech_engines() if name in available), None)
 
 
 class Speaker(QObject):
@@ -56,7 +63,7 @@ class Speaker(QObject):
             self._error = "QtTextToSpeech module missing"
             return None
         engines = QTextToSpeech.availableEngines()
-        name = self._engine_name
+        name = self._engine_name or preferred_engine(engines)
         if name is not None and name not in engines:
             log.warning("speech engine %s not available (have %s)", name, engines)
             self._error = f"engine {name} missing"

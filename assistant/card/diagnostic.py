@@ -22,6 +22,7 @@ from assistant.card.session import CardSession
 from assistant.card.trust import CardRootExpiredError, CardRootUntrustedError, TrustStore
 from assistant.errors import AssistantError, BadDataError, CardRemovedError, NotEidCardError
 from assistant.i18n import LANGUAGES, N_, _, format_date, set_language, system_language
+from assistant.platform_choices import card_service_help
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +101,7 @@ def _situation_lines(situation: CardSituation, backend: CardBackend) -> list[str
     if situation.state is ReaderState.SERVICE_UNAVAILABLE:
         return [
             _("The smart card service is not running."),
-            _("Start it, then try again. On Debian: sudo systemctl start pcscd"),
+            card_service_help(),
         ]
     if situation.state is ReaderState.NO_READER:
         return [_("No card reader found. Plug in the card reader, then try again.")]

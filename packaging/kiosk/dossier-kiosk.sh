@@ -3,13 +3,17 @@
 #
 # cage shows exactly one application full screen, with no desktop, no panels and no window
 # switching; when the application exits, the session ends (systemd starts it again).
-# Installed as /usr/local/bin/dossier-kiosk and started by dossier-kiosk.service.
+# Installed as /usr/bin/dossier-kiosk by the .deb and started by dossier-kiosk.service.
 #
 # Environment (optional):
 #   DOSSIER_KIOSK_CONFIG   kiosk file (default /etc/dossier-assistant/kiosk.toml; must be
-#                          owned by root with mode 0644, in a root-owned folder)
+#                          owned by root:kiosk with mode 0640, in a root-owned folder)
 #   DOSSIER_ASSISTANT      the program (default: dossier-assistant on PATH)
-#   DOSSIER_EXTRA_ARGS     more arguments, e.g. "--real-card" (a real reader) or "--reader ACS"
+#   DOSSIER_EXTRA_ARGS     more arguments, e.g. "--reader ACS" (only readers named so)
+#
+# The kiosk always uses the real card readers: the demo card and the demo hub need --demo or
+# --training, which a production kiosk never passes. Where a real card's record comes from is
+# set in the kiosk file (record_source = "portal": the official portal, handed to the phone).
 set -eu
 
 CONFIG="${DOSSIER_KIOSK_CONFIG:-/etc/dossier-assistant/kiosk.toml}"
@@ -30,4 +34,4 @@ fi
 
 # -d: no client-side decorations. cage refuses VT switching (Ctrl+Alt+Fn) unless given -s.
 # shellcheck disable=SC2086
-exec cage -d -- "$PROGRAM" --kiosk "$CONFIG" ${DOSSIER_EXTRA_ARGS:-}
+exec cage -d -- "$PROGRAM" --kiosk "$CONFIG" --real-card ${DOSSIER_EXTRA_ARGS:-}

@@ -16,6 +16,8 @@ common=(--universal --python-version 3.11 --generate-hashes --no-header --quiet
 "$UV" pip compile pyproject.toml "${common[@]}" -o packaging/lock/runtime.txt
 # The program and its test tools (setup-debian.sh installs this one).
 "$UV" pip compile pyproject.toml --extra test "${common[@]}" -o packaging/lock/test.txt
+# The program and the bundle builder (packaging/build-bundle.sh installs this one).
+"$UV" pip compile pyproject.toml --extra packaging "${common[@]}" -o packaging/lock/bundle.txt
 # What builds the program's own wheel (pyproject's build-system requirements).
 printf 'setuptools>=77\nwheel\n' | "$UV" pip compile - "${common[@]}" -o packaging/lock/build.txt
-echo "packaging/lock/runtime.txt, test.txt and build.txt refreshed: review and commit them"
+echo "packaging/lock/runtime.txt, test.txt, bundle.txt and build.txt refreshed: review and commit them"

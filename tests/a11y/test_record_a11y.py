@@ -15,9 +15,8 @@ from pytestqt.qtbot import QtBot
 
 from assistant.i18n import set_language
 from assistant.records.model import Record
-from tests.a11y.checks import audit, check_targets
-from tests.a11y.test_a11y_journey import check_clipping
-from tests.ui.test_record_data import demo_record
+from tests.support.a11y_checks import audit, check_clipping, check_targets
+from tests.support.records import demo_record
 from ui import theme as theme_mod
 from ui.record.documents import DocumentPage, is_pdf
 from ui.record.home import RecordHome

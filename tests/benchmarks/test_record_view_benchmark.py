@@ -28,7 +28,7 @@ from assistant.i18n import set_language
 from assistant.records.files import open_record_file
 from tests.support.fixtures import FIXTURES
 from tests.support.heartbeat import TICK_MS, Heartbeat
-from tests.ui.test_record_data import demo_record
+from tests.support.records import demo_record
 from ui import theme
 from ui.app import settle_startup_heap
 from ui.record.home import RecordHome

@@ -89,6 +89,7 @@ def test_cold_start_against_bare_window(capsys: pytest.CaptureFixture[str], tmp_
         sys.executable,
         "-m",
         "ui.launcher",
+        "--demo",
         "--no-pcscd",
         "--language",
         "fr",
@@ -175,7 +176,7 @@ def test_cold_start_work_against_bare_window(
     assert "    app.quit()" in BARE
     bare_until_ready = "import os\n" + BARE.replace("    app.quit()", "    os._exit(0)")
     bare_cmd = [sys.executable, "-c", bare_until_ready]
-    args = ["--no-pcscd", "--language", "fr", "--report-ready"]
+    args = ["--demo", "--no-pcscd", "--language", "fr", "--report-ready"]
     app_cmd = [sys.executable, "-c", APP_UNTIL_READY, *args]
     # a first start compiles, fills the picture and catalog caches, as any earlier start did
     time_to_ready([sys.executable, "-m", "ui.launcher", *args, "--quit-after", "0"], tmp_path)

@@ -121,3 +121,71 @@ def test_data_root_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         monkeypatch.delenv("DOSSIER_DATA_DIR")
         assets.data_root.cache_clear()
     assert assets.data_root() == ROOT
+
+
+def _data_folder(root: Path) -> Path:
+    (root / "assets" / "icons").mkdir(parents=True)
+    (root / "locales").mkdir()
+    return root
+
+
+def test_an_installed_copy_reads_its_package_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Wherever the package was installed (venv, --user, system, bundle), the data is the
+    package assistant/_data beside it; site-packages' other folders are never looked at."""
+    site = tmp_path / "site-packages"
+    _data_folder(site / "assistant" / "_data")
+    _data_folder(site)  # a stray assets/ + locales/ in site-packages must not win
+    monkeypatch.delenv("DOSSIER_DATA_DIR", raising=False)
+    monkeypatch.setattr(assets, "__file__", str(site / "assistant" / "assets.py"))
+    assets.data_root.cache_clear()
+    try:
+        assert assets.data_root() == site / "assistant" / "_data"
+    finally:
+        assets.data_root.cache_clear()
+
+
+def test_a_checkout_reads_the_top_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    checkout = _data_folder(tmp_path / "checkout")
+    (checkout / "assistant" / "_data").mkdir(parents=True)  # empty, as in the repository
+    monkeypatch.delenv("DOSSIER_DATA_DIR", raising=False)
+    monkeypatch.setattr(assets, "__file__", str(checkout / "assistant" / "assets.py"))
+    assets.data_root.cache_clear()
+    try:
+        assert assets.data_root() == checkout
+    finally:
+        assets.data_root.cache_clear()
+
+
+def test_an_incomplete_install_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "site-packages" / "assistant" / "_data").mkdir(parents=True)
+    monkeypatch.delenv("DOSSIER_DATA_DIR", raising=False)
+    monkeypatch.setattr(assets, "__file__", str(tmp_path / "site-packages/assistant/assets.py"))
+    assets.data_root.cache_clear()
+    try:
+        with pytest.raises(FileNotFoundError, match="reinstall"):
+            assets.data_root()
+    finally:
+        assets.data_root.cache_clear()
+
+
+def test_the_wheel_build_copies_every_data_file_the_program_reads() -> None:
+    """setup.py's list of data files (what the wheel carries in assistant/_data) holds every
+    file of assets/ and every catalog, glossary file and guide of locales/."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("setup_hook", ROOT / "setup.py")
+    assert spec is not None and spec.loader is not None
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    shipped = {path.as_posix() for path in hook.data_files(ROOT)}
+    in_assets = {
+        p.relative_to(ROOT).as_posix() for p in (ROOT / "assets").rglob("*") if p.is_file()
+    }
+    assert in_assets <= shipped
+    for lang in ("fr", "nl", "en", "de"):
+        assert f"locales/{lang}/LC_MESSAGES/dossier.po" in shipped
+    glossary = {p.name for p in (ROOT / "locales" / "glossary").glob("*.json")}
+    assert {f"locales/glossary/{name}" for name in glossary} <= shipped
+    assert not any(name.endswith((".py", ".mo")) for name in shipped)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sys
 
 import pytest
 
@@ -69,6 +70,16 @@ def test_service_not_running() -> None:
     code, out = _run(NoService())
     assert code == EXIT_NO_SERVICE
     assert "The smart card service is not running." in out
+
+
+def test_service_not_running_on_windows_names_the_windows_service(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sys, "platform", "win32")
+    code, out = _run(NoService())
+    assert code == EXIT_NO_SERVICE
+    assert "Windows smart card service (Smart Card)" in out
+    assert not any(word in out for word in ("pcscd", "systemctl", "Debian", "sudo"))
 
 
 def test_no_reader() -> None:

@@ -38,14 +38,17 @@ def project() -> dict[str, object]:
     return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 
 
-@pytest.mark.parametrize("lock", ["runtime.txt", "test.txt", "build.txt"])
+@pytest.mark.parametrize("lock", ["runtime.txt", "test.txt", "bundle.txt", "build.txt"])
 def test_every_pin_carries_hashes(lock: str) -> None:
     pins = locked(LOCKS / lock)
     assert pins
     assert {name for name, (_, hashes) in pins.items() if not hashes} == set()
 
 
-@pytest.mark.parametrize(("lock", "extras"), [("runtime.txt", ()), ("test.txt", ("test",))])
+@pytest.mark.parametrize(
+    ("lock", "extras"),
+    [("runtime.txt", ()), ("test.txt", ("test",)), ("bundle.txt", ("packaging",))],
+)
 def test_every_dependency_is_pinned_within_its_bounds(lock: str, extras: tuple[str, ...]) -> None:
     meta = project()
     wanted = list(meta["dependencies"])  # type: ignore[call-overload]
@@ -71,7 +74,7 @@ def test_the_build_lock_satisfies_the_build_system() -> None:
 
 def test_pyside_stays_below_the_version_that_aborts() -> None:
     """PySide6 6.12 miscounts references (see pyproject.toml): the lock must not reach it."""
-    for lock in ("runtime.txt", "test.txt"):
+    for lock in ("runtime.txt", "test.txt", "bundle.txt"):
         pins = locked(LOCKS / lock)
         for name in ("pyside6-essentials", "pyside6-addons", "shiboken6"):
             major, minor = (int(x) for x in pins[name][0].split(".")[:2])

@@ -19,6 +19,7 @@ from assistant.errors import (
     ServiceRefusedError,
 )
 from assistant.journey import (
+    STEPS,
     Command,
     CommandKind,
     Journey,
@@ -27,7 +28,6 @@ from assistant.journey import (
     ReaderStatus,
     Step,
     step_count,
-    step_counter,
     step_number,
 )
 
@@ -101,11 +101,12 @@ class Walker:
 def test_step_numbers() -> None:
     """The counter counts to the record (where the patient goes); Finish is not counted."""
     assert step_count() == 8
-    assert [step_number(s) for s in Step] == list(range(1, 10))
+    assert [step_number(s) for s in STEPS] == list(range(1, 10))
     assert Journey().state.number == 1
-    assert step_counter(Step.RECORD) == (8, 8)
-    assert step_counter(Step.WELCOME) == (1, 8)
-    assert step_counter(Step.FINISH) is None
+    assert Journey().position() == (1, 8)
+    w = Walker()
+    assert w.to(Step.RECORD).position() == (8, 8)
+    assert Walker().to(Step.FINISH).position() is None
 
 
 def test_happy_path_every_step_and_commands() -> None:
@@ -616,7 +617,7 @@ def test_late_record_after_removal_is_wiped() -> None:
 
 
 def test_user_events_out_of_place_are_ignored() -> None:
-    for step in Step:
+    for step in STEPS:
         j = Walker().to(step)
         before = j.state
         if step is not Step.CONFIRM_IDENTITY:

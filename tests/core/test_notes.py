@@ -23,7 +23,6 @@ from assistant.notes import (
     encode_notes,
     notebook_for,
 )
-from assistant.records.model import RECORD_PARTS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -172,7 +171,3 @@ def test_atomic_write_leaves_old_content_when_writing_fails(
         atomic_write_bytes(path, b"new")
     assert path.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["f.json"]
-
-
-def test_the_notebook_has_a_section_for_each_part_of_the_record() -> None:
-    assert SECTIONS == ("general", *RECORD_PARTS)

@@ -75,7 +75,7 @@ def _child(mode: str, config: str, report_path: str) -> int:  # pragma: no cover
         args = ["--kiosk", config, "--kiosk-config-unlocked"]
     else:
         args = ["--mediator", "--training"]
-    run = build_app([*args, "--no-pcscd", "--citizen", CITIZEN], app)
+    run = build_app([*args, "--demo", "--no-pcscd", "--citizen", CITIZEN], app)
     shell, controller = run.shell, run.controller
     journey = controller.journey
     kiosk = next((mode for mode in run.modes if isinstance(mode, KioskMode)), None)
@@ -129,9 +129,7 @@ def _child(mode: str, config: str, report_path: str) -> int:  # pragma: no cover
 
     def walk_to_record() -> None:
         wait(lambda: journey.step is Step.WELCOME, "welcome")
-        click(controller.screens[Step.WELCOME].primary_button())
-        wait(lambda: journey.step is Step.LANGUAGE, "language")
-        controller.choose_language("nl")
+        controller.choose_language("nl")  # the languages are on Welcome
         wait(lambda: journey.step is Step.CONFIRM_IDENTITY, "identity")
         click(controller.identity_screen.yes)
         wait(lambda: journey.step is Step.ABOUT_PIN, "about pin")

@@ -8,15 +8,14 @@ Run through ``packaging/screenshots.sh`` (starts Xvfb when there is no display):
 PNGs go to ``--out`` only; the README's main shots are copied to ``--docs`` only when it is
 given (``packaging/screenshots.sh`` gives it by default, not when ``--out`` is given).
 
-Scenes come from ``tests.a11y.scenes.SCENE_PROVIDERS`` plus every ``tests/**/scenes_*.py``
-module that defines ``SCENES_PROVIDER`` (a function returning a list of ``Scene``): the record
-viewer and the mediator/kiosk modes add their screens that way.
+Scenes come from ``tests.support.journey_scenes.SCENE_PROVIDERS``, to which
+:func:`load_providers` adds the record viewer's (``tests/support/record_scenes.py``) and the
+mediator and kiosk modes' (``tests/support/mode_scenes.py``).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 import time
 from collections.abc import Callable
@@ -54,7 +53,7 @@ DOC_SHOTS = (
     # 200 % text on 1024×768: the PIN keypad and the kiosk codes fit without clipping
     ("de", "text-200", "07-pin-wrong"),
     ("fr", "text-200", "k2-kiosk-prescriptions"),
-    # the record viewer (tests/ui/scenes_record.py)
+    # the record viewer (tests/support/record_scenes.py)
     ("en", "normal", "r01-record-home"),
     ("fr", "normal", "r02-medicines"),
     ("nl", "normal", "r03-vaccines"),
@@ -107,17 +106,13 @@ class MiniBot:
 
 
 def load_providers() -> None:
-    from tests.a11y import scenes
+    """The scenes of the record viewer and of the modes join the journey's."""
+    from tests.support import journey_scenes as scenes
+    from tests.support.mode_scenes import mode_scenes
+    from tests.support.record_scenes import record_scenes
 
-    for path in sorted((ROOT / "tests").rglob("scenes_*.py")):
-        module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
-        try:
-            mod = importlib.import_module(module)
-        except Exception as exc:  # a broken provider must not stop the others
-            sys.stderr.write(f"skipping {module}: {exc}\n")
-            continue
-        provider = getattr(mod, "SCENES_PROVIDER", None)
-        if callable(provider) and provider not in scenes.SCENE_PROVIDERS:
+    for provider in (record_scenes, mode_scenes):
+        if provider not in scenes.SCENE_PROVIDERS:
             scenes.SCENE_PROVIDERS.append(provider)
 
 
@@ -135,8 +130,8 @@ def take(
 ) -> int:
     from assistant.i18n import set_language
     from assistant.journey import Step
-    from tests.a11y.harness import JourneyHarness
-    from tests.a11y.scenes import all_scenes
+    from tests.support.journey_harness import JourneyHarness
+    from tests.support.journey_scenes import all_scenes
     from ui import theme as theme_mod
 
     load_providers()

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def run_app_script(script: str, data_dir: Path) -> Any:
     """The value of the script's last output line (JSON); fails with its stderr if it failed."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DOSSIER_TTS_ENGINE="mock")
-    args = ["--no-pcscd", "--language", "fr", "--data-dir", str(data_dir)]
+    args = ["--demo", "--no-pcscd", "--language", "fr", "--data-dir", str(data_dir)]
     out = subprocess.run(
         [sys.executable, "-c", script, *args],
         cwd=ROOT,

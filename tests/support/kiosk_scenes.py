@@ -17,8 +17,8 @@ from typing import TypeVar
 from PySide6.QtWidgets import QWidget
 
 from assistant.i18n import set_language
-from tests.a11y.harness import JourneyHarness
-from tests.ui.scenes_modes import ModeScene, mode_scenes
+from tests.support.journey_harness import JourneyHarness
+from tests.support.mode_scenes import ModeScene, mode_scenes
 from ui import theme as theme_mod
 
 SIZES: tuple[tuple[int, int], ...] = ((1024, 768), (1920, 1080))

@@ -94,7 +94,7 @@ def reporter(then=None):
         real_ready(then)()
     return ready
 A._ready_reporter = reporter
-code = A.main(["--no-pcscd", "--language", "fr", "--report-ready", "--quit-after", "0"])
+code = A.main(["--demo", "--no-pcscd", "--language", "fr", "--report-ready", "--quit-after", "0"])
 sys.stdout.write("LOG " + ",".join(log) + "\\n")
 sys.exit(code)
 """

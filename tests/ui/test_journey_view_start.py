@@ -20,7 +20,8 @@ def test_welcome_screen_is_shown_once_at_start(qtbot, tmp_path: Path, monkeypatc
 
     monkeypatch.setattr(Shell, "show_screen", counting)
     run = build_app(
-        ["--no-pcscd", "--language", "en", "--data-dir", str(tmp_path)], services_now=False
+        ["--demo", "--no-pcscd", "--language", "en", "--data-dir", str(tmp_path)],
+        services_now=False,
     )
     try:
         qtbot.addWidget(run.shell)

@@ -24,7 +24,7 @@ from assistant.demo.card.citizens import CITIZENS
 from assistant.demo.card.model import VirtualEidCard
 from assistant.errors import AssistantError, ProblemKind, ServiceRefusedError, UnexpectedError
 from assistant.journey import Step
-from tests.a11y.harness import JourneyHarness
+from tests.support.journey_harness import JourneyHarness
 from ui import workers
 from ui.screens.identity import IdentityScreen, decode_photo, warm_up_photo_decoder
 

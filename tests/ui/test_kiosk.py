@@ -349,7 +349,7 @@ def test_keyboard_dock_follows_focus(qtbot: QtBot, kiosk: Kiosk) -> None:
 
 @pytest.mark.parametrize("page", ["welcome", "warning", "staff"])
 def test_kiosk_pages_pass_the_accessibility_audit(qtbot: QtBot, kiosk: Kiosk, page: str) -> None:
-    from tests.a11y.checks import audit
+    from tests.support.a11y_checks import audit
 
     shell, mode, journey, clock = kiosk
     shell.add_banner(mode.banner)

@@ -10,7 +10,7 @@ from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QWidget
 
 from assistant.journey import Step
-from tests.a11y.harness import JourneyHarness
+from tests.support.journey_harness import JourneyHarness
 from tests.support.kiosk_scenes import kiosk_scenes, mode_scene
 from ui import theme as theme_mod
 from ui.modes.kiosk.prescriptions import PrescriptionPanel

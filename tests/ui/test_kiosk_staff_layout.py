@@ -11,7 +11,7 @@ from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QApplication, QWidget
 
 from assistant.journey import Step
-from tests.a11y.harness import JourneyHarness
+from tests.support.journey_harness import JourneyHarness
 from tests.support.kiosk_scenes import kiosk_scenes
 from ui import theme as theme_mod
 from ui.modes.kiosk.onscreen_keyboard import KeyButton

@@ -383,7 +383,7 @@ def test_relay_dialog(qtbot: QtBot) -> None:
 def test_mediator_screens_pass_the_accessibility_audit(
     qtbot: QtBot, env: Env, high_contrast: bool
 ) -> None:
-    from tests.a11y.checks import audit
+    from tests.support.a11y_checks import audit
 
     shell, _mode, journey, _clock = env
     theme_mod.set_theme(theme_mod.Theme(high_contrast=high_contrast))

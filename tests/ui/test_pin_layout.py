@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from assistant.i18n import set_language
 from assistant.journey import Step
-from tests.a11y.harness import JourneyHarness
-from tests.a11y.scenes import journey_scenes
+from tests.support.journey_harness import JourneyHarness
+from tests.support.journey_scenes import journey_scenes
 from ui import theme as theme_mod
 from ui.theme import MIN_TARGET_PX
 

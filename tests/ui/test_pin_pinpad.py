@@ -11,8 +11,8 @@ from assistant.demo.card.model import VirtualEidCard
 from assistant.demo.hub.embedded import start_embedded_hub
 from assistant.i18n import set_language
 from assistant.journey import Problem, Step
-from tests.a11y.harness import JourneyHarness
 from tests.support.fake_pinpad import FakePinpadConnection, PinpadBehaviour
+from tests.support.journey_harness import JourneyHarness
 from tests.support.trust import DEMO_TRUST
 from ui import theme as theme_mod
 from ui.journey_view import JourneyController

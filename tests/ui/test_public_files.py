@@ -19,9 +19,9 @@ from assistant.records.model import Record
 from assistant.settings import FileAccess, KioskConfig, Mode, Settings
 from assistant.staff_code import hash_staff_code
 from tests.support.fixtures import FIXTURES
-from tests.ui.test_record_data import demo_record
+from tests.support.record_home import make_home
+from tests.support.records import demo_record
 from ui.printing import print_dialog, printer_refusal
-from ui.record.home import RecordHome
 from ui.record.tools import PaperPage
 from ui.record.usb_files import UsbFilesPage
 from ui.widgets import BigButton
@@ -40,13 +40,6 @@ def _english(qapp: QApplication) -> Iterator[None]:
 @pytest.fixture(scope="module")
 def adult() -> Record:
     return demo_record("adult")
-
-
-def make_home(qtbot: QtBot, record: Record, **kw: object) -> RecordHome:
-    home = RecordHome(record, **kw)  # type: ignore[arg-type]
-    qtbot.addWidget(home, before_close_func=lambda w: w.go_home())
-    home.resize(1024, 768)
-    return home
 
 
 @pytest.mark.parametrize(

@@ -24,8 +24,10 @@ from pytestqt.qtbot import QtBot
 
 from assistant.i18n import set_language
 from assistant.notes import Notebook
+from assistant.portal.urls import PORTAL_URLS, portal_url
 from assistant.records.model import Record
 from tests.support.kiosk import KioskSession, kiosk_session, reach_record
+from tests.support.pdf import pdf_text
 from tests.support.qr_decode import (
     contrast_ratio,
     decode_image,
@@ -35,13 +37,11 @@ from tests.support.qr_decode import (
     module_grid,
     settle_layout,
 )
-from tests.ui.test_record_data import demo_record
-from tests.ui.test_record_tools import pdf_text
+from tests.support.record_home import make_home
+from tests.support.records import demo_record
 from ui import theme
 from ui.modes.kiosk.prescriptions import PrescriptionPanel
-from ui.record.home import RecordHome
 from ui.record.qr import QrCode, qr_image, qr_matrix
-from ui.record.sharing import PORTAL_URLS, portal_url
 from ui.record.tools import PaperPage, PhonePage
 
 THEMES = {
@@ -115,15 +115,6 @@ def in_view(widget: QWidget, scroll: QScrollArea) -> bool:
     return viewport.rect().contains(QRect(widget.mapTo(viewport, QPoint(0, 0)), widget.size()))
 
 
-def make_home(qtbot: QtBot, record: Record, **kw: object) -> RecordHome:
-    home = RecordHome(record, **kw)  # type: ignore[arg-type]
-    qtbot.addWidget(home, before_close_func=lambda w: w.go_home())
-    home.resize(1024, 768)
-    home.show()
-    qtbot.waitExposed(home)
-    return home
-
-
 # The decoder itself -----------------------------------------------------------------------------
 
 
@@ -182,7 +173,7 @@ def test_prescription_codes_in_my_medicines_scan_to_their_rid(
     qtbot: QtBot, qapp: QApplication, adult: Record, look: str, width: int
 ) -> None:
     theme.set_theme(THEMES[look], qapp)
-    home = make_home(qtbot, adult)
+    home = make_home(qtbot, adult, shown=True)
     home.resize(width, 600 if width < 800 else 768)
     home.open_page("medicines")
     page = home.page
@@ -278,7 +269,7 @@ def test_phone_code_scans_to_the_portal_address_written_under_it(
 ) -> None:
     set_language(language)
     theme.set_theme(THEMES[look], qapp)
-    home = make_home(qtbot, adult)
+    home = make_home(qtbot, adult, shown=True)
     home.home.tools["phone"].click()
     page = home.page
     assert isinstance(page, PhonePage)
@@ -301,7 +292,7 @@ def test_phone_code_scans_to_the_portal_address_written_under_it(
 def test_paper_copy_codes_scan_and_rids_are_printed(
     qtbot: QtBot, adult: Record, tmp_path: Path
 ) -> None:
-    home = make_home(qtbot, adult, notebook=Notebook(tmp_path / "notes.json"))
+    home = make_home(qtbot, adult, notebook=Notebook(tmp_path / "notes.json"), shown=True)
     home.home.tools["paper"].click()
     page = home.page
     assert isinstance(page, PaperPage)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from assistant.i18n import set_language
-from tests.ui.test_record_data import demo_record
+from tests.support.records import demo_record
 from ui import theme
 from ui.record import disposal
 from ui.record.home import RecordHome

@@ -18,7 +18,7 @@ from assistant.glossary import GlossaryEntry
 from assistant.i18n import set_language
 from assistant.records.model import Coding, Medication, Record
 from tests.support.fixtures import SUMEHR as SUMEHR_DIR
-from tests.ui.test_record_data import demo_record
+from tests.support.records import demo_record
 from ui import theme
 from ui.record import disposal
 from ui.record.explain import ExplainPage

@@ -3,8 +3,6 @@ open a file I received, documents opened in the program, QR codes, Listen, langu
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from collections.abc import Iterator
 from datetime import UTC, date
 from pathlib import Path
@@ -18,10 +16,12 @@ from assistant.i18n import format_date, set_language, translate_in
 from assistant.notes import Notebook
 from assistant.records.model import Record
 from tests.support.fixtures import FIXTURES
-from tests.ui.test_record_data import demo_record
+from tests.support.pdf import pdf_text
+from tests.support.record_home import make_home
+from tests.support.records import demo_record
 from ui import theme
 from ui.record.documents import DocumentPage, is_pdf, render_pdf
-from ui.record.home import SECTION_KEYS, RecordHome, tile_text
+from ui.record.home import SECTION_KEYS, tile_text
 from ui.record.medicines import MedicinesPage
 from ui.record.qr import QrCode, qr_matrix
 from ui.record.tools import NotesPage, PaperPage, PhonePage
@@ -42,21 +42,6 @@ def _english(qapp: QApplication) -> Iterator[None]:
 @pytest.fixture(scope="module")
 def adult() -> Record:
     return demo_record("adult")
-
-
-def make_home(qtbot: QtBot, record: Record, **kw: object) -> RecordHome:
-    home = RecordHome(record, **kw)  # type: ignore[arg-type]
-    qtbot.addWidget(home, before_close_func=lambda w: w.go_home())
-    home.resize(1024, 768)
-    return home
-
-
-def pdf_text(path: Path) -> str:
-    tool = shutil.which("pdftotext")
-    assert tool is not None, "poppler-utils (pdftotext) is needed"
-    return subprocess.run(
-        [tool, "-layout", str(path), "-"], capture_output=True, check=True, text=True
-    ).stdout
 
 
 def test_tiles_show_counts_and_open_sections(qtbot: QtBot, adult: Record) -> None:

@@ -15,7 +15,8 @@ from pytestqt.qtbot import QtBot
 
 from assistant.i18n import set_language
 from assistant.records.model import Record
-from tests.ui.test_record_data import demo_record, fixture_files, fixture_record
+from tests.support.record_home import make_home
+from tests.support.records import demo_record, fixture_files, fixture_record
 from ui import theme
 from ui.record.explain import ExplainPage
 from ui.record.home import RecordHome
@@ -121,17 +122,10 @@ def _english_normal_theme(qapp: QApplication) -> Iterator[None]:
     flush_deleted()
 
 
-def make_home(qtbot: QtBot, record: Record) -> RecordHome:
-    home = RecordHome(record, open_file_dialog=lambda _w: None)
-    qtbot.addWidget(home, before_close_func=lambda w: w.go_home())
-    home.resize(1024, 768)
-    return home
-
-
 @pytest.mark.parametrize("citizen", ["adult", "kid"])
 def test_every_item_of_the_demo_patients_within_3_actions(qtbot: QtBot, citizen: str) -> None:
     record = demo_record(citizen)
-    home = make_home(qtbot, record)
+    home = make_home(qtbot, record, open_file_dialog=lambda _w: None)
     seen = walk(home, max_depth=3)
     for title in expected_titles(record):
         assert title in seen.titles, f"{title!r} not reachable"
@@ -155,7 +149,7 @@ def test_every_item_of_the_demo_patients_within_3_actions(qtbot: QtBot, citizen:
 def test_every_coding_of_the_adult_has_an_explanation_button(qtbot: QtBot) -> None:
     """Each item that carries codes shows "What is this?" (the glossary knows its code)."""
     record = demo_record("adult")
-    home = make_home(qtbot, record)
+    home = make_home(qtbot, record, open_file_dialog=lambda _w: None)
     coded = {m.name for m in record.medications if m.codings}
     coded |= {v.vaccine for v in record.vaccinations if v.codings}
     coded |= {a.substance for a in record.allergies if a.codings}
@@ -179,7 +173,7 @@ FIXTURES = fixture_files()
 @pytest.mark.parametrize("path", FIXTURES, ids=[p.name for p in FIXTURES])
 def test_every_fixture_item_within_3_actions(qtbot: QtBot, path: Path) -> None:
     record = fixture_record(path)
-    home = make_home(qtbot, record)
+    home = make_home(qtbot, record, open_file_dialog=lambda _w: None)
     seen = walk(home, max_depth=2, then_only_parts=True)
     for title in expected_titles(record):
         # On a section page (1 action), or in a later part of a long list (2 actions).

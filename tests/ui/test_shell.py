@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QApplication
 
 from assistant.i18n import current_language, set_language
 from assistant.journey import Step
-from tests.a11y.harness import JourneyHarness
-from tests.a11y.scenes import journey_scenes
+from tests.support.journey_harness import JourneyHarness
+from tests.support.journey_scenes import journey_scenes
 from ui import theme as theme_mod
 from ui.speech import Speaker
 from ui.workers import run_in_worker, running_jobs
@@ -156,7 +156,7 @@ def test_app_command_line_and_qt_translations(qtbot, tmp_path) -> None:
 
     run = build_app(
         [
-            *("--no-pcscd", "--language", "de", "--high-contrast", "--text-scale", "1.5"),
+            *("--demo", "--no-pcscd", "--language", "de", "--high-contrast", "--text-scale", "1.5"),
             *("--data-dir", str(tmp_path)),
         ]
     )

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from assistant.i18n import set_language
 from assistant.journey import JourneyState, Problem, Step
-from tests.a11y.harness import JourneyHarness
 from tests.support.app_script import run_app_script
+from tests.support.journey_harness import JourneyHarness
 from ui import theme as theme_mod
 from ui.modes.mediator.panel import MediatorPanel
 from ui.shell import Shell
@@ -213,7 +213,8 @@ def test_main_makes_the_rest_after_the_first_screen(qtbot, restore, tmp_path) ->
     from ui import app as app_mod
 
     run = app_mod.build_app(
-        ["--no-pcscd", "--language", "en", "--data-dir", str(tmp_path)], services_now=False
+        ["--demo", "--no-pcscd", "--language", "en", "--data-dir", str(tmp_path)],
+        services_now=False,
     )
     try:
         assert run.shell._overlays is None

@@ -85,7 +85,7 @@ def test_overlay_and_top_bar_follow_the_window_size(qtbot, qapp: QApplication) -
     assert overlay.geometry() == shell.centralWidget().rect()
     shell.close_help()
     # narrow: a long step label goes above the controls; wide again: beside them
-    shell.step_label.setText("Step 4 of 10: a long line of words for the test")
+    shell.step_label.setText("Step 4 of 8: a long line of words for the test")
     shell.setMinimumSize(0, 0)
     shell.resize(640, 700)
     qtbot.waitUntil(
@@ -112,7 +112,8 @@ def test_default_font_is_set_after_the_first_screen(qtbot, qapp: QApplication, t
     from ui import app as app_mod
 
     run = app_mod.build_app(
-        ["--no-pcscd", "--language", "en", "--data-dir", str(tmp_path)], services_now=False
+        ["--demo", "--no-pcscd", "--language", "en", "--data-dir", str(tmp_path)],
+        services_now=False,
     )
     try:
         assert theme_mod._font_pending  # the style sheet gives the widgets their font

@@ -60,7 +60,9 @@ def test_bad_command_line_gives_a_message_not_a_traceback(
         args = ["--hub-url", "https://127.0.0.1:1", "--hub-ca", str(bad)]
     caplog.set_level(logging.INFO)
     try:
-        code = main(["--language", "fr", "--no-pcscd", "--data-dir", str(tmp_path), *args])
+        code = main(
+            ["--language", "fr", "--demo", "--no-pcscd", "--data-dir", str(tmp_path), *args]
+        )
     finally:
         set_language("en")
     err = capsys.readouterr().err
@@ -84,7 +86,9 @@ def test_startup_message_is_in_the_chosen_language(qapp: QApplication, tmp_path:
 
     try:
         with pytest.raises(StartupProblem) as info:
-            build_app(["--language", "fr", "--citizen", "zzz", "--data-dir", str(tmp_path)])
+            build_app(
+                ["--demo", "--language", "fr", "--citizen", "zzz", "--data-dir", str(tmp_path)]
+            )
         assert current_language() == "fr"
         assert "zzz" in info.value.message
         assert "zzz" not in str(info.value)  # the log detail does not echo the argument
@@ -95,7 +99,7 @@ def test_startup_message_is_in_the_chosen_language(qapp: QApplication, tmp_path:
 def _start(args: list[str]):
     from ui.app import build_app
 
-    return build_app(["--no-pcscd", *args])
+    return build_app(["--demo", "--no-pcscd", *args])
 
 
 def test_home_mode_saves_and_restores_display_choices(qtbot, tmp_path: Path) -> None:

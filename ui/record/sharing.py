@@ -6,25 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from assistant.i18n import N_, _, current_language, format_date, format_datetime, ngettext
+from assistant.i18n import N_, _, format_date, format_datetime, ngettext
+from assistant.portal.urls import portal_url
 from assistant.record_words import consent_text
 from assistant.records.model import RelationKind
 from ui.record.formatting import breakable
 from ui.record.page import ItemCard, Page, explain_button, small_button
 
-#: The official patient portal, in each language (the same service).
-PORTAL_URLS: dict[str, str] = {
-    "fr": "https://www.masante.belgique.be",
-    "nl": "https://www.mijngezondheid.belgie.be",
-    "de": "https://www.meinegesundheit.belgien.be",
-    "en": "https://www.myhealth.belgium.be",
-}
-
 MAX_LOG_LINES = 40
-
-
-def portal_url() -> str:
-    return PORTAL_URLS.get(current_language(), PORTAL_URLS["en"])
 
 
 RELATION_WORDS: dict[RelationKind, str] = {

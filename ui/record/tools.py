@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from assistant.i18n import _
 from assistant.notes import SECTIONS, Notebook
 from assistant.paper_copy import PAPER_SECTIONS, QR_SCHEME, paper_html, qr_payloads
+from assistant.portal.urls import portal_url
 from assistant.record_words import UNREADABLE_WHY, section_title
 from assistant.records.model import Record
 from assistant.settings import FileAccess
@@ -28,7 +29,6 @@ from ui import theme as theme_mod
 from ui.printing import choose_printer
 from ui.record.page import ItemCard, Navigator, Page, small_button
 from ui.record.qr import QrCode, qr_image
-from ui.record.sharing import portal_url
 from ui.widgets import BigButton, BigComboBox, Body, announce
 
 log = logging.getLogger(__name__)

@@ -46,7 +46,8 @@ class UsbFilesPage(Page):
             "muted",
         )
         if not roots:
-            self.add_text(_("No USB stick found. Put your USB stick in the computer."), "problem")
+            # An instruction, not an error: with the stick's picture.
+            self.add_subheading(_("No USB stick found. Put your USB stick in the computer."), "usb")
         elif not files:
             self.add_text(
                 _("Your USB stick has no health record file. Ask who sent it to you."), "problem"

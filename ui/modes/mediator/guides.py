@@ -66,6 +66,17 @@ GUIDES: dict[Step, StepGuide] = {
         do=N_("Let the patient choose. For medical questions, use Relay to care providers."),
         dont=N_("Do not explain results or change treatments. You are not the doctor."),
     ),
+    Step.PORTAL: StepGuide(
+        say=N_("Your record is on the official website. We check what the login needs."),
+        do=N_(
+            "Read each line with the patient and help with what to do. Then the patient opens "
+            "the website on their own phone with the code: itsme or the eID card."
+        ),
+        dont=N_(
+            "Do not log in for the patient. Do not open the website on this computer: "
+            "the login would stay in its browser."
+        ),
+    ),
     Step.FINISH: StepGuide(
         say=N_("Take your card out. Everything is wiped from this computer."),
         do=N_("Check that the patient has their card and that the screen is back to the start."),

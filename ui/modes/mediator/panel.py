@@ -381,6 +381,7 @@ _STEP_NAMES: dict[Step, str] = {
     Step.CONNECTING: N_("Opening the record"),
     Step.RECORD: N_("The record"),
     Step.FINISH: N_("The end"),
+    Step.PORTAL: N_("Where is my record?"),
 }
 
 

@@ -4,7 +4,7 @@ A scene is a name and a function that puts the shell of a :class:`JourneyHarness
 the record step, so card data and the record viewer exist) into one visible state. Other parts
 add their scenes to :data:`SCENE_PROVIDERS` (e.g. the record viewer's pages)::
 
-    from tests.a11y.scenes import SCENE_PROVIDERS, Scene
+    from tests.support.journey_scenes import SCENE_PROVIDERS, Scene
     SCENE_PROVIDERS.append(my_record_scenes)
 """
 
@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import QApplication
 
 from assistant.errors import ProblemKind
-from assistant.journey import JourneyState, Problem, Step, step_counter
-from tests.a11y.harness import JourneyHarness
+from assistant.journey import JourneyState, Problem, Step
+from tests.support.journey_harness import JourneyHarness
 from ui.screens.base import StateScreen
 
 
@@ -38,7 +38,7 @@ def show_state(h: JourneyHarness, state: JourneyState) -> None:
     viewer = h.controller.record_screen.viewer if state.step is Step.RECORD else None
     if viewer is not None and hasattr(viewer, "go_home"):
         viewer.go_home()  # other scenes may have left it on a page
-    shell.show_screen(screen, step_counter(state.step))
+    shell.show_screen(screen, h.controller.journey.position(state))
     QApplication.processEvents()
 
 

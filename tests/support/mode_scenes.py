@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from assistant.journey import JourneyState, Problem, Step
 from assistant.settings import KioskConfig
 from assistant.staff_code import StaffLockout, hash_staff_code
-from tests.a11y.harness import JourneyHarness
-from tests.a11y.scenes import Scene, show_state
+from tests.support.journey_harness import JourneyHarness
+from tests.support.journey_scenes import Scene, show_state
 from ui.modes.idle_warning import IdleWarning
 from ui.modes.kiosk.banner import KioskBanner
 from ui.modes.kiosk.prescriptions import PrescriptionPanel
@@ -112,6 +112,3 @@ def mode_scenes() -> list[Scene]:
         ModeScene("k3-kiosk-idle-warning", _kiosk(JourneyState(s.RECORD), "idle"), _drop_added),
         ModeScene("k4-kiosk-staff", _kiosk(JourneyState(s.WELCOME), "staff"), _drop_added),
     ]
-
-
-SCENES_PROVIDER = mode_scenes

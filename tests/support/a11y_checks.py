@@ -11,7 +11,7 @@ returns a list of problems (empty = fine):
 
 Use it from any test::
 
-    from tests.a11y.checks import audit
+    from tests.support.a11y_checks import audit
     assert audit(shell) == []
 """
 
@@ -234,4 +234,39 @@ def audit(window: QWidget, *, focus: bool = True) -> list[Problem]:
     problems += check_contrast(window)
     if focus:
         problems += check_focus_ring(window)
+    return problems
+
+
+def inside(widget, object_name: str) -> bool:
+    w = widget.parentWidget()
+    while w is not None:
+        if w.objectName() == object_name:
+            return True
+        w = w.parentWidget()
+    return False
+
+
+def check_clipping(window, skip_inside: str = "") -> list[Problem]:
+    """Wrapped text must fit its label; one-line text must fit its width.
+
+    Disabled widgets (under the help or privacy cover) are not checked; ``skip_inside`` names
+    a container whose own tests check it (the record viewer, tests/a11y/test_record*).
+    """
+    problems = []
+    for label in window.findChildren(QLabel):
+        if not shown(label) or not label.text().strip() or not label.pixmap().isNull():
+            continue
+        if not label.isEnabled() or (skip_inside and inside(label, skip_inside)):
+            continue
+        if label.wordWrap():
+            need = label.heightForWidth(label.width())
+            if need > label.height() + 2:
+                problems.append(Problem(describe(label), f"text cut: needs {need}px height"))
+            longest = max(
+                label.fontMetrics().horizontalAdvance(word) for word in label.text().split()
+            )
+            if longest > label.contentsRect().width() + 2:
+                problems.append(Problem(describe(label), "text cut: a word is wider than it"))
+        elif label.sizeHint().width() > label.width() + 2:
+            problems.append(Problem(describe(label), "text cut: too wide"))
     return problems

@@ -54,7 +54,10 @@ class JourneyHarness:
         viewer: bool = True,
         high_contrast: bool = False,
         text_scale: float = 1.0,
+        portal: bool = False,
     ) -> JourneyHarness:
+        """``portal``: a real card's route with no record service ("Is this you?" leads to the
+        readiness check and the official portal; the hub is never asked)."""
         set_language(language)
         theme_mod.set_theme(theme_mod.Theme(high_contrast=high_contrast, text_scale=text_scale))
         kwargs: dict[str, Any] = {"use_pcscd": use_pcscd}
@@ -67,6 +70,10 @@ class JourneyHarness:
             gate.set()
 
         def source(signer: Any) -> Any:
+            if portal:
+                from assistant.records.source import NoRecordService
+
+                return NoRecordService()
             real = hub.record_source(signer)
 
             class Gated:
@@ -87,6 +94,7 @@ class JourneyHarness:
         controller = JourneyController(
             shell, card.backend, source, viewer_factory=viewer_factory, card_trust=DEMO_TRUST
         )
+        controller.journey.set_portal_route(portal)
         shell.resize(1024, 768)
         shell.show()
         shell.activateWindow()
@@ -198,6 +206,10 @@ class JourneyHarness:
         if step is Step.CONFIRM_IDENTITY:
             return
         self.enter()  # "Yes, this is me"
+        if self.controller.journey.portal_route:
+            self.wait_step(Step.PORTAL)
+            assert step is Step.PORTAL, "the portal route has no PIN step of its own"
+            return
         self.wait_step(Step.ABOUT_PIN)
         if step is Step.ABOUT_PIN:
             return

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QApplication
 
 from assistant.journey import JourneyState, Step
-from tests.a11y.harness import JourneyHarness
-from tests.a11y.scenes import Scene, show_state
+from tests.support.journey_harness import JourneyHarness
+from tests.support.journey_scenes import Scene, show_state
 from ui.record.documents import is_pdf
 from ui.record.home import RecordHome
 from ui.record.results import grouped_results
@@ -73,6 +73,3 @@ def record_scenes() -> list[Scene]:
         Scene("r14-paper-copy", _page("paper")),
         Scene("r15-phone", _page("phone")),
     ]
-
-
-SCENES_PROVIDER = record_scenes

@@ -1,0 +1,1 @@
+"""``python -m dossier_assistant``: the same as the ``dossier-assistant`` command."""
