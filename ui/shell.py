@@ -11,9 +11,10 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QApplication,
     QBoxLayout,
     QComboBox,
@@ -230,7 +231,7 @@ class Shell(QMainWindow):
         self.hide_button.clicked.connect(self.hide_screen)
         for b in (self.back_button, self.listen_button, self.help_button, self.hide_button):
             b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-            bottom.addWidget(b)
+            bottom.addWidget(b, 1)  # equal shares: Help sits in the same place in every language
         # No Back on a step that has none: hidden (also to screen readers), its place kept so
         # Listen, Help and Hide screen never move (WCAG 3.2.6).
         policy = self.back_button.sizePolicy()
@@ -416,6 +417,67 @@ class Shell(QMainWindow):
             self.scroll_area.setWidget(screen)
             self.scroll_area.show()
         screen.show()
+
+    # ------------------------------------------------------------------ keyboard order
+    def _tab_region(self, w: QWidget) -> int:
+        """Where ``w`` is in the reading order: top bar, banner, screen, its actions, the
+        mediator's guide, bottom bar (anything else, such as a cover, last)."""
+        screen = self._screen
+        parts: list[QWidget | None] = [
+            self.top_bar,
+            None,  # banners: below
+            self.scroll_area if self.scroll_area.isVisible() else self.direct,
+            screen.action_bar if screen is not None else None,
+            None,  # side panel: below
+            self.bottom_bar,
+        ]
+        for i, part in enumerate(parts):
+            if part is not None and (part is w or part.isAncestorOf(w)):
+                return i
+        for layout, index in ((self.banner_area, 1), (self.side_area, 4)):
+            for i in range(layout.count()):
+                item = layout.itemAt(i)
+                owner = item.widget() if item is not None else None
+                if owner is not None and (owner is w or owner.isAncestorOf(w)):
+                    return index
+        return len(parts)
+
+    def tab_stops(self) -> list[QWidget]:
+        """The widgets Tab visits, in order: top → screen → actions → bottom (WCAG 2.4.3).
+        Screens and record pages are made after the bars, so Qt's own chain (the order of
+        making) would visit the bottom bar before the screen."""
+        stops: list[QWidget] = []
+        w = self.nextInFocusChain()
+        for _step in range(5000):
+            if w is self:
+                break
+            tab = bool(w.focusPolicy().value & Qt.FocusPolicy.TabFocus.value)
+            if tab and w.isVisible() and w.isEnabled() and w.window() is self:
+                stops.append(w)
+            w = w.nextInFocusChain()
+        # A scroll area is no stop of its own when it holds stops: Tab reaches its controls,
+        # and the area scrolls to the one focused (no invisible stop in between, WCAG 2.4.7).
+        stops = [
+            w
+            for w in stops
+            if not isinstance(w, QAbstractScrollArea)
+            or not any(w.isAncestorOf(other) for other in stops)
+        ]
+        return sorted(stops, key=self._tab_region)  # (a stable sort: Qt's order in a region)
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        stops = self.tab_stops()
+        if not stops:
+            return super().focusNextPrevChild(next)
+        current = QApplication.focusWidget()
+        if current in stops:
+            i = stops.index(current) + (1 if next else -1)
+        else:
+            i = 0 if next else -1
+        target = stops[i % len(stops)]
+        reason = Qt.FocusReason.TabFocusReason if next else Qt.FocusReason.BacktabFocusReason
+        target.setFocus(reason)
+        return True
 
     def set_back_enabled(self, enabled: bool) -> None:
         """Back where there is a step before; elsewhere it is hidden, not only greyed."""

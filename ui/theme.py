@@ -370,6 +370,7 @@ BigComboBox::down-arrow {{ image: none; width: 0; height: 0; }}
 QComboBox QAbstractItemView {{ background: {c.window}; color: {c.text};
   selection-background-color: {c.primary}; selection-color: {c.primary_text}; }}
 QScrollArea {{ border: none; }}
+QScrollArea:focus {{ border: {fw}px solid {c.focus}; }}
 QScrollBar:vertical {{ width: {MIN_TARGET_PX}px; background: {c.panel}; margin: 0; }}
 QScrollBar:horizontal {{ height: {MIN_TARGET_PX}px; background: {c.panel}; margin: 0; }}
 QScrollBar::handle:vertical {{ background: {c.border}; min-height: {MIN_TARGET_PX}px;

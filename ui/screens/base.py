@@ -145,8 +145,9 @@ def set_primary(button: BigButton, primary: bool) -> None:
     if (button.property("primary") == "true") == primary:
         return
     button.setProperty("primary", "true" if primary else "false")
-    button.style().unpolish(button)
-    button.style().polish(button)
+    for part in (button, button.label()):  # the words' colour follows the button's
+        part.style().unpolish(part)
+        part.style().polish(part)
     button._on_theme()
 
 

@@ -72,7 +72,7 @@ class AboutPinScreen(StateScreen):
         problem = self.state.problem
         cannot = problem is Problem.CANNOT_LOG_IN
         no_pin = problem is Problem.NO_PIN
-        self.picture.setVisible(not cannot)
+        self.picture.setVisible(problem is None)  # the words first when there is a problem
         self.have.setVisible(problem is None)
         self.dont_know.setVisible(problem is None)
         self.stop.setVisible(no_pin)
@@ -124,6 +124,7 @@ class AboutPinScreen(StateScreen):
             )
             self.stop.set_text(_("I stop for today"))
             self.found.set_text(_("I found my PIN code"))
+            self._relayout()
             return
         self.set_icon(self.icon)
         self.heading.setText(_("Your PIN code"))
@@ -142,6 +143,19 @@ class AboutPinScreen(StateScreen):
         )
         self.have.set_text(_("I know my PIN code"))
         self.dont_know.set_text(_("I don't know my PIN code"))
+        self._relayout()
+
+    def _relayout(self) -> None:
+        """The texts change length with the state: the heights follow at once (wrapped words
+        need the new height before the screen is drawn)."""
+        for item in (self.what, self.where, self.tries, self.forgot, self.itsme):
+            item.body.updateGeometry()
+            item.updateGeometry()
+        for button in (self.have, self.dont_know, self.stop, self.found):
+            button.label().updateGeometry()
+            button.updateGeometry()
+        self.action_bar.updateGeometry()
+        self.updateGeometry()
 
     def help_text(self) -> str:
         return _(
@@ -373,16 +387,17 @@ class PinScreen(StateScreen):
         self.pad.ok_pressed.connect(self.submitted)
         theme_mod.notifier().changed.connect(self._fit_spacing)
         self._fit_spacing()
-        self.confirm_yes = self.add_action("check", primary=True)
-        self.confirm_yes.setObjectName("lastTryYes")
-        self.confirm_yes.clicked.connect(self.confirm_last)
-        self.confirm_no = self.add_action("close")
+        # The last try: "No, I stop" is the main (and default) answer, "Yes" the other one.
+        self.confirm_no = self.add_action("close", primary=True)
         self.confirm_no.setObjectName("lastTryNo")
         self.confirm_no.clicked.connect(self.cancel_last)
+        self.confirm_yes = self.add_action("check")
+        self.confirm_yes.setObjectName("lastTryYes")
+        self.confirm_yes.clicked.connect(self.confirm_last)
         self.retry = self.add_action("retry", primary=True)
         self.retry.setObjectName("pinRetry")
         self.retry.clicked.connect(self._retry_clicked)
-        self.finish = self.add_action("finish")
+        self.finish = self.add_action("finish", primary=True)  # a blocked card: the only way
         self.finish.setObjectName("pinFinish")
         self.finish.clicked.connect(self.finish_requested)
 
