@@ -447,9 +447,9 @@ class Shell(QMainWindow):
         Screens and record pages are made after the bars, so Qt's own chain (the order of
         making) would visit the bottom bar before the screen."""
         stops: list[QWidget] = []
-        w = self.nextInFocusChain()
+        w: QWidget | None = self.nextInFocusChain()
         for _step in range(5000):
-            if w is self:
+            if w is None or w is self:
                 break
             tab = bool(w.focusPolicy().value & Qt.FocusPolicy.TabFocus.value)
             if tab and w.isVisible() and w.isEnabled() and w.window() is self:
