@@ -191,6 +191,26 @@ class JourneyState(NamedTuple):
 
 
 MAX_PIN_TRIES = 3
+
+
+def back_target(state: JourneyState) -> Step | None:
+    """Where Back goes from ``state`` (None: nowhere, the Back button is hidden)."""
+    step = state.step
+    if state.busy and step is Step.PIN:
+        return None  # a PIN check is running on the card: it cannot be undone
+    return {
+        Step.READER: Step.WELCOME,
+        Step.CARD: Step.READER,
+        Step.CONFIRM_IDENTITY: Step.READER,
+        Step.ABOUT_PIN: (
+            Step.ABOUT_PIN if state.problem is Problem.NO_PIN else Step.CONFIRM_IDENTITY
+        ),
+        Step.PIN: Step.ABOUT_PIN,
+        Step.CONNECTING: Step.PIN if state.problem else None,
+        Step.PORTAL: Step.CONFIRM_IDENTITY,
+    }.get(step)
+
+
 _PIN_COMMANDS = (CommandKind.VERIFY_PIN, CommandKind.VERIFY_PIN_ON_PINPAD)
 
 
@@ -421,20 +441,7 @@ class Journey:
         )
 
     def _back_target(self) -> Step | None:
-        step = self._state.step
-        if self._state.busy and step is Step.PIN:
-            return None  # a PIN check is running on the card: it cannot be undone
-        return {
-            Step.READER: Step.WELCOME,
-            Step.CARD: Step.READER,
-            Step.CONFIRM_IDENTITY: Step.READER,
-            Step.ABOUT_PIN: (
-                Step.ABOUT_PIN if self._state.problem is Problem.NO_PIN else Step.CONFIRM_IDENTITY
-            ),
-            Step.PIN: Step.ABOUT_PIN,
-            Step.CONNECTING: Step.PIN if self._state.problem else None,
-            Step.PORTAL: Step.CONFIRM_IDENTITY,
-        }.get(step)
+        return back_target(self._state)
 
     def confirm_identity(self, is_me: bool) -> list[Command]:
         """ "Is this you?" Yes → About the PIN. No → wipe, ask for the patient's own card."""

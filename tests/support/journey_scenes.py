@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import QApplication
 
 from assistant.errors import ProblemKind
-from assistant.journey import JourneyState, Problem, Step
+from assistant.journey import JourneyState, Problem, Step, back_target
 from tests.support.journey_harness import JourneyHarness
 from ui.screens.base import StateScreen
 
@@ -39,6 +39,8 @@ def show_state(h: JourneyHarness, state: JourneyState) -> None:
     if viewer is not None and hasattr(viewer, "go_home"):
         viewer.go_home()  # other scenes may have left it on a page
     shell.show_screen(screen, h.controller.journey.position(state))
+    # Back as the journey would show it there (the record home has no page to go back to)
+    shell.set_back_enabled(state.step is not Step.RECORD and back_target(state) is not None)
     QApplication.processEvents()
 
 

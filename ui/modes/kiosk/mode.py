@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QBoxLayout, QMainWindow, QVBoxLayout, QWidget
 
 from assistant.idle import IdleTimer, ResetReason
-from assistant.journey import Journey, Step
+from assistant.journey import Journey
 from assistant.session_log import SessionLog
 from assistant.settings import KioskConfig, Mode, Settings
 from assistant.staff_code import StaffLockout
@@ -111,6 +111,13 @@ class KioskMode(QObject):
             self.watch.before_reset.append(self.prescriptions.panel.wipe)
         self.watch.warning.shown.connect(self.staff.hide)
         self.guard: KioskGuard | None = lock_window(window) if lock else None
+        # The kiosk has its reader: its welcome does not ask the patient to bring one (the
+        # welcome is the first screen, made with the window).
+        from ui.screens.welcome import WelcomeScreen
+
+        for screen in window.screens:
+            if isinstance(screen, WelcomeScreen):
+                screen.set_reader_provided(True)
 
     # The parts tests and the app use.
     @property
@@ -180,12 +187,6 @@ def install(context: ModeContext) -> KioskMode:
 
     try:
         shell.add_banner(mode.banner)
-        # The kiosk has its reader: its welcome does not ask the patient to bring one.
-        from ui.screens.welcome import WelcomeScreen
-
-        welcome = controller.screens[Step.WELCOME]
-        if isinstance(welcome, WelcomeScreen):
-            welcome.set_reader_provided(True)
         if config.help_contacts:
             shell.help_shown.connect(add_contacts)
         controller.wiped.connect(mode.keyboard_dock.hide_keyboard)
