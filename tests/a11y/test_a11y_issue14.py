@@ -34,6 +34,7 @@ from tests.support.a11y_checks import (
 )
 from tests.support.journey_harness import JourneyHarness
 from tests.support.journey_scenes import journey_scenes
+from tests.support.record_scenes import record_scenes
 from ui import theme as theme_mod
 from ui.record.home import SECTION_KEYS
 from ui.widgets import announcer
@@ -92,6 +93,9 @@ def cheap_checks(h: JourneyHarness, scene_name: str) -> list[str]:
     found += check_language_of_parts(shell, current_language(), LANGUAGES)
     if shell.privacy_overlay.isVisible() or shell.help_overlay.isVisible():
         return [f"{scene_name}: {p}" for p in found]
+    if scene_name.startswith("r"):  # a record page: its order (its focus stays where it was)
+        found += check_focus_order(shell, regions(h))
+        return [f"{scene_name}: {p}" for p in found]
     # The main action has the focus at the start (the record: its first section).
     expected: QWidget | None = screen.primary_button()
     if scene_name.startswith("09-"):
@@ -110,14 +114,14 @@ def help_spot(h: JourneyHarness) -> tuple[int, int]:
 
 def test_every_screen_every_language(moded: JourneyHarness) -> None:
     """Names hold labels, names unique, focus order and start, language of parts, Help in
-    the same place: every journey screen × 4 languages, in this mode."""
+    the same place: every journey screen and record page × 4 languages, in this mode."""
     h = moded
     h.walk_to(Step.RECORD)
     problems: list[str] = []
     spots: set[tuple[int, int]] = set()
     for language in ("fr", "nl", "en", "de"):
         set_language(language)
-        for scene in journey_scenes():
+        for scene in journey_scenes() + record_scenes():
             scene.show(h)
             if scene.name in COVERS:
                 continue
