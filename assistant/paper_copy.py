@@ -16,21 +16,34 @@ from assistant.i18n import _, format_date, ngettext
 from assistant.record_words import (
     ALLERGY_KIND,
     INTERPRETATION,
-    PROBLEM_STATUS,
     SECTION_TITLES,
+    UNREADABLE_WHY,
+    allergy_status_lines,
+    change_nothing_text,
     consent_text,
     dose_text,
+    medicine_title,
     moment_word,
     nothing_text,
+    pack_size_text,
+    plan_source_text,
+    problem_status_lines,
     range_text,
     reaction_text,
     record_title,
     schedule_lines,
     section_title,
     status_text,
+    superseded_text,
+    target_text,
+    vaccine_date_text,
+    vaccine_status_lines,
     value_text,
 )
 from assistant.records.model import RECORD_PARTS, LabResult, Record, ResultStatus
+
+#: How much of a part that could not be read the paper shows (the screen shows it whole).
+UNREADABLE_RAW_ON_PAPER = 300
 
 #: Sections of the paper copy, in order.
 PAPER_SECTIONS: tuple[str, ...] = (*RECORD_PARTS, "notes")
@@ -74,15 +87,18 @@ def _table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 def _medicines_html(record: Record, day: date) -> str:
     plan = day_plan(record.medications, day)
     parts: list[str] = []
-    if not record.medications and not record.prescriptions:
+    prescriptions = record.open_prescriptions()
+    if not record.medications and not prescriptions:
         return _p(nothing_text("medicines"))
+    caution = _p(plan_source_text(record.medications, day)) + _p(change_nothing_text())
     if plan.today:
         parts.append(
             f"<h3>{_e(_('What to take today, {date}').format(date=format_date(day)))}</h3>"
         )
+        parts.append(caution)
         rows = []
         for row in plan.today:
-            cells = [row.medication.name]
+            cells = [medicine_title(row.medication.name)]
             for m in MOMENTS:
                 dose = row.dose_at(m)
                 cells.append(dose_text(dose) if dose is not None else "—")
@@ -93,10 +109,11 @@ def _medicines_html(record: Record, day: date) -> str:
         parts.append(f"<h3>{_e(_('Not every day, or only when needed'))}</h3>")
         for row in others:
             how = ". ".join([*schedule_lines(row), row.medication.posology_text]).strip(". ")
-            parts.append(_p(_("{name}: {how}").format(name=row.medication.name, how=how)))
-    if record.prescriptions:
+            name = medicine_title(row.medication.name)
+            parts.append(_p(_("{name}: {how}").format(name=name, how=how)))
+    if prescriptions:
         parts.append(f"<h3>{_e(_('Prescriptions to collect at the pharmacy'))}</h3>")
-        for pr in record.prescriptions:
+        for pr in prescriptions:
             parts.append(
                 _p(
                     _("{name}: code for the pharmacist {rid}").format(
@@ -106,9 +123,12 @@ def _medicines_html(record: Record, day: date) -> str:
             )
             parts.append(qr_img(pr.rid))
     parts.append(f"<h3>{_e(_('All my medicines'))}</h3>")
+    parts.append(caution)
     for med in record.medications:
         status, _icon = status_text(med, day)
-        parts.append(_p(_("{name}: {status}").format(name=med.name, status=status)))
+        name = medicine_title(med.name)
+        parts.append(_p(_("{name}: {status}").format(name=name, status=status)))
+        parts.append(_p(pack_size_text(med.name)))
     return "".join(parts)
 
 
@@ -119,8 +139,8 @@ def _vaccines_html(record: Record) -> str:
     for v in sorted(record.vaccinations, key=lambda v: v.date or date.min, reverse=True):
         rows.append(
             [
-                v.vaccine,
-                format_date(v.date) if v.date else _("Date not known"),
+                ". ".join([v.vaccine, *vaccine_status_lines(v)]),
+                vaccine_date_text(v),
                 format_date(v.next_due) if v.next_due else "",
             ]
         )
@@ -149,15 +169,14 @@ def _results_html(record: Record) -> str:
         [
             r.test_name,
             value_text(r),
-            range_text(r),
+            ". ".join(t for t in (range_text(r), target_text(r)) if t),
             _(INTERPRETATION[r.level][0]),
             format_date(r.date) if r.date else "",
         ]
         for r in latest
     ]
-    return _table(
-        [_("Test"), _("Result"), _("Usual values"), _("Compared to usual"), _("Date")], rows
-    )
+    heads = [_("Test"), _("Result"), _("Reference values"), _("Compared"), _("Date")]
+    return _table(heads, rows)
 
 
 def _allergies_html(record: Record) -> str:
@@ -165,7 +184,7 @@ def _allergies_html(record: Record) -> str:
     if not record.allergies:
         parts.append(_p(nothing_text("allergies")))
     for a in record.allergies:
-        line = f"{a.substance}: {_(ALLERGY_KIND[a.kind])}"
+        line = ". ".join([f"{a.substance}: {_(ALLERGY_KIND[a.kind])}", *allergy_status_lines(a)])
         if a.reaction:
             line += ". " + reaction_text(a.reaction)
         parts.append(_p(line))
@@ -173,7 +192,7 @@ def _allergies_html(record: Record) -> str:
     if not record.problems:
         parts.append(_p(nothing_text("problems")))
     for pb in record.problems:
-        parts.append(_p(f"{pb.name}: {_(PROBLEM_STATUS[pb.status])}"))
+        parts.append(_p(f"{pb.name}: {'. '.join(problem_status_lines(pb))}"))
     return "".join(parts)
 
 
@@ -181,7 +200,12 @@ def _documents_html(record: Record) -> str:
     if not record.documents:
         return _p(nothing_text("documents"))
     rows = [
-        [d.title, d.kind, d.author, format_date(d.date) if d.date else ""]
+        [
+            ". ".join([d.title, superseded_text()]) if d.superseded else d.title,
+            d.kind,
+            d.author,
+            format_date(d.date) if d.date else "",
+        ]
         for d in sorted(
             record.documents,
             key=lambda d: d.date.replace(tzinfo=None) if d.date else datetime.min,
@@ -277,6 +301,11 @@ def paper_html(
                 ).format(n=n)
             )
         )
+        rows = [
+            [_(UNREADABLE_WHY[part.reason]), part.raw[:UNREADABLE_RAW_ON_PAPER], part.where]
+            for part in record.unreadable
+        ]
+        parts.append(_table([_("Why"), _("What we received"), _("Technical detail")], rows))
     parts.append(_p(_("Questions? Ask your family doctor or your pharmacist.")))
     parts.append("</body></html>")
     return "".join(parts)

@@ -9,7 +9,7 @@ translated at call time (``assistant.i18n``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from babel.dates import get_day_names
@@ -19,13 +19,18 @@ from assistant.glossary import explain_specific, explain_unit
 from assistant.i18n import (
     N_,
     _,
+    current_locale,
     current_locale_name,
     format_date,
     format_decimal,
     format_time,
     ngettext,
+    pgettext,
 )
 from assistant.records.model import (
+    VACCINE_DUE,
+    VACCINE_NOT_GIVEN,
+    Allergy,
     AllergyKind,
     Coding,
     ConsentStatus,
@@ -35,10 +40,15 @@ from assistant.records.model import (
     Medication,
     MedicationStatus,
     Patient,
+    Problem,
     ProblemStatus,
+    ResultStatus,
     UnreadableReason,
+    Vaccination,
+    Verification,
     Weekday,
 )
+from assistant.text_language import primary_language
 
 MOMENT_WORDS: dict[Moment, str] = {
     Moment.MORNING: N_("Morning"),
@@ -301,16 +311,19 @@ def status_text(med: Medication, today: date) -> tuple[str, str]:
 
 
 INTERPRETATION: dict[Interpretation, tuple[str, str, str]] = {
-    # (words, icon, theme colour role)
-    Interpretation.HIGH: (N_("Higher than usual"), "higher", "problem"),
-    Interpretation.LOW: (N_("Lower than usual"), "lower", "problem"),
-    Interpretation.NORMAL: (N_("Normal"), "normal", "success"),
-    Interpretation.ABNORMAL: (N_("Not as usual"), "warning", "problem"),
+    # (words, icon, theme colour role). "Reference values", not "usual": the values of
+    # healthy people, not what is usual for this patient.
+    Interpretation.HIGH: (N_("Above the reference values"), "higher", "problem"),
+    Interpretation.LOW: (N_("Below the reference values"), "lower", "problem"),
+    Interpretation.NORMAL: (N_("Within the reference values"), "normal", "success"),
+    Interpretation.ABNORMAL: (N_("Outside the reference values"), "warning", "problem"),
     Interpretation.UNKNOWN: (N_("No comparison given"), "info", "text"),
 }
 
 
 def value_text(result: LabResult) -> str:
+    if result.status is ResultStatus.CANCELLED:
+        return _("Test cancelled: no result")
     if result.value is not None:
         value = format_decimal(result.value, max_decimals=3)
         text = f"{result.comparator}{value}"
@@ -326,7 +339,7 @@ def range_text(result: LabResult) -> str:
     unit = unit_text(rng.unit or result.unit)
     if rng.low is not None and rng.high is not None:
         return (
-            _("Usual values: {low} to {high} {unit}")
+            _("Reference values: {low} to {high} {unit}")
             .format(
                 low=format_decimal(rng.low, max_decimals=3),
                 high=format_decimal(rng.high, max_decimals=3),
@@ -336,19 +349,83 @@ def range_text(result: LabResult) -> str:
         )
     if rng.low is not None:
         return (
-            _("Usual values: more than {low} {unit}")
+            _("Reference values: more than {low} {unit}")
             .format(low=format_decimal(rng.low, max_decimals=3), unit=unit)
             .strip()
         )
     if rng.high is not None:
         return (
-            _("Usual values: less than {high} {unit}")
+            _("Reference values: less than {high} {unit}")
             .format(high=format_decimal(rng.high, max_decimals=3), unit=unit)
             .strip()
         )
     if rng.text:
-        return _("Usual values: {text}").format(text=rng.text)
+        return _("Reference values: {text}").format(text=rng.text)
     return ""
+
+
+def target_text(result: LabResult) -> str:
+    """The patient's own target for this test, when the record gives one ("" otherwise)."""
+    rng = result.target
+    if rng is None:
+        return ""
+    unit = unit_text(rng.unit or result.unit)
+    low = format_decimal(rng.low, max_decimals=3) if rng.low is not None else ""
+    high = format_decimal(rng.high, max_decimals=3) if rng.high is not None else ""
+    if low and high:
+        text = _("Your own target: {low} to {high} {unit}").format(low=low, high=high, unit=unit)
+    elif high:
+        text = _("Your own target: less than {high} {unit}").format(high=high, unit=unit)
+    elif low:
+        text = _("Your own target: more than {low} {unit}").format(low=low, unit=unit)
+    elif rng.text:
+        return _("Your own target: {text}").format(text=rng.text)
+    else:
+        return ""
+    return text.strip()
+
+
+#: A trailing count after a unit or a pharmaceutical form is the number in the box:
+#: "Ramipril EG 5 mg tabl. 98", "Lantus SoloStar 100 E/ml 1,5 ml 3", "Dafalgan 1 g 16".
+_PACK_SIZE = re.compile(
+    r"^(?P<name>.*?(?:\b(?:mg|g|µg|ug|mcg|ml|l|ie|iu|e|%|dosis|doses|e/ml|mg/ml)|\.)"
+    r"(?:\s+(?:MR|LP|SR|XR|ZOC|retard))?)"  # a release form belongs to the name
+    r"\s+(?:x\s*)?(?P<count>\d{1,4})$",
+    re.IGNORECASE,
+)
+
+
+def medicine_name(name: str) -> tuple[str, int | None]:
+    """(the name with its strength, the number in the box) from a medicine's name as the
+    record writes it: the pack size reads as a dose ("tabl. 98") and is shown apart."""
+    m = _PACK_SIZE.match(name.strip())
+    if m is None:
+        return name, None
+    return m.group("name").strip(), int(m.group("count"))
+
+
+def medicine_title(name: str) -> str:
+    """A medicine's name and strength, without the number in the box."""
+    return medicine_name(name)[0]
+
+
+def pack_size_text(name: str) -> str:
+    """ "In the box: 98" when the name holds the number in the box, else ""."""
+    count = medicine_name(name)[1]
+    return _("In the box: {n}").format(n=count) if count is not None else ""
+
+
+def plan_source_text(medications: Sequence[Medication], today: date) -> str:
+    """Where the day plan and the medicine lists come from: the record, of a date."""
+    recorded = [m.recorded.date() for m in medications if m.recorded is not None]
+    if recorded:
+        return _("According to your record of {date}.").format(date=format_date(max(recorded)))
+    return _("According to your record, read on {date}.").format(date=format_date(today))
+
+
+def change_nothing_text() -> str:
+    """Beside every list of medicines, on screen, aloud and on paper."""
+    return _("Change nothing without your doctor or pharmacist.")
 
 
 ALLERGY_KIND: dict[AllergyKind, str] = {
@@ -371,7 +448,67 @@ UNREADABLE_WHY: dict[UnreadableReason, str] = {
     UnreadableReason.MISSING_VALUE: N_("A value is missing."),
     UnreadableReason.MALFORMED: N_("It is damaged or badly written."),
     UnreadableReason.UNSUPPORTED: N_("This program cannot show this kind of data yet."),
+    UnreadableReason.ENTERED_IN_ERROR: N_(
+        "Your care provider marked this entry as a mistake. It is not shown as true."
+    ),
+    UnreadableReason.NOT_RELEVANT: N_(
+        "Your care provider marked this entry as no longer valid. It is not shown."
+    ),
+    UnreadableReason.OTHER_VERSION: N_(
+        "It is written in another version of the health data standard. "
+        "This program cannot read this part."
+    ),
 }
+
+
+def vaccine_status_lines(v: Vaccination) -> list[str]:
+    """What the record says about giving this vaccine, when it is *not* simply "given"."""
+    if v.given:
+        return []
+    if v.status == VACCINE_NOT_GIVEN:
+        lines = [_("Not given")]
+        if v.status_reason:
+            lines.append(_("Why: {reason}").format(reason=v.status_reason))
+        return lines
+    if v.status == VACCINE_DUE:
+        return [_("Not given yet")]
+    return [_("Your record does not say if this vaccine was given.")]
+
+
+def vaccine_date_text(v: Vaccination) -> str:
+    """ "Given on 3 May 2021" for a given dose; for any other, only the date of the entry."""
+    if v.date is None:
+        return _("Date not known")
+    if v.given:
+        return _("Given on {date}").format(date=format_date(v.date))
+    return _("Date in the record: {date}").format(date=format_date(v.date))
+
+
+def allergy_status_lines(a: Allergy) -> list[str]:
+    """Whether an allergy holds: ruled out, not confirmed, not active now."""
+    if a.verification is Verification.REFUTED:
+        return [_("Checked by a doctor: you do not have this allergy.")]
+    lines = []
+    if a.verification is Verification.UNCONFIRMED:
+        lines.append(_("Not confirmed yet."))
+    if not a.active:
+        # (a context: the French for a health problem and for an allergy differ in gender)
+        lines.append(pgettext("allergy", "Not active now"))
+    return lines
+
+
+def problem_status_lines(p: Problem) -> list[str]:
+    """The status of a health problem, and whether it was ruled out or not confirmed."""
+    if p.verification is Verification.REFUTED:
+        return [_("Checked by a doctor: you do not have this.")]
+    lines = [_(PROBLEM_STATUS[p.status])]
+    if p.verification is Verification.UNCONFIRMED:
+        lines.append(_("Not confirmed yet."))
+    return lines
+
+
+def superseded_text() -> str:
+    return _("There is a newer version of this document.")
 
 
 SECTION_TITLES: dict[str, str] = {
@@ -421,3 +558,27 @@ def consent_text(consent: ConsentStatus | None) -> str:
     if consent.granted:
         return _("Yes. You agreed to share your health data between your care providers.")
     return _("No. You did not agree to share your health data.")
+
+
+def language_name(code: str) -> str:
+    """The name of a language in the patient's language ("anglais" for "en" in French), ""
+    when it has none."""
+    names = current_locale().languages
+    return str(names.get(primary_language(code), ""))
+
+
+def written_in_text(language: str) -> str:
+    """The label over a text from the record left in its own language (never translated)."""
+    name = language_name(language)
+    if name:
+        return _("Written in {language} by your care provider:").format(language=name)
+    return _("Written in another language by your care provider:")
+
+
+def as_written_text(text: str, language: str = "") -> str:
+    """The name as the record writes it, beside the glossary's name in the patient's language;
+    ``language``: the record's language when it is not the patient's."""
+    name = language_name(language) if language else ""
+    if name:
+        return _("In your record, in {language}: {text}").format(language=name, text=text)
+    return _("In your record: {text}").format(text=text)

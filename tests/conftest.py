@@ -51,3 +51,14 @@ def vpcd_slot(pcscd: None) -> Iterator[VpcdSlot]:
     (a demo app, another test run) holds it, then "Virtual PCD 00 01"."""
     with free_slot() as slot:
         yield slot
+
+
+@pytest.fixture(autouse=True)
+def _settings_of_the_run_restored() -> Iterator[None]:
+    """A test that starts the program (``ui.app.main``) installs its settings for the run;
+    the next test starts again from the home-mode defaults."""
+    from assistant import settings as settings_mod
+
+    before = settings_mod.current()
+    yield
+    settings_mod.install(before)

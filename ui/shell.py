@@ -654,7 +654,9 @@ class Shell(QMainWindow):
         if self._help_visible():
             self.say(self.help_overlay.heading.text() + "\n" + self.help_overlay.text.text())
         elif self._screen is not None:
-            self.say(self._screen.speech_text())
+            message = self.speaker.say_parts(self._screen.speech_parts())
+            if message is not None:
+                self.set_status(message)
 
     def _speech_problem(self, message: str) -> None:
         self.set_status(message)

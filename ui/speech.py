@@ -15,6 +15,7 @@ from PySide6.QtCore import QLocale, QObject, Signal
 
 from assistant.i18n import _, current_language
 from assistant.platform_choices import speech_engines
+from assistant.text_language import primary_language
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,9 @@ class Speaker(QObject):
         self._error: str | None = None
         self._language: str | None = None
         self.last_text = ""
+        #: The locale each queued text is spoken in (:meth:`say_parts`).
+        self._utterance_locales: dict[int, QLocale] = {}
+        self._switching = False
 
     def _ensure(self) -> object | None:
         if self._tts is not None or self._error is not None:
@@ -127,6 +131,61 @@ class Speaker(QObject):
         self.last_text = text
         self.spoken.emit(text)
         return None
+
+    def say_parts(self, parts: list[tuple[str, str]]) -> str | None:
+        """Speak texts one after the other, each in its language ("" for the program's): a
+        text from the record in English is read by an English voice when there is one, else
+        by the program's voice. Returns None when speaking, else the message to show."""
+        languages = {primary_language(lang) for _text, lang in parts} - {"", current_language()}
+        if not languages:
+            return self.say("\n".join(text for text, _lang in parts))
+        tts = self._ensure()
+        if tts is None or not self._select_language(tts):
+            message = self.no_voice_message()
+            self.unavailable.emit(message)
+            return message
+        from PySide6.QtTextToSpeech import QTextToSpeech
+
+        assert isinstance(tts, QTextToSpeech)
+        tts.stop()
+        if not self._switching:
+            tts.aboutToSynthesize.connect(self._switch_voice)
+            self._switching = True
+        own = tts.locale()
+        self._utterance_locales = {}
+        for text, lang in parts:
+            locale = self._locale_for(tts, primary_language(lang)) if lang else None
+            self._utterance_locales[tts.enqueue(text)] = locale or own
+        self._language = None  # the next say() chooses the program's voice again
+        self.last_text = "\n".join(text for text, _lang in parts)
+        self.spoken.emit(self.last_text)
+        return None
+
+    def _locale_for(self, tts: object, lang: str) -> QLocale | None:
+        """A locale of ``lang`` the engine can speak (None: it has none)."""
+        from PySide6.QtTextToSpeech import QTextToSpeech
+
+        assert isinstance(tts, QTextToSpeech)
+        names = SPEECH_LOCALES.get(lang, (lang,))
+        for loc in tts.availableLocales():
+            if any(loc.name() == n or loc.name().startswith(n) for n in names):
+                return loc
+        return None
+
+    def _switch_voice(self, utterance: int) -> None:
+        """Just before a queued text is spoken: the voice of its language."""
+        tts = self._tts
+        locale = self._utterance_locales.get(utterance)
+        if tts is None or locale is None:
+            return
+        from PySide6.QtTextToSpeech import QTextToSpeech
+
+        assert isinstance(tts, QTextToSpeech)
+        if tts.locale() != locale:
+            tts.setLocale(locale)
+            voices = tts.availableVoices()
+            if voices:
+                tts.setVoice(voices[0])
 
     def stop(self) -> None:
         if self._tts is None:  # nothing ever spoken: do not load the speech module for nothing

@@ -72,11 +72,13 @@ def login(
     signer: ChallengeSigner,
     *,
     timeout: httpx.Timeout | float | None = None,
+    deadline: float | None = None,
 ) -> AccessToken:
-    """Run the eID challenge login against the hub at ``base_url``."""
+    """Run the eID challenge login against the hub at ``base_url`` (each request ends by
+    ``deadline``, a ``time.monotonic()`` value, if given)."""
     base = base_url.rstrip("/")
     challenge = request_json(
-        client, "POST", f"{base}/auth/challenge", json_body={}, timeout=timeout
+        client, "POST", f"{base}/auth/challenge", json_body={}, timeout=timeout, deadline=deadline
     )
     nonce_text = challenge.get("nonce")
     if not isinstance(nonce_text, str):
@@ -100,7 +102,14 @@ def login(
         ],
     }
     started = time.monotonic()
-    grant = request_json(client, "POST", f"{base}/auth/token", json_body=answer, timeout=timeout)
+    grant = request_json(
+        client,
+        "POST",
+        f"{base}/auth/token",
+        json_body=answer,
+        timeout=timeout,
+        deadline=deadline,
+    )
     token = grant.get("access_token")
     patient = grant.get("patient")
     expires_in = grant.get("expires_in")

@@ -7,7 +7,10 @@ Every HTTP or transport failure becomes one of the shared error kinds:
 * 401 → TokenRefusedError (a ServiceRefusedError: the bearer token was not accepted), 403 →
   ServiceRefusedError
 * other 4xx (our request was wrong) → ProgramError
-* wrong content type, malformed JSON, body too large, broken Bundle → BadDataError
+* wrong content type, malformed JSON (or nested too deeply), body too large, broken Bundle →
+  BadDataError
+* no complete answer within the deadline, however slowly the server drips it → ServiceDownError
+* a hub address that is neither https nor this computer → ProgramError, before anything is sent
 
 There is no automatic retry: the UI decides, with the patient, whether to try again.
 A malformed entry inside a Bundle is reported as an :class:`UnreadablePart` and skipped.
@@ -16,10 +19,14 @@ A malformed entry inside a Bundle is reported as an :class:`UnreadablePart` and 
 from __future__ import annotations
 
 import email.utils
+import ipaddress
 import json
 import logging
+import socket
 import ssl
+import threading
 import time
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +42,7 @@ from assistant.errors import (
     ServiceDownError,
     ServiceRefusedError,
 )
+from assistant.records.json_view import JsonView
 from assistant.records.model import UnreadablePart, UnreadableReason
 
 log = logging.getLogger(__name__)
@@ -104,6 +112,9 @@ def hub_http_client(
 JSON_TYPES = ("application/fhir+json", "application/json", "application/json+fhir")
 #: A sensible timeout for clients made for a hub (requests use the client's own by default).
 RECOMMENDED_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+#: The longest one request may take, from sending to the last byte of the answer. httpx's
+#: timeouts count per read: a server that sends one byte every half second never trips them.
+REQUEST_DEADLINE_S = 30.0
 MAX_BODY_BYTES = 16 * 1024 * 1024
 MAX_PAGES = 200
 RAW_EXCERPT = 400
@@ -130,6 +141,100 @@ def retry_after_seconds(value: str | None, *, now: float | None = None) -> float
 
 class TokenRefusedError(ServiceRefusedError):
     """HTTP 401: the server did not take the bearer token (expired, revoked or unknown)."""
+
+
+def is_this_computer(host: str) -> bool:
+    """Whether ``host`` (a name or an address) is this computer: localhost or a loopback IP."""
+    host = host.lower().strip("[]")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name
+        return False
+
+
+def check_hub_address(url: str) -> None:
+    """Refuse a hub that is neither https nor on this computer: a token, a signed login or a
+    record must never travel in clear. Raises ProgramError (nothing has been sent)."""
+    parts = urlsplit(url)
+    if parts.scheme == "https":
+        return
+    if parts.scheme == "http" and is_this_computer(parts.hostname or ""):
+        return
+    raise ProgramError(f"hub address refused: {parts.scheme or 'no'} scheme, not this computer")
+
+
+#: The sockets each httpx client opened for request_json (weakly held: a closed connection
+#: drops out), so that a request on a reused connection can be cut too.
+_CLIENT_SOCKETS: weakref.WeakKeyDictionary[httpx.Client, weakref.WeakSet[socket.socket]] = (
+    weakref.WeakKeyDictionary()
+)
+_CLIENT_SOCKETS_LOCK = threading.Lock()
+
+
+def _sockets_of(client: httpx.Client) -> weakref.WeakSet[socket.socket]:
+    with _CLIENT_SOCKETS_LOCK:
+        known = _CLIENT_SOCKETS.get(client)
+        if known is None:
+            known = _CLIENT_SOCKETS[client] = weakref.WeakSet()
+        return known
+
+
+class _Watchdog:
+    """Cuts the connections of one request when its deadline passes.
+
+    The sockets come from the request's ``trace`` extension (httpx / httpcore: the network
+    stream of each new connection and of its TLS layer) and from the response's
+    ``network_stream`` extension; shutting a socket down wakes the read that waits on it,
+    whatever per-read timeout it has. A request on a reused connection whose answer's head
+    has not come yet has no socket of its own: then every connection of its client is cut
+    (one late request fails the whole record load anyway).
+    """
+
+    def __init__(self, deadline: float, known: weakref.WeakSet[socket.socket]) -> None:
+        self.deadline = deadline
+        self.fired = False
+        self._known = known
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def trace(self, event: str, info: Mapping[str, Any]) -> None:
+        if event not in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+            return
+        self.watch(info.get("return_value"))
+
+    def watch(self, stream: Any) -> None:
+        """Cut ``stream``'s socket (an httpcore network stream) at the deadline."""
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        if isinstance(sock, socket.socket):
+            with self._lock:
+                self._sockets.append(sock)
+                self._known.add(sock)
+                if self.fired:
+                    _shut(sock)
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            for sock in self._sockets or list(self._known):
+                _shut(sock)
+
+    def passed(self) -> bool:
+        return self.fired or time.monotonic() >= self.deadline
+
+    def stop(self) -> None:
+        self._timer.cancel()
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed
 
 
 def _error_for_status(response: httpx.Response) -> AssistantError | None:
@@ -182,16 +287,23 @@ def request_json(
     timeout: httpx.Timeout | float | None = None,
     max_bytes: int = MAX_BODY_BYTES,
     media_types: tuple[str, ...] = JSON_TYPES,
+    deadline: float | None = None,
 ) -> Json:
     """One request whose answer must be a JSON object; raises the shared error kinds.
 
-    ``timeout`` None means the client's own timeout; ``media_types`` are the content types
-    taken as JSON.
+    ``timeout`` None means the client's own timeout (per read); ``media_types`` are the
+    content types taken as JSON. The whole request ends at REQUEST_DEADLINE_S from now, or at
+    ``deadline`` (a ``time.monotonic()`` value, e.g. the end of the record load) if sooner.
     """
     path = urlsplit(url).path
+    check_hub_address(str(client.base_url.join(url)))
+    own = time.monotonic() + REQUEST_DEADLINE_S
+    watchdog = _Watchdog(own if deadline is None else min(own, deadline), _sockets_of(client))
     request_headers = {"Accept": "application/fhir+json, application/json;q=0.9"}
     request_headers.update(headers or {})
     try:
+        if watchdog.passed():
+            raise ServiceDownError(f"{method} {path}: no time left for this request")
         with client.stream(
             method,
             url,
@@ -199,7 +311,9 @@ def request_json(
             params=params,
             json=json_body,
             timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT,
+            extensions={"trace": watchdog.trace},
         ) as response:
+            watchdog.watch(response.extensions.get("network_stream"))
             error = _error_for_status(response)
             if error is not None:
                 raise error
@@ -213,14 +327,22 @@ def request_json(
                 body += chunk
                 if len(body) > max_bytes:
                     raise BadDataError(f"{method} {path}: answer larger than {max_bytes} bytes")
+                if watchdog.passed():
+                    raise ServiceDownError(f"{method} {path}: answer not complete in time")
     except AssistantError:
         raise
     except (httpx.TransportError, httpx.DecodingError, OSError) as exc:
+        if watchdog.passed():
+            raise ServiceDownError(f"{method} {path}: answer not complete in time") from exc
         raise transport_error(exc, f"{method} {path}") from exc
+    finally:
+        watchdog.stop()
     try:
         data = json.loads(bytes(body))
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadDataError(f"{method} {path}: malformed JSON") from exc
+    except RecursionError as exc:
+        raise BadDataError(f"{method} {path}: JSON nested too deeply") from exc
     if not isinstance(data, dict):
         raise BadDataError(f"{method} {path}: JSON answer is not an object")
     return data
@@ -256,13 +378,17 @@ class FhirClient:
         timeout: httpx.Timeout | float | None = None,
         max_bytes: int = MAX_BODY_BYTES,
         max_pages: int = MAX_PAGES,
+        deadline: float | None = None,
     ) -> None:
+        check_hub_address(fhir_base)
         self.client = client
         self.fhir_base = fhir_base.rstrip("/")
         self._token = token
         self.timeout = timeout
         self.max_bytes = max_bytes
         self.max_pages = max_pages
+        #: When every request of this client must be done (``time.monotonic()``), or None.
+        self.deadline = deadline
 
     def bearer(self) -> str | None:
         """The access token to send (a subclass may renew it)."""
@@ -281,6 +407,7 @@ class FhirClient:
             params=params,
             timeout=self.timeout,
             max_bytes=self.max_bytes,
+            deadline=self.deadline,
         )
 
     def read(self, resource_type: str, resource_id: str) -> Json:
@@ -321,21 +448,32 @@ class FhirClient:
         entries = bundle.get("entry", [])
         if not isinstance(entries, list):
             raise BadDataError(f"search {resource_type}: Bundle.entry is not a list")
-        for index, entry in enumerate(entries):
+        for index, raw_entry in enumerate(entries):
             where = f"{resource_type} search, page {result.pages}, entry {index + 1}"
-            resource = entry.get("resource") if isinstance(entry, dict) else None
-            kind = resource.get("resourceType") if isinstance(resource, dict) else None
+            entry = JsonView(raw_entry)
+            resource = entry.get("resource")
+            kind = entry.obj("resource").get("resourceType")
             if not isinstance(resource, dict) or not isinstance(kind, str) or not kind:
                 result.unreadable.append(
                     UnreadablePart(
                         where=where,
                         why="Bundle entry without a resource type",
                         reason=UnreadableReason.MALFORMED,
-                        raw=_excerpt(entry),
+                        raw=_excerpt(raw_entry),
                     )
                 )
                 continue
-            mode = entry.get("search", {}).get("mode") if isinstance(entry, dict) else None
+            if entry.get("search") is not None and not entry.obj("search").is_object:
+                # the entry's search details are not an object: noted, the resource kept
+                result.unreadable.append(
+                    UnreadablePart(
+                        where=where,
+                        why="Bundle entry search is not an object",
+                        reason=UnreadableReason.MALFORMED,
+                        raw=_excerpt(entry.get("search")),
+                    )
+                )
+            mode = entry.obj("search").get("mode")
             if kind == "OperationOutcome" or mode == "outcome":
                 log.info("hub: search %s returned an OperationOutcome entry", resource_type)
                 continue

@@ -21,9 +21,20 @@ from typing import Any
 
 from assistant.errors import BadDataError
 from assistant.records import codes
+from assistant.records.fhir_version import (
+    READ_FULLY,
+    FhirVersion,
+    declared_version,
+    members_not_in_r4,
+    shape_version,
+)
 from assistant.records.json_view import JsonView, as_text
 from assistant.records.model import (
     RAW_LIMIT,
+    VACCINE_DUE,
+    VACCINE_GIVEN,
+    VACCINE_NOT_GIVEN,
+    VACCINE_UNSURE,
     AccessLogEntry,
     Allergy,
     AllergyKind,
@@ -52,6 +63,7 @@ from assistant.records.model import (
     TherapeuticRelation,
     UnreadableReason,
     Vaccination,
+    Verification,
     Weekday,
 )
 
@@ -80,6 +92,15 @@ _CONTEXT_TYPES = frozenset(
         "Location",
     }
 )
+
+
+class _NotFact(Exception):
+    """The source marks this resource as entered in error: it is noted as such (with
+    ``what``, a few words saying which entry), never shown as fact."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
 
 
 class _Unreadable(ValueError):
@@ -191,6 +212,50 @@ def _concept_text(concept: JsonView) -> str:
     return ""
 
 
+def _status_code(r: JsonView, key: str) -> str:
+    """A status written as a plain code (STU3 and older) or as a CodeableConcept (R4, R5)."""
+    value = r.get(key)
+    if isinstance(value, str):
+        return value.strip()
+    return next((c.code for c in _codings(r.obj(key))), "")
+
+
+def _reference_text(ref: JsonView) -> str:
+    """What a CodeableReference (R5) or a CodeableConcept says: its concept's text, else the
+    display of its reference."""
+    return (
+        _concept_text(ref)
+        or _concept_text(ref.obj("concept"))
+        or ref.obj("reference").text("display")
+    )
+
+
+#: Members of other FHIR versions the mapper reads, by resource type (see fhir_version).
+_READ_FROM_OTHER_VERSIONS: dict[str, frozenset[str]] = {
+    "Immunization": frozenset({"wasNotGiven", "notGiven", "explanation", "date", "statusReason"}),
+    "AllergyIntolerance": frozenset({"status", "onset"}),
+    "MedicationStatement": frozenset({"taken", "wasNotTaken", "medication", "adherence"}),
+    "MedicationRequest": frozenset({"medication"}),
+    "DocumentReference": frozenset({"created", "indexed"}),
+}
+
+_ALLERGY_VERIFICATION: dict[str, Verification] = {
+    "confirmed": Verification.CONFIRMED,
+    "unconfirmed": Verification.UNCONFIRMED,
+    "presumed": Verification.UNCONFIRMED,
+    "refuted": Verification.REFUTED,
+}
+
+_CONDITION_VERIFICATION: dict[str, Verification] = {
+    "confirmed": Verification.CONFIRMED,
+    "unconfirmed": Verification.UNCONFIRMED,
+    "provisional": Verification.UNCONFIRMED,
+    "differential": Verification.UNCONFIRMED,
+    "refuted": Verification.REFUTED,
+    "unknown": Verification.UNKNOWN,
+}
+
+
 def _ext(resource: JsonView, url_part: str) -> list[JsonView]:
     """The extensions whose URL holds ``url_part``."""
     return [e for e in resource.each("extension") if url_part in e.text("url")]
@@ -266,6 +331,8 @@ class _Mapper:
     default_report: _Report | None = None
     report_count: int = 0
     panels: dict[str, str] = field(default_factory=dict)
+    #: Language each resource's texts are declared in (its own, its narrative's or its Bundle's).
+    languages: dict[int, str] = field(default_factory=dict)
     problems: list[tuple[UnreadableReason, str, str]] = field(default_factory=list)
 
     def soft(self, what: str, fn: Callable[[], Any], default: Any = None) -> Any:
@@ -290,7 +357,7 @@ class _Mapper:
                 )
 
     # collecting -----------------------------------------------------------------------------
-    def collect(self, resource: Any, depth: int, full_url: str = "") -> None:
+    def collect(self, resource: Any, depth: int, full_url: str = "", language: str = "") -> None:
         if not isinstance(resource, dict) or not isinstance(resource.get("resourceType"), str):
             self.unreadable(
                 "resource",
@@ -301,6 +368,7 @@ class _Mapper:
             return
         rtype = resource["resourceType"]
         view = JsonView(resource)
+        language = declared_language(view) or language
         if rtype == "Bundle":
             if depth >= _MAX_BUNDLE_DEPTH:
                 self.unreadable("Bundle", "bundles nested too deeply", UnreadableReason.UNSUPPORTED)
@@ -315,9 +383,11 @@ class _Mapper:
                             _raw(entry.raw),
                         )
                     continue
-                self.collect(entry.get("resource"), depth + 1, entry.text("fullUrl"))
+                self.collect(entry.get("resource"), depth + 1, entry.text("fullUrl"), language)
             return
         self.resources.append(view)
+        if language:
+            self.languages[id(view)] = language
         rid = view.text("id")
         if rid:
             self.index[f"{rtype}/{rid}"] = view
@@ -389,11 +459,15 @@ class _Mapper:
             1 for x in self.resources if x.get("resourceType") == "DiagnosticReport"
         )
         self.panels = dict(self.soft("panels", lambda: list(self.panel_names()), []))
+        declared = declared_version(self.resources)
         self.problems = []
+        base = self.source
         for resource in ordered:
             rtype = resource.get("resourceType")  # a string: collect() checked it
             ref = _resource_ref(resource)
             self.problems = []
+            self.source = base.speaking(self.languages.get(id(resource), ""))
+            self.check_version(resource, declared)
             try:
                 if rtype == "DiagnosticReport":
                     self.diagnostic_report(resource, ref)
@@ -417,15 +491,44 @@ class _Mapper:
                 )
                 reason = exc.reason if isinstance(exc, _Unreadable) else UnreadableReason.MALFORMED
                 self.unreadable(ref, why, reason, _raw(resource.raw), ref)
+            except _NotFact as exc:
+                self.unreadable(
+                    ref, "entered in error", UnreadableReason.ENTERED_IN_ERROR, exc.what, ref
+                )
             except RecursionError:
                 self.unreadable(
                     ref, "resource nested too deeply", UnreadableReason.MALFORMED, "", ref
                 )
             for reason, why, raw in self.problems:
                 self.unreadable(ref, why, reason, raw, ref)
+        self.source = base
         if self.record.unreadable:
             log.info("FHIR: %d part(s) could not be read", len(self.record.unreadable))
         return self.record
+
+    def check_version(self, r: JsonView, declared: FhirVersion) -> None:
+        """Note, as problems of ``r``, what its FHIR version holds that the mapper does not
+        read, and any modifier extension (it changes the meaning of the resource)."""
+        if r.has("modifierExtension"):
+            urls = ", ".join(e.text("url") for e in r.each("modifierExtension"))
+            self.problems.append(
+                (UnreadableReason.UNSUPPORTED, "modifier extension not understood", urls)
+            )
+        version = shape_version(r)
+        if version is FhirVersion.UNKNOWN:
+            version = declared
+        if version in READ_FULLY or version is FhirVersion.UNKNOWN:
+            return
+        rtype = r.text("resourceType")
+        extra = members_not_in_r4(r, _READ_FROM_OTHER_VERSIONS.get(rtype, frozenset()))
+        if extra:
+            self.problems.append(
+                (
+                    UnreadableReason.OTHER_VERSION,
+                    f"FHIR {version.value}: not read: {', '.join(extra)}",
+                    _raw({k: r.get(k) for k in extra}),
+                )
+            )
 
     def patient(self, r: JsonView, ref: str) -> None:
         if self.record.patient is not None:
@@ -459,11 +562,15 @@ class _Mapper:
     # medications ----------------------------------------------------------------------------
     def medication_concept(self, r: JsonView) -> tuple[str, list[Coding]]:
         concept = r.get("medicationCodeableConcept")
-        if concept is None and r.get("medicationReference") is not None:
-            target = self.resolve(r.obj("medicationReference"))
+        reference = r.obj("medicationReference")
+        if concept is None and r.obj("medication"):  # R5: a CodeableReference
+            concept = r.obj("medication").get("concept")
+            reference = r.obj("medication").obj("reference")
+        if concept is None and reference:
+            target = self.resolve(reference)
             concept = target.get("code") if target else None
             if concept is None:
-                return r.obj("medicationReference").text("display"), []
+                return reference.text("display"), []
         return _concept_text(JsonView(concept)), _codings(JsonView(concept))
 
     def medication_details(self, r: JsonView) -> dict[str, str]:
@@ -494,7 +601,9 @@ class _Mapper:
         )
         end = guarded("effectivePeriod.end", lambda: _date(period.get("end")))
         status_text = r.text("status")
-        status = _STATEMENT_STATUS.get(status_text)
+        if status_text == "entered-in-error":
+            raise _NotFact(name or "medication")
+        status = _statement_status(r, status_text)
         if status is None:
             problems.append(
                 (UnreadableReason.NOT_PERMITTED_VALUE, "status not permitted", status_text)
@@ -724,6 +833,14 @@ class _Mapper:
 
     def medication_request(self, r: JsonView, ref: str) -> None:
         name, codings = self.medication_concept(r)
+        if r.text("status") == "entered-in-error":
+            raise _NotFact(name or "prescription")
+        if r.get("doNotPerform") is True:
+            # an order *not* to take this medicine: never listed as a prescription to collect
+            self.unreadable(
+                ref, "request not to give a medicine", UnreadableReason.UNSUPPORTED, name, ref
+            )
+            return
         rid = ""
         for ident in r.each("identifier"):
             value = ident.text("value")
@@ -761,6 +878,10 @@ class _Mapper:
     # other sections -------------------------------------------------------------------------
     def immunization(self, r: JsonView, ref: str) -> None:
         concept = r.obj("vaccineCode")
+        status_text = r.text("status")
+        if status_text == "entered-in-error":
+            raise _NotFact(_concept_text(concept) or "vaccination")
+        status, reason = self.immunization_status(r, status_text)
         codings = _codings(concept)
         for e in _ext(r, "administeredProduct"):
             for x in e.each("extension"):
@@ -781,7 +902,8 @@ class _Mapper:
         performer = ", ".join(
             p for p in (self.who(p.obj("actor")) for p in r.each("performer")) if p
         )
-        occurrence = r.get("occurrenceDateTime") or r.get("occurrenceString")
+        # STU3 and older: "date"
+        occurrence = r.get("occurrenceDateTime") or r.get("occurrenceString") or r.get("date")
         if occurrence is None:
             self.problems.append(
                 (
@@ -799,12 +921,38 @@ class _Mapper:
                 dose_number=dose,
                 performer=performer,
                 lot_number=r.text("lotNumber"),
-                status=r.text("status") or "completed",
+                status=status,
+                status_reason=reason,
                 target_diseases=tuple(targets),
                 note=_annotation_text(r.each("note")),
                 source=self.source.at(ref),
             )
         )
+
+    def immunization_status(self, r: JsonView, status_text: str) -> tuple[str, str]:
+        """(VACCINE_GIVEN / VACCINE_NOT_GIVEN / VACCINE_UNSURE, why not given).
+
+        Not given: R4 and R5 ``status: not-done`` (reason in ``statusReason``), STU3
+        ``notGiven: true``, DSTU2 and older ``wasNotGiven: true`` (reason in
+        ``explanation.reasonNotGiven``); whatever ``status`` says beside them.
+        """
+        reasons = [_concept_text(x) for x in r.each("statusReason")]
+        reasons += [_concept_text(x) for x in r.obj("explanation").each("reasonNotGiven")]
+        reason = ", ".join(x for x in reasons if x)
+        flags = [r.get(k) for k in ("notGiven", "wasNotGiven") if r.has(k)]
+        if status_text == "not-done" or True in flags:
+            return VACCINE_NOT_GIVEN, reason
+        if any(not isinstance(f, bool) for f in flags):
+            self.problems.append(
+                (UnreadableReason.MALFORMED, "not-given flag is not true or false", _raw(flags))
+            )
+            return VACCINE_UNSURE, reason
+        if status_text in ("completed", ""):
+            return VACCINE_GIVEN, ""
+        self.problems.append(
+            (UnreadableReason.NOT_PERMITTED_VALUE, "vaccination status not permitted", status_text)
+        )
+        return VACCINE_UNSURE, reason
 
     def immunization_recommendation(self, r: JsonView, ref: str) -> None:
         """A due date completes the latest matching vaccination, or is listed on its own."""
@@ -848,19 +996,27 @@ class _Mapper:
                     codings=tuple(codings),
                     dose_number=dose,
                     next_due=due,
-                    status="due",
+                    status=VACCINE_DUE,
                     target_diseases=tuple(t for t in targets if t),
                     source=self.source.at(ref),
                 )
             )
 
     def allergy(self, r: JsonView, ref: str) -> None:
+        substance = _concept_text(r.obj("code"))
+        active, verification = self.allergy_status(r, substance)
         reactions = []
+        reaction_codings: list[Coding] = []
         for reaction in r.each("reaction"):
             for m in reaction.each("manifestation"):
-                t = _concept_text(m)
+                t = _reference_text(m)  # R4 CodeableConcept, R5 CodeableReference
+                reaction_codings += _codings(m) or _codings(m.obj("concept"))
                 if t:
                     reactions.append(t)
+                else:
+                    self.problems.append(
+                        (UnreadableReason.MALFORMED, "reaction not read", _raw(m.raw))
+                    )
             d = reaction.text("description")
             if d:
                 reactions.append(d)
@@ -871,27 +1027,63 @@ class _Mapper:
         )
         if kind is AllergyKind.INTOLERANCE and "medication" in categories:
             kind = AllergyKind.ADVERSE_DRUG_REACTION
-        clinical = next((c.code for c in _codings(r.obj("clinicalStatus"))), "active")
         self.record.allergies.append(
             Allergy(
-                substance=_concept_text(r.obj("code")),
+                substance=substance,
                 codings=tuple(_codings(r.obj("code"))),
                 reaction=", ".join(reactions),
+                reaction_codings=tuple(reaction_codings),
                 kind=kind,
                 criticality={
                     "low": Criticality.LOW,
                     "high": Criticality.HIGH,
                     "unable-to-assess": Criticality.UNABLE_TO_ASSESS,
                 }.get(r.text("criticality"), Criticality.UNKNOWN),
-                onset=_date(r.get("onsetDateTime"), "onset"),
-                active=clinical == "active",
+                onset=_date(r.get("onsetDateTime") or r.get("onset"), "onset"),
+                active=active,
+                verification=verification,
                 note=_annotation_text(r.each("note")),
                 source=self.source.at(ref),
             )
         )
 
+    def allergy_status(self, r: JsonView, substance: str) -> tuple[bool, Verification]:
+        """(active, verification) from R4/R5 CodeableConcepts, STU3 codes or the single
+        ``status`` of DSTU2 and older ("active", "refuted", "active-confirmed", ...)."""
+        clinical = _status_code(r, "clinicalStatus")
+        verified = _status_code(r, "verificationStatus")
+        old = r.text("status")
+        if old:
+            words = {old} if old == "entered-in-error" else set(old.split("-"))
+            order = ("entered-in-error", "refuted", "unconfirmed", "confirmed")
+            verified = verified or next((w for w in order if w in words), "")
+            clinical = clinical or next(
+                (w for w in ("resolved", "inactive", "active") if w in words), ""
+            )
+        if verified == "entered-in-error":
+            raise _NotFact(substance or "allergy")
+        verification = _ALLERGY_VERIFICATION.get(verified, Verification.UNKNOWN)
+        if verified and verified not in _ALLERGY_VERIFICATION:
+            self.problems.append(
+                (UnreadableReason.NOT_PERMITTED_VALUE, "verification not permitted", verified)
+            )
+        if clinical not in ("", "active", "inactive", "resolved"):
+            self.problems.append(
+                (UnreadableReason.NOT_PERMITTED_VALUE, "clinical status not permitted", clinical)
+            )
+        # no clinical status: R4 leaves it out only for refuted and entered-in-error
+        active = clinical in ("", "active") and verification is not Verification.REFUTED
+        return active, verification
+
     def condition(self, r: JsonView, ref: str) -> None:
-        clinical = next((c.code for c in _codings(r.obj("clinicalStatus"))), "")
+        clinical = _status_code(r, "clinicalStatus")
+        verified = _status_code(r, "verificationStatus")
+        if verified == "entered-in-error":
+            raise _NotFact(_concept_text(r.obj("code")) or "health problem")
+        if verified and verified not in _CONDITION_VERIFICATION:
+            self.problems.append(
+                (UnreadableReason.NOT_PERMITTED_VALUE, "verification not permitted", verified)
+            )
         onset = r.get("onsetDateTime") or r.obj("onsetPeriod").get("start")
         end = r.get("abatementDateTime") or r.obj("abatementPeriod").get("end")
         self.record.problems.append(
@@ -908,6 +1100,7 @@ class _Mapper:
                     "remission": ProblemStatus.INACTIVE,
                     "resolved": ProblemStatus.RESOLVED,
                 }.get(clinical, ProblemStatus.UNKNOWN),
+                verification=_CONDITION_VERIFICATION.get(verified, Verification.UNKNOWN),
                 note=_annotation_text(r.each("note")),
                 source=self.source.at(ref),
             )
@@ -916,6 +1109,8 @@ class _Mapper:
     def diagnostic_report(self, r: JsonView, ref: str) -> None:
         report_id = _first_identifier(r) or r.text("id")
         title = _concept_text(r.obj("code"))
+        if r.text("status") == "entered-in-error":
+            raise _NotFact(title or "report")
         when = _datetime(r.get("effectiveDateTime") or r.get("issued"), "report date")
         info = _Report(report_id=report_id, title=title, when=when, status=r.text("status"))
         for res in r.each("result"):
@@ -963,6 +1158,8 @@ class _Mapper:
 
     def observation(self, r: JsonView, ref: str) -> None:
         name = _concept_text(r.obj("code"))
+        if r.text("status") == "entered-in-error":
+            raise _NotFact(name or "result")
         has_value = any(k.startswith("value") for k in r.keys()) or r.has("dataAbsentReason")
         components = r.each("component")
         if not has_value and not components and r.get("hasMember") is not None:
@@ -1019,7 +1216,11 @@ class _Mapper:
             status = ResultStatus.HELD_BACK
         if not value_text and absent:
             value_text = _concept_text(r.obj("dataAbsentReason"))
-        ranges = [self.reference_range(rr) for rr in r.each("referenceRange")]
+        ranges: list[ReferenceRange] = []
+        targets: list[ReferenceRange] = []
+        for rr in r.each("referenceRange"):
+            meaning = {c.code for c in _codings(rr.obj("type"))}
+            (targets if meaning & _TARGET_RANGES else ranges).append(self.reference_range(rr))
         ref_range = ranges[0] if ranges else None
         interpretation = Interpretation.UNKNOWN
         for c in (c for i in r.each("interpretation") for c in _codings(i)):
@@ -1036,6 +1237,7 @@ class _Mapper:
             comparator=comparator,
             unit=unit,
             reference_range=ref_range,
+            target=targets[0] if targets else None,
             interpretation=interpretation,
             status=status,
             **more,
@@ -1055,14 +1257,23 @@ class _Mapper:
 
     def document_reference(self, r: JsonView, ref: str) -> None:
         title = r.text("description") or _concept_text(r.obj("type"))
+        if "entered-in-error" in (r.text("status"), _status_code(r, "docStatus")):
+            raise _NotFact(title or "document")
         author = ", ".join(p for p in (self.who(a) for a in r.each("author")) if p)
-        when = _datetime(r.get("date"), "date")
+        # STU3: "indexed" (when the reference was made), "created" (when the document was)
+        when = _datetime(r.get("date") or r.get("created") or r.get("indexed"), "date")
         contents = [c.obj("attachment") for c in r.each("content")]
         if not contents:
             raise _Unreadable("document without content", UnreadableReason.MISSING_VALUE)
         att = next((a for a in contents if a.get("data") is not None), contents[0])
         doc = self.attachment_document(att, title, author, when, _codings(r.obj("type")), ref)
-        self.record.documents.append(replace(doc, kind=_concept_text(r.obj("type")) or doc.kind))
+        self.record.documents.append(
+            replace(
+                doc,
+                kind=_concept_text(r.obj("type")) or doc.kind,
+                superseded=r.text("status") == "superseded",
+            )
+        )
 
     def consent(self, r: JsonView, ref: str) -> None:
         provision = r.obj("provision")
@@ -1192,8 +1403,36 @@ _STATEMENT_STATUS: dict[str, MedicationStatus] = {
     "stopped": MedicationStatus.STOPPED,
     "completed": MedicationStatus.STOPPED,
     "not-taken": MedicationStatus.STOPPED,
-    "entered-in-error": MedicationStatus.UNKNOWN,
 }
+
+
+def _statement_status(r: JsonView, status: str) -> MedicationStatus | None:
+    """The status of a MedicationStatement in every version, None when not permitted.
+
+    R4 (and STU3): its status; STU3 ``taken`` n / unk, DSTU2 ``wasNotTaken``: not taken / not
+    known. R5 only says ``recorded`` or ``draft``; whether it is taken is in ``adherence``.
+    """
+    taken = r.text("taken")
+    if r.get("wasNotTaken") is True or taken == "n":
+        return MedicationStatus.STOPPED
+    if taken == "unk":
+        return MedicationStatus.UNKNOWN
+    if status in ("recorded", "draft"):
+        adherence = next((c.code for c in _codings(r.obj("adherence").obj("code"))), "")
+        return {
+            "taking": MedicationStatus.ACTIVE,
+            "taking-as-directed": MedicationStatus.ACTIVE,
+            "taking-not-as-directed": MedicationStatus.ACTIVE,
+            "not-taking": MedicationStatus.STOPPED,
+            "on-hold": MedicationStatus.SUSPENDED,
+            "stopped": MedicationStatus.STOPPED,
+        }.get(adherence, MedicationStatus.UNKNOWN)
+    return _STATEMENT_STATUS.get(status)
+
+
+#: referenceRange.type codes (referencerange-meaning) that give the patient's own target
+#: rather than the values of healthy people.
+_TARGET_RANGES = frozenset({"treatment", "therapeutic", "recommended"})
 
 _RESULT_STATUS: dict[str, ResultStatus] = {
     "final": ResultStatus.FINAL,
@@ -1202,7 +1441,6 @@ _RESULT_STATUS: dict[str, ResultStatus] = {
     "preliminary": ResultStatus.PRELIMINARY,
     "registered": ResultStatus.HELD_BACK,
     "cancelled": ResultStatus.CANCELLED,
-    "entered-in-error": ResultStatus.CANCELLED,
     "unknown": ResultStatus.UNKNOWN,
 }
 
@@ -1224,3 +1462,23 @@ _INTERPRETATIONS: dict[str, Interpretation] = {
 }
 
 __all__ = ["record_from_fhir"]
+
+
+#: The ``lang`` (or ``xml:lang``) of a narrative's div: a BCP 47 tag.
+_LANG_ATTRIBUTE = re.compile(
+    r"""<div\b[^>]*?\b(?:xml:)?lang\s*=\s*["']([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)*)["']"""
+)
+
+
+def declared_language(resource: JsonView) -> str:
+    """The language a resource declares for its texts: its ``language``, else the ``lang`` of
+    its narrative's div ("" when neither)."""
+    own = resource.get("language")
+    if isinstance(own, str) and own.strip():
+        return own.strip()
+    div = resource.obj("text").get("div")
+    if isinstance(div, str):
+        found = _LANG_ATTRIBUTE.search(div[:500])
+        if found:
+            return found.group(1)
+    return ""

@@ -8,6 +8,7 @@ entries the client could not read come back as :class:`UnreadablePart` items.
 from __future__ import annotations
 
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -15,7 +16,7 @@ import httpx
 from assistant.card.signature import ChallengeSigner
 from assistant.errors import BadDataError, ServiceRefusedError
 from assistant.records.auth import AccessToken, login
-from assistant.records.fhir_client import FhirClient, Json, SearchResult
+from assistant.records.fhir_client import FhirClient, Json, SearchResult, is_this_computer
 from assistant.records.fhir_map import record_from_fhir
 from assistant.records.model import ItemSource, Record, SourceKind, UnreadablePart
 
@@ -24,21 +25,19 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = "100"
 #: Searches in flight at once: the hub answers in parallel, a remote hub's latency overlaps.
 PARALLEL_SEARCHES = 4
+#: The whole record (the patient, every search and every page) must have arrived this long
+#: after the login; then the load stops with ServiceDownError ("the service does not answer").
+#: Each request has its own, shorter deadline too (fhir_client.REQUEST_DEADLINE_S).
+RECORD_LOAD_DEADLINE_S = 120.0
 
 
 def default_parallel(base_url: str) -> int:
     """How many searches to keep in flight for a hub at ``base_url``: one on this computer
     (the demo hub has no latency to overlap, and threads only share one interpreter lock:
     28 ms against 32-34 ms for the demo adult's record), else PARALLEL_SEARCHES."""
-    import ipaddress
     from urllib.parse import urlsplit
 
-    host = (urlsplit(base_url).hostname or "").lower()
-    try:
-        local = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:  # a host name
-        local = False
-    return 1 if local else PARALLEL_SEARCHES
+    return 1 if is_this_computer(urlsplit(base_url).hostname or "") else PARALLEL_SEARCHES
 
 
 #: One search per section of the record, with the references worth including.
@@ -74,8 +73,11 @@ class HubRecordSource:
         *,
         timeout: httpx.Timeout | float | None = None,
         parallel: int | None = None,
+        load_deadline_s: float = RECORD_LOAD_DEADLINE_S,
     ) -> None:
         self.client = client
+        #: Seconds the record may take to arrive after the login.
+        self.load_deadline_s = load_deadline_s
         #: Searches in flight at once (default: one on this computer, else PARALLEL_SEARCHES).
         self.parallel = default_parallel(base_url) if parallel is None else parallel
         self.base_url = base_url.rstrip("/")
@@ -100,7 +102,13 @@ class HubRecordSource:
         """Fetch and map the record with a token already obtained."""
         if token.expired():
             raise ServiceRefusedError("hub token expired before the record was read")
-        fhir = FhirClient(self.client, self.fhir_base, token.token, timeout=self.timeout)
+        fhir = FhirClient(
+            self.client,
+            self.fhir_base,
+            token.token,
+            timeout=self.timeout,
+            deadline=time.monotonic() + self.load_deadline_s,
+        )
         resources, unreadable = self.fetch(fhir, token.patient_id)
         record = record_with_unreadable(
             resources, unreadable, ItemSource(SourceKind.HUB, self.base_url)

@@ -30,6 +30,10 @@ from assistant.errors import BadDataError
 from assistant.records import codes
 from assistant.records.model import (
     RAW_LIMIT,
+    VACCINE_DUE,
+    VACCINE_GIVEN,
+    VACCINE_NOT_GIVEN,
+    VACCINE_UNSURE,
     Allergy,
     AllergyKind,
     Coding,
@@ -51,6 +55,7 @@ from assistant.records.model import (
     TherapeuticRelation,
     UnreadableReason,
     Vaccination,
+    Verification,
 )
 
 log = logging.getLogger(__name__)
@@ -261,6 +266,8 @@ class _Reader:
         tag = root_tag
         self.ns = tag[: tag.index("}") + 1] if tag.startswith("{") else ""
         self.source = source
+        #: The file's source; ``source`` carries the language of the item being read.
+        self.base_source = source
         #: Folder now read, and how many transactions of it were read.
         self.folder = 0
         self.transactions = 0
@@ -459,8 +466,17 @@ class _Reader:
         meds: list[_Item] = []
         extras: list[Element] = []
         for item in self.children(transaction, "item"):
+            self.source = self.base_source
             what = self.cd_value(item, "CD-ITEM")
-            if what == "medication":
+            if self.text_of(item, "isrelevant").lower() == "false":
+                self.unreadable(
+                    self.where(tid, item, what),
+                    "item marked as not relevant",
+                    UnreadableReason.NOT_RELEVANT,
+                    what,
+                    tid,
+                )
+            elif what == "medication":
                 meds.append(self.read_medication_item(item, tid))
             elif what == "healthcareelement":
                 extras.append(item)
@@ -514,7 +530,18 @@ class _Reader:
                 )
             )
 
+    def item_language(self, item: Element) -> str:
+        """The language the item's texts are written in: the ``L`` of its first ``text`` (else
+        of its first ``cd`` with one), "" when none says."""
+        for tag in ("text", "cd"):
+            for el in item.iter(self.ns + tag):
+                lang = (el.get("L") or "").strip()
+                if lang:
+                    return lang
+        return ""
+
     def read_medication_item(self, item: Element, tid: str) -> _Item:
+        self.source = self.base_source.speaking(self.item_language(item))
         problems: list[tuple[UnreadableReason, str, str]] = []
 
         def guard(what: str, el: Element | None) -> _Guard:
@@ -892,7 +919,18 @@ class _Reader:
 
     def read_sumehr_items(self, items: Iterable[Element], tid: str) -> None:
         for item in items:
+            self.source = self.base_source
             what = self.cd_value(item, "CD-ITEM")
+            if self.text_of(item, "isrelevant").lower() == "false":
+                # the author says this item no longer counts: noted, never shown as fact
+                self.unreadable(
+                    self.where(tid, item, what),
+                    "item marked as not relevant",
+                    UnreadableReason.NOT_RELEVANT,
+                    " ".join(self.item_texts(item)[:1]) or what,
+                    f"{tid}/{what}",
+                )
+                continue
             try:
                 self.read_sumehr_item(item, tid, what)
             except _PART_ERRORS as exc:
@@ -915,6 +953,7 @@ class _Reader:
         return out
 
     def read_sumehr_item(self, item: Element, tid: str, what: str) -> None:
+        self.source = self.base_source.speaking(self.item_language(item))
         ref = self.source.at(f"{tid}/{self.text_of(item, 'id')}")
         if what == "medication":
             med = self.read_medication_item(item, tid)
@@ -932,6 +971,9 @@ class _Reader:
                     end=self.moment(item, "endmoment"),
                     status=_PROBLEM_STATUS.get(lifecycle, ProblemStatus.UNKNOWN),
                     category=_PROBLEM_CATEGORY[what],
+                    verification=Verification.REFUTED
+                    if lifecycle in _NOT_PRESENT
+                    else Verification.UNKNOWN,
                     note=" ".join(texts[1:]),
                     source=ref,
                 )
@@ -951,10 +993,14 @@ class _Reader:
             indications = [
                 c for c in self.item_codings(item) if c.system == codes.CD_VACCINE_INDICATION
             ]
+            lifecycle = self.cd_value(self.child(item, "lifecycle"), "CD-LIFECYCLE")
             self.record.vaccinations.append(
                 Vaccination(
                     vaccine=name or ", ".join(c.code for c in indications),
                     codings=tuple(codings),
+                    status=_VACCINE_STATUS.get(lifecycle, VACCINE_UNSURE)
+                    if lifecycle
+                    else VACCINE_GIVEN,
                     date=self.moment(item, "beginmoment"),
                     target_diseases=tuple(c.code for c in indications),
                     note=self.text_of(item, "text"),
@@ -964,6 +1010,7 @@ class _Reader:
         elif what in ("adr", "allergy"):
             codings = self.item_codings(item)
             texts = self.item_texts(item)
+            lifecycle = self.cd_value(self.child(item, "lifecycle"), "CD-LIFECYCLE")
             self.record.allergies.append(
                 Allergy(
                     substance=texts[0] if texts else next((c.display for c in codings), ""),
@@ -972,6 +1019,10 @@ class _Reader:
                     if what == "adr"
                     else AllergyKind.ALLERGY,
                     onset=self.moment(item, "beginmoment"),
+                    active=lifecycle in ("", "active"),
+                    verification=Verification.REFUTED
+                    if lifecycle in _NOT_PRESENT
+                    else Verification.UNKNOWN,
                     note=" ".join(texts[1:]),
                     source=ref,
                 )
@@ -1137,6 +1188,25 @@ _PROBLEM_STATUS: dict[str, ProblemStatus] = {
     "resolved": ProblemStatus.RESOLVED,
     "completed": ProblemStatus.RESOLVED,
     "stopped": ProblemStatus.RESOLVED,
+}
+
+#: CD-LIFECYCLE values that say a finding is *not* there (checked and ruled out).
+_NOT_PRESENT = frozenset({"notpresent", "excluded"})
+
+#: CD-LIFECYCLE of a vaccine item: given, not given, or only planned.
+_VACCINE_STATUS: dict[str, str] = {
+    "completed": VACCINE_GIVEN,
+    "administrated": VACCINE_GIVEN,
+    "active": VACCINE_GIVEN,
+    "inactive": VACCINE_GIVEN,
+    "refused": VACCINE_NOT_GIVEN,
+    "notpresent": VACCINE_NOT_GIVEN,
+    "excluded": VACCINE_NOT_GIVEN,
+    "cancelled": VACCINE_NOT_GIVEN,
+    "aborted": VACCINE_NOT_GIVEN,
+    "planned": VACCINE_DUE,
+    "prescribed": VACCINE_DUE,
+    "ordered": VACCINE_DUE,
 }
 
 _PROBLEM_CATEGORY: dict[str, ProblemCategory] = {

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time
 from enum import Enum
+from functools import cached_property
 from typing import Any
 
 from assistant.errors import ProblemKind
@@ -37,15 +38,24 @@ class ItemSource:
 
     ``label`` never holds personal data (a file's name or a server URL). ``ref`` is the
     identifier of the item inside that source (FHIR ``Resource/id``, KMEHR item id).
+    ``language`` is the language the source declares for the item's texts (BCP 47 as written:
+    FHIR ``language`` of the resource, its narrative or its Bundle; KMEHR ``L`` of its texts),
+    "" when it declares none.
     """
 
     kind: SourceKind
     label: str
     ref: str = ""
+    language: str = ""
 
     def at(self, ref: str) -> ItemSource:
         """The same source, pointing at one item inside it."""
-        return ItemSource(self.kind, self.label, ref)  # (a record has hundreds: not replace())
+        # (a record has thousands of items: not replace())
+        return ItemSource(self.kind, self.label, ref, self.language)
+
+    def speaking(self, language: str) -> ItemSource:
+        """The same source, its items' texts declared in ``language``."""
+        return ItemSource(self.kind, self.label, self.ref, language)
 
 
 @dataclass(frozen=True)
@@ -55,6 +65,21 @@ class Coding:
     system: str
     code: str
     display: str = ""
+
+
+class Verification(Enum):
+    """How sure the source is that a finding (an allergy, a health problem) is true.
+
+    FHIR ``verificationStatus``: confirmed; unconfirmed, provisional, differential (UNCONFIRMED);
+    refuted (REFUTED: checked, and it is *not* so). Entered-in-error items are never made: the
+    mapper notes them as unreadable parts instead. KMEHR ``notpresent``/``excluded`` map to
+    REFUTED.
+    """
+
+    CONFIRMED = "confirmed"
+    UNCONFIRMED = "unconfirmed"
+    REFUTED = "refuted"
+    UNKNOWN = "unknown"
 
 
 # --------------------------------------------------------------------------------------------
@@ -223,6 +248,13 @@ class Medication:
 # Vaccinations, results, allergies, problems
 
 
+#: Vaccination.status values: given, not given (refused, contra-indicated, ...), only due.
+VACCINE_GIVEN = "completed"
+VACCINE_NOT_GIVEN = "not-done"
+VACCINE_DUE = "due"
+VACCINE_UNSURE = "unknown"  # the source's status could not be read
+
+
 @dataclass(frozen=True)
 class Vaccination:
     vaccine: str
@@ -232,10 +264,17 @@ class Vaccination:
     next_due: _Date | None = None
     performer: str = ""
     lot_number: str = ""
-    status: str = "completed"  # FHIR Immunization.status or KMEHR lifecycle
+    status: str = VACCINE_GIVEN  # VACCINE_GIVEN, _NOT_GIVEN, _DUE or _UNSURE
+    status_reason: str = ""  # why it was not given, as the source wrote it
     target_diseases: tuple[str, ...] = ()
     note: str = ""
     source: ItemSource | None = None
+
+    @property
+    def given(self) -> bool:
+        """Whether the source says this dose was given (never true for a refused or a due
+        dose)."""
+        return self.status == VACCINE_GIVEN
 
 
 class Interpretation(Enum):
@@ -298,6 +337,7 @@ class LabResult:
     comparator: str = ""  # "<", "<=", ">=", ">" for values given as a bound
     unit: str = ""  # UCUM code or unit text
     reference_range: ReferenceRange | None = None
+    target: ReferenceRange | None = None  # the patient's own target (INR, HbA1c, ...)
     interpretation: Interpretation = Interpretation.UNKNOWN
     date: datetime | None = None
     report_id: str = ""
@@ -307,10 +347,11 @@ class LabResult:
     note: str = ""
     source: ItemSource | None = None
 
-    @property
+    @cached_property
     def test_key(self) -> str:
         """Results of the same test share a key: the LOINC code when there is one, else the
-        name (case and outer spaces aside)."""
+        name (case and outer spaces aside). Worked out once per result (a 10-year record has
+        thousands, grouped on every screen that lists them)."""
         for c in self.codings:
             if "loinc" in c.system.lower() and c.code:
                 return f"loinc:{c.code}"
@@ -318,7 +359,10 @@ class LabResult:
 
     @property
     def level(self) -> Interpretation:
-        """The lab's own interpretation, or else the one its reference range gives."""
+        """The lab's own interpretation, or else the one its reference range gives; UNKNOWN
+        for a cancelled test (its value, if any, is not a result)."""
+        if self.status is ResultStatus.CANCELLED:
+            return Interpretation.UNKNOWN
         if self.interpretation is not Interpretation.UNKNOWN or self.reference_range is None:
             return self.interpretation
         return self.reference_range.classify(self.value, comparator=self.comparator, unit=self.unit)
@@ -343,12 +387,19 @@ class Allergy:
     substance: str
     codings: tuple[Coding, ...] = ()
     reaction: str = ""
+    reaction_codings: tuple[Coding, ...] = ()  # codes of the reaction (SNOMED CT "hives")
     kind: AllergyKind = AllergyKind.UNKNOWN
     criticality: Criticality = Criticality.UNKNOWN
     onset: date | None = None
     active: bool = True
+    verification: Verification = Verification.UNKNOWN
     note: str = ""
     source: ItemSource | None = None
+
+    @property
+    def holds(self) -> bool:
+        """Whether this allergy is to be heeded now: active and not ruled out."""
+        return self.active and self.verification is not Verification.REFUTED
 
 
 class ProblemStatus(Enum):
@@ -373,6 +424,7 @@ class Problem:
     end: date | None = None
     status: ProblemStatus = ProblemStatus.UNKNOWN
     category: ProblemCategory = ProblemCategory.PROBLEM
+    verification: Verification = Verification.UNKNOWN
     note: str = ""
     source: ItemSource | None = None
 
@@ -391,6 +443,7 @@ class Document:
     content_type: str = ""
     content: bytes | None = None
     url: str = ""  # where the content can be fetched when it is not inline
+    superseded: bool = False  # a newer version of this document replaces it
     source: ItemSource | None = None
 
 
@@ -408,6 +461,12 @@ class Prescription:
     posology_text: str = ""
     quantity: str = ""
     source: ItemSource | None = None
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the pharmacist can still deliver it (not cancelled, stopped, completed,
+        on hold or a draft)."""
+        return self.status in ("active", "open", "")
 
 
 @dataclass(frozen=True)
@@ -468,6 +527,12 @@ class UnreadableReason(Enum):
     MISSING_VALUE = "missing_value"
     MALFORMED = "malformed"
     UNSUPPORTED = "unsupported"
+    #: the source itself says the entry was a mistake (FHIR entered-in-error)
+    ENTERED_IN_ERROR = "entered_in_error"
+    #: the source itself says the entry no longer counts (KMEHR isrelevant false)
+    NOT_RELEVANT = "not_relevant"
+    #: written in a FHIR version whose elements the program does not read
+    OTHER_VERSION = "other_version"
 
 
 #: How much of the original text an :class:`UnreadablePart` keeps.
@@ -536,6 +601,10 @@ class Record:
     access_log: list[AccessLogEntry] = field(default_factory=list)
     unreadable: list[UnreadablePart] = field(default_factory=list)
     sources: list[ItemSource] = field(default_factory=list)
+
+    def open_prescriptions(self) -> list[Prescription]:
+        """The prescriptions the pharmacist can still deliver."""
+        return [p for p in self.prescriptions if p.is_open]
 
     def counts(self) -> dict[str, int]:
         """Number of items per list section (e.g. ``{"medications": 4, ...}``)."""
@@ -625,6 +694,10 @@ def _codings_of(item: Any) -> Iterator[Coding]:
 
 __all__ = [
     "RECORD_PARTS",
+    "VACCINE_DUE",
+    "VACCINE_GIVEN",
+    "VACCINE_NOT_GIVEN",
+    "VACCINE_UNSURE",
     "AccessLogEntry",
     "Allergy",
     "AllergyKind",
@@ -658,5 +731,6 @@ __all__ = [
     "UnreadablePart",
     "UnreadableReason",
     "Vaccination",
+    "Verification",
     "Weekday",
 ]

@@ -91,7 +91,7 @@ def test_results_in_words() -> None:
     high = LabResult("HbA1c", value=8.2, unit="%", reference_range=ReferenceRange(4.0, 6.0))
     assert high.level is Interpretation.HIGH  # computed from the range
     assert value_text(high) == "8.2 %"
-    assert range_text(high) == "Usual values: 4 to 6 %"
+    assert range_text(high) == "Reference values: 4 to 6 %"
     given = LabResult("K", value=4.0, interpretation=Interpretation.LOW)
     assert given.level is Interpretation.LOW  # the lab's word wins
     bound = LabResult("CRP", value=5, comparator="<", unit="mg/L")

@@ -10,12 +10,15 @@ from assistant.demo.hub.patients import synthetic_patients
 from assistant.records.fhir_map import record_from_fhir
 from assistant.records.files import open_record_file
 from assistant.records.model import ItemSource, Record, SourceKind
-from tests.support.fixtures import record_files
+from tests.support.fixtures import more_record_files, record_files
 
 
 def fixture_files() -> list[Path]:
-    """Every KMEHR and FHIR file of the shared fixtures but the 100x load file."""
-    return [p for p in record_files() if p.name != "sumehr_example100.kmehr"]
+    """Every KMEHR and FHIR file of the shared fixtures (with the files from other projects
+    in ``more/``) but the 100x load file."""
+    return [
+        p for p in (*record_files(), *more_record_files()) if p.name != "sumehr_example100.kmehr"
+    ]
 
 
 def demo_record(citizen_id: str) -> Record:

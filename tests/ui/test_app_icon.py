@@ -44,7 +44,8 @@ def test_the_desktop_file_and_metainfo_carry_the_application_id() -> None:
 def test_the_window_gets_the_icon_after_the_first_screen(qtbot: QtBot, tmp_path: Path) -> None:
     QGuiApplication.setWindowIcon(QIcon())  # whatever an earlier test left
     run = build_app(
-        ["--no-pcscd", "--language", "en", "--data-dir", str(tmp_path)], services_now=False
+        ["--demo", "--no-pcscd", "--language", "en", "--data-dir", str(tmp_path)],
+        services_now=False,
     )
     try:
         qtbot.addWidget(run.shell)

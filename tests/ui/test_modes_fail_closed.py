@@ -49,7 +49,9 @@ def _main(args: list[str], tmp_path: Path) -> int:
     from ui.app import main
 
     try:
-        return main(["--language", "fr", "--no-pcscd", "--data-dir", str(tmp_path), *args])
+        return main(
+            ["--language", "fr", "--demo", "--no-pcscd", "--data-dir", str(tmp_path), *args]
+        )
     finally:
         set_language("en")
         theme_mod.set_theme(theme_mod.Theme())
@@ -151,7 +153,15 @@ def test_kiosk_without_a_library_it_needs_does_not_start(tmp_path: Path, missing
     from ui.app import EXIT_MODE_UNAVAILABLE
 
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DOSSIER_TTS_ENGINE="mock")
-    args = ["--no-pcscd", "--language", "fr", "--data-dir", str(tmp_path), "--report-ready"]
+    args = [
+        "--demo",
+        "--no-pcscd",
+        "--language",
+        "fr",
+        "--data-dir",
+        str(tmp_path),
+        "--report-ready",
+    ]
     out = subprocess.run(
         [sys.executable, "-c", BLOCKED_IMPORT, missing, *args, *_kiosk_args(tmp_path)],
         cwd=ROOT,

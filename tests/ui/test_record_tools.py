@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from assistant.i18n import format_date, set_language, translate_in
 from assistant.notes import Notebook
+from assistant.record_words import medicine_title
 from assistant.records.model import Record
 from tests.support.fixtures import FIXTURES
 from tests.support.pdf import pdf_text
@@ -76,7 +77,7 @@ def test_day_plan_on_the_medicines_page(qtbot: QtBot, adult: Record) -> None:
     home.open_page("medicines")
     page = home.page
     assert isinstance(page, MedicinesPage)
-    names = {r.medication.name for r in page.plan.today}
+    names = {medicine_title(r.medication.name) for r in page.plan.today}
     assert names, "the adult takes medicines every day"
     page.finish_building()  # the plan's rows are added between events
     assert page.grid is not None and len(page.grid.row_texts) == len(page.plan.today)
@@ -323,11 +324,11 @@ def test_results_in_words_colour_and_pictogram(qtbot: QtBot, adult: Record) -> N
     highs = [r for r in adult.lab_results if r.interpretation is Interpretation.HIGH]
     lows = [r for r in adult.lab_results if r.interpretation is Interpretation.LOW]
     assert highs and lows
-    if "Higher than usual" in rows:
-        assert rows["Higher than usual"].pictogram.name == "higher"
-    assert "Lower than usual" in rows or "Higher than usual" in rows
+    if "Above the reference values" in rows:
+        assert rows["Above the reference values"].pictogram.name == "higher"
+    assert "Below the reference values" in rows or "Above the reference values" in rows
     for words, row in rows.items():
-        if words in ("Higher than usual", "Lower than usual"):
+        if words in ("Above the reference values", "Below the reference values"):
             assert theme.current().colors.problem_text.lower() in row.body.styleSheet().lower()
     held = [r for r in adult.lab_results if r.status is ResultStatus.HELD_BACK]
     assert held, "the adult has a result held back for the doctor"

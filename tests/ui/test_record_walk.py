@@ -14,13 +14,14 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from assistant.i18n import set_language
+from assistant.record_words import medicine_title
 from assistant.records.model import Record
 from tests.support.record_home import make_home
 from tests.support.records import demo_record, fixture_files, fixture_record
 from ui import theme
 from ui.record.explain import ExplainPage
 from ui.record.home import RecordHome
-from ui.record.page import ItemCard
+from ui.record.page import ItemCard, coded_title
 from ui.record.sharing import MAX_LOG_LINES
 from ui.widgets import BigButton
 
@@ -99,16 +100,17 @@ def walk(home: RecordHome, max_depth: int, *, then_only_parts: bool = False) -> 
 
 
 def expected_titles(record: Record) -> Iterator[str]:
-    yield from (m.name for m in record.medications)
-    yield from (p.medication for p in record.prescriptions)
+    yield from (medicine_title(m.name) for m in record.medications)
+    yield from (medicine_title(p.medication) for p in record.open_prescriptions())
     yield from (v.vaccine for v in record.vaccinations)
-    yield from (a.substance for a in record.allergies)
-    yield from (p.name for p in record.problems)
+    # Coded things are titled with the glossary's name in the patient's language.
+    yield from (coded_title(a.substance, a.codings, "")[0] for a in record.allergies)
+    yield from (coded_title(p.name, p.codings, "")[0] for p in record.problems)
     yield from (r.name for r in record.relations)
     yield from (e.who for e in record.exclusions)
     log = sorted(record.access_log, key=lambda e: str(e.when), reverse=True)
     yield from (e.who for e in log[:MAX_LOG_LINES])
-    yield from (r.test_name for r in record.lab_results)
+    yield from (coded_title(r.test_name, r.codings, "")[0] for r in record.lab_results)
     yield from (d.title or "Document" for d in record.documents)
 
 
@@ -150,11 +152,12 @@ def test_every_coding_of_the_adult_has_an_explanation_button(qtbot: QtBot) -> No
     """Each item that carries codes shows "What is this?" (the glossary knows its code)."""
     record = demo_record("adult")
     home = make_home(qtbot, record, open_file_dialog=lambda _w: None)
-    coded = {m.name for m in record.medications if m.codings}
+    coded = {medicine_title(m.name) for m in record.medications if m.codings}
     coded |= {v.vaccine for v in record.vaccinations if v.codings}
-    coded |= {a.substance for a in record.allergies if a.codings}
-    coded |= {p.name for p in record.problems if p.codings}
-    coded |= {r.test_name for r in record.lab_results if r.codings}
+    # Coded things are titled with the glossary's name in the patient's language.
+    coded |= {coded_title(a.substance, a.codings, "")[0] for a in record.allergies if a.codings}
+    coded |= {coded_title(p.name, p.codings, "")[0] for p in record.problems if p.codings}
+    coded |= {coded_title(r.test_name, r.codings, "")[0] for r in record.lab_results if r.codings}
     found: set[str] = set()
     for key in ("medicines", "vaccines", "allergies", "results"):
         home.go_home()

@@ -5,10 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from assistant.i18n import _, format_date, pgettext
-from assistant.record_words import ALLERGY_KIND, PROBLEM_STATUS, nothing_text, reaction_text
-from assistant.records.model import Criticality, ProblemCategory, ProblemStatus
-from ui.record.page import ItemCard, Page, small_button
+from assistant.i18n import _, format_date
+from assistant.record_words import (
+    ALLERGY_KIND,
+    allergy_status_lines,
+    nothing_text,
+    problem_status_lines,
+    reaction_text,
+)
+from assistant.records.model import Criticality, ProblemCategory, ProblemStatus, Verification
+from ui.record.page import (
+    ItemCard,
+    Page,
+    SourceText,
+    coded_title,
+    small_button,
+    source_language,
+)
 
 
 class AllergiesPage(Page):
@@ -24,18 +37,23 @@ class AllergiesPage(Page):
         if not self.record.allergies:
             self.add_text(nothing_text("allergies"))
         for a in self.record.allergies[self.part_slice()]:
-            lines = [_(ALLERGY_KIND[a.kind])]
+            declared = source_language(a)
+            title, as_written = coded_title(a.substance, a.codings, declared)
+            lines: list[str | SourceText] = [
+                as_written,
+                *allergy_status_lines(a),
+                _(ALLERGY_KIND[a.kind]),
+            ]
             if a.reaction:
-                lines.append(reaction_text(a.reaction))
-            if a.criticality is Criticality.HIGH:
+                reaction, reaction_written = coded_title(a.reaction, a.reaction_codings, declared)
+                lines += [reaction_text(reaction), reaction_written]
+            if a.criticality is Criticality.HIGH and a.holds:
                 lines.append(_("This can be dangerous. Always tell your doctor and pharmacist."))
             if a.onset:
                 lines.append(_("Since {date}").format(date=format_date(a.onset)))
-            if not a.active:
-                lines.append(pgettext("allergy", "Not active now"))
             if a.note:
-                lines.append(a.note)
-            card = ItemCard("allergy", a.substance, lines, self.body)
+                lines.append(SourceText(a.note, declared))
+            card = ItemCard("allergy", title, lines, self.body)
             card.add_explain(self.nav, a.substance, a.codings)
             card.add_button(
                 small_button(
@@ -48,6 +66,7 @@ class AllergiesPage(Page):
         problems = sorted(
             self.record.problems,
             key=lambda p: (
+                p.verification is Verification.REFUTED,
                 p.status is not ProblemStatus.ACTIVE,
                 -(p.onset or date.min).toordinal(),
             ),
@@ -56,7 +75,9 @@ class AllergiesPage(Page):
         if not problems:
             self.add_text(nothing_text("problems"))
         for p in problems[self.part_slice()]:
-            lines = [_(PROBLEM_STATUS[p.status])]
+            declared = source_language(p)
+            title, as_written = coded_title(p.name, p.codings, declared)
+            lines = [as_written, *problem_status_lines(p)]
             if p.category is ProblemCategory.RISK:
                 lines.append(_("This is a risk to watch."))
             elif p.category is ProblemCategory.HISTORY:
@@ -66,8 +87,8 @@ class AllergiesPage(Page):
             if p.end:
                 lines.append(_("Until {date}").format(date=format_date(p.end)))
             if p.note:
-                lines.append(p.note)
-            card = ItemCard("problems", p.name, lines, self.body)
+                lines.append(SourceText(p.note, declared))
+            card = ItemCard("problems", title, lines, self.body)
             card.add_explain(self.nav, p.name, p.codings)
             self.add_card(card)
             yield

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QLabel
 
 from assistant.errors import AssistantError, BadDataError
 from assistant.i18n import _, format_date, ngettext
-from assistant.record_words import nothing_text
+from assistant.record_words import nothing_text, superseded_text
 from assistant.records.model import Document, Record
 from ui.qt_stub_fixes import char_p
 from ui.record.glossary_lookup import coded_name
@@ -138,6 +138,7 @@ class DocumentsPage(Page):
                 format_date(doc.date) if doc.date else _("Date not known"),
                 coded_name(doc.kind, doc.codings) if doc.kind else "",
                 _("Written by {who}").format(who=doc.author) if doc.author else "",
+                superseded_text() if doc.superseded else "",
             ]
             card = ItemCard("document", doc.title or _("Document"), lines, self.body)
             card.add_button(
@@ -172,6 +173,7 @@ class DocumentPage(Page):
             format_date(doc.date) if doc.date else "",
             coded_name(doc.kind, doc.codings) if doc.kind else "",
             _("Written by {who}").format(who=doc.author) if doc.author else "",
+            superseded_text() if doc.superseded else "",
         ]
         for fact in facts:
             if fact:

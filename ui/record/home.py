@@ -47,7 +47,7 @@ from ui.record.explain import ContactsPage, ExplainPage
 from ui.record.glossary_lookup import cache_epoch, clear_explanation_cache, prefetch_explanations
 from ui.record.medicines import MedicinesPage
 from ui.record.page import Page, fit_heading, small_button
-from ui.record.results import ResultsPage, TrendPage, WhyResultPage, grouped_results
+from ui.record.results import ResultsPage, TrendPage, WhyResultPage, test_count
 from ui.record.sharing import SharingPage
 from ui.record.tools import NotesPage, PaperPage, PhonePage, UnreadablePage
 from ui.record.usb_files import UsbFilesPage
@@ -81,14 +81,14 @@ def tile_text(key: str, record: Record) -> tuple[str, str]:
         n = len(record.vaccinations)
         return _("My vaccines"), ngettext("{n} vaccine", "{n} vaccines", n).format(n=n)
     if key == "results":
-        n = len(grouped_results(record))
+        n = test_count(record)
         return _("My results"), ngettext("{n} test", "{n} tests", n).format(n=n)
     if key == "allergies":
         a, p = len(record.allergies), len(record.problems)
         return _("My allergies and problems"), ", ".join(
             (
                 ngettext("{n} allergy", "{n} allergies", a).format(n=a),
-                ngettext("{n} problem", "{n} problems", p).format(n=p),
+                ngettext("{n} health problem", "{n} health problems", p).format(n=p),
             )
         )
     if key == "documents":
@@ -499,6 +499,12 @@ class RecordHome(QWidget):
         if self.page is not None:
             return self.page.speech_text()
         return self.home.speech_text()
+
+    def speech_parts(self) -> list[tuple[str, str]]:
+        """What Listen reads, with the language of each part (see :meth:`Page.speech_parts`)."""
+        if self.page is not None:
+            return self.page.speech_parts()
+        return [(self.home.speech_text(), "")]
 
     def retranslate(self) -> None:
         self._redraw()

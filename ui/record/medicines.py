@@ -12,16 +12,27 @@ from assistant.dayplan import MOMENTS, DayPlan, PlanRow, day_plan
 from assistant.i18n import _, format_date, ngettext
 from assistant.record_words import (
     MOMENT_ICONS,
+    change_nothing_text,
     dose_text,
+    medicine_title,
     moment_word,
     nothing_text,
+    pack_size_text,
+    plan_source_text,
     schedule_lines,
     status_text,
 )
 from assistant.records.model import Medication, Prescription
 from ui import theme as theme_mod
 from ui.record.flow import SteadyHBoxLayout, SteadyVBoxLayout
-from ui.record.page import ItemCard, Page, explain_button, small_button
+from ui.record.page import (
+    ItemCard,
+    Page,
+    SourceText,
+    explain_button,
+    small_button,
+    source_language,
+)
 from ui.record.qr import QrCode
 from ui.widgets import Body, Pictogram
 
@@ -135,7 +146,7 @@ class DayPlanGrid(QFrame):
                 self.fit(self._width)
 
     def _name_label(self, row: PlanRow, table: QWidget) -> Body:
-        name = Body(row.medication.name, table)
+        name = Body(medicine_title(row.medication.name), table)
         font = name.font()
         font.setBold(True)
         name.setFont(font)
@@ -146,7 +157,9 @@ class DayPlanGrid(QFrame):
             _("{moment}: {dose}").format(moment=moment_word(m), dose=dose_text(d))
             for m, d in row.doses
         ]
-        text = _("{name}: {doses}").format(name=row.medication.name, doses="; ".join(spoken))
+        text = _("{name}: {doses}").format(
+            name=medicine_title(row.medication.name), doses="; ".join(spoken)
+        )
         name.setAccessibleDescription(text)
         self.row_texts.append(text)
 
@@ -214,32 +227,38 @@ class MedicinesPage(Page):
         self.grid = None
         day = today()
         all_meds = self.record.medications
-        if not all_meds and not self.record.prescriptions:
+        prescriptions = self.record.open_prescriptions()
+        if not all_meds and not prescriptions:
             self.add_text(nothing_text("medicines"))
             return
-        yield from self.part_chooser(len(all_meds), len(self.record.prescriptions))
+        yield from self.part_chooser(len(all_meds), len(prescriptions))
         meds = all_meds[self.part_slice()]
         plan = day_plan(meds, day)
         self.plan = plan
-        yield from self._build_plan(plan)
-        yield from self._build_prescriptions(self.record.prescriptions[self.part_slice()])
+        yield from self._build_plan(plan, all_meds)
+        yield from self._build_prescriptions(prescriptions[self.part_slice()])
         self.add_subheading(_("All my medicines"), "pill-bottle")
         self.add_text(
             ngettext(
                 "Your record has {n} medicine.", "Your record has {n} medicines.", len(all_meds)
             ).format(n=len(all_meds))
         )
+        self.add_text(plan_source_text(all_meds, day))
+        self.add_text(change_nothing_text())
         rows = {id(r.medication): r for r in plan.rows()}
         for med in meds:
             self.add_card(self._medicine_card(med, rows.get(id(med)), day))
             yield
 
-    def _build_plan(self, plan: DayPlan) -> Iterator[None]:
+    def _build_plan(self, plan: DayPlan, medications: list[Medication]) -> Iterator[None]:
         self.add_subheading(
             _("What to take today, {date}").format(date=format_date(plan.day)), "calendar"
         )
+        # the plan comes from a record that may be out of date: say so, and whom to ask
+        self.add_text(plan_source_text(medications, plan.day))
+        self.add_text(change_nothing_text())
         if plan.today:
-            self.add_text(_("Take these medicines at these moments of the day."))
+            self.add_text(_("These are your medicines at these moments of the day."))
             self.grid = DayPlanGrid(
                 plan.today, self.body, self.scroll_area.viewport().width() - 48, sliced=True
             )
@@ -272,7 +291,9 @@ class MedicinesPage(Page):
         lay = SteadyHBoxLayout(widget)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(Pictogram("pill-bottle", widget), 0, Qt.AlignmentFlag.AlignTop)
-        label = Body(_("{name}: {how}").format(name=med.name, how=". ".join(parts)), widget)
+        label = Body(
+            _("{name}: {how}").format(name=medicine_title(med.name), how=". ".join(parts)), widget
+        )
         lay.addWidget(label, 1)
         return widget
 
@@ -290,8 +311,9 @@ class MedicinesPage(Page):
                 _("Written on {date}").format(date=format_date(p.date)) if p.date else "",
                 _("Valid until {date}").format(date=format_date(p.expiry)) if p.expiry else "",
                 p.posology_text,
+                pack_size_text(p.medication),
             ]
-            card = ItemCard("prescription", p.medication, lines, self.body)
+            card = ItemCard("prescription", medicine_title(p.medication), lines, self.body)
             card.add_line(
                 QrCode(
                     p.rid,
@@ -308,15 +330,16 @@ class MedicinesPage(Page):
 
     def _medicine_card(self, med: Medication, row: PlanRow | None, day: date) -> ItemCard:
         status, icon = status_text(med, day)
-        lines = [status]
+        declared = source_language(med)
+        lines: list[str | SourceText] = [status]
         if med.use:
-            lines.append(_("What it is for: {use}").format(use=med.use))
+            lines.append(SourceText(med.use, declared, _("What it is for: {text}")))
         if row is not None:
             lines += schedule_lines(row)
         if med.posology_text:
-            lines.append(med.posology_text)
+            lines.append(SourceText(med.posology_text, declared))
         if med.instructions:
-            lines.append(_("Advice: {text}").format(text=med.instructions))
+            lines.append(SourceText(med.instructions, declared, _("Advice: {text}")))
         if med.active_ingredient and med.active_ingredient != med.name:
             lines.append(_("Active substance: {name}").format(name=med.active_ingredient))
         if med.begin:
@@ -325,10 +348,13 @@ class MedicinesPage(Page):
             lines.append(_("Until {date}").format(date=format_date(med.end)))
         for s in med.suspensions:
             if s.reason:
-                lines.append(_("Why it was paused or stopped: {reason}").format(reason=s.reason))
+                lines.append(
+                    SourceText(s.reason, declared, _("Why it was paused or stopped: {text}"))
+                )
         if med.prescriber:
             lines.append(_("Prescribed by {who}").format(who=med.prescriber))
-        card = ItemCard("pill-bottle", med.name, lines, self.body)
+        lines.append(pack_size_text(med.name))
+        card = ItemCard("pill-bottle", medicine_title(med.name), lines, self.body)
         status_picto = Pictogram(icon, card, size_factor=0.7, description=status)
         card.add_line(status_picto)
         card.add_explain(self.nav, med.name, med.codings)
@@ -344,7 +370,9 @@ def plan_speech(plan: DayPlan) -> str:
     """The day plan as sentences (for tests and for Listen)."""
     out: list[str] = []
     for moment in MOMENTS:
-        names = [r.medication.name for r in plan.today if r.dose_at(moment) is not None]
+        names = [
+            medicine_title(r.medication.name) for r in plan.today if r.dose_at(moment) is not None
+        ]
         if names:
             out.append(f"{moment_word(moment)}: {', '.join(names)}")
     return "\n".join(out)

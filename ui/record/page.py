@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QLocale, QObject, Qt, QTimer
 from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -26,10 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.i18n import _
+from assistant.i18n import _, current_language
+from assistant.record_words import as_written_text, written_in_text
 from assistant.records.model import Coding, Record
+from assistant.text_language import foreign_language
 from ui.record.flow import FlowLayout, SteadyHBoxLayout
-from ui.record.glossary_lookup import explanations_for
+from ui.record.glossary_lookup import coded_name, explanations_for
 from ui.widgets import BigButton, Body, Heading, IconText, Pictogram
 
 
@@ -48,17 +51,69 @@ class Navigator(Protocol):
     ) -> None: ...
 
 
+@dataclass(frozen=True)
+class SourceText:
+    """A text from the record as its source wrote it, with the language the source declares.
+
+    ``template`` puts it in a sentence of the program ("Advice: {text}") when it is in the
+    patient's language. In another language it is never translated: a line in the patient's
+    language says which language it is ("Written in English by your care provider:"), and the
+    text follows on its own line with that language set on the widget (screen readers and the
+    Listen voice read it in that language).
+    """
+
+    text: str
+    declared: str = ""
+    template: str = "{text}"
+
+    def language(self) -> str:
+        """The text's language when the patient reads another one ("" otherwise)."""
+        return foreign_language(self.text, self.declared, current_language())
+
+
+def coded_title(text: str, codings: Sequence[Coding], declared: str) -> tuple[str, str]:
+    """(title, line): the glossary's name of a coded thing in the patient's language, and the
+    name as the record writes it when that differs ("" otherwise)."""
+    name = coded_name(text, codings)
+    if not text or name.casefold() == text.casefold():
+        return name or text, ""
+    return name, as_written_text(text, foreign_language(text, declared, current_language()))
+
+
+def source_language(item: object) -> str:
+    """The language an item's source declares for its texts ("" when none)."""
+    source = getattr(item, "source", None)
+    return source.language if source is not None else ""
+
+
+def source_labels(item: SourceText, parent: QWidget, role: str = "body") -> list[Body]:
+    """The labels of a :class:`SourceText`: one, or the language line and the text."""
+    lang = item.language()
+    if not lang:
+        return [Body(item.template.format(text=item.text), parent, role)]
+    intro = Body(item.template.format(text=written_in_text(lang)), parent, "muted")
+    text = Body(item.text, parent, role)
+    text.setLocale(QLocale(lang))
+    text.setProperty(TEXT_LANGUAGE, lang)
+    return [intro, text]
+
+
+#: Property of a label whose text is in another language than the program's (its BCP 47 code).
+TEXT_LANGUAGE = "textLanguage"
+
+
 class ItemCard(QFrame):
     """One item of a list: a pictogram, a bold title, lines of facts and a row of buttons.
 
     Its accessible name is the title; its description repeats the facts for screen readers.
+    A line is a string in the patient's language, or a :class:`SourceText` from the record.
     """
 
     def __init__(
         self,
         icon: str,
         title: str,
-        lines: Iterable[str] = (),
+        lines: Iterable[str | SourceText] = (),
         parent: QWidget | None = None,
         *,
         role: str = "body",
@@ -82,8 +137,11 @@ class ItemCard(QFrame):
         inner.addWidget(self.title_label)
         self.lines: list[QLabel] = []
         for line in lines:
-            if line:
-                label = Body(line, self, role)
+            if isinstance(line, SourceText):
+                made = source_labels(line, self, role) if line.text else []
+            else:
+                made = [Body(line, self, role)] if line else []
+            for label in made:
                 inner.addWidget(label)
                 self.lines.append(label)
         # The buttons go one under the other when the card is narrow (nothing cut off).
@@ -369,10 +427,22 @@ class Page(QWidget):
 
     def speech_text(self) -> str:
         """What Listen reads: the visible texts of the page, in order (never button labels)."""
+        return "\n".join(text for text, _lang in self._label_parts())
+
+    def speech_parts(self) -> list[tuple[str, str]]:
+        """What Listen reads, in parts: (text, its language; "" for the program's language).
+
+        A text from the record in another language is its own part, read by a voice of that
+        language when the computer has one."""
+        if type(self).speech_text is not Page.speech_text:  # a page that says it its own way
+            return [(self.speech_text(), "")]
+        return self._label_parts()
+
+    def _label_parts(self) -> list[tuple[str, str]]:
         self.finish_building()
         if self.body is None:
-            return ""
-        parts: list[str] = []
+            return []
+        parts: list[tuple[str, str]] = []
         spoken_groups: set[int] = set()
         for label in self.body.findChildren(QLabel):
             group = _speech_group(label)
@@ -380,14 +450,14 @@ class Page(QWidget):
                 # A table-like widget (the day plan) is read as sentences, once.
                 if id(group) not in spoken_groups:
                     spoken_groups.add(id(group))
-                    parts += list(group.property("speechLines") or [])
+                    parts += [(line, "") for line in group.property("speechLines") or []]
                 continue
             if _inside_button(label) or not label.text() or label.isHidden():
                 continue
             if label.textFormat() == Qt.TextFormat.RichText:
                 continue
-            parts.append(label.text())
-        return "\n".join(parts)
+            parts.append((label.text(), str(label.property(TEXT_LANGUAGE) or "")))
+        return parts
 
     def item_widgets(self) -> list[QWidget]:
         """Every item card on the page (tests walk them)."""

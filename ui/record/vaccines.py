@@ -6,8 +6,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from assistant.i18n import _, format_date, ngettext
-from assistant.record_words import nothing_text
-from ui.record.formatting import day_text
+from assistant.record_words import nothing_text, vaccine_date_text, vaccine_status_lines
 from ui.record.page import ItemCard, Page, small_button
 
 #: The soonest next doses listed at the top.
@@ -46,12 +45,10 @@ class VaccinesPage(Page):
                         vaccine=v.vaccine, date=format_date(v.next_due)
                     )
                 )
-        self.add_subheading(_("Vaccines I received"), "vaccine")
+        self.add_subheading(_("Vaccines in my record"), "vaccine")
         yield from self.part_chooser(len(vaccinations))
         for v in vaccinations[self.part_slice()]:
-            lines = [
-                _("Given on {date}").format(date=day_text(v.date)) if v.date else day_text(None)
-            ]
+            lines = [*vaccine_status_lines(v), vaccine_date_text(v)]
             if v.dose_number:
                 lines.append(_("Dose number {n}").format(n=v.dose_number))
             if v.target_diseases:
@@ -60,10 +57,8 @@ class VaccinesPage(Page):
                 )
             if v.next_due:
                 lines.append(_("Next dose: {date}").format(date=format_date(v.next_due)))
-            if v.performer:
+            if v.performer and v.given:
                 lines.append(_("Given by {who}").format(who=v.performer))
-            if v.status and v.status not in ("completed", "complete"):
-                lines.append(_("Not given"))
             if v.note:
                 lines.append(v.note)
             card = ItemCard("vaccine", v.vaccine, lines, self.body)

@@ -102,6 +102,12 @@ class Screen(QWidget):
     def retranslate(self) -> None:
         """Set every text in the current language."""
 
+    def speech_parts(self) -> list[tuple[str, str]]:
+        """What Listen reads, in parts with their language ("": the program's language); a
+        screen that shows texts of the record in another language gives them as their own
+        parts."""
+        return [(self.speech_text(), "")]
+
     def speech_text(self) -> str:
         """What Listen reads: the question, the text and the actions (never the PIN)."""
         parts = [self.heading.text()]

@@ -102,6 +102,12 @@ class RecordScreen(StateScreen):
             return viewer.speech_text()
         return super().speech_text()
 
+    def speech_parts(self) -> list[tuple[str, str]]:
+        viewer = self.viewer
+        if viewer is not None:
+            return viewer.speech_parts()
+        return super().speech_parts()
+
     def help_text(self) -> str:
         viewer = self.viewer
         if viewer is not None:

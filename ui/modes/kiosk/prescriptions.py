@@ -130,7 +130,7 @@ class PrescriptionPanel(QFrame):
     def set_prescriptions(self, prescriptions: list[Prescription]) -> None:
         """Show these prescriptions (an empty list clears everything)."""
         self.clear()
-        self._prescriptions = [p for p in prescriptions if p.status in ("active", "open", "")]
+        self._prescriptions = [p for p in prescriptions if getattr(p, "is_open", True)]
         for p in self._prescriptions:
             box = QFrame(self._inner)
             box.setObjectName("panel")

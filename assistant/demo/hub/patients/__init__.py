@@ -12,9 +12,10 @@ from assistant.demo.card.citizens import CITIZENS, Citizen
 from assistant.demo.hub.patients.adult import build_adult
 from assistant.demo.hub.patients.basic import build_basic
 from assistant.demo.hub.patients.builder import PatientSeed, SyntheticPatient
+from assistant.demo.hub.patients.decade import build_decade
 from assistant.demo.hub.patients.kid import build_kid
 
-__all__ = ["PatientSeed", "SyntheticPatient", "seed_of", "synthetic_patients"]
+__all__ = ["PatientSeed", "SyntheticPatient", "decade_patient", "seed_of", "synthetic_patients"]
 
 
 def _fhir_birth_date(c: Citizen) -> str:
@@ -51,3 +52,8 @@ def synthetic_patients() -> dict[str, SyntheticPatient]:
             patient = build_basic(seed, citizen.chronic_conditions)
         out[citizen.national_number] = patient
     return out
+
+
+def decade_patient() -> SyntheticPatient:
+    """The adult's person with 10 years of a chronic record (the scale benchmark's data)."""
+    return build_decade(seed_of(CITIZENS["adult"]))
