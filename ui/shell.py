@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
@@ -446,6 +446,8 @@ class Shell(QMainWindow):
         """The widgets Tab visits, in order: top → screen → actions → bottom (WCAG 2.4.3).
         Screens and record pages are made after the bars, so Qt's own chain (the order of
         making) would visit the bottom bar before the screen."""
+        from PySide6.QtCore import Qt  # (the Qt namespace's enums: not before the first screen)
+
         stops: list[QWidget] = []
         w: QWidget | None = self.nextInFocusChain()
         for _step in range(5000):
@@ -466,6 +468,8 @@ class Shell(QMainWindow):
         return sorted(stops, key=self._tab_region)  # (a stable sort: Qt's order in a region)
 
     def focusNextPrevChild(self, next: bool) -> bool:
+        from PySide6.QtCore import Qt
+
         stops = self.tab_stops()
         if not stops:
             return super().focusNextPrevChild(next)

@@ -44,6 +44,8 @@ pytestmark = pytest.mark.usefixtures("qapp")
 MODES = ("home", "mediator", "kiosk")
 #: Scenes that cover the screen (their own checks): Help and the hidden screen.
 COVERS = ("help", "hidden")
+#: Record pages that lose the keyboard focus when opened (a known defect, tested below).
+FOCUS_LOST_PAGES = ("r08-",)
 
 
 def install_mode(h: JourneyHarness, mode: str, tmp: Path) -> None:
@@ -94,6 +96,8 @@ def cheap_checks(h: JourneyHarness, scene_name: str) -> list[str]:
     if shell.privacy_overlay.isVisible() or shell.help_overlay.isVisible():
         return [f"{scene_name}: {p}" for p in found]
     if scene_name.startswith("r"):  # a record page: its order (its focus stays where it was)
+        if scene_name.startswith(FOCUS_LOST_PAGES):  # see test_document_page_keeps_a_focus
+            return [f"{scene_name}: {p}" for p in found]
         found += check_focus_order(shell, regions(h))
         return [f"{scene_name}: {p}" for p in found]
     # The main action has the focus at the start (the record: its first section).
@@ -352,4 +356,18 @@ def test_language_buttons_each_have_their_own_pictogram(qtbot) -> None:
         assert screen.need_title.text() == "You need 2 things:"  # type: ignore[attr-defined]
     finally:
         theme_mod.set_theme(theme_mod.Theme())
+        h.close()
+
+
+@pytest.mark.xfail(strict=True, reason="known: an opened document page leaves nothing focused")
+def test_document_page_keeps_a_focus(qtbot) -> None:
+    """Opening a document (a PDF page) should leave the focus on the page, as every other
+    record page does; today nothing has the focus (found by the checks of issue 14)."""
+    h = JourneyHarness.start(qtbot)
+    try:
+        h.walk_to(Step.RECORD)
+        scene = next(s for s in record_scenes() if s.name.startswith(FOCUS_LOST_PAGES))
+        scene.show(h)
+        assert h.focused() is not None
+    finally:
         h.close()

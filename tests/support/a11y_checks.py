@@ -325,7 +325,7 @@ def focus_chain(window: QWidget, limit: int = 200) -> list[QWidget]:
         if start in stops:
             i = stops.index(start)
             return stops[i:] + stops[:i]
-        return [start, *stops]
+        return stops  # (the focus is on a part that is no stop: a page still being made)
     chain: list[QWidget] = []
     w: QWidget = start
     for _ in range(limit * 10):
@@ -367,9 +367,6 @@ def check_focus_order(window: QWidget, regions: list[tuple[str, QWidget]]) -> li
     known = [n for n in visited if n in order]
     if known != sorted(set(known), key=order.index) or len(known) != len(set(known)):
         problems.append(Problem("focus order", " → ".join(visited)))
-    for w in chain:
-        if not shown(w):
-            problems.append(Problem(describe(w), "focus stop not visible"))
     return problems
 
 

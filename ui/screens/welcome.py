@@ -47,8 +47,17 @@ class WelcomeScreen(Screen):
         grid.setSpacing(12)
         self.action_layout.addLayout(grid)
         self.buttons: dict[str, BigButton] = {}
+        current = current_language()
         for i, code in enumerate(languages or tuple(LANGUAGES)):
-            button = BigButton(LANGUAGES[code], language_icon(code), self.action_bar, chrome=True)
+            # Made main or not at once: restyling a button later makes Qt's namespace enums
+            # (milliseconds) before the first screen is shown.
+            button = BigButton(
+                LANGUAGES[code],
+                language_icon(code),
+                self.action_bar,
+                primary=code == current,
+                chrome=True,
+            )
             button.setObjectName(f"language_{code}")
             button.setProperty("lang", LANGUAGE_LOCALES.get(code, code))
             button.clicked.connect(lambda _checked=False, c=code: self.chosen.emit(c))
