@@ -9,8 +9,6 @@ import os
 from functools import cache
 from pathlib import Path
 
-from assistant.platform_choices import OS, current, user_cache_base
-
 _APP_DIR_NAME = "dossier-assistant"
 
 
@@ -87,15 +85,3 @@ def font_paths() -> list[Path]:
 def locales_dir() -> Path:
     """The ``locales/`` directory (catalogs, glossary, style guide)."""
     return data_root() / "locales"
-
-
-def user_cache_dir() -> Path | None:
-    """This user's cache folder for the program (re-creatable files such as pre-drawn
-    pictograms, never personal data), or None when caching is off (``DOSSIER_CACHE_DIR`` set
-    to an empty string). Not created here."""
-    env = os.environ.get("DOSSIER_CACHE_DIR")
-    if env is not None:
-        return Path(env) if env else None
-    folder = user_cache_base() / _APP_DIR_NAME
-    # On Windows the user's local folder also holds data: the cache gets a folder of its own.
-    return folder / "cache" if current() is OS.WINDOWS else folder

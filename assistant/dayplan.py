@@ -106,7 +106,7 @@ class Rhythm(Enum):
     SEE_TEXT = "see_text"  # only free text, or nothing structured
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Dose:
     """What to take at one moment: the summed quantity and the finer hints."""
 
@@ -138,7 +138,7 @@ def _key_order(key: DayKey) -> tuple[int, int]:
     return (1, key)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlanRow:
     """One medicine in the plan."""
 

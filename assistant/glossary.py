@@ -98,7 +98,7 @@ class CodingLike(Protocol):
     def display(self) -> str: ...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GlossaryEntry:
     """One explanation in one language."""
 
@@ -109,7 +109,7 @@ class GlossaryEntry:
     language: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Contact:
     """Someone who can explain the record to the patient (shown on "Who can explain this?")."""
 
@@ -121,7 +121,7 @@ class Contact:
     region: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Entry:
     key: str
     category: str

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import gettext
 import logging
+import os
 import re
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Literal
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import TYPE_CHECKING, Literal
 
-from assistant.assets import locales_dir, user_cache_dir
+from assistant.assets import locales_dir
 
-if TYPE_CHECKING:  # (datetime and decimal are imported where used: not needed at start)
-    from datetime import date, datetime, time
-    from decimal import Decimal
-    from pathlib import Path
-
+if TYPE_CHECKING:  # (Babel is imported where it is used: ~10 ms, not needed at start)
     from babel import Locale
 
 log = logging.getLogger(__name__)
@@ -77,108 +76,20 @@ def _read_catalog(code: str) -> gettext.NullTranslations:
     folder = locales_dir() / code / "LC_MESSAGES"
     po_path = folder / f"{DOMAIN}.po"
     mo_path = folder / f"{DOMAIN}.mo"
-    read: Callable[[Path], gettext.NullTranslations]
     try:
         if mo_path.is_file() and (
             not po_path.is_file() or mo_path.stat().st_mtime >= po_path.stat().st_mtime
         ):
-            source, read = mo_path, _read_mo
-        elif po_path.is_file():
-            source, read = po_path, _read_po
-        else:
-            if code != "en":
-                log.warning("no catalog for %s; falling back to English", code)
-            return gettext.NullTranslations()
-        key = _source_key(source)
-        cached = _cached_catalog(code, key)
-        if cached is not None:
-            return cached
-        catalog = read(source)
-        _remember_catalog(code, key, catalog)
-        return catalog
+            with mo_path.open("rb") as mo_file:
+                return gettext.GNUTranslations(mo_file)
+        if po_path.is_file():
+            return PoTranslations(po_path.read_text(encoding="utf-8"))
+        if code != "en":
+            log.warning("no catalog for %s; falling back to English", code)
+        return gettext.NullTranslations()
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         log.error("catalog for %s unreadable (%s); falling back to English", code, exc)
         return gettext.NullTranslations()
-
-
-def _read_mo(path: Path) -> gettext.NullTranslations:
-    with path.open("rb") as mo_file:
-        return gettext.GNUTranslations(mo_file)
-
-
-def _read_po(path: Path) -> gettext.NullTranslations:
-    return PoTranslations(path.read_text(encoding="utf-8"))
-
-
-# Catalogs already read, kept in the user's cache folder as marshal files: loading one is
-# several times quicker than parsing the .mo again, and the first screen waits for it. The
-# source file's name, size and modification time are inside, so an updated catalog is read
-# afresh. (Translations only: no personal data.)
-_CACHE_FORMAT = 1
-SourceKey = tuple[int, str, int, int]
-
-
-def _catalog_cache_file(code: str) -> Path | None:
-    folder = user_cache_dir()
-    return None if folder is None else folder / f"catalog-{code}.marshal"
-
-
-def _source_key(source: Path) -> SourceKey:
-    info = source.stat()
-    return (_CACHE_FORMAT, str(source), info.st_size, info.st_mtime_ns)
-
-
-def _cached_catalog(code: str, key: SourceKey) -> gettext.NullTranslations | None:
-    """The catalog kept for the source ``key``, or None if missing, stale or unreadable."""
-    cache = _catalog_cache_file(code)
-    if cache is None:
-        return None
-    import marshal
-
-    try:
-        with cache.open("rb") as fh:
-            kept_key, kind, catalog, extra = marshal.loads(fh.read())
-        if tuple(kept_key) != key:
-            return None
-        if kind == "mo":
-            info = dict(extra)
-            rule = info.get("plural-forms", "").partition("plural=")[2].strip().rstrip(";")
-            mo = gettext.GNUTranslations()  # (no file: filled with what its _parse made)
-            vars(mo).update(
-                _catalog=catalog,
-                _info=info,
-                _charset=info.get("content-type", "").partition("charset=")[2] or None,
-                plural=gettext.c2py(rule) if rule else (lambda n: int(n != 1)),
-            )
-            return mo
-        if kind == "po":
-            return PoTranslations.from_parts(catalog, str(extra))
-    except (OSError, EOFError, ValueError, TypeError, KeyError) as exc:
-        log.info("cached catalog for %s not used (%s)", code, type(exc).__name__)
-    return None
-
-
-def _remember_catalog(code: str, key: SourceKey, catalog: gettext.NullTranslations) -> None:
-    """Keep ``catalog`` in the cache folder for the next start (errors are only logged)."""
-    cache = _catalog_cache_file(code)
-    if cache is None:
-        return
-    if isinstance(catalog, PoTranslations):
-        payload: tuple[str, Any, Any] = ("po", catalog._catalog, catalog.plural_rule)
-    elif isinstance(catalog, gettext.GNUTranslations):
-        payload = ("mo", vars(catalog)["_catalog"], vars(catalog)["_info"])
-    else:
-        return
-    import marshal
-
-    from assistant.atomic_file import atomic_write_bytes
-
-    try:
-        data = marshal.dumps((key, payload[0], payload[1], payload[2]))
-        cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        atomic_write_bytes(cache, data)
-    except (OSError, ValueError) as exc:
-        log.info("catalog cache not written: %s", type(exc).__name__)
 
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a", "b": "\b"}
@@ -204,22 +115,8 @@ class PoTranslations(gettext.NullTranslations):
         super().__init__()
         self._catalog: dict[tuple[str | None, str], list[str]] = {}
         self._plural: Callable[[int], int] = lambda n: int(n != 1)
-        #: The header's plural expression (C syntax), "" when it has none.
-        self.plural_rule = ""
         for entry in self._entries(text):
             self._add(entry)
-
-    @classmethod
-    def from_parts(
-        cls, catalog: dict[tuple[str | None, str], list[str]], plural_rule: str
-    ) -> PoTranslations:
-        """A catalog from what an earlier one held (``_catalog`` and ``plural_rule``)."""
-        made = cls("")
-        made._catalog = catalog
-        if plural_rule:
-            made.plural_rule = plural_rule
-            made._plural = gettext.c2py(plural_rule)
-        return made
 
     @staticmethod
     def _entries(text: str) -> list[dict[str, object]]:
@@ -275,7 +172,6 @@ class PoTranslations(gettext.NullTranslations):
             name, _, value = line.partition(":")
             if name.strip().lower() == "plural-forms":
                 rule = value.split("plural=", 1)[-1].strip().rstrip(";")
-                self.plural_rule = rule
                 self._plural = gettext.c2py(rule)
 
     def gettext(self, message: str) -> str:
@@ -392,8 +288,6 @@ def translate_in(code: str, message: str) -> str:
 
 def system_language(default: str = DEFAULT_LANGUAGE) -> str:
     """Best guess of the user's language from the environment (LANGUAGE, LC_ALL, LANG)."""
-    import os
-
     for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         for part in os.environ.get(var, "").split(":"):
             lang = normalize_language(part)
@@ -404,8 +298,6 @@ def system_language(default: str = DEFAULT_LANGUAGE) -> str:
 
 def format_date(d: date | datetime, length: DateLength = "long") -> str:
     """A date in the current language, e.g. "23 novembre 2026" (long) or "23/11/2026" (short)."""
-    from datetime import datetime
-
     if isinstance(d, datetime):
         d = d.date()
     from babel.dates import format_date as _babel_format_date
@@ -449,8 +341,6 @@ def format_decimal(x: float | Decimal | int, max_decimals: int | None = None) ->
 
     value: float | Decimal | int = x
     if max_decimals is not None:
-        from decimal import Decimal
-
         value = round(Decimal(str(x)), max_decimals)
         pattern = "#,##0." + "#" * max_decimals if max_decimals > 0 else "#,##0"
         return _babel_format_decimal(value, format=pattern, locale=LOCALE_NAMES[_current])

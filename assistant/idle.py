@@ -37,7 +37,7 @@ class ResetReason(Enum):
     STAFF = "staff"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IdleStatus:
     phase: IdlePhase
     #: Seconds until the reset (None when stopped).

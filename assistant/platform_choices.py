@@ -2,16 +2,16 @@
 
 Each choice reads the operating system when it is asked (``sys.platform``), so the tests run
 every platform's choice on any machine by patching ``sys.platform``: the words about the smart
-card service (no Linux words such as pcscd or systemctl on Windows), the user's cache folder,
-the speech engines to try first, and the printer names that mean "writes a file".
+card service (no Linux words such as pcscd or systemctl on Windows), the speech engines to try
+first, and the printer names that mean "writes a file".
 """
 
 from __future__ import annotations
 
 import enum
-import os
 import sys
-from pathlib import Path
+
+from assistant.i18n import _
 
 
 class OS(enum.Enum):
@@ -31,10 +31,6 @@ def current() -> OS:
 
 def card_service_help() -> str:
     """What the person who helps can do when the smart card service is not running."""
-    # Imported here: assistant.i18n finds its catalogs through assistant.assets, which asks
-    # this module for the cache folder.
-    from assistant.i18n import _
-
     system = current()
     if system is OS.WINDOWS:
         return _(
@@ -44,17 +40,6 @@ def card_service_help() -> str:
     if system is OS.MACOS:
         return _("Restart the computer, then try again.")
     return _("Start it, then try again. On Debian: sudo systemctl start pcscd")
-
-
-def user_cache_base() -> Path:
-    """The folder where this user's programs keep re-creatable files (the program adds its own
-    folder inside it)."""
-    system = current()
-    if system is OS.WINDOWS:
-        return Path(os.environ.get("LOCALAPPDATA") or os.path.expanduser("~\\AppData\\Local"))
-    if system is OS.MACOS:
-        return Path(os.path.expanduser("~/Library/Caches"))
-    return Path(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"))
 
 
 def speech_engines() -> tuple[str, ...]:

@@ -12,18 +12,19 @@ writable by group or others); see ``packaging/kiosk/README.md``.
 
 from __future__ import annotations
 
-# Modules only some runs need (hashing, TOML, temporary files) are imported where they are
-# used: the first screen comes sooner.
 import argparse
+import dataclasses
 import json
 import logging
 import os
 import stat
-import sys
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
+
+import platformdirs
 
 from assistant.atomic_file import atomic_write_bytes
 from assistant.errors import BadDataError
@@ -76,9 +77,8 @@ class Mode(Enum):
 # Kiosk configuration
 
 
-# (Named tuples rather than frozen dataclasses: each dataclass costs about a millisecond at
-# every start, and these are plain records.)
-class HelpContact(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class HelpContact:
     """Someone the patient can turn to, shown on the kiosk help screen."""
 
     name: str
@@ -90,7 +90,8 @@ class HelpContact(NamedTuple):
 KIOSK_RECORD_SOURCES = frozenset({"portal"})
 
 
-class KioskConfig(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class KioskConfig:
     """What the administrator set for one pharmacy kiosk."""
 
     pharmacy_name: str
@@ -274,7 +275,7 @@ def load_kiosk_config(path: str | os.PathLike[str], *, require_locked: bool = Tr
         raw = p.read_bytes()
     except OSError as exc:
         raise BadDataError(f"cannot read kiosk configuration: {exc.strerror}") from None
-    import tomllib
+    import tomllib  # (kiosk only: ~3 ms that other starts do without)
 
     try:
         data = tomllib.loads(raw.decode("utf-8"))
@@ -287,59 +288,28 @@ def load_kiosk_config(path: str | os.PathLike[str], *, require_locked: bool = Tr
 # Settings
 
 
-_SETTINGS_FIELDS = (
-    "mode",
-    "demo",
-    "training",
-    "language",
-    "text_scale",
-    "high_contrast",
-    "speech_on",
-    "kiosk",
-    "data_dir",
-    "session_log_dir",
-)
-
-
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything the program needs to know about how it was started.
 
     Immutable; :meth:`replace` makes a changed copy. Two settings are equal when everything but
-    the folders is. (Written out rather than a frozen dataclass: the dataclass and the
-    ``dataclasses`` module cost ~2 ms before the first screen.)
+    the folders is (the same run, whether a test or a portable install moved its files).
     """
 
-    __slots__ = _SETTINGS_FIELDS
-
-    mode: Mode
-    demo: bool
-    training: bool
-    language: str | None
-    text_scale: float
-    high_contrast: bool
-    speech_on: bool
-    kiosk: KioskConfig | None
+    mode: Mode = Mode.HOME
+    demo: bool = False
+    training: bool = False
+    language: str | None = None
+    text_scale: float = 1.0
+    high_contrast: bool = False
+    speech_on: bool = False
+    kiosk: KioskConfig | None = None
     #: Overrides the platformdirs data folder (home mode only; tests and portable installs).
-    data_dir: Path | None
+    data_dir: Path | None = field(default=None, compare=False)
     #: Folder for the anonymous session log (mediator/kiosk); None = the platformdirs log folder.
-    session_log_dir: Path | None
+    session_log_dir: Path | None = field(default=None, compare=False)
 
-    def __init__(
-        self,
-        mode: Mode = Mode.HOME,
-        demo: bool = False,
-        training: bool = False,
-        language: str | None = None,
-        text_scale: float = 1.0,
-        high_contrast: bool = False,
-        speech_on: bool = False,
-        kiosk: KioskConfig | None = None,
-        data_dir: Path | None = None,
-        session_log_dir: Path | None = None,
-    ) -> None:
-        values = (mode, demo, training, language, text_scale, high_contrast, speech_on, kiosk)
-        for name, value in zip(_SETTINGS_FIELDS, (*values, data_dir, session_log_dir), strict=True):
-            object.__setattr__(self, name, value)
+    def __post_init__(self) -> None:
         if not MIN_TEXT_SCALE <= self.text_scale <= MAX_TEXT_SCALE:
             raise ValueError("text_scale must be between 1.0 and 2.0")
         if self.mode is Mode.KIOSK and self.kiosk is None:
@@ -347,36 +317,9 @@ class Settings:
         if self.language is not None and self.language not in KNOWN_LANGUAGES:
             raise ValueError(f"unknown language {self.language!r}")
 
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"settings cannot be changed (use replace): {name}")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"settings cannot be changed: {name}")
-
-    def _compared(self) -> tuple[object, ...]:
-        return tuple(getattr(self, name) for name in _SETTINGS_FIELDS[:-2])  # not the folders
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        assert isinstance(other, Settings)
-        return self._compared() == other._compared()
-
-    def __hash__(self) -> int:
-        return hash(self._compared())
-
-    def __repr__(self) -> str:
-        inner = ", ".join(f"{name}={getattr(self, name)!r}" for name in _SETTINGS_FIELDS)
-        return f"Settings({inner})"
-
     def replace(self, **changes: Any) -> Settings:
         """A copy with ``changes`` (field=value), checked like new settings."""
-        unknown = set(changes) - set(_SETTINGS_FIELDS)
-        if unknown:
-            raise TypeError(f"Settings has no field {sorted(unknown)[0]!r}")
-        values = {name: getattr(self, name) for name in _SETTINGS_FIELDS}
-        values.update(changes)
-        return Settings(**values)
+        return dataclasses.replace(self, **changes)
 
     @property
     def may_write_personal_data(self) -> bool:
@@ -425,11 +368,6 @@ class Settings:
             return None
         if self.data_dir is not None:
             return self.data_dir
-        xdg = _xdg_user_dir("XDG_DATA_HOME", ".local/share")
-        if xdg is not None:
-            return xdg / APP_NAME
-        import platformdirs
-
         return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
 
     def session_log_folder(self) -> Path | None:
@@ -438,11 +376,6 @@ class Settings:
             return None
         if self.session_log_dir is not None:
             return self.session_log_dir
-        xdg = _xdg_user_dir("XDG_STATE_HOME", ".local/state")
-        if xdg is not None:
-            return xdg / APP_NAME / "log" / "sessions"
-        import platformdirs
-
         return Path(platformdirs.user_log_dir(APP_NAME, APP_AUTHOR)) / "sessions"
 
     def notes_path(self) -> Path | None:
@@ -465,30 +398,9 @@ class Settings:
         )
 
 
-def _xdg_user_dir(env_var: str, default: str) -> Path | None:
-    """On Linux, the XDG base folder platformdirs would give (``$XDG_DATA_HOME`` when it is an
-    absolute path, else ``~/.local/share``...) without importing it, which costs a few
-    milliseconds at every start. None elsewhere or with an unusual HOME: platformdirs decides.
-    """
-    if not sys.platform.startswith("linux"):
-        return None
-    value = os.environ.get(env_var, "")
-    if os.path.isabs(value):
-        return Path(value)
-    home = os.environ.get("HOME", "")
-    if not os.path.isabs(home):
-        return None
-    return Path(home) / default
-
-
 def user_config_folder() -> Path:
     """The program's folder in the user's configuration folder (read, never written by the
     program: e.g. the record services a person or an installer set up)."""
-    xdg = _xdg_user_dir("XDG_CONFIG_HOME", ".config")
-    if xdg is not None:
-        return xdg / APP_NAME
-    import platformdirs
-
     return Path(platformdirs.user_config_dir(APP_NAME, APP_AUTHOR))
 
 
@@ -496,7 +408,8 @@ def user_config_folder() -> Path:
 # Home-mode preferences (no personal data: only display choices)
 
 
-class Preferences(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Preferences:
     """The patient's display choices (home mode)."""
 
     language: str | None = None

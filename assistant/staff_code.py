@@ -29,6 +29,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import platformdirs
+
 from assistant.atomic_file import atomic_write_bytes
 
 log = logging.getLogger(__name__)
@@ -134,8 +136,6 @@ def default_lockout_file() -> Path:
     state = os.environ.get("STATE_DIRECTORY")
     if state:
         return Path(state.split(":")[0]) / "staff-lockout.json"
-    import platformdirs
-
     return Path(platformdirs.user_state_dir("dossier-assistant")) / "staff-lockout.json"
 
 

@@ -21,7 +21,6 @@ PACKAGES=(
   # printing to PDF and reading it back in tests
   libcups2 poppler-utils
   zbar-tools  # zbarimg: tests read back the QR codes the program draws
-  valgrind  # the start-up benchmark counts the instructions each side runs
   # the SMART end-to-end tests: a real browser driven headless, and node for the test servers
   chromium chromium-driver
   # the packages' checks: desktop file and AppStream validators, keys typed into the bundle

@@ -42,7 +42,7 @@ SITE="$("$VPY" -c 'import sysconfig; print(sysconfig.get_path("purelib"))')"
 smoke "$VPY" "$WORK/venv/bin/dossier-assistant" "$SITE/assistant/_data"
 (
   cd "$WORK/elsewhere"
-  ready="$(QT_QPA_PLATFORM=offscreen DOSSIER_CACHE_DIR="" "$WORK/venv/bin/dossier-assistant" \
+  ready="$(QT_QPA_PLATFORM=offscreen "$WORK/venv/bin/dossier-assistant" \
            --demo --no-pcscd --report-ready --quit-after 0)"
   grep -q '^READY' <<<"$ready" || { echo "the demo did not reach its first screen" >&2; exit 1; }
   echo "demo: first screen reached"

@@ -7,8 +7,6 @@ failure: every test must really run on the CI machine, card tests through real p
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections.abc import Iterator
 
 import pytest
@@ -16,15 +14,6 @@ import pytest
 from tests.support.pcsc import VpcdSlot, ensure_pcscd, free_slot
 
 STRICT = os.environ.get("DOSSIER_STRICT_TESTS") == "1"
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    """Pictograms the tests draw are cached in a folder of this run, not the user's own cache
-    (subprocesses inherit it, so the startup benchmark's warm-up run still fills it)."""
-    if "DOSSIER_CACHE_DIR" not in os.environ:
-        folder = tempfile.mkdtemp(prefix="dossier-test-cache-")
-        os.environ["DOSSIER_CACHE_DIR"] = folder
-        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -16,31 +16,21 @@ and on standard error.
 
 from __future__ import annotations
 
-# isort: off
-# Pure-Python modules first: once PySide6 is loaded, its import hook reads the source of every
-# module imported after it, which costs tens of milliseconds at start.
-import locale  # noqa: F401 - argparse's gettext needs it when the parser is built
-import assistant.errors
-import assistant.i18n
-import assistant.journey
-import assistant.settings
-
-# The first PySide6 import, right after these: it spares every later module PySide's source
-# scan (see ui.theme.skip_feature_source_scan).
-import ui.theme  # noqa: F401
-
-# isort: on
 import argparse
 import gc
 import logging
 import os
 import sys
+import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLocale, QTimer, QTranslator
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+import assistant
+import assistant.errors
 from assistant import settings as settings_mod
 from assistant.i18n import (
     LOCALE_NAMES,
@@ -52,10 +42,13 @@ from assistant.i18n import (
     system_language,
 )
 from ui import theme as theme_mod
+from ui.app_icon import set_window_icon
 from ui.journey_view import JourneyController
 from ui.shell import Shell
 from ui.speech import Speaker
-from ui.widgets import Body, save_drawings
+from ui.startup import after_first_paint, make_qt_namespace
+from ui.widgets import Body
+from ui.workers import run_in_worker, wait_for_all
 
 if TYPE_CHECKING:
     from assistant.card.connection import CardBackend
@@ -74,25 +67,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class _HelpFormatter(argparse.HelpFormatter):
-    """argparse's own, measuring the terminal once: argparse makes a formatter for every option
-    it is given (to check it), and each measured the terminal again (~1 ms in all at start)."""
-
-    _width: int | None = None
-
-    def __init__(self, prog: str) -> None:
-        if _HelpFormatter._width is None:
-            import shutil
-
-            _HelpFormatter._width = max(40, shutil.get_terminal_size().columns - 2)
-        super().__init__(prog, width=_HelpFormatter._width)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dossier-assistant",
         description="See and understand your health record with your Belgian eID card.",
-        formatter_class=_HelpFormatter,
     )
     settings_mod.add_arguments(parser)
     parser.add_argument(
@@ -159,7 +137,7 @@ def _check_args(ns: argparse.Namespace) -> settings_mod.Settings:
             "--citizen or --no-pcscd without --demo or --training",
         )
     if ns.citizen is not None:
-        from assistant.demo.card.citizens import CITIZENS
+        from assistant.demo.card.citizens import CITIZENS  # (demo only: ~4 ms)
 
         if ns.citizen not in CITIZENS:
             raise StartupProblem(
@@ -183,8 +161,6 @@ def _check_args(ns: argparse.Namespace) -> settings_mod.Settings:
                 "--hub-ca is not PEM",
             )
     if ns.data_dir is not None:
-        from pathlib import Path
-
         s = s.replace(data_dir=Path(ns.data_dir))
     ns.smart_service = _smart_service(ns, s)
     return s
@@ -207,7 +183,9 @@ def _smart_service(ns: argparse.Namespace, s: settings_mod.Settings) -> RecordSe
             _("A login to a record service is only possible at home, with a real card."),
             "--record-service outside home mode",
         )
-    path = ns.record_services or record_services.record_services_path(s)
+    path: str | Path | None = ns.record_services or record_services.record_services_path(s)
+    if path is None:  # SMART is offered here (checked above), so its file has a place
+        return None
     try:
         services = record_services.load_record_services(path)
     except assistant.errors.BadDataError as exc:
@@ -240,8 +218,6 @@ class QtTranslations:
         QLocale.setDefault(QLocale(LOCALE_NAMES.get(code, code)))
         if code == "en":
             return True
-        from PySide6.QtCore import QLibraryInfo  # (~0.3 ms to make: not before the first screen)
-
         path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
         translator = QTranslator(self.app)
         if translator.load(f"qtbase_{code}", path):
@@ -253,10 +229,7 @@ class QtTranslations:
 
 
 class Running:
-    """What ``build_app`` made (tests drive it; ``main`` runs it).
-
-    (A plain class, not a dataclass: each dataclass costs about a millisecond at start.)
-    """
+    """What ``build_app`` made (tests drive it; ``main`` runs it)."""
 
     def __init__(
         self,
@@ -277,9 +250,9 @@ class Running:
         #: The modes installed on the window (kiosk, mediator, training), see ui.modes.hooks.
         self.modes: tuple[ModeHooks, ...] = ()
         self.ready = False
-        #: What waits until the first screen is shown (``services_now`` False): Qt's own
-        #: translations, then the card and record services started in a worker (their
-        #: imports would delay the first screen). ``main`` runs them after its first paint.
+        #: What waits for the first paint (ui.startup, rule 1): the window icon, and the card
+        #: and record services started in a worker (``services_now`` False). ``main`` runs
+        #: them after the first paint, tests with :meth:`run_later`.
         self.later: list[Callable[[], object]] = []
         #: The parsed command line.
         self.args = args if args is not None else argparse.Namespace()
@@ -292,12 +265,9 @@ class Running:
             call()
 
     def close(self) -> None:
-        from ui.workers import wait_for_all
-
         wait_for_all(30000)  # the services may still be starting
         self.controller.stop()
         self.shell.close()
-        save_drawings()  # the pictograms drawn this run, for a quicker next start
         for cleanup in reversed(self.cleanups):
             try:
                 cleanup()
@@ -392,7 +362,8 @@ def settle_startup_heap() -> None:
 
 
 def _viewer_factory(s: settings_mod.Settings) -> ViewerFactory:
-    # Importing is safe on a worker thread; the widgets are made later, on the GUI thread.
+    # Imported in the services' worker (the viewer ~80 ms, the notebook brings the record
+    # model: ~16 ms); the widgets are made later, on the GUI thread.
     from assistant.notes import Notebook
     from ui.record.home import RecordHome
 
@@ -413,8 +384,8 @@ def build_app(
 ) -> Running:
     """Parse ``args`` and build the window, the journey and its card and record sources.
 
-    ``services_now`` False starts the card and record services in a worker after the first
-    screen is shown (``main`` does that: the program is usable sooner).
+    ``services_now`` False leaves the card and record services and the window icon in
+    :attr:`Running.later` (``main`` runs them after the first paint: ui.startup).
     """
     parser = build_parser()
     ns = parser.parse_args(args)
@@ -433,7 +404,6 @@ def build_app(
     theme_mod.set_theme(
         theme_mod.Theme(high_contrast=s.high_contrast, text_scale=s.text_scale),
         qapp,
-        font_later=True,
     )
     speaker = Speaker()
     shell = Shell(speaker, s.languages)
@@ -442,10 +412,8 @@ def build_app(
     controller.journey.set_portal_route(_portal_route(ns, s))
     run = Running(qapp, shell, controller, s, args=ns)
     qapp.setDesktopFileName(assistant.APP_ID)  # ties the windows to the installed .desktop file
-    run.later.append(lambda: _set_window_icon(qapp))  # after the first paint
-    # Qt's own translations serve its standard dialogs only, none on the first screen: with
-    # the services, they wait for its first paint (reading them costs ~0.5 ms).
-    run.later.append(lambda: qt_tr.apply(current_language()))
+    run.later.append(lambda: set_window_icon(qapp))  # (PNGs decoded for the window system)
+    qt_tr.apply(current_language())
     run.cleanups.append(lambda: remove_language_listener(qt_tr.apply))
     run.cleanups.append(lambda: qt_tr.apply("en"))
 
@@ -474,13 +442,7 @@ def build_app(
         run.run_later()
         attach(services())
     else:
-
-        def start_services() -> None:
-            from ui.workers import run_in_worker
-
-            run_in_worker(services, attach, failed)
-
-        run.later.append(start_services)
+        run.later.append(lambda: run_in_worker(services, attach, failed))
     try:
         run.modes = _install_modes(run)
     except StartupProblem:
@@ -569,9 +531,6 @@ def main(args: list[str]) -> int:
     else:
         shell.show()
     quit_after_ms = None if ns.quit_after is None else int(ns.quit_after * 1000)
-    # What the first screen does not need waits until its first paint is over: the services'
-    # worker (its imports hold the interpreter lock) and the idle steps (the Qt namespace, ~20
-    # ms) ran before the paint and delayed the first screen by 30-40 ms.
     later: list[Callable[[], None]] = []
     if ns.report_ready:
         # --quit-after then counts from READY (the first paint must happen before quitting).
@@ -580,8 +539,7 @@ def main(args: list[str]) -> int:
                 None if quit_after_ms is None else lambda: _quit_later(run, quit_after_ms)
             )
         )
-    later.append(run.run_later)
-    later.append(lambda: _after_first_screen(run))
+    later += [run.run_later, make_qt_namespace]
     after_first_paint(shell, later)
     if quit_after_ms is not None and not ns.report_ready:
         _quit_later(run, quit_after_ms)
@@ -590,49 +548,8 @@ def main(args: list[str]) -> int:
     return int(code)
 
 
-def _set_window_icon(qapp: QApplication) -> None:
-    from ui.app_icon import set_window_icon  # not before the first screen
-
-    set_window_icon(qapp)
-
-
 def _quit_later(run: Running, msecs: int) -> None:
     QTimer.singleShot(msecs, run.app.quit)
-
-
-#: If the window is never painted (minimised, on a hidden desktop), what waits for its first
-#: paint starts after this many milliseconds anyway.
-FIRST_PAINT_FALLBACK_MS = 1000
-
-
-def after_first_paint(window: QWidget, calls: list[Callable[[], None]]) -> None:
-    """Run ``calls`` in order, once, from the event loop when the window's first paint pass is
-    over (or after FIRST_PAINT_FALLBACK_MS if it is never painted)."""
-    from PySide6.QtCore import QEvent, QObject
-
-    done = False
-
-    def run_calls() -> None:
-        nonlocal done
-        if done:
-            return
-        done = True
-        try:
-            window.removeEventFilter(probe)
-        except RuntimeError:  # the window is gone
-            pass
-        for call in calls:
-            call()
-
-    class FirstPaint(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint and not done:
-                QTimer.singleShot(0, run_calls)  # runs when the whole paint pass is done
-            return False
-
-    probe = FirstPaint(window)
-    window.installEventFilter(probe)
-    QTimer.singleShot(FIRST_PAINT_FALLBACK_MS, run_calls)
 
 
 def _ready_reporter(then: Callable[[], None] | None = None) -> Callable[[], None]:
@@ -642,8 +559,6 @@ def _ready_reporter(then: Callable[[], None] | None = None) -> Callable[[], None
     inside the measure on both sides."""
 
     def ready() -> None:
-        import time
-
         sys.stdout.write(f"READY {time.process_time() * 1000:.1f}\n")
         sys.stdout.flush()
         if then is not None:
@@ -652,47 +567,12 @@ def _ready_reporter(then: Callable[[], None] | None = None) -> Callable[[], None
     return ready
 
 
-def _after_first_screen(run: Running) -> None:
-    """Make, one event-loop turn at a time, what the first screen did not need: the Help and
-    hidden-screen pages, the other font faces, the application's default font, and the Qt
-    types the first key press and the first announcement use (each costs a few milliseconds
-    on first use)."""
-
-    def qt_namespace() -> None:
-        from PySide6.QtCore import Qt  # noqa: F401 - its ~100 enums, ~20 ms (see ui.widgets)
-
-    def qt_types() -> None:
-        from PySide6.QtGui import QAccessible, QKeyEvent, QMouseEvent  # noqa: F401
-
-    steps: list[Callable[[], object]] = [
-        qt_namespace,
-        run.shell.prepare_overlays,
-        theme_mod.load_more_fonts,
-        theme_mod.apply_font_later,
-        qt_types,
-    ]
-
-    def next_step() -> None:
-        if not steps:
-            return
-        step = steps.pop(0)
-        try:
-            step()
-        except RuntimeError:  # the window was closed meanwhile
-            return
-        QTimer.singleShot(0, next_step)
-
-    next_step()
-
-
 def _report_startup_problem(args: list[str], problem: StartupProblem) -> int:
     """Say what is wrong in the chosen (or the system's) language; return its exit code."""
     log.error("cannot start: %s", problem)
     sys.stderr.write(f"dossier-assistant: {problem.message}\n")
     sys.stderr.write(f"dossier-assistant: ({problem.detail})\n")
     if _gui_possible():
-        from PySide6.QtWidgets import QMessageBox
-
         qapp = QApplication.instance() or QApplication(sys.argv[:1])
         if QApplication.platformName() not in ("offscreen", "minimal"):
             box = QMessageBox(QMessageBox.Icon.Critical, _("Dossier Assistant"), problem.message)

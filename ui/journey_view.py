@@ -14,6 +14,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWidget
 
+from assistant.card.monitor import CardMonitor, CardSituation, ReaderState
+from assistant.card.pin import PinBlocked, PinCorrect, PinResult, PinWrong
 from assistant.errors import AssistantError, CardRemovedError
 from assistant.i18n import _, current_language, ngettext, set_language
 from assistant.journey import (
@@ -27,12 +29,11 @@ from assistant.journey import (
 )
 from ui.screens.base import Screen, StateScreen
 from ui.shell import Shell
+from ui.workers import Job, hold_jobs, run_in_worker
 
 if TYPE_CHECKING:
     from assistant.card.connection import CardBackend
     from assistant.card.eid import CardData
-    from assistant.card.monitor import CardMonitor, CardSituation
-    from assistant.card.pin import PinResult
     from assistant.card.session import CardSession
     from assistant.card.signature import ChallengeSigner
     from assistant.card.trust import TrustStore
@@ -43,7 +44,6 @@ if TYPE_CHECKING:
     from ui.screens.pin import PinScreen
     from ui.screens.portal import PortalScreen
     from ui.screens.record import RecordScreen
-    from ui.workers import Job
 
 log = logging.getLogger(__name__)
 
@@ -148,8 +148,6 @@ class JourneyController(QObject):
     ) -> None:
         """Connect the card backend and the record source (they may be made after the first
         screen is shown, so the program starts fast)."""
-        from assistant.card.monitor import CardMonitor
-
         if card_trust is not None:
             self.card_trust = card_trust
         self.backend = backend
@@ -166,7 +164,6 @@ class JourneyController(QObject):
         loaded in a worker, then each screen is made on its own turn of the event loop, so
         no step stalls the window later. Last, a record viewer is made once for an empty
         record and dropped (:meth:`_warm_up_viewer`)."""
-        from ui.workers import run_in_worker
 
         def preload() -> None:
             import datetime
@@ -254,7 +251,9 @@ class JourneyController(QObject):
         return LazyScreens(self._build_screen, languages)
 
     def _build_screen(self, step: Step, languages: tuple[str, ...]) -> Screen:
-        """Make one screen the first time it is needed (the program starts faster)."""
+        """Make one screen the first time it is needed. (The screens' modules are imported
+        here, not at the top: most use the Qt namespace, made after the first paint, see
+        ui.startup; the first screen is the welcome screen.)"""
         j = self.journey
         screen: Screen
         if step is Step.WELCOME:
@@ -427,8 +426,6 @@ class JourneyController(QObject):
 
     # ------------------------------------------------------------------ reader events
     def _on_situation(self, situation: CardSituation) -> None:
-        from assistant.card.monitor import ReaderState
-
         if (
             situation.state is ReaderState.CARD_PRESENT
             and self.card_reader is not None
@@ -540,8 +537,6 @@ class JourneyController(QObject):
             self.job.cancel()
         # After the paint: the screen that says "please wait" is drawn before the worker
         # competes with the GUI thread for the GIL.
-        from ui.workers import run_in_worker
-
         self.job = run_in_worker(fn, done, fail, after_paint=True)
 
     def _read_card(self, token: int) -> None:
@@ -607,8 +602,6 @@ class JourneyController(QObject):
             finally:
                 _zero(pin)
 
-        from assistant.card.pin import PinBlocked, PinCorrect, PinWrong
-
         def done(result: PinResult) -> None:
             if isinstance(result, PinCorrect):
                 self.journey.pin_checked(token, PinOutcome.CORRECT)
@@ -650,8 +643,6 @@ class JourneyController(QObject):
             # restyles all of it again (tens of ms on the GUI thread). The viewer's own
             # background work (explanations looked up ahead) waits until it is on screen.
             factory = self.viewer_factory
-            from ui.workers import hold_jobs
-
             with hold_jobs() as held:
                 viewer = factory(record, self.record_screen) if factory is not None else None
             self.record_screen.set_record(record, viewer)
@@ -716,8 +707,6 @@ class JourneyController(QObject):
     def _close_session(self) -> None:
         session, self.session = self.session, None
         if session is not None:
-            from ui.workers import run_in_worker
-
             run_in_worker(session.close, None, lambda exc: log.debug("close failed"))
 
     def _wipe_record_screen(self) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QApplication,
@@ -40,6 +40,7 @@ from assistant.i18n import (
 from ui import theme as theme_mod
 from ui.screens.base import Screen
 from ui.speech import Speaker
+from ui.startup import set_enum_property
 from ui.widgets import (
     BigButton,
     BigComboBox,
@@ -47,7 +48,6 @@ from ui.widgets import (
     Heading,
     Pictogram,
     announce,
-    set_enum_property,
     top_aligned,
 )
 
@@ -242,8 +242,7 @@ class Shell(QMainWindow):
         self.central = central
         self.setCentralWidget(central)
 
-        # Overlays (Help, hidden screen): made on first use or on an idle turn after the
-        # first screen is shown (:meth:`prepare_overlays`), not before it.
+        # Overlays (Help, hidden screen): made the first time one is needed (~3.5 ms).
         self._overlays: tuple[_Overlay, _Overlay] | None = None
 
         for keys, slot in (
@@ -251,14 +250,7 @@ class Shell(QMainWindow):
             ("Ctrl+H", self.hide_screen),
             ("Esc", self._escape),
         ):
-            shortcut = QShortcut(self)
-            # The key through the meta-object: a QKeySequence would make its Python type and
-            # three enums (~2 ms before the first screen).
-            if not shortcut.setProperty("key", keys):
-                from PySide6.QtGui import QKeySequence
-
-                shortcut.setKey(QKeySequence(keys))
-            shortcut.activated.connect(slot)
+            QShortcut(QKeySequence(keys), self).activated.connect(slot)
 
         self.speaker.unavailable.connect(self._speech_problem)
         add_language_listener(self._language_listener)
@@ -269,12 +261,14 @@ class Shell(QMainWindow):
         self.retranslate()
 
     # ------------------------------------------------------------------ overlays
-    def prepare_overlays(self) -> None:
-        """Make the Help and hidden-screen pages now (``main`` calls it after the first
-        screen is shown, so Hide screen is instant when pressed)."""
-        if self._overlays is not None:
-            return
-        central = self.central
+    def _pages(self) -> tuple[_Overlay, _Overlay]:
+        """The Help and hidden-screen pages (made on first use)."""
+        if self._overlays is None:
+            self._overlays = self._make_overlays(self.central)
+            self._retranslate_overlays()
+        return self._overlays
+
+    def _make_overlays(self, central: QWidget) -> tuple[_Overlay, _Overlay]:
         help_overlay = _Overlay(central, "help")
         help_overlay.setObjectName("helpOverlay")
         self._help_listen = BigButton("", "listen", help_overlay)
@@ -293,34 +287,29 @@ class Shell(QMainWindow):
         self._show_again.setObjectName("showAgain")
         self._show_again.clicked.connect(self.show_screen_again)
         privacy_overlay.buttons.addWidget(self._show_again)
-        self._overlays = (help_overlay, privacy_overlay)
-        self._retranslate_overlays()
+        return help_overlay, privacy_overlay
 
     @property
     def help_overlay(self) -> _Overlay:
-        self.prepare_overlays()
-        assert self._overlays is not None
-        return self._overlays[0]
+        return self._pages()[0]
 
     @property
     def privacy_overlay(self) -> _Overlay:
-        self.prepare_overlays()
-        assert self._overlays is not None
-        return self._overlays[1]
+        return self._pages()[1]
 
     @property
     def help_listen(self) -> BigButton:
-        self.prepare_overlays()
+        self._pages()
         return self._help_listen
 
     @property
     def help_close(self) -> BigButton:
-        self.prepare_overlays()
+        self._pages()
         return self._help_close
 
     @property
     def show_again(self) -> BigButton:
-        self.prepare_overlays()
+        self._pages()
         return self._show_again
 
     def _help_visible(self) -> bool:

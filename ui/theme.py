@@ -8,59 +8,18 @@ contrast of at least 4.5:1; pictograms and the focus ring at least 3:1 (checked 
 from __future__ import annotations
 
 import logging
-import os
-import sys
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QColor, QFontDatabase, QPalette
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication
 
-if TYPE_CHECKING:  # (PySide makes QFont's type and its 8 enums at first use: ~2 ms)
-    from PySide6.QtGui import QFont
+from assistant.assets import asset_path
 
 log = logging.getLogger(__name__)
 
-
-def skip_feature_source_scan() -> bool:
-    """Spare the program's own modules PySide's ``__feature__`` source scan.
-
-    PySide6's import hook reads the source of every module imported after PySide6
-    (``inspect.getsource``) only to see whether it names PySide6: ~5-7 ms at start (our
-    modules, and standard ones such as typing first named after PySide6), more on the
-    workers' later imports. ``ui`` modules use PySide6, ``assistant`` modules (DESIGN.md) and
-    the standard library never do, so the answer is known without reading them; any other
-    module (site-packages) is still scanned. The program selects no ``__feature__``
-    (snake_case, true_property), so behaviour is the same either way. True when installed
-    (False with a PySide6 without this hook: nothing changes).
-    """
-    feature = sys.modules.get("shibokensupport.feature")
-    scan = getattr(feature, "_mod_uses_pyside", None)
-    if feature is None or scan is None or not callable(scan):
-        return False
-    if getattr(scan, "known_packages", False):
-        return True
-
-    stdlib = os.path.dirname(os.__file__) + os.sep
-
-    def uses_pyside(module: object) -> bool:
-        name = str(getattr(module, "__name__", ""))
-        if name == "ui" or name.startswith("ui."):
-            return True
-        if name == "assistant" or name.startswith("assistant."):
-            return False
-        path = str(getattr(module, "__file__", None) or "")
-        if path.startswith(stdlib) and "-packages" not in path:
-            return False  # the standard library (typing.py alone: ~1 ms to read)
-        return bool(scan(module))
-
-    uses_pyside.known_packages = True  # type: ignore[attr-defined]
-    feature._mod_uses_pyside = uses_pyside  # type: ignore[attr-defined]
-    return True
-
-
-skip_feature_source_scan()
 
 #: WCAG 2.2 AAA target size, in device-independent pixels.
 MIN_TARGET_PX = 44
@@ -87,11 +46,9 @@ BASE_POINTS: dict[str, float] = {
 }
 
 
-class Colors(NamedTuple):
-    """The colours of one theme. Every ``*_text`` goes on the matching background.
-
-    (A named tuple: a frozen dataclass of 18 fields costs 1-2 ms at start.)
-    """
+@dataclass(frozen=True, slots=True)
+class Colors:
+    """The colours of one theme. Every ``*_text`` goes on the matching background."""
 
     window: str
     text: str
@@ -182,16 +139,7 @@ _fonts_loaded: str | None = None
 
 
 def _fonts_dir() -> Path:
-    try:
-        from assistant.assets import asset_path
-
-        return Path(asset_path("fonts"))
-    except ImportError:  # assets helper not there: the source checkout layout
-        return Path(__file__).resolve().parent.parent / "assets" / "fonts"
-
-
-#: The faces the screens use; the others (italic) are registered later, see load_more_fonts.
-_FIRST_FACES = ("-Regular.", "-Bold.")
+    return Path(asset_path("fonts"))
 
 
 def _font_files(folder: Path) -> list[Path]:
@@ -200,59 +148,30 @@ def _font_files(folder: Path) -> list[Path]:
     return sorted([*folder.glob("*.ttf"), *folder.glob("*.otf")])
 
 
-def _add_font(path: Path) -> bool:
-    """Register one font file; True when it is the legible family."""
-    fid = QFontDatabase.addApplicationFont(str(path))
-    if fid < 0:
-        log.warning("font could not be loaded: %s", path.name)
-        return False
-    return any(f.startswith(FONT_FAMILY) for f in QFontDatabase.applicationFontFamilies(fid))
-
-
-_more_fonts_loaded = False
-
-
 def load_fonts() -> str:
-    """Register the vendored fonts with Qt once; return the family to use.
-
-    Only the regular and bold faces are read here (each font file costs a millisecond or two
-    before the first screen); :func:`load_more_fonts` adds the rest.
-    """
+    """Register the vendored fonts with Qt once; return the family to use."""
     global _fonts_loaded
     if _fonts_loaded is not None:
         return _fonts_loaded
     found = False
-    files = _font_files(_fonts_dir())
-    first = [p for p in files if any(face in p.name for face in _FIRST_FACES)] or files
-    for path in first:
-        found = _add_font(path) or found
+    for path in _font_files(_fonts_dir()):
+        fid = QFontDatabase.addApplicationFont(str(path))
+        if fid < 0:
+            log.warning("font could not be loaded: %s", path.name)
+        elif any(f.startswith(FONT_FAMILY) for f in QFontDatabase.applicationFontFamilies(fid)):
+            found = True
     if found:
         family = FONT_FAMILY
     else:
-        from PySide6.QtGui import QFont
-
-        family = QFont().defaultFamily()  # slow (font database scan): only when needed
+        family = QFont().defaultFamily()
         log.info("legible font not found in %s; using the system font", _fonts_dir())
     _fonts_loaded = family
     return family
 
 
-def load_more_fonts() -> None:
-    """Register the faces :func:`load_fonts` left out (called on an idle turn at start)."""
-    global _more_fonts_loaded
-    if _more_fonts_loaded or _fonts_loaded is None:
-        return
-    _more_fonts_loaded = True
-    for path in _font_files(_fonts_dir()):
-        if not any(face in path.name for face in _FIRST_FACES):
-            _add_font(path)
-
-
-class Theme(NamedTuple):
-    """One look: colours + text scale. Immutable; make a new one with :meth:`with_`.
-
-    (A named tuple, like Colors: a frozen dataclass costs ~0.5 ms at start.)
-    """
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """One look: colours + text scale. Immutable; make a new one with :meth:`with_`."""
 
     high_contrast: bool = False
     text_scale: float = 1.0
@@ -262,16 +181,14 @@ class Theme(NamedTuple):
     def colors(self) -> Colors:
         return HIGH_CONTRAST if self.high_contrast else NORMAL
 
-    def with_(self, **changes: object) -> Theme:
-        theme = self._replace(**changes)
-        return theme._replace(text_scale=clamp_scale(theme.text_scale))
+    def with_(self, **changes: Any) -> Theme:
+        theme = replace(self, **changes)
+        return replace(theme, text_scale=clamp_scale(theme.text_scale))
 
     def points(self, role: str = "body") -> float:
         return BASE_POINTS[role] * clamp_scale(self.text_scale)
 
     def font(self, role: str = "body", bold: bool = False) -> QFont:
-        from PySide6.QtGui import QFont
-
         f = QFont(self.family)
         f.setPointSizeF(self.points(role))
         f.setBold(bold or role in ("heading", "title"))
@@ -400,15 +317,10 @@ QLineEdit:focus, QTextEdit:focus, QPlainTextEdit:focus {{ border: {fw}px solid {
         p.setColor(QPalette.ColorRole.PlaceholderText, QColor(c.muted_text))
         return p
 
-    def apply(self, app: QApplication, *, font: bool = True) -> None:
-        """Set palette, default font and style sheet on the whole application.
-
-        ``font`` False leaves the default font for later (:func:`apply_font_later`): the style
-        sheet gives every widget its font already.
-        """
+    def apply(self, app: QApplication) -> None:
+        """Set palette, default font and style sheet on the whole application."""
         app.setPalette(self.palette())
-        if font:
-            app.setFont(self.font("body"))
+        app.setFont(self.font("body"))
         app.setStyleSheet(self.stylesheet())
 
 
@@ -460,34 +372,14 @@ def current() -> Theme:
     return _current
 
 
-_font_pending = False
-
-
-def set_theme(theme: Theme, app: QApplication | None = None, *, font_later: bool = False) -> Theme:
-    """Make ``theme`` current, apply it to the application and tell every listener.
-
-    ``font_later`` (the start): the application's default font is set by
-    :func:`apply_font_later`, on an idle turn after the first screen. Every widget has its font
-    from the style sheet; only PySide's QFont type (~2 ms with its enums) waits.
-    """
-    global _current, _font_pending
+def set_theme(theme: Theme, app: QApplication | None = None) -> Theme:
+    """Make ``theme`` current, apply it to the application and tell every listener."""
+    global _current
     family = load_fonts() if app is not None or QApplication.instance() else theme.family
     theme = theme.with_(family=family)
     _current = theme
     qapp = app or QApplication.instance()
     if isinstance(qapp, QApplication):
-        theme.apply(qapp, font=not font_later)
-        _font_pending = font_later
+        theme.apply(qapp)
     notifier().changed.emit(theme)
     return theme
-
-
-def apply_font_later() -> bool:
-    """Set the default font :func:`set_theme` left for later (True when it did)."""
-    global _font_pending
-    qapp = QApplication.instance()
-    if not _font_pending or not isinstance(qapp, QApplication):
-        return False
-    _font_pending = False
-    qapp.setFont(_current.font("body"))
-    return True

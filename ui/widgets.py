@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import logging
 import re
-import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSize, QTimer, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QByteArray, QObject, QRectF, QSize, QTimer, Signal
+from PySide6.QtGui import QAccessible, QAccessibleEvent, QColor, QIcon, QPainter, QPixmap
+from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
     QBoxLayout,
     QComboBox,
@@ -27,37 +27,17 @@ from PySide6.QtWidgets import (
 
 from assistant.assets import asset_path
 from ui import theme as theme_mod
-from ui.qt_stub_fixes import char_p
+from ui.startup import set_enum_property
 
-if TYPE_CHECKING:  # event types are made when the first such event comes, not at start
-    from PySide6.QtCore import QRectF
-    from PySide6.QtGui import QIcon, QKeyEvent, QPaintEvent, QPixmap
+if TYPE_CHECKING:
+    from PySide6.QtGui import QKeyEvent, QPaintEvent
+
+try:  # Qt ≥ 6.8
+    from PySide6.QtGui import QAccessibleAnnouncementEvent
+except ImportError:  # pragma: no cover - Qt < 6.8
+    QAccessibleAnnouncementEvent = None  # type: ignore[assignment,misc]
 
 log = logging.getLogger(__name__)
-
-# The first screen never touches PySide's ``Qt`` namespace: making its ~100 Python enum types
-# costs about 20 ms, a sixth of a bare PySide window's start (ui.app makes it on an idle turn
-# after the first screen). Enum properties are set by their key names instead, see below.
-
-
-_ENUM_VALUES: dict[tuple[type, str, str], int] = {}
-
-
-def set_enum_property(obj: QObject, name: str, keys: str) -> None:
-    """Set the enum or flags property ``name`` from its key names (``"AlignLeft|AlignTop"``)
-    through Qt's meta-object, without making PySide's Python enum type. (The value is looked
-    up once per class, property and keys.)"""
-    cache_key = (type(obj), name, keys)
-    value = _ENUM_VALUES.get(cache_key)
-    if value is None:
-        meta = obj.metaObject()
-        prop = meta.property(meta.indexOfProperty(name))
-        value, ok = prop.enumerator().keysToValue(char_p(keys))
-        if not ok:
-            raise ValueError(f"{type(obj).__name__}.{name} has no value {keys!r}")
-    if not obj.setProperty(name, value):
-        raise ValueError(f"{type(obj).__name__}.{name} has no value {keys!r}")
-    _ENUM_VALUES[cache_key] = value
 
 
 def asset_file(relative: str) -> Path:
@@ -130,183 +110,12 @@ def render_svg(relative: str, size: QSize, color: str | None, ratio: float = 1.0
         return cached
     if len(_PIXMAPS) > 512:
         _PIXMAPS.clear()
-    pix = _drawn_before(relative, size, color, ratio)
-    if pix is None:
-        pix = _render_svg(relative, size, color, ratio)
-        _keep_drawing(relative, size, color, ratio, pix)
+    pix = _render_svg(relative, size, color, ratio)
     _PIXMAPS[key] = pix
     return pix
 
 
-# Pictograms drawn by an earlier run, as uncompressed BMP files in the user's cache folder:
-# reading one is ~10x quicker than parsing and drawing the SVG (and quicker than a PNG file:
-# no decompression; nor does it need PySide's QImage type, ~0.7 ms to make), and the first
-# screen then needs no QtSvg at all (its first use costs ~4 ms). A file's name holds the
-# pixel size, the colour and the source's version (see _source_version), so a changed asset,
-# size or colour makes a new file; the folder's name holds the format and the Qt version.
-_SAVE_DELAY_MS = 1500
-_to_save: dict[str, QPixmap] = {}
-_cache_folder: list[Path | None] = []  # [] not looked up yet
-
-
-def picture_cache_folder() -> Path | None:
-    """The folder of pre-drawn pictograms (None: no caching)."""
-    if not _cache_folder:
-        folder: Path | None = None
-        try:
-            import PySide6
-
-            from assistant.assets import user_cache_dir
-
-            base = user_cache_dir()
-            if base is not None:
-                folder = base / f"pictograms-bmp-qt{PySide6.__version__}"
-        except ImportError:
-            folder = None
-        _cache_folder.append(folder)
-    return _cache_folder[0]
-
-
-def _drawing_path(relative: str, size: QSize, color: str | None, ratio: float) -> str | None:
-    folder = picture_cache_folder()
-    if folder is None:
-        return None
-    source = _source_version(relative)
-    if source is None:
-        return None
-    width = max(1, round(size.width() * ratio))
-    height = max(1, round(size.height() * ratio))
-    stem = relative.rpartition("/")[2].removesuffix(".svg")
-    paint = "own" if color is None else color.lstrip("#").lower()
-    return f"{folder}/{stem}-{width}x{height}-{ratio:g}-{paint}-{source}.bmp"
-
-
-def _source_version(relative: str) -> str | None:
-    """What tells this version of a picture's source from another: a checksum of a built-in
-    drawing, the size and modification time of a file (no need to read it: ~30 us saved a
-    pictogram, a dozen on the first screen). None when there is no such picture."""
-    builtin = _BUILTIN_SVG.get(relative)
-    if builtin is not None:
-        import zlib
-
-        return f"{zlib.crc32(builtin):08x}{len(builtin):x}"
-    if ".." in relative.split("/") or relative.startswith("/"):
-        raise ValueError(f"asset path must be relative and inside assets/: {relative!r}")
-    import os
-
-    try:
-        info = os.stat(f"{_assets_folder()}/{relative}")
-    except OSError:
-        return None
-    return f"{info.st_size:x}{info.st_mtime_ns:x}"
-
-
-def _drawn_before(relative: str, size: QSize, color: str | None, ratio: float) -> QPixmap | None:
-    path = _drawing_path(relative, size, color, ratio)
-    if path is None:
-        return None
-    from PySide6.QtGui import QPixmap
-
-    pix = QPixmap()
-    if not pix.load(path, char_p("BMP")):
-        return None
-    if pix.width() != max(1, round(size.width() * ratio)) or pix.height() != max(
-        1, round(size.height() * ratio)
-    ):
-        return None
-    pix.setDevicePixelRatio(ratio)
-    return pix
-
-
-def _keep_drawing(
-    relative: str, size: QSize, color: str | None, ratio: float, pix: QPixmap
-) -> None:
-    """Save a new drawing to the cache folder a little later (not during the first paint)."""
-    path = _drawing_path(relative, size, color, ratio)
-    if path is None:
-        return
-    if not _to_save:
-        QTimer.singleShot(_SAVE_DELAY_MS, save_drawings)
-    _to_save[path] = pix
-
-
-def save_drawings() -> int:
-    """Write the pictograms drawn since the last call to the cache folder; how many."""
-    import os
-
-    saved = 0
-    items = list(_to_save.items())
-    _to_save.clear()
-    if items:
-        _prune_old_folders(Path(items[0][0]).parent)
-    for name, pix in items:
-        path = Path(name)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        try:
-            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            tmp.write_bytes(_pixel_bytes(pix))
-            os.replace(tmp, path)
-            saved += 1
-        except OSError as exc:
-            log.info("pictogram cache not written: %s", exc.strerror or exc)
-            try:
-                tmp.unlink(missing_ok=True)
-            except OSError:
-                pass
-            break  # a read-only or full disk: no use trying the others
-    return saved
-
-
-def _prune_old_folders(current: Path) -> None:
-    """Delete the pictogram folders of other formats or Qt versions beside ``current`` (they
-    are never read again); once a run."""
-    if _pruned:
-        return
-    _pruned.append(True)
-    import shutil
-
-    try:
-        siblings = [p for p in current.parent.glob("pictograms-*") if p.is_dir()]
-    except OSError:
-        return
-    for old in siblings:
-        if old.name != current.name:
-            shutil.rmtree(old, ignore_errors=True)
-            log.info("old pictogram cache removed: %s", old.name)
-
-
-_pruned: list[bool] = []
-
-
-def _pixel_bytes(pix: QPixmap) -> bytes:
-    """The pixmap as a 32-bit BMP file with its alpha channel (BITMAPV4HEADER, bottom-up
-    rows of blue, green, red, alpha), which Qt reads back without loss."""
-    import struct
-
-    from PySide6.QtGui import QImage
-
-    image = pix.toImage().convertToFormat(QImage.Format.Format_ARGB32)  # (B, G, R, A bytes)
-    width, height = image.width(), image.height()
-    row = width * 4
-    if image.bytesPerLine() != row or sys.byteorder != "little":
-        raise OSError("unexpected pixel layout")
-    pixels = bytes(image.constBits())[: row * height]
-    rows = b"".join(pixels[(height - 1 - y) * row : (height - y) * row] for y in range(height))
-    info_size, offset = 108, 14 + 108
-    header = b"BM" + struct.pack("<IHHI", offset + len(rows), 0, 0, offset)
-    info = struct.pack("<IiiHHIIiiII", info_size, width, height, 1, 32, 3, len(rows), 0, 0, 0, 0)
-    info += struct.pack("<IIII", 0x00FF0000, 0x0000FF00, 0x000000FF, 0xFF000000)
-    info += b"BGRs" + bytes(48)  # sRGB; no end points or gamma
-    return header + info + rows
-
-
 def _render_svg(relative: str, size: QSize, color: str | None, ratio: float) -> QPixmap:
-    # Imported at the first drawing, not at start: QtSvg and the painting types (with their
-    # enums) cost ~2-3 ms that the window does not need before it is shown.
-    from PySide6.QtCore import QByteArray
-    from PySide6.QtGui import QPainter, QPixmap
-    from PySide6.QtSvg import QSvgRenderer
-
     data = _svg_source(relative)
     pix = QPixmap(max(1, round(size.width() * ratio)), max(1, round(size.height() * ratio)))
     pix.fill(QColor(0, 0, 0, 0))
@@ -328,8 +137,6 @@ def _render_svg(relative: str, size: QSize, color: str | None, ratio: float) -> 
 
 def _fit(picture: QSize, width: int, height: int) -> QRectF:
     """The largest rectangle with the picture's proportions, centred in width × height."""
-    from PySide6.QtCore import QRectF
-
     if picture.width() <= 0 or picture.height() <= 0:
         return QRectF(0, 0, width, height)
     scale = min(width / picture.width(), height / picture.height())
@@ -408,8 +215,6 @@ class Pictogram(QWidget):
             self._pixmap = render_svg(
                 icon_relpath(self._name), self.size(), self.color(), self.devicePixelRatioF()
             )
-        from PySide6.QtGui import QPainter
-
         painter = QPainter(self)
         painter.drawPixmap(0, 0, self._pixmap)
         painter.end()
@@ -417,8 +222,6 @@ class Pictogram(QWidget):
 
 def themed_icon(name: str, color: str | None = None) -> QIcon:
     """A QIcon of a pictogram in the theme's pictogram colour (for combo boxes and menus)."""
-    from PySide6.QtGui import QIcon  # (its ThemeIcon enum costs ~4 ms: not at start)
-
     t = theme_mod.current()
     side = t.icon_px()
     return QIcon(render_svg(icon_relpath(name), QSize(side, side), color or t.colors.pictogram))
@@ -484,7 +287,7 @@ class BigButton(QPushButton):
     enter_clicks = True
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        from PySide6.QtCore import Qt
+        from PySide6.QtCore import Qt  # (not at the top: ui.startup, rule 2)
 
         if self.enter_clicks and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if not event.isAutoRepeat():
@@ -612,8 +415,6 @@ class BigComboBox(QComboBox):
         pix = render_svg(
             "builtin/chevron-down.svg", QSize(icon, icon), color, self.devicePixelRatioF()
         )
-        from PySide6.QtGui import QPainter
-
         painter = QPainter(self)
         painter.drawPixmap(r.right() + 1 - (side + icon) // 2, r.center().y() - icon // 2, pix)
         painter.end()
@@ -714,15 +515,8 @@ def announcer() -> Announcer:
 
 def announce(widget: QWidget, text: str) -> None:
     """Tell screen readers about a status change (card found, PIN wrong, connecting...)."""
-    # Imported here: QAccessible's many enums cost milliseconds the first screen does not need
-    # (ui.app loads them on an idle turn after it).
-    from PySide6.QtGui import QAccessible
-
-    try:  # Qt ≥ 6.8
-        from PySide6.QtGui import QAccessibleAnnouncementEvent
-    except ImportError:  # pragma: no cover - Qt < 6.8: a live-region style name change
-        from PySide6.QtGui import QAccessibleEvent
-
+    if QAccessibleAnnouncementEvent is None:  # pragma: no cover - Qt < 6.8
+        # a live-region style name change
         widget.setAccessibleName(text)
         QAccessible.updateAccessibility(QAccessibleEvent(widget, QAccessible.Event.NameChanged))
     else:

@@ -24,8 +24,9 @@ import ipaddress
 import os
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 from urllib.parse import urlsplit
 
 from assistant.errors import BadDataError
@@ -39,7 +40,8 @@ _SCOPE_TOKEN = re.compile(r"[\x21\x23-\x5b\x5d-\x7e]+")
 _KEYS = {"id", "name", "fhir_base_url", "client_id", "scopes", "issuer"}
 
 
-class RecordService(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class RecordService:
     """One FHIR server the program may log in to with SMART App Launch."""
 
     id: str

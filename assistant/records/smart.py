@@ -26,9 +26,10 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 from socketserver import TCPServer
-from typing import Any, NamedTuple
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -80,7 +81,8 @@ def system_browser(url: str) -> None:
 # Discovery
 
 
-class AuthServer(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class AuthServer:
     """What the program needs to know about a service's authorization server."""
 
     authorization_endpoint: str

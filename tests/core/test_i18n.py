@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gettext
-import os
 import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -349,52 +348,17 @@ def _lookups(catalog: gettext.NullTranslations) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("kind", ["po", "mo"])
-def test_catalog_cache_gives_the_same_translations(
-    fake_locales: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
-) -> None:
-    cache = tmp_path / "cache"
-    monkeypatch.setenv("DOSSIER_CACHE_DIR", str(cache))
-    folder = fake_locales / "locales" / "fr" / "LC_MESSAGES"
-    if kind == "mo":
-        from babel.messages.mofile import write_mo
-        from babel.messages.pofile import read_po
+def test_po_and_compiled_mo_give_the_same_translations(fake_locales: Path) -> None:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
 
-        with (folder / "dossier.po").open("rb") as po, (folder / "dossier.mo").open("wb") as mo:
-            write_mo(mo, read_po(po))
-    fresh = i18n._read_catalog("fr")
-    assert (cache / "catalog-fr.marshal").is_file()
+    from_po = i18n.load_catalog("fr")
     expected = ["Suivant", "Back", "Il vous reste {n} essai.", "Il vous reste {n} essais."]
-    assert _lookups(fresh)[:4] == expected
-    source = folder / f"dossier.{kind}"
-    cached = i18n._cached_catalog("fr", i18n._source_key(source))
-    assert cached is not None and cached is not fresh
-    assert _lookups(cached) == _lookups(fresh)
-    # a changed catalog is read afresh, not taken from the cache
-    stat = source.stat()
-    os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
-    assert i18n._cached_catalog("fr", i18n._source_key(source)) is None
-    assert _lookups(i18n._read_catalog("fr")) == _lookups(fresh)
-    assert i18n._cached_catalog("fr", i18n._source_key(source)) is not None  # and cached again
-
-
-def test_broken_catalog_cache_is_ignored(
-    fake_locales: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    cache = tmp_path / "cache"
-    monkeypatch.setenv("DOSSIER_CACHE_DIR", str(cache))
-    cache.mkdir()
-    (cache / "catalog-fr.marshal").write_bytes(b"\x00not marshal")
-    assert i18n._read_catalog("fr").gettext("Next") == "Suivant"
-    # ... and replaced by a good one
-    source = fake_locales / "locales" / "fr" / "LC_MESSAGES" / "dossier.po"
-    assert i18n._cached_catalog("fr", i18n._source_key(source)) is not None
-
-
-def test_no_catalog_cache_when_caching_is_off(
-    fake_locales: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("DOSSIER_CACHE_DIR", "")
-    assert i18n._read_catalog("fr").gettext("Next") == "Suivant"
-    source = fake_locales / "locales" / "fr" / "LC_MESSAGES" / "dossier.po"
-    assert i18n._cached_catalog("fr", i18n._source_key(source)) is None
+    assert _lookups(from_po)[:4] == expected
+    folder = fake_locales / "locales" / "fr" / "LC_MESSAGES"
+    with (folder / "dossier.po").open("rb") as po, (folder / "dossier.mo").open("wb") as mo:
+        write_mo(mo, read_po(po))
+    i18n.reload_catalogs()
+    from_mo = i18n.load_catalog("fr")
+    assert from_mo is not from_po
+    assert _lookups(from_mo) == _lookups(from_po)

@@ -1,15 +1,14 @@
 """Each platform's choices, run on any machine with sys.platform patched: the smart card
-service words (no pcscd or systemctl on Windows), the cache folder, the speech engines and the
+service words (no pcscd or systemctl on Windows), the speech engines and the
 printers that write a file."""
 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import pytest
 
-from assistant import assets, platform_choices
+from assistant import platform_choices
 from assistant.i18n import set_language
 
 PLATFORMS = {"linux": "linux", "win32": "windows", "darwin": "macos"}
@@ -51,22 +50,6 @@ def test_each_platform_has_its_own_words(monkeypatch: pytest.MonkeyPatch) -> Non
     assert "systemctl start pcscd" in said["linux"]
     assert len(set(said.values())) == 3
     assert not any(word in said["darwin"] for word in LINUX_WORDS)
-
-
-def test_the_cache_folder_follows_the_platform(
-    platform: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    monkeypatch.delenv("DOSSIER_CACHE_DIR", raising=False)
-    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "Local"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    folder = assets.user_cache_dir()
-    expected = {
-        "win32": tmp_path / "Local" / "dossier-assistant" / "cache",
-        "darwin": tmp_path / "home" / "Library" / "Caches" / "dossier-assistant",
-        "linux": tmp_path / "xdg-cache" / "dossier-assistant",
-    }
-    assert folder == expected[platform]
 
 
 @pytest.mark.parametrize(

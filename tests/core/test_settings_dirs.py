@@ -1,55 +1,27 @@
-"""The home data folder and the session log folder are platformdirs' (Linux XDG rule computed
-without importing platformdirs at start)."""
+"""The home data folder and the session log folder are the platform's (platformdirs)."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-import platformdirs
 import pytest
 
-from assistant.settings import APP_AUTHOR, APP_NAME, Mode, Settings
-
-pytestmark = pytest.mark.skipif(
-    not sys.platform.startswith("linux"), reason="the XDG shortcut is for Linux only"
-)
+from assistant.settings import Mode, Settings
 
 
-@pytest.mark.parametrize("xdg", ["absolute", "relative", "empty", "unset"])
-@pytest.mark.parametrize("home", ["absolute", "relative"])
-def test_folders_are_the_ones_platformdirs_gives(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, xdg: str, home: str
-) -> None:
-    values = {"absolute": str(tmp_path / "xdg"), "relative": "rel/xdg", "empty": ""}
-    for var in ("XDG_DATA_HOME", "XDG_STATE_HOME"):
-        if xdg == "unset":
-            monkeypatch.delenv(var, raising=False)
-        else:
-            monkeypatch.setenv(var, values[xdg] + ("/" + var if xdg == "absolute" else ""))
-    monkeypatch.setenv("HOME", str(tmp_path / "home") if home == "absolute" else "somewhere")
-    monkeypatch.chdir(tmp_path)
-
-    home_mode = Settings()
-    assert home_mode.data_folder() == Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
-    mediator = Settings(mode=Mode.MEDIATOR)
-    expected_log = Path(platformdirs.user_log_dir(APP_NAME, APP_AUTHOR)) / "sessions"
-    assert mediator.session_log_folder() == expected_log
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG folders are Linux's")
+def test_folders_follow_xdg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    assert Settings().data_folder() == tmp_path / "data" / "dossier-assistant"
+    log = Settings(mode=Mode.MEDIATOR).session_log_folder()
+    assert log == tmp_path / "state" / "dossier-assistant" / "log" / "sessions"
 
 
-def test_start_does_not_import_platformdirs() -> None:
-    import subprocess
-
-    code = (
-        "import sys; from assistant.settings import Settings; Settings().data_folder(); "
-        "print('platformdirs' in sys.modules)"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=Path(__file__).resolve().parents[2],
-    )
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "False"
+def test_no_data_folder_outside_home_mode_and_given_folders_win(tmp_path: Path) -> None:
+    assert Settings(mode=Mode.MEDIATOR, data_dir=tmp_path).data_folder() is None
+    assert Settings(training=True, data_dir=tmp_path).data_folder() is None
+    assert Settings(data_dir=tmp_path).data_folder() == tmp_path
+    assert Settings().session_log_folder() is None
+    assert Settings(mode=Mode.MEDIATOR, session_log_dir=tmp_path).session_log_folder() == tmp_path

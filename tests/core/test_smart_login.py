@@ -3,6 +3,7 @@ loopback listener and the in-memory tokens (the whole flow: tests/integration/te
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 
 import httpx
@@ -36,7 +37,7 @@ def test_scopes_follow_what_the_server_says() -> None:
     assert choose_scopes(auth_server_from(older, "smart-configuration"), SERVICE) == SCOPES_V1
     listed = {**older, "scopes_supported": ["patient/*.rs"]}
     assert choose_scopes(auth_server_from(listed, "smart-configuration"), SERVICE) == SCOPES_V2
-    own = SERVICE._replace(scopes=("patient/Observation.rs",))
+    own = dataclasses.replace(SERVICE, scopes=("patient/Observation.rs",))
     server = auth_server_from(SMART_DOC, "smart-configuration")
     assert choose_scopes(server, own) == ("patient/Observation.rs",)
 

@@ -11,7 +11,7 @@ add their scenes to :data:`SCENE_PROVIDERS` (e.g. the record viewer's pages)::
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtWidgets import QApplication
 
@@ -77,7 +77,7 @@ def _hidden(h: JourneyHarness) -> None:
 def journey_scenes() -> list[Scene]:
     S, P = Step, Problem
     base = JourneyState()
-    wrong = base._replace(step=S.PIN, problem=P.PIN_WRONG, tries_left=2)
+    wrong = replace(base, step=S.PIN, problem=P.PIN_WRONG, tries_left=2)
     return [
         Scene("01-welcome", _state(S.WELCOME)),
         Scene("03-reader", _state(S.READER)),

@@ -8,6 +8,7 @@ debian.sh`` installs node, chromium, chromium-driver and the npm packages (``npm
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import subprocess
@@ -91,7 +92,7 @@ class SmartServer:
         service = RecordService(
             id="test", names=NAMES, fhir_base_url=self.fhir_base, client_id=CLIENT_ID
         )
-        return service._replace(**changes)
+        return dataclasses.replace(service, **changes)
 
     def stats(self) -> dict[str, Any]:
         verify: Any = True if self.tls_ca is None else str(self.tls_ca)

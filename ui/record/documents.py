@@ -35,7 +35,7 @@ RENDER_DPI = 110
 TOOL_TIMEOUT_S = 30
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RenderedPdf:
     pages: tuple[bytes, ...]  # PNG per page
     page_count: int

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from assistant.i18n import _, format_date
 from ui import theme as theme_mod
@@ -59,8 +59,6 @@ class IdentityScreen(StateScreen):
         self.photo.setAlignment(Qt.AlignmentFlag.AlignCenter)
         row.addWidget(self.photo, 0, Qt.AlignmentFlag.AlignTop)
         facts = QWidget(self)
-        from PySide6.QtWidgets import QVBoxLayout
-
         col = QVBoxLayout(facts)
         col.setContentsMargins(0, 0, 0, 0)
         self.name = Heading("", facts)

@@ -81,7 +81,7 @@ def card_number_check(first_ten: str) -> str:
     return f"{rest or 97:02d}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Citizen:
     """One synthetic card holder: the identity and address file values, as text."""
 

@@ -390,7 +390,7 @@ def _citizen_leaf(citizen_id: str, purpose: str) -> tuple[PrivateKey, bytes]:
     return key, cert.public_bytes(serialization.Encoding.DER)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CardKeys:
     """The keys and DER certificates one virtual card holds.
 

@@ -23,7 +23,7 @@ class Scope(Enum):
     ALL = "all"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Misbehaviour:
     """One fault, where it applies, and after how many normal answers it starts."""
 

@@ -45,7 +45,7 @@ class AuthFailure(Exception):
         self.code = code
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Grant:
     """A bearer token and who it belongs to."""
 
@@ -54,7 +54,7 @@ class Grant:
     expires_at: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Challenge:
     nonce: bytes
     #: Whole seconds since the epoch: part of the signed message.

@@ -70,7 +70,7 @@ def references_in(value: Any) -> Iterator[str]:
             yield from references_in(v)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Page:
     """One page of a search: the matches, what they include, and the total match count."""
 

@@ -55,7 +55,7 @@ WHEN = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PatientSeed:
     """What the hub knows of the person behind a virtual card."""
 
@@ -68,7 +68,7 @@ class PatientSeed:
     language: str  # "fr", "nl", "de"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Dose:
     """One BeDosage line: when, how much, in which unit."""
 
@@ -705,7 +705,7 @@ class PatientBuilder:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LabValue:
     """One laboratory value with its reference range."""
 
@@ -723,7 +723,7 @@ class LabValue:
         return {Interpretation.LOW: "L", Interpretation.HIGH: "H"}.get(level, "N")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SyntheticPatient:
     """All resources of one synthetic patient, matched to a virtual card by national number."""
 

@@ -1,16 +1,15 @@
 """The frame at 200 % text on 1024×768: compact bars, a big drop-down arrow, a mediator guide
-that folds to a strip, and what the first screen leaves for later (cold start)."""
+that folds to a strip, words that stay whole."""
 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
 from assistant.i18n import set_language
 from assistant.journey import JourneyState, Problem, Step
-from tests.support.app_script import run_app_script
 from tests.support.journey_harness import JourneyHarness
 from ui import theme as theme_mod
 from ui.modes.mediator.panel import MediatorPanel
@@ -192,12 +191,11 @@ def test_guide_words_follow_the_bars_not_the_patient_text(qtbot, restore) -> Non
     assert inner.minimumSizeHint().width() <= panel.scroll_area.viewport().width() + 1
 
 
-def test_help_and_hidden_pages_are_made_when_needed(qtbot, restore) -> None:
+def test_help_and_hidden_pages_open_and_close(qtbot, restore) -> None:
     shell = Shell()
     qtbot.addWidget(shell)
     shell.resize(1024, 768)
     shell.show()
-    assert shell._overlays is None  # not before the first screen
     shell.hide_screen()  # Hide screen works at once anyway
     assert shell.is_hidden() and shell.privacy_overlay.isVisible()
     assert shell.show_again.isVisible()
@@ -209,67 +207,6 @@ def test_help_and_hidden_pages_are_made_when_needed(qtbot, restore) -> None:
     assert not shell.help_overlay.isVisible()
 
 
-def test_main_makes_the_rest_after_the_first_screen(qtbot, restore, tmp_path) -> None:
-    from ui import app as app_mod
-
-    run = app_mod.build_app(
-        ["--demo", "--no-pcscd", "--language", "en", "--data-dir", str(tmp_path)],
-        services_now=False,
-    )
-    try:
-        assert run.shell._overlays is None
-        app_mod._after_first_screen(run)
-        qtbot.waitUntil(lambda: run.shell._overlays is not None, timeout=5000)
-        qtbot.waitUntil(lambda: theme_mod._more_fonts_loaded, timeout=5000)
-        from PySide6.QtGui import QFontDatabase
-
-        styles = QFontDatabase.styles(theme_mod.FONT_FAMILY)
-        assert any("Italic" in s for s in styles), styles
-    finally:
-        run.close()
-        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
-
-
-FIRST_SCREEN = r"""
-import json, sys
-from ui import app
-run = app.build_app(sys.argv[1:], services_now=False)
-run.shell.resize(1024, 768)
-run.shell.show()
-run.app.processEvents()
-print(json.dumps(sorted(sys.modules)))
-"""
-
-#: Modules the welcome screen must not wait for (they load in the background after it).
-LATER = (
-    "dataclasses",
-    "ui.workers",
-    "httpx",
-    "cryptography",
-    "assistant.records",
-    "assistant.demo.hub",
-    "assistant.card",
-    "assistant.glossary",
-    "babel.dates",
-    "tomllib",
-    "hashlib",
-    "ui.record",
-    "ui.screens.pin",
-    "ui.screens.identity",
-    "PySide6.QtTextToSpeech",
-    "PySide6.QtPdf",
-    "PySide6.QtPrintSupport",
-    "PySide6.QtCharts",
-)
-
-
-def test_first_screen_loads_only_what_it_shows(tmp_path) -> None:
-    loaded = set(run_app_script(FIRST_SCREEN, tmp_path))
-    early = sorted(m for m in loaded for later in LATER if m == later or m.startswith(later + "."))
-    assert early == []
-    assert "ui.screens.welcome" in loaded  # and it did build the welcome screen
-
-
 def test_widgets_never_show_under_44_px_in_the_folded_strip(qtbot, restore) -> None:
     _shell, panel = _panel_in_shell(qtbot, 2.0)
     for w in panel.findChildren(QWidget):
@@ -277,51 +214,6 @@ def test_widgets_never_show_under_44_px_in_the_folded_strip(qtbot, restore) -> N
             top_left = w.mapTo(panel, QPoint(0, 0))
             assert top_left.x() >= 0
             assert w.width() >= 44 and w.height() >= 44
-
-
-NO_QT_NAMESPACE = r"""
-import enum, json, sys
-made = []
-create = enum.EnumType._create_
-def spy(cls, class_name, *args, **kwargs):
-    made.append(kwargs.get("qualname") or class_name)
-    return create(cls, class_name, *args, **kwargs)
-enum.EnumType._create_ = spy
-from ui import app
-run = app.build_app(sys.argv[1:], services_now=False)
-run.shell.resize(1024, 768)
-run.shell.show()
-run.app.processEvents()
-first = list(made)
-app._after_first_screen(run)
-for _ in range(10):
-    run.app.processEvents()
-print(json.dumps([first, made]))
-"""
-
-
-def test_first_screen_does_not_make_the_qt_namespace_enums(tmp_path) -> None:
-    # PySide makes the ~100 enums of the Qt namespace at its first use: ~20 ms that the first
-    # screen does without (ui.widgets.set_enum_property); they are made on an idle turn after.
-    first, after = run_app_script(NO_QT_NAMESPACE, tmp_path)
-    qt_enums = {"AlignmentFlag", "Key", "FocusReason", "WidgetAttribute", "TextFormat"}
-    assert qt_enums.isdisjoint(first), sorted(qt_enums & set(first))
-    assert qt_enums <= set(after)  # made later, before the first key press needs them
-
-
-def test_enum_property_by_name(qtbot) -> None:
-    from PySide6.QtWidgets import QLabel
-
-    from ui.widgets import set_enum_property
-
-    label = QLabel("<b>x</b>")
-    qtbot.addWidget(label)
-    set_enum_property(label, "textFormat", "PlainText")
-    set_enum_property(label, "alignment", "AlignRight|AlignBottom")
-    assert label.textFormat() == Qt.TextFormat.PlainText
-    assert label.alignment() == Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom
-    with pytest.raises(ValueError):
-        set_enum_property(label, "alignment", "AlignNowhere")
 
 
 def test_button_words_and_pictogram_pass_clicks_to_the_button(qtbot) -> None:
