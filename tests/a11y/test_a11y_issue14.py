@@ -30,7 +30,6 @@ from tests.support.a11y_checks import (
     check_language_of_parts,
     check_non_text_contrast,
     check_unique_names,
-    shown,
 )
 from tests.support.journey_harness import JourneyHarness
 from tests.support.journey_scenes import journey_scenes
@@ -294,7 +293,8 @@ def test_result_charts_have_a_table(qtbot) -> None:
     assert home.page is not None
     home.page.finish_building()
     QApplication.processEvents()
-    tables = [t for t in home.page.findChildren(QAbstractItemView) if shown(t)]
+    page = home.page
+    tables = [t for t in page.findChildren(QAbstractItemView) if t.isVisibleTo(page)]
     assert tables, "the chart has no table"
     iface = QAccessible.queryAccessibleInterface(tables[0])
     assert iface is not None and iface.role() == QAccessible.Role.Table
