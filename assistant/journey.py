@@ -1,8 +1,8 @@
 """The patient journey as a state machine, without Qt.
 
-Welcome → Language → Reader → Card → Is this you? → About the PIN → PIN → Connecting →
-Record → Finish, plus problem states. With a real card and no record service set up (the
-portal route, :meth:`Journey.set_portal_route`), "Is this you?" leads to the official portal
+Welcome (the language is chosen there) → Reader → Card → Is this you? → About the PIN → PIN →
+Connecting → Record → Finish, plus problem states. With a real card and no record service set
+up (the portal route, :meth:`Journey.set_portal_route`), "Is this you?" leads to the official portal
 instead: Welcome → … → Is this you? → Portal (the readiness check, then the portal in the
 browser or on the phone) → Finish; the PIN is then typed in the eID software's own window.
 The journey decides; the UI draws the state and carries
@@ -41,8 +41,7 @@ log = logging.getLogger(__name__)
 class Step(Enum):
     """The steps of the journey, in order."""
 
-    WELCOME = "welcome"
-    LANGUAGE = "language"
+    WELCOME = "welcome"  # the first screen: the patient chooses the language there
     READER = "reader"
     CARD = "card"
     CONFIRM_IDENTITY = "confirm_identity"
@@ -57,7 +56,6 @@ class Step(Enum):
 #: The steps of the journey to a record service, in order.
 STEPS: tuple[Step, ...] = (
     Step.WELCOME,
-    Step.LANGUAGE,
     Step.READER,
     Step.CARD,
     Step.CONFIRM_IDENTITY,
@@ -70,7 +68,6 @@ STEPS: tuple[Step, ...] = (
 #: The steps of the portal route (no record service for a real card), in order.
 PORTAL_STEPS: tuple[Step, ...] = (
     Step.WELCOME,
-    Step.LANGUAGE,
     Step.READER,
     Step.CARD,
     Step.CONFIRM_IDENTITY,
@@ -96,8 +93,9 @@ def _route(step: Step, portal: bool) -> tuple[Step, ...]:
 
 
 def step_count(portal: bool = False) -> int:
-    """How many steps the patient is told there are ("step N of M")."""
-    return len(PORTAL_STEPS if portal else STEPS)
+    """How many steps the patient is told there are ("step N of M"): up to the record or the
+    portal, where the patient goes. Finish is no step towards it (it shows no counter)."""
+    return len(PORTAL_STEPS if portal else STEPS) - 1
 
 
 def step_number(step: Step, portal: bool = False) -> int:
@@ -115,6 +113,7 @@ class Problem(Enum):
     CARD_READ_FAILED = "card_read_failed"
     CARD_REMOVED = "card_removed"  # the card left mid-way: put it back
     NOT_ME = "not_me"  # the patient said the card is not theirs
+    NO_PIN = "no_pin"  # the patient does not know their PIN code: what to do instead
     PIN_WRONG = "pin_wrong"
     PIN_BLOCKED = "pin_blocked"
     PIN_CHECK_FAILED = "pin_check_failed"  # the card did not answer during the PIN check
@@ -177,7 +176,10 @@ class JourneyState:
     problem: Problem | None = None
     busy: bool = False
     tries_left: int | None = None
+    #: One try left: the patient is asked first whether they type their code (no keypad).
     confirm_last_try: bool = False
+    #: The patient said yes to the last try: the code they type now is sent.
+    last_try_confirmed: bool = False
     pinpad: bool = False
     error_kind: ProblemKind | None = None
     retry_after: float | None = None
@@ -204,6 +206,26 @@ RESUMABLE: frozenset[tuple[Step, Problem | None]] = frozenset(
         (Step.READER, Problem.READER_SERVICE_DOWN),
     }
 )
+
+
+def back_target(state: JourneyState) -> Step | None:
+    """Where Back goes from ``state`` (None: nowhere, the Back button is hidden)."""
+    step = state.step
+    if state.busy and step is Step.PIN:
+        return None  # a PIN check is running on the card: it cannot be undone
+    return {
+        Step.READER: Step.WELCOME,
+        Step.CARD: Step.READER,
+        Step.CONFIRM_IDENTITY: Step.READER,
+        Step.ABOUT_PIN: (
+            Step.ABOUT_PIN if state.problem is Problem.NO_PIN else Step.CONFIRM_IDENTITY
+        ),
+        Step.PIN: Step.ABOUT_PIN,
+        Step.CONNECTING: Step.PIN if state.problem else None,
+        Step.PORTAL: Step.CONFIRM_IDENTITY,
+    }.get(step)
+
+
 _PIN_COMMANDS = (CommandKind.VERIFY_PIN, CommandKind.VERIFY_PIN_ON_PINPAD)
 
 
@@ -243,9 +265,12 @@ class Journey:
         """Set by the composition root once it knows where records come from."""
         self._portal = on
 
-    def position(self, state: JourneyState | None = None) -> tuple[int, int]:
-        """("step N of M") for ``state`` (default: the current one), on this journey's route."""
+    def position(self, state: JourneyState | None = None) -> tuple[int, int] | None:
+        """("step N of M") for ``state`` (default: the current one), on this journey's route;
+        None at Finish, which is not counted."""
         step = (state or self._state).step
+        if step is Step.FINISH:
+            return None
         return step_number(step, self._portal), step_count(self._portal)
 
     @property
@@ -373,8 +398,6 @@ class Journey:
         """The primary action of the steps that only inform (Welcome, Reader, About the PIN)."""
         step = self._state.step
         if step is Step.WELCOME:
-            return self._emit(JourneyState(Step.LANGUAGE), [])
-        if step is Step.LANGUAGE:
             return self.choose_language()
         if step is Step.READER:
             if self._status in (ReaderStatus.NO_CARD, ReaderStatus.CARD_PRESENT):
@@ -388,8 +411,8 @@ class Journey:
         return []
 
     def choose_language(self) -> list[Command]:
-        """The language was chosen (the UI sets it); go on to the reader."""
-        if self._state.step is not Step.LANGUAGE:
+        """The language was chosen on Welcome (the UI sets it); go on to the reader."""
+        if self._state.step is not Step.WELCOME:
             return []
         if self._status in (ReaderStatus.NO_CARD, ReaderStatus.CARD_PRESENT):
             return self._emit(*self._enter_card_step())
@@ -404,8 +427,6 @@ class Journey:
         step = self._state.step
         if target is Step.WELCOME:
             return self._emit(JourneyState(Step.WELCOME), [])
-        if target is Step.LANGUAGE:
-            return self._emit(JourneyState(Step.LANGUAGE), [])
         if target is Step.READER:
             cmds = self._wipe() if step in CARD_STEPS else []
             ready = self._status in (ReaderStatus.NO_CARD, ReaderStatus.CARD_PRESENT)
@@ -441,22 +462,11 @@ class Journey:
             tries_left=tries,
             pinpad=self._state.pinpad,
             tries_stale=self._state.tries_stale,
+            confirm_last_try=step is Step.PIN and tries == 1 and not self._state.tries_stale,
         )
 
     def _back_target(self) -> Step | None:
-        step = self._state.step
-        if self._state.busy and step is Step.PIN:
-            return None  # a PIN check is running on the card: it cannot be undone
-        return {
-            Step.LANGUAGE: Step.WELCOME,
-            Step.READER: Step.LANGUAGE,
-            Step.CARD: Step.READER,
-            Step.CONFIRM_IDENTITY: Step.READER,
-            Step.ABOUT_PIN: Step.CONFIRM_IDENTITY,
-            Step.PIN: Step.ABOUT_PIN,
-            Step.CONNECTING: Step.PIN if self._state.problem else None,
-            Step.PORTAL: Step.CONFIRM_IDENTITY,
-        }.get(step)
+        return back_target(self._state)
 
     def confirm_identity(self, is_me: bool) -> list[Command]:
         """ "Is this you?" Yes → About the PIN. No → wipe, ask for the patient's own card."""
@@ -477,8 +487,15 @@ class Journey:
         state = JourneyState(Step.PORTAL, busy=True, tries_left=self._state.tries_left)
         return self._emit(state, [self._run(CommandKind.CHECK_READINESS)])
 
+    def dont_know_pin(self) -> list[Command]:
+        """ "I don't know my PIN code" on About the PIN: what to do instead (no guessing)."""
+        st = self._state
+        if st.step is not Step.ABOUT_PIN or st.problem is not None:
+            return []
+        return self._emit(replace(self._base(Step.ABOUT_PIN), problem=Problem.NO_PIN), [])
+
     def _enter_pin(self) -> list[Command]:
-        if self._state.problem is Problem.CANNOT_LOG_IN:
+        if self._state.problem in (Problem.CANNOT_LOG_IN, Problem.NO_PIN):
             return []
         state = self._base(Step.PIN)
         if state.tries_stale:
@@ -492,31 +509,36 @@ class Journey:
     def submit_pin(self) -> list[Command]:
         """The patient pressed OK with a PIN typed on screen (the UI holds the PIN).
 
-        With one try left, this first asks for a second confirmation.
+        With one try left nothing is sent before the patient said "Yes, I type my code".
         """
         st = self._state
         if st.step is not Step.PIN or st.busy or st.problem is Problem.PIN_BLOCKED:
             return []
         if st.tries_stale:
             return self._emit(replace(st, busy=True), [self._run(CommandKind.READ_TRIES)])
-        if st.tries_left == 1 and not st.confirm_last_try:
+        if st.confirm_last_try or (st.tries_left == 1 and not st.last_try_confirmed):
             return self._emit(replace(st, confirm_last_try=True), [])
         kind = CommandKind.VERIFY_PIN_ON_PINPAD if st.pinpad else CommandKind.VERIFY_PIN
-        return self._emit(replace(st, busy=True, confirm_last_try=False), [self._run(kind)])
+        done = replace(st, busy=True, confirm_last_try=False, last_try_confirmed=False)
+        return self._emit(done, [self._run(kind)])
 
     def confirm_last_try(self) -> list[Command]:
-        """Second confirmation before spending the last try."""
+        """ "Yes, I type my code": the last try may be spent. On the reader's keypad the
+        reader asks for the code at once; on screen the keypad comes back."""
         st = self._state
         if st.step is not Step.PIN or not st.confirm_last_try or st.busy:
             return []
-        kind = CommandKind.VERIFY_PIN_ON_PINPAD if st.pinpad else CommandKind.VERIFY_PIN
-        return self._emit(replace(st, busy=True, confirm_last_try=False), [self._run(kind)])
+        if st.pinpad:
+            state = replace(st, busy=True, confirm_last_try=False)
+            return self._emit(state, [self._run(CommandKind.VERIFY_PIN_ON_PINPAD)])
+        return self._emit(replace(st, confirm_last_try=False, last_try_confirmed=True), [])
 
     def cancel_last_try(self) -> list[Command]:
+        """ "No, I stop": nothing is sent; the session ends (the card is not blocked)."""
         st = self._state
         if st.step is not Step.PIN or not st.confirm_last_try:
             return []
-        return self._emit(replace(st, confirm_last_try=False), [])
+        return self.finish()
 
     def retry(self) -> list[Command]:
         """The "Try again" action of a problem state."""
@@ -583,7 +605,7 @@ class Journey:
         if status is old:
             return []
         step = self._state.step
-        if step in (Step.WELCOME, Step.LANGUAGE):
+        if step is Step.WELCOME:
             return []
         if step is Step.FINISH:
             if status is not ReaderStatus.CARD_PRESENT:
@@ -698,9 +720,11 @@ class Journey:
             return self._emit(
                 JourneyState(Step.PIN, Problem.PIN_BLOCKED, tries_left=0, pinpad=st.pinpad), []
             )
-        return self._emit(
-            JourneyState(Step.PIN, Problem.PIN_WRONG, tries_left=left, pinpad=st.pinpad), []
+        last = left == 1
+        state = JourneyState(
+            Step.PIN, Problem.PIN_WRONG, tries_left=left, pinpad=st.pinpad, confirm_last_try=last
         )
+        return self._emit(state, [])
 
     def pin_check_failed(self, token: int, error: BaseException) -> list[Command]:
         if token != self._token or self._pending not in _PIN_COMMANDS:
@@ -720,7 +744,10 @@ class Journey:
             return self._emit(
                 JourneyState(Step.PIN, Problem.PIN_BLOCKED, tries_left=0, pinpad=pinpad), []
             )
-        return self._emit(JourneyState(Step.PIN, tries_left=tries_left, pinpad=pinpad), [])
+        state = JourneyState(
+            Step.PIN, tries_left=tries_left, pinpad=pinpad, confirm_last_try=tries_left == 1
+        )
+        return self._emit(state, [])
 
     def tries_read_failed(self, token: int, error: BaseException) -> list[Command]:
         if token != self._token or self._pending is not CommandKind.READ_TRIES:

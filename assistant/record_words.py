@@ -25,6 +25,7 @@ from assistant.i18n import (
     format_decimal,
     format_time,
     ngettext,
+    pgettext,
 )
 from assistant.records.model import (
     VACCINE_DUE,
@@ -491,7 +492,8 @@ def allergy_status_lines(a: Allergy) -> list[str]:
     if a.verification is Verification.UNCONFIRMED:
         lines.append(_("Not confirmed yet."))
     if not a.active:
-        lines.append(_("Not active now"))
+        # (a context: the French for a health problem and for an allergy differ in gender)
+        lines.append(pgettext("allergy", "Not active now"))
     return lines
 
 

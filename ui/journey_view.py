@@ -265,12 +265,7 @@ class JourneyController(QObject):
         if step is Step.WELCOME:
             from ui.screens.welcome import WelcomeScreen
 
-            screen = WelcomeScreen()
-            screen.start.connect(j.next)
-        elif step is Step.LANGUAGE:
-            from ui.screens.welcome import LanguageScreen
-
-            screen = LanguageScreen(languages=languages)
+            screen = WelcomeScreen(languages=languages)
             screen.chosen.connect(self.choose_language)
         elif step is Step.READER:
             from ui.screens.reader import ReaderScreen
@@ -297,6 +292,9 @@ class JourneyController(QObject):
             screen.offer_pin_tools(self.pin_tools.enabled)
             screen.test_requested.connect(lambda: self.pin_tools.open(PinTask.TEST))
             screen.change_requested.connect(lambda: self.pin_tools.open(PinTask.CHANGE))
+            screen.dont_know_requested.connect(j.dont_know_pin)
+            screen.found_requested.connect(j.back)
+            screen.finish_requested.connect(j.finish)
         elif step is Step.PIN:
             from ui.screens.pin import PinScreen
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QApplication,
     QBoxLayout,
     QComboBox,
@@ -32,6 +33,7 @@ from assistant.i18n import (
     _,
     add_language_listener,
     current_language,
+    ngettext,
     remove_language_listener,
     set_language,
 )
@@ -121,6 +123,9 @@ class Shell(QMainWindow):
         self._step: tuple[int, int] | None = None
         self._back_enabled = True
         self._on_back: Callable[[], None] | None = None
+        #: Seconds without a touch before a public session resets (None: no time limit).
+        #: The help of every screen says it (WCAG 2.2.1); the mode that resets sets it.
+        self.time_limit_seconds: float | None = None
         self._overlay_focus: QWidget | None = None
 
         central = QWidget(self)
@@ -226,7 +231,12 @@ class Shell(QMainWindow):
         self.hide_button.clicked.connect(self.hide_screen)
         for b in (self.back_button, self.listen_button, self.help_button, self.hide_button):
             b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-            bottom.addWidget(b)
+            bottom.addWidget(b, 1)  # equal shares: Help sits in the same place in every language
+        # No Back on a step that has none: hidden (also to screen readers), its place kept so
+        # Listen, Help and Hide screen never move (WCAG 3.2.6).
+        policy = self.back_button.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.back_button.setSizePolicy(policy)
         root.addWidget(self.bottom_bar)
         #: The central widget (the overlays cover it).
         self.central = central
@@ -397,9 +407,76 @@ class Shell(QMainWindow):
             self.scroll_area.show()
         screen.show()
 
+    # ------------------------------------------------------------------ keyboard order
+    def _tab_region(self, w: QWidget) -> int:
+        """Where ``w`` is in the reading order: top bar, banner, screen, its actions, the
+        mediator's guide, bottom bar (anything else, such as a cover, last)."""
+        screen = self._screen
+        parts: list[QWidget | None] = [
+            self.top_bar,
+            None,  # banners: below
+            self.scroll_area if self.scroll_area.isVisible() else self.direct,
+            screen.action_bar if screen is not None else None,
+            None,  # side panel: below
+            self.bottom_bar,
+        ]
+        for i, part in enumerate(parts):
+            if part is not None and (part is w or part.isAncestorOf(w)):
+                return i
+        for layout, index in ((self.banner_area, 1), (self.side_area, 4)):
+            for i in range(layout.count()):
+                item = layout.itemAt(i)
+                owner = item.widget() if item is not None else None
+                if owner is not None and (owner is w or owner.isAncestorOf(w)):
+                    return index
+        return len(parts)
+
+    def tab_stops(self) -> list[QWidget]:
+        """The widgets Tab visits, in order: top → screen → actions → bottom (WCAG 2.4.3).
+        Screens and record pages are made after the bars, so Qt's own chain (the order of
+        making) would visit the bottom bar before the screen."""
+        from PySide6.QtCore import Qt  # (the Qt namespace's enums: not before the first screen)
+
+        stops: list[QWidget] = []
+        w: QWidget | None = self.nextInFocusChain()
+        for _step in range(5000):
+            if w is None or w is self:
+                break
+            tab = bool(w.focusPolicy().value & Qt.FocusPolicy.TabFocus.value)
+            if tab and w.isVisible() and w.isEnabled() and w.window() is self:
+                stops.append(w)
+            w = w.nextInFocusChain()
+        # A scroll area is no stop of its own when it holds stops: Tab reaches its controls,
+        # and the area scrolls to the one focused (no invisible stop in between, WCAG 2.4.7).
+        stops = [
+            w
+            for w in stops
+            if not isinstance(w, QAbstractScrollArea)
+            or not any(w.isAncestorOf(other) for other in stops)
+        ]
+        return sorted(stops, key=self._tab_region)  # (a stable sort: Qt's order in a region)
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        from PySide6.QtCore import Qt
+
+        stops = self.tab_stops()
+        if not stops:
+            return super().focusNextPrevChild(next)
+        current = QApplication.focusWidget()
+        if current in stops:
+            i = stops.index(current) + (1 if next else -1)
+        else:
+            i = 0 if next else -1
+        target = stops[i % len(stops)]
+        reason = Qt.FocusReason.TabFocusReason if next else Qt.FocusReason.BacktabFocusReason
+        target.setFocus(reason)
+        return True
+
     def set_back_enabled(self, enabled: bool) -> None:
+        """Back where there is a step before; elsewhere it is hidden, not only greyed."""
         self._back_enabled = enabled
         self.back_button.setEnabled(enabled)
+        self.back_button.setVisible(enabled)
 
     def set_back_handler(self, handler: Callable[[], None] | None) -> None:
         """Screens with their own pages (the record viewer) can take over Back."""
@@ -452,7 +529,7 @@ class Shell(QMainWindow):
         self.text_size_button.set_text(
             _("Text size"), _("Make the text bigger. Press again to go back to normal.")
         )
-        self.contrast_button.set_text(_("Contrast"), _("Switch strong colours on or off."))
+        self.contrast_button.set_text(_("Contrast"), _("Switch the contrast on or off."))
         self.back_button.set_text(_("Back"), _("Go back to the step before."))
         self.listen_button.set_text(_("Listen"), _("Read this screen aloud."))
         self.help_button.set_text(_("Help"), _("What to do on this screen."))
@@ -502,9 +579,9 @@ class Shell(QMainWindow):
         t = theme_mod.current()
         theme_mod.set_theme(t.with_(high_contrast=not t.high_contrast))
         if theme_mod.current().high_contrast:
-            self.announce(_("Strong colours are on."))
+            self.announce(_("Contrast is on."))
         else:
-            self.announce(_("Strong colours are off."))
+            self.announce(_("Contrast is off."))
 
     def _controls_width(self) -> int:
         """Narrowest row of the language, text size and contrast controls (words whole)."""
@@ -578,13 +655,26 @@ class Shell(QMainWindow):
         self.set_status(message)
         announce(self.status_label, message)
 
+    def time_limit_text(self) -> str:
+        """What the help says about time, the same on every screen (WCAG 2.2.1)."""
+        seconds = self.time_limit_seconds
+        if seconds is None:
+            return _("There is no time limit.")
+        minutes = max(1, round(seconds / 60))
+        return ngettext(
+            "If nobody touches the screen for {n} minute, the screen asks: "
+            "Are you still here? Press I am still here to go on. Every key you press counts.",
+            "If nobody touches the screen for {n} minutes, the screen asks: "
+            "Are you still here? Press I am still here to go on. Every key you press counts.",
+            minutes,
+        ).format(n=minutes)
+
     def _fill_help(self) -> None:
         screen = self._screen
         text = screen.help_text() if screen is not None else ""
         self.help_overlay.heading.setText(_("Help"))
-        self.help_overlay.text.setText(
-            text or _("Read the question at the top. Press the big button to go on.")
-        )
+        text = text or _("Read the question at the top. Press the big button to go on.")
+        self.help_overlay.text.setText(text + "\n\n" + self.time_limit_text())
 
     def show_help(self) -> None:
         if self._privacy_visible():

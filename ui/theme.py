@@ -243,6 +243,9 @@ QLabel[role="heading"] {{ font-size: {self.points("heading"):.1f}pt; font-weight
 QLabel[role="muted"] {{ color: {c.muted_text}; }}
 QLabel[role="problem"] {{ color: {c.problem_text}; background: {c.problem_background};
   border: 2px solid {c.problem}; border-radius: 6px; padding: 8px; }}
+QLabel[role="reassure"] {{ color: {c.panel_text}; background: {c.panel};
+  border-left: 6px solid {c.primary}; border-radius: 6px; padding: 8px; font-weight: bold; }}
+BigButton:checked {{ border: 4px solid {c.primary}; }}
 QFrame#topBar, QFrame#bottomBar, QWidget#topControls {{ background: {c.bar}; }}
 QFrame#topBar QLabel, QFrame#bottomBar QLabel {{ background: {c.bar}; color: {c.bar_text};
   font-size: {self.bar_points("title"):.1f}pt; font-weight: bold; }}
@@ -284,6 +287,7 @@ BigComboBox::down-arrow {{ image: none; width: 0; height: 0; }}
 QComboBox QAbstractItemView {{ background: {c.window}; color: {c.text};
   selection-background-color: {c.primary}; selection-color: {c.primary_text}; }}
 QScrollArea {{ border: none; }}
+QScrollArea:focus {{ border: {fw}px solid {c.focus}; }}
 QScrollBar:vertical {{ width: {MIN_TARGET_PX}px; background: {c.panel}; margin: 0; }}
 QScrollBar:horizontal {{ height: {MIN_TARGET_PX}px; background: {c.panel}; margin: 0; }}
 QScrollBar::handle:vertical {{ background: {c.border}; min-height: {MIN_TARGET_PX}px;

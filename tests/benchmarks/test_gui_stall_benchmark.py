@@ -26,7 +26,7 @@ from assistant.journey import Step
 from tests.support.heartbeat import TICK_MS, Heartbeat
 from tests.support.journey_harness import JourneyHarness
 from ui.app import settle_startup_heap
-from ui.screens.welcome import LanguageScreen
+from ui.screens.welcome import WelcomeScreen
 
 GOAL_MS = 50.0
 #: One run per language, each chosen on the language screen (the window starts in English).
@@ -48,9 +48,9 @@ def _one_run(
     h: JourneyHarness, beat: Heartbeat, language: str
 ) -> tuple[float, float, float, float]:
     """(card read ms, its longest stall, PIN → record home ms, its longest stall)."""
-    h.walk_to(Step.LANGUAGE)
+    h.walk_to(Step.WELCOME)
     screen = h.controller.current_screen()
-    assert isinstance(screen, LanguageScreen)
+    assert isinstance(screen, WelcomeScreen)
     h.tab_to(screen.buttons[language])
     beat.start()
     t0 = time.perf_counter()

@@ -67,9 +67,6 @@ class Walker:
         j.start()
         if step is Step.WELCOME:
             return j
-        j.next()
-        if step is Step.LANGUAGE:
-            return j
         j.reader_changed(R.NO_READER)
         j.choose_language()
         if step is Step.READER:
@@ -103,10 +100,14 @@ class Walker:
 
 
 def test_step_numbers() -> None:
-    assert step_count() == 10
-    assert [step_number(s) for s in STEPS] == list(range(1, 11))
+    """The counter counts to the record (where the patient goes); Finish is not counted."""
+    assert step_count() == 8
+    assert [step_number(s) for s in STEPS] == list(range(1, 10))
     assert Journey().state.number == 1
-    assert Journey().position() == (1, 10)
+    assert Journey().position() == (1, 8)
+    w = Walker()
+    assert w.to(Step.RECORD).position() == (8, 8)
+    assert Walker().to(Step.FINISH).position() is None
 
 
 def test_happy_path_every_step_and_commands() -> None:
@@ -114,9 +115,8 @@ def test_happy_path_every_step_and_commands() -> None:
     seen: list[Step] = []
     j.add_listener(lambda state, _cmds: seen.append(state.step))
     assert j.step is Step.WELCOME
-    assert j.next() == []
-    assert j.step is Step.LANGUAGE
     j.reader_changed(R.NO_READER)
+    assert j.step is Step.WELCOME  # the language is chosen on Welcome
     assert j.choose_language() == []
     assert j.step is Step.READER and j.state.problem is None
     j.reader_changed(R.NO_CARD)
@@ -148,7 +148,6 @@ def test_happy_path_every_step_and_commands() -> None:
     j.reader_changed(R.NO_CARD)
     assert j.step is Step.WELCOME
     assert seen == [
-        Step.LANGUAGE,
         Step.READER,
         Step.CARD,
         Step.CARD,
@@ -167,7 +166,6 @@ def test_card_already_in_skips_reader_and_reads() -> None:
     j = Journey()
     j.reader_changed(R.CARD_PRESENT)  # ignored at Welcome except remembered
     assert j.step is Step.WELCOME
-    j.next()
     cmds = j.choose_language()
     assert j.step is Step.CARD and kinds(cmds) == [CommandKind.READ_CARD]
 
@@ -175,15 +173,13 @@ def test_card_already_in_skips_reader_and_reads() -> None:
 def test_reader_but_no_card_goes_to_card() -> None:
     j = Journey()
     j.reader_changed(R.NO_CARD)
-    j.next()
-    j.next()  # next() on Language = choose_language
+    j.next()  # next() on Welcome = choose_language (the language shown)
     assert j.step is Step.CARD and j.state.reader_ready
 
 
 def test_service_down_at_reader_and_recovery() -> None:
     j = Journey()
     j.reader_changed(R.SERVICE_UNAVAILABLE)
-    j.next()
     j.choose_language()
     assert j.step is Step.READER and j.state.problem is Problem.READER_SERVICE_DOWN
     assert j.retry() == []
@@ -335,7 +331,7 @@ def test_reader_unplugged_or_service_gone_from_every_step(
     assert w.card.wiped
 
 
-@pytest.mark.parametrize("step", [Step.WELCOME, Step.LANGUAGE])
+@pytest.mark.parametrize("step", [Step.WELCOME])
 def test_removal_before_reader_is_only_remembered(step: Step) -> None:
     j = Walker().to(step)
     assert j.reader_changed(R.NO_READER) == []
@@ -388,8 +384,7 @@ def test_wipe_failure_does_not_stop_the_reset() -> None:
 def test_back_from_every_step() -> None:
     expected = {
         Step.WELCOME: None,
-        Step.LANGUAGE: Step.WELCOME,
-        Step.READER: Step.LANGUAGE,
+        Step.READER: Step.WELCOME,
         Step.CARD: Step.READER,
         Step.CONFIRM_IDENTITY: Step.READER,
         Step.ABOUT_PIN: Step.CONFIRM_IDENTITY,
@@ -441,13 +436,12 @@ def test_pin_wrong_twice_then_right() -> None:
     cmds = j.submit_pin()
     j.pin_checked(cmds[0].token, PinOutcome.WRONG, tries_left=1)
     assert j.state.tries_left == 1
-    # the last try needs a second confirmation
-    assert j.submit_pin() == []
+    # the last try: first the question "Do you type your code?", no keypad, nothing sent
     assert j.state.confirm_last_try and not j.state.busy
-    assert j.cancel_last_try() == []
-    assert not j.state.confirm_last_try
-    j.submit_pin()
-    cmds = j.confirm_last_try()
+    assert j.submit_pin() == [] and j.state.confirm_last_try
+    assert j.confirm_last_try() == []  # "Yes, I type my code": the keypad comes back
+    assert not j.state.confirm_last_try and j.state.last_try_confirmed
+    cmds = j.submit_pin()
     assert kinds(cmds) == [CommandKind.VERIFY_PIN]
     cmds = j.pin_checked(cmds[0].token, PinOutcome.CORRECT)
     assert j.step is Step.CONNECTING and kinds(cmds) == [CommandKind.CONNECT]
@@ -461,10 +455,34 @@ def test_pin_tries_counted_when_card_does_not_say() -> None:
     cmds = j.submit_pin()
     j.pin_checked(cmds[0].token, PinOutcome.WRONG)
     assert j.state.tries_left == 1
-    j.submit_pin()
-    cmds = j.confirm_last_try()
+    j.confirm_last_try()
+    cmds = j.submit_pin()
     j.pin_checked(cmds[0].token, PinOutcome.WRONG)
     assert j.state.problem is Problem.PIN_BLOCKED and j.state.tries_left == 0
+
+
+def test_no_i_stop_at_the_last_try_ends_without_spending_it() -> None:
+    w = Walker()
+    j = w.to(Step.PIN)
+    cmds = j.submit_pin()
+    j.pin_checked(cmds[0].token, PinOutcome.WRONG, tries_left=1)
+    assert j.state.confirm_last_try
+    cmds = j.cancel_last_try()
+    assert j.step is Step.FINISH and CommandKind.WIPE in kinds(cmds)
+    assert not any(c.kind is CommandKind.VERIFY_PIN for c in cmds) and w.card.wiped
+
+
+def test_dont_know_pin_shows_what_to_do_and_never_the_keypad() -> None:
+    j = Walker().to(Step.ABOUT_PIN)
+    assert j.dont_know_pin() == []
+    assert j.step is Step.ABOUT_PIN and j.state.problem is Problem.NO_PIN
+    assert j.next() == [] and j.step is Step.ABOUT_PIN  # no PIN step without a PIN
+    assert j.dont_know_pin() == []  # (already there: nothing changes)
+    j.back()  # "I found my PIN code": back to About the PIN
+    assert j.step is Step.ABOUT_PIN and j.state.problem is None
+    j.next()
+    assert j.step is Step.PIN
+    assert j.dont_know_pin() == [] and j.state.problem is None  # only on About the PIN
 
 
 def test_tries_left_from_card_are_kept_and_checked() -> None:
@@ -476,6 +494,7 @@ def test_tries_left_from_card_are_kept_and_checked() -> None:
     assert j.state.tries_left == 1 and j.step is Step.CONFIRM_IDENTITY
     j.confirm_identity(True)
     j.next()
+    assert j.state.confirm_last_try  # asked before the keypad is shown
     assert j.submit_pin() == [] and j.state.confirm_last_try
     j2 = Walker().to(Step.CARD)
     cmds = j2.reader_changed(R.CARD_PRESENT)
@@ -539,10 +558,8 @@ def test_pinpad_reader_verifies_on_entry_and_last_try() -> None:
     cmds = j.retry()
     assert kinds(cmds) == [CommandKind.VERIFY_PIN_ON_PINPAD]
     j.pin_checked(cmds[0].token, PinOutcome.WRONG, tries_left=1)
-    assert j.retry() == []  # with one try left: no automatic start
+    assert j.state.confirm_last_try  # with one try left: asked first, no automatic start
     assert not j.state.busy
-    j.submit_pin()
-    assert j.state.confirm_last_try
     cmds = j.confirm_last_try()
     assert kinds(cmds) == [CommandKind.VERIFY_PIN_ON_PINPAD]
     j.pin_checked(cmds[0].token, PinOutcome.CORRECT)
@@ -652,6 +669,8 @@ EVENTS = st.sampled_from(
         "retry",
         "finish",
         "reset",
+        "dont_know_pin",
+        "stop",
         "result_ok",
         "result_fail",
         "pin_wrong",
@@ -706,6 +725,8 @@ def test_random_walks_keep_invariants(events: list[str]) -> None:
                 "retry": j.retry,
                 "finish": j.finish,
                 "reset": j.reset,
+                "dont_know_pin": j.dont_know_pin,
+                "stop": j.cancel_last_try,
             }[ev]
             out = method()
         if out:
@@ -764,8 +785,8 @@ def test_unknown_verify_outcome_reads_the_tries_before_any_new_pin() -> None:
     assert kinds(j.submit_pin()) == [CommandKind.READ_TRIES]
     j.tries_read(j.token, 1)
     assert j.state.problem is None and j.state.tries_left == 1
-    assert j.submit_pin() == []  # the last try: confirm first
-    assert j.state.confirm_last_try
+    assert j.state.confirm_last_try  # the last try: asked first
+    assert j.submit_pin() == []
 
 
 def test_unknown_outcome_then_back_and_forth_still_reads_the_tries() -> None:
@@ -809,4 +830,4 @@ def test_resume_only_to_screens_without_data_and_only_from_welcome() -> None:
         assert j.step is Step.WELCOME
     j.next()  # the journey is under way: no resume any more
     assert j.resume(Step.FINISH) == []
-    assert j.step is Step.LANGUAGE
+    assert j.step is not Step.WELCOME and j.step is not Step.FINISH

@@ -129,9 +129,7 @@ def _child(mode: str, config: str, report_path: str) -> int:  # pragma: no cover
 
     def walk_to_record() -> None:
         wait(lambda: journey.step is Step.WELCOME, "welcome")
-        click(controller.screens[Step.WELCOME].primary_button())
-        wait(lambda: journey.step is Step.LANGUAGE, "language")
-        controller.choose_language("nl")
+        controller.choose_language("nl")  # the languages are on Welcome
         wait(lambda: journey.step is Step.CONFIRM_IDENTITY, "identity")
         click(controller.identity_screen.yes)
         wait(lambda: journey.step is Step.ABOUT_PIN, "about pin")

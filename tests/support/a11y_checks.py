@@ -21,7 +21,7 @@ from array import array
 from collections import Counter
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPoint, QRect
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QAccessible, QImage
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -269,4 +269,180 @@ def check_clipping(window, skip_inside: str = "") -> list[Problem]:
                 problems.append(Problem(describe(label), "text cut: a word is wider than it"))
         elif label.sizeHint().width() > label.width() + 2:
             problems.append(Problem(describe(label), "text cut: too wide"))
+    return problems
+
+
+# --------------------------------------------------------------------------- issue 14
+def _norm(text: str) -> str:
+    return " ".join(text.replace("\n", " ").split()).casefold()
+
+
+def check_label_in_name(root: QWidget) -> list[Problem]:
+    """WCAG 2.5.3: the accessible name of every button contains its visible words."""
+    problems = []
+    for w in interactive_widgets(root):
+        if not isinstance(w, QAbstractButton):
+            continue
+        visible = w.text()
+        if not visible.strip():
+            continue
+        iface = QAccessible.queryAccessibleInterface(w)
+        name = iface.text(QAccessible.Text.Name) if iface is not None else w.accessibleName()
+        if _norm(visible) not in _norm(name):
+            problems.append(Problem(describe(w), f"name {name[:50]!r} lacks its label"))
+    return problems
+
+
+def check_unique_names(root: QWidget) -> list[Problem]:
+    """No two controls on one screen with the same accessible name, unless they do the same
+    thing (marked with the property ``sameAction`` holding the same key)."""
+    seen: dict[str, list[QWidget]] = {}
+    for w in interactive_widgets(root):
+        if not isinstance(w, QAbstractButton) or isinstance(w.parent(), QAbstractItemView):
+            continue
+        name = _norm(w.accessibleName() or w.text())
+        if name:
+            seen.setdefault(name, []).append(w)
+    problems = []
+    for name, widgets in seen.items():
+        actions = {w.property("sameAction") or id(w) for w in widgets}
+        if len(widgets) > 1 and len(actions) > 1:
+            problems.append(
+                Problem(describe(widgets[0]), f"{len(widgets)} controls named {name!r}")
+            )
+    return problems
+
+
+def focus_chain(window: QWidget, limit: int = 200) -> list[QWidget]:
+    """The widgets Tab visits from the current focus, once round (without pressing keys: the
+    same chain Qt follows, ``nextInFocusChain`` filtered like ``focusNextPrevChild``)."""
+    start = window.focusWidget() or QApplication.focusWidget()
+    if start is None:
+        return []
+    tab_stops = getattr(window, "tab_stops", None)
+    if callable(tab_stops):  # the window orders Tab itself (ui.shell.Shell)
+        stops = [w for w in tab_stops() if shown(w)]
+        if start in stops:
+            i = stops.index(start)
+            return stops[i:] + stops[:i]
+        return stops  # (the focus is on a part that is no stop: a page still being made)
+    chain: list[QWidget] = []
+    w: QWidget = start
+    for _ in range(limit * 10):
+        w = w.nextInFocusChain()
+        if w is start:
+            break
+        policy = w.focusPolicy()
+        tab = bool(policy.value & Qt.FocusPolicy.TabFocus.value)
+        if tab and w.isVisible() and w.isEnabled() and w.window() is window and shown(w):
+            chain.append(w)
+            if len(chain) >= limit:
+                break
+    return [start, *chain]
+
+
+def region_of(w: QWidget, regions: list[tuple[str, QWidget]]) -> str:
+    for name, region in regions:
+        if region is w or region.isAncestorOf(w):
+            return name
+    return "other"
+
+
+def check_focus_order(window: QWidget, regions: list[tuple[str, QWidget]]) -> list[Problem]:
+    """WCAG 2.4.3: Tab goes top bar → content → actions → bottom bar (each region visited in
+    one go, in that order), and every stop is visible and in the window."""
+    chain = focus_chain(window)
+    if not chain:
+        return [Problem("window", "nothing has the keyboard focus")]
+    order = [name for name, _r in regions]
+    # Rotate so the chain starts at the first stop of the top bar.
+    names = [region_of(w, regions) for w in chain]
+    first = names.index(order[0]) if order[0] in names else 0
+    names = names[first:] + names[:first]
+    visited: list[str] = []
+    for name in names:
+        if not visited or visited[-1] != name:
+            visited.append(name)
+    problems = []
+    known = [n for n in visited if n in order]
+    if known != sorted(set(known), key=order.index) or len(known) != len(set(known)):
+        problems.append(Problem("focus order", " → ".join(visited)))
+    return problems
+
+
+def check_focus_visible(window: QWidget) -> list[Problem]:
+    """WCAG 2.4.7 / 2.4.11: every Tab stop draws the focus colour around it when focused."""
+    colors = theme_mod.current().colors
+    focus_rgb = int(colors.focus.lstrip("#"), 16)
+    problems = []
+    before = QApplication.focusWidget()
+    for w in focus_chain(window):
+        w.setFocus(Qt.FocusReason.TabFocusReason)
+        QApplication.processEvents()
+        rect = _rect_in_window(w, window).adjusted(-4, -4, 4, 4)
+        image = window.grab(rect).toImage()
+        if region_colors(image, image.rect()).get(focus_rgb, 0) < 20:
+            problems.append(Problem(describe(w), "no visible focus"))
+    if before is not None:
+        before.setFocus()
+    return problems
+
+
+def check_initial_focus(
+    expected: QWidget | None, fallback: QWidget, focused: QWidget | None
+) -> list[Problem]:
+    """WCAG 2.4.3: a screen starts with the focus on its main action (or on Listen when it
+    has none: waiting for a card...)."""
+    target = expected if expected is not None and shown(expected) else fallback
+    if focused is None:
+        return [Problem("screen", "nothing has the focus at the start")]
+    if (
+        focused is not target
+        and not target.isAncestorOf(focused)
+        and not (
+            focused.isAncestorOf(target)  # the PIN keypad as a whole, around its OK key
+        )
+    ):
+        return [Problem(describe(focused), f"starts focused instead of {describe(target)}")]
+    return []
+
+
+def check_language_of_parts(root: QWidget, current: str, names: dict[str, str]) -> list[Problem]:
+    """WCAG 3.1.2: a language name written in its own language (not the screen's) is marked
+    with that language (the ``lang`` property the speech and the tests read)."""
+    problems = []
+    own = {name: code for code, name in names.items()}
+    for w in root.findChildren(QWidget):
+        if not shown(w):
+            continue
+        text = w.text() if isinstance(w, (QLabel, QAbstractButton)) else ""
+        code = own.get(text.strip())
+        if code is None or code == current or isinstance(w.parent(), QComboBox):
+            continue
+        holder = w if isinstance(w, QAbstractButton) else w.parentWidget()
+        lang = str((holder or w).property("lang") or w.property("lang") or "")
+        if not lang.startswith(code):
+            problems.append(Problem(describe(w), f"{text!r} not marked as {code}"))
+    return problems
+
+
+def check_non_text_contrast(window: QWidget) -> list[Problem]:
+    """WCAG 1.4.11: the edge of every button is 3:1 against what is around it, measured on the
+    pixels (enabled and disabled buttons alike: a disabled button must be seen as a button)."""
+    image = window.grab().toImage()
+    problems = []
+    for b in window.findChildren(BigButton):
+        if not shown(b):
+            continue
+        r = _rect_in_window(b, window)
+        y = r.center().y()
+        x_out = r.left() - 3
+        if x_out < 0 or r.left() + 1 >= image.width():
+            continue
+        edge = image.pixel(r.left() + 1, y) & 0xFFFFFF
+        out = image.pixel(x_out, y) & 0xFFFFFF
+        inner = image.pixel(r.left() + 6, y) & 0xFFFFFF
+        best = max(ratio(edge, out), ratio(inner, out))
+        if best + 0.05 < GRAPHIC_RATIO:
+            problems.append(Problem(describe(b), f"edge contrast {best:.2f}:1 < 3:1"))
     return problems

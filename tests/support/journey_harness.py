@@ -201,11 +201,7 @@ class JourneyHarness:
         self.wait_step(Step.WELCOME)
         if step is Step.WELCOME:
             return
-        self.enter()  # Start has the focus
-        self.wait_step(Step.LANGUAGE)
-        if step is Step.LANGUAGE:
-            return
-        self.enter()  # the current language has the focus
+        self.enter()  # the current language (Welcome's main action) has the focus
         self.wait_step(Step.CONFIRM_IDENTITY)
         if step is Step.CONFIRM_IDENTITY:
             return

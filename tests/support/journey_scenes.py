@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from PySide6.QtWidgets import QApplication
 
 from assistant.errors import ProblemKind
-from assistant.journey import JourneyState, Problem, Step, step_count
+from assistant.journey import JourneyState, Problem, Step, back_target
 from tests.support.journey_harness import JourneyHarness
 from ui.screens.base import StateScreen
 
@@ -38,7 +38,9 @@ def show_state(h: JourneyHarness, state: JourneyState) -> None:
     viewer = h.controller.record_screen.viewer if state.step is Step.RECORD else None
     if viewer is not None and hasattr(viewer, "go_home"):
         viewer.go_home()  # other scenes may have left it on a page
-    shell.show_screen(screen, (state.number, step_count()))
+    shell.show_screen(screen, h.controller.journey.position(state))
+    # Back as the journey would show it there (the record home has no page to go back to)
+    shell.set_back_enabled(state.step is not Step.RECORD and back_target(state) is not None)
     QApplication.processEvents()
 
 
@@ -78,7 +80,6 @@ def journey_scenes() -> list[Scene]:
     wrong = replace(base, step=S.PIN, problem=P.PIN_WRONG, tries_left=2)
     return [
         Scene("01-welcome", _state(S.WELCOME)),
-        Scene("02-language", _state(S.LANGUAGE)),
         Scene("03-reader", _state(S.READER)),
         Scene("03-reader-ready", _state(S.READER, reader_ready=True)),
         Scene("03-reader-service-down", _state(S.READER, problem=P.READER_SERVICE_DOWN)),
@@ -94,6 +95,7 @@ def journey_scenes() -> list[Scene]:
         Scene("04-card-not-me", _state(S.CARD, problem=P.NOT_ME)),
         Scene("05-is-this-you", _state(S.CONFIRM_IDENTITY)),
         Scene("06-about-pin", _state(S.ABOUT_PIN)),
+        Scene("06-no-pin", _state(S.ABOUT_PIN, problem=P.NO_PIN)),
         Scene("07-pin", _state(S.PIN)),
         Scene("07-pin-checking", _state(S.PIN, busy=True)),
         Scene("07-pin-wrong", lambda h: _state(S.PIN, problem=P.PIN_WRONG, tries_left=2)(h)),
@@ -101,6 +103,7 @@ def journey_scenes() -> list[Scene]:
             "07-pin-last-try",
             _state(S.PIN, problem=P.PIN_WRONG, tries_left=1, confirm_last_try=True),
         ),
+        Scene("07-pin-last-try-typing", _state(S.PIN, tries_left=1, last_try_confirmed=True)),
         Scene("07-pin-blocked", _state(S.PIN, problem=P.PIN_BLOCKED, tries_left=0)),
         Scene("07-pin-card-silent", _state(S.PIN, problem=P.PIN_CHECK_FAILED)),
         Scene("07-pinpad", _state(S.PIN, pinpad=True, busy=True)),

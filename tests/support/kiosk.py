@@ -92,8 +92,7 @@ def kiosk_session(
 
 
 def start_session(journey: Journey) -> None:
-    """The patient starts: welcome, then a language chosen; the journey waits for the card."""
-    journey.next()  # Welcome -> Language
+    """The patient starts: a language chosen on Welcome; the journey waits for the card."""
     journey.reader_changed(ReaderStatus.NO_CARD)
     journey.choose_language()
 

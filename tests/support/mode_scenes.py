@@ -23,6 +23,7 @@ from ui.modes.kiosk.prescriptions import PrescriptionPanel
 from ui.modes.kiosk.staff_panel import StaffPanel
 from ui.modes.mediator.panel import MediatorPanel
 from ui.modes.mediator.training_banner import TrainingBanner
+from ui.screens.welcome import WelcomeScreen
 
 CONFIG = KioskConfig(
     pharmacy_name="Pharmacie du Parc", exit_code_hash=hash_staff_code("0", n=2**12)
@@ -39,7 +40,15 @@ class ModeScene(Scene):
 _added: list[QWidget] = []
 
 
+def _reader_provided(h: JourneyHarness, provided: bool) -> None:
+    """The kiosk's welcome does not ask for a card reader (as ``KioskMode`` sets it)."""
+    welcome = h.controller.screens[Step.WELCOME]
+    if isinstance(welcome, WelcomeScreen):
+        welcome.set_reader_provided(provided)
+
+
 def _drop_added(h: JourneyHarness) -> None:
+    _reader_provided(h, False)
     h.shell.set_side_panel(None)
     for w in _added:
         w.hide()
@@ -72,6 +81,7 @@ def _kiosk(state: JourneyState, extra: str = "") -> Callable[[JourneyHarness], N
         banner = KioskBanner(CONFIG.pharmacy_name)
         h.shell.add_banner(banner)
         _added.append(banner)
+        _reader_provided(h, True)
         show_state(h, state)
         if extra == "prescriptions":
             panel = PrescriptionPanel()

@@ -36,7 +36,7 @@ def visible_texts(h: JourneyHarness) -> str:
 def test_correct_pin_whole_journey_keyboard_only(h: JourneyHarness) -> None:
     h.walk_to(Step.CONFIRM_IDENTITY)
     assert h.controller.identity_screen.name.text() == "Jacqueline Dumont"
-    assert "Step 5 of 10" in h.shell.step_label.text()
+    assert "Step 4 of 8" in h.shell.step_label.text()
     h.enter()
     h.wait_step(Step.ABOUT_PIN)
     h.enter()
@@ -78,16 +78,20 @@ def test_wrong_pin_twice_then_right(h: JourneyHarness) -> None:
     h.enter()
     h.qtbot.waitUntil(lambda: h.state.tries_left == 1, timeout=10000)
     assert pin.tries.text() == "You have 1 try left."
-    # last try: Enter alone does not spend it
-    h.type_text("1234")
-    h.enter()
+    # last try: asked first, before the keypad ("Yes, I type my code" / "No, I stop")
     h.qtbot.waitUntil(lambda: h.state.confirm_last_try, timeout=5000)
     assert pin.confirm_text.isVisible() and not pin.pad.isVisible()
-    assert h.focused() is pin.confirm_no
+    assert pin.confirm_yes.text() == "Yes, I type my code"
+    assert pin.confirm_no.text() == "No, I stop"
+    assert h.focused() is pin.confirm_no  # the default is No
     assert not h.state.busy
-    h.type_text("5")  # typing is frozen while the question is asked
-    assert pin.pad.count == 4
+    h.type_text("5")  # no typing while the question is asked
+    assert pin.pad.count == 0
     h.press(pin.confirm_yes)
+    h.qtbot.waitUntil(lambda: pin.pad.isVisible() and h.focused() is pin.pad, timeout=5000)
+    assert pin.tries.text() == "You have 1 try left."
+    h.type_text("1234")
+    h.enter()
     h.wait_step(Step.RECORD)
     assert h.controller.pin_screen.pad.count == 0
 
@@ -99,10 +103,10 @@ def test_blocked_card(h: JourneyHarness) -> None:
         h.type_text("0000")
         h.enter()
         h.qtbot.waitUntil(lambda e=expected: h.state.tries_left == e, timeout=10000)
-    h.type_text("0000")
-    h.enter()
     h.qtbot.waitUntil(lambda: h.state.confirm_last_try, timeout=5000)
     h.press(pin.confirm_yes)
+    h.type_text("0000")
+    h.enter()
     h.qtbot.waitUntil(lambda: h.state.problem is Problem.PIN_BLOCKED, timeout=10000)
     assert pin.heading.text() == "Your card is blocked."
     assert "commune" in pin.text.text() and "PUK" in pin.text.text()
@@ -146,7 +150,7 @@ def test_card_pulled_while_reading(qtbot) -> None:
     h = JourneyHarness.start(qtbot)
     try:
         h.pull_card()
-        h.walk_to(Step.LANGUAGE)
+        h.walk_to(Step.WELCOME)
         h.enter()
         h.wait_step(Step.CARD)
         assert h.controller.screens[Step.CARD].heading.text() == (
@@ -182,7 +186,7 @@ def test_no_reader_at_start_then_plugged(qtbot) -> None:
     h = JourneyHarness.start(qtbot)
     try:
         h.unplug_reader()
-        h.walk_to(Step.LANGUAGE)
+        h.walk_to(Step.WELCOME)
         h.enter()
         h.wait_step(Step.READER)
         assert h.state.problem is None
@@ -227,7 +231,7 @@ def test_language_switch_on_any_screen_retranslates(h: JourneyHarness) -> None:
     screen = h.controller.screens[Step.ABOUT_PIN]
     assert screen.heading.text() == _("Your PIN code")
     assert h.shell.back_button.text() == _("Back")
-    assert h.shell.step_label.text() == _("Step {n} of {m}").format(n=6, m=10)
+    assert h.shell.step_label.text() == _("Step {n} of {m}").format(n=5, m=8)
     from assistant.i18n import set_language
 
     set_language("en")
@@ -269,7 +273,7 @@ def test_speech_in_a_language_without_voice_says_so(h: JourneyHarness) -> None:
 def test_text_size_and_contrast_buttons(h: JourneyHarness) -> None:
     from ui import theme as theme_mod
 
-    h.walk_to(Step.LANGUAGE)
+    h.walk_to(Step.WELCOME)
     h.press(h.shell.text_size_button)
     assert theme_mod.current().text_scale == 1.5
     h.enter()
@@ -303,3 +307,48 @@ def test_whole_journey_through_pcscd_and_vpcd(qtbot, vpcd_slot) -> None:
         assert h.controller.record_screen.viewer is None
     finally:
         h.close()
+
+
+def test_no_i_stop_at_the_last_try(h: JourneyHarness) -> None:
+    h.walk_to(Step.PIN)
+    for expected in (2, 1):
+        h.type_text("0000")
+        h.enter()
+        h.qtbot.waitUntil(lambda e=expected: h.state.tries_left == e, timeout=10000)
+    h.qtbot.waitUntil(lambda: h.state.confirm_last_try, timeout=5000)
+    h.enter()  # "No, I stop" has the focus
+    h.wait_step(Step.FINISH)
+    assert h.controller.journey.card_data is None
+    assert h.shell.step_label.text() == ""  # Finish is not a step towards the record
+
+
+def test_dont_know_pin_says_what_to_do(h: JourneyHarness) -> None:
+    h.walk_to(Step.ABOUT_PIN)
+    about = h.controller.screens[Step.ABOUT_PIN]
+    h.press(about.dont_know)
+    h.qtbot.waitUntil(lambda: h.state.problem is Problem.NO_PIN, timeout=5000)
+    shown = "\n".join(w.text() for w in (about.what, about.where, about.forgot, about.itsme))
+    assert "PIN letter" in shown and "commune" in shown and "itsme" in shown
+    assert "PUK" in shown
+    assert not about.have.isVisible() and about.stop.isVisible()
+    assert h.focused() is about.stop
+    h.press(about.found)  # "I found my PIN code": About the PIN again, then the keypad
+    h.qtbot.waitUntil(lambda: h.state.problem is None, timeout=5000)
+    assert h.step is Step.ABOUT_PIN and about.have.isVisible()
+    h.press(about.dont_know)
+    h.qtbot.waitUntil(lambda: h.state.problem is Problem.NO_PIN, timeout=5000)
+    h.press(about.stop)
+    h.wait_step(Step.FINISH)
+
+
+def test_back_is_hidden_where_there_is_no_step_before(h: JourneyHarness) -> None:
+    """A Back that cannot go back is not shown (nor told to screen readers); the other
+    bottom buttons keep their places."""
+    h.wait_step(Step.WELCOME)
+    back = h.shell.back_button
+    listen_x = h.shell.listen_button.x()
+    assert not back.isVisible()
+    h.enter()
+    h.wait_step(Step.CONFIRM_IDENTITY)
+    assert back.isVisible() and back.isEnabled()
+    assert h.shell.listen_button.x() == listen_x

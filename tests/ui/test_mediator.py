@@ -22,7 +22,7 @@ from assistant.settings import Mode, Settings
 from tests.support.shell import dispose
 from ui import theme as theme_mod
 from ui.modes.mediator import MediatorMode
-from ui.modes.mediator.guides import COMMON_PROBLEMS, GUIDES, PROBLEM_TIPS
+from ui.modes.mediator.guides import COMMON_PROBLEMS, GUIDES, PROBLEM_GUIDES, PROBLEM_TIPS
 from ui.modes.mediator.panel import MediatorPanel
 from ui.modes.mediator.relay_sheet import (
     RelaySheet,
@@ -83,7 +83,6 @@ def env(qtbot: QtBot, tmp_path: Path) -> Iterator[Env]:
 
 
 def walk_to_pin(journey: Journey, *, pinpad: bool = False) -> None:
-    journey.next()
     journey.reader_changed(ReaderStatus.CARD_PRESENT)
     (read,) = journey.choose_language()
     journey.card_read(read.token, Item(), pinpad=pinpad)
@@ -112,7 +111,6 @@ def test_guide_follows_every_step(env: Env) -> None:
     journey.connected(journey.token, Item())
     journey.finish()
     assert set(seen) >= {
-        Step.LANGUAGE,
         Step.CARD,
         Step.CONFIRM_IDENTITY,
         Step.ABOUT_PIN,
@@ -177,6 +175,71 @@ def test_problem_tips(env: Env) -> None:
         assert MediatorPanel.problem_tip_text(JourneyState(Step.CARD, problem))
 
 
+def every_journey_state() -> list[JourneyState]:
+    """Each state the patient can see: every step, every problem where it happens, and the
+    busy and last-try states."""
+    S, P = Step, Problem
+    states = [JourneyState(step) for step in Step]
+    states += [
+        JourneyState(S.READER, P.READER_SERVICE_DOWN),
+        JourneyState(S.READER, P.READER_UNPLUGGED),
+        JourneyState(S.CARD, busy=True),
+        JourneyState(S.CARD, P.NOT_EID_CARD),
+        JourneyState(S.CARD, P.CARD_READ_FAILED),
+        JourneyState(S.CARD, P.CARD_REMOVED),
+        JourneyState(S.CARD, P.NOT_ME),
+        JourneyState(S.ABOUT_PIN, P.NO_PIN),
+        JourneyState(S.ABOUT_PIN, P.CANNOT_LOG_IN),
+        JourneyState(S.PIN, busy=True),
+        JourneyState(S.PIN, pinpad=True, busy=True),
+        JourneyState(S.PIN, P.PIN_WRONG, tries_left=2),
+        JourneyState(S.PIN, P.PIN_WRONG, tries_left=1, confirm_last_try=True),
+        JourneyState(S.PIN, tries_left=1, last_try_confirmed=True),
+        JourneyState(S.PIN, P.PIN_BLOCKED, tries_left=0),
+        JourneyState(S.PIN, P.PIN_CHECK_FAILED),
+        JourneyState(S.CONNECTING, busy=True),
+        *[JourneyState(S.CONNECTING, P.CONNECTION_FAILED, error_kind=kind) for kind in ProblemKind],
+    ]
+    return states
+
+
+#: Words the guide must never say while a state is on screen (it would contradict the screen).
+TYPING_WORDS = ("Type your PIN", "type your PIN")
+
+
+def test_guide_follows_every_journey_state(env: Env) -> None:
+    """Issue 14.7: the guide matches the screen in every state, errors included."""
+    _shell, mode, _journey, _clock = env
+    panel = mode.panel
+    assert panel is not None
+    seen_titles: dict[str, JourneyState] = {}
+    for state in every_journey_state():
+        panel.set_state(state)
+        words = panel.speech_text()
+        title = panel.step_title.text()
+        assert title.startswith("Now: ") and len(title) > len("Now: "), state
+        blocked_or_stopped = state.problem not in (None, Problem.PIN_WRONG) or (
+            state.confirm_last_try
+        )
+        if blocked_or_stopped:
+            assert not any(w in words for w in TYPING_WORDS), (state, words)
+            assert not panel.pin_prompt.isVisible(), state
+        if state.problem is not None and not state.confirm_last_try:
+            assert panel.problem_tip.isVisible(), state
+            assert panel.say.text() == "Say: " + PROBLEM_GUIDES[state.problem].say, state
+        if state.problem is None and not state.busy and not state.confirm_last_try:
+            if not state.last_try_confirmed:
+                assert panel.say.text() == "Say: " + GUIDES[state.step].say, state
+        seen_titles.setdefault(title, state)
+    blocked = JourneyState(Step.PIN, Problem.PIN_BLOCKED, tries_left=0)
+    panel.set_state(blocked)
+    assert panel.step_title.text() == "Now: The card is blocked"
+    assert "commune" in panel.say.text()
+    # every problem has its own guide and its own name
+    assert set(PROBLEM_GUIDES) == set(Problem)
+    assert len({t for t, st in seen_titles.items() if st.problem is not None}) >= len(Problem)
+
+
 def test_common_problem_answers(env: Env) -> None:
     _shell, mode, _journey, _clock = env
     panel = mode.panel
@@ -185,7 +248,9 @@ def test_common_problem_answers(env: Env) -> None:
         panel.problem_buttons[key].click()
         assert panel.answer.isVisible()
         assert panel.answer.text() == question + "\n" + answer
-    assert "town hall" in COMMON_PROBLEMS["no_pin_letter"][1]
+    assert "commune" in COMMON_PROBLEMS["no_pin_letter"][1]
+    assert ";" not in COMMON_PROBLEMS["no_pin_letter"][1]
+    assert "(" not in COMMON_PROBLEMS["no_pin_letter"][1]
 
 
 def test_guide_is_translated(env: Env) -> None:

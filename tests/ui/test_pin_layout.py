@@ -83,7 +83,9 @@ def test_tries_left_and_ok_in_sight_at_200_percent(qtbot, high_contrast: bool) -
                 assert screen.tries.text(), where
                 assert _in_sight(screen.tries, viewport), f"{where}: tries left out of sight"
                 assert _in_sight(screen.heading, viewport), f"{where}: question out of sight"
-                if scene.name in ("07-pin", "07-pin-checking", "07-pin-wrong"):
+                if scene.name in ("07-pin", "07-pin-checking", "07-pin-wrong") or (
+                    scene.name == "07-pin-last-try-typing"
+                ):
                     assert screen.pad.isVisible(), where
                     assert _in_sight(screen.pad.ok, viewport), f"{where}: OK key out of sight"
                     assert _in_sight(screen.pad.dots, viewport), f"{where}: dots out of sight"

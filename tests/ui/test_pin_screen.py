@@ -139,18 +139,22 @@ def test_pinpad_reader_message(screen: PinScreen) -> None:
     screen.show_state(JourneyState(Step.PIN, pinpad=True, busy=True))
     assert screen.heading.text() == "Type your PIN code on the card reader."
     assert not screen.pad.isVisible()
-    screen.show_state(JourneyState(Step.PIN, Problem.PIN_WRONG, tries_left=1, pinpad=True))
-    assert screen.retry.isVisible()
-    assert screen.retry.text() == "I am ready to type my PIN code"
+    screen.show_state(
+        JourneyState(Step.PIN, Problem.PIN_WRONG, tries_left=1, pinpad=True, confirm_last_try=True)
+    )
+    # the last try on a pinpad: the same question first, then the reader asks for the code
+    assert not screen.retry.isVisible()
+    assert screen.confirm_yes.isVisible() and screen.confirm_no.isVisible()
     fired: list[str] = []
+    screen.confirm_last.connect(lambda: fired.append("yes"))
+    screen.cancel_last.connect(lambda: fired.append("no"))
+    screen.confirm_yes.click()
+    screen.confirm_no.click()
+    assert fired == ["yes", "no"]
     screen.retry_requested.connect(lambda: fired.append("retry"))
-    screen.submitted.connect(lambda: fired.append("submit"))
-    screen.retry.click()
-    # the last try on a pinpad goes through the journey's second confirmation
-    assert fired == ["submit"]
     screen.show_state(JourneyState(Step.PIN, Problem.PIN_WRONG, tries_left=2, pinpad=True))
     screen.retry.click()
-    assert fired == ["submit", "retry"]
+    assert fired == ["yes", "no", "retry"]
 
 
 def test_every_keypad_button_is_big_and_named(screen: PinScreen) -> None:

@@ -49,7 +49,7 @@ def test_yes_leads_to_the_readiness_check_and_the_browser(qtbot) -> None:
         assert report is not None
         assert report.get(Item.PIN).tries_left == 3
         assert report.get(Item.CARD).status is Status.OK
-        assert "Step 6 of 7" in h.shell.step_label.text()
+        assert "Step 5 of 5" in h.shell.step_label.text()
         assert len(screen.rows) == 5 and all(r.isVisible() for r in screen.rows)
         assert "MyHealth" in screen.heading.text()
         assert "3 tries left" in texts(h)
@@ -108,7 +108,7 @@ def test_a_kids_card_says_a_parent_logs_in(qtbot) -> None:
         assert report.get(Item.CARD).status is Status.PROBLEM
         shown = texts(h)
         assert "children under 12" in shown and "parent" in shown
-        assert "Step 6 of 7" in h.shell.step_label.text()
+        assert "Step 5 of 5" in h.shell.step_label.text()
     finally:
         h.close()
 

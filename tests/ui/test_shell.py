@@ -35,8 +35,8 @@ def test_bars_stay_in_the_same_place_on_every_screen(h: JourneyHarness) -> None:
             continue
         scene.show(h)
         window = h.shell
+        back = h.shell.back_button
         buttons = (
-            h.shell.back_button,
             h.shell.listen_button,
             h.shell.help_button,
             h.shell.hide_button,
@@ -44,16 +44,23 @@ def test_bars_stay_in_the_same_place_on_every_screen(h: JourneyHarness) -> None:
         )
         for b in buttons:
             assert b.isVisible(), (scene.name, b.objectName())
-        spots.add(tuple(b.mapTo(window, QPoint(0, 0)).toTuple() for b in buttons))
-        assert "of 10" in h.shell.step_label.text()
+        # Back is shown where it goes somewhere, hidden elsewhere (never a dead button)
+        assert back.isVisible() == back.isEnabled(), scene.name
+        spots.add(tuple(b.mapTo(window, QPoint(0, 0)).toTuple() for b in (back, *buttons)))
+        if scene.name.startswith("10-"):
+            assert h.shell.step_label.text() == ""  # Finish: no step towards the record
+        else:
+            assert "of 8" in h.shell.step_label.text(), scene.name
     assert len(spots) == 1  # Help (and the rest) never move
 
 
 def test_back_enabled_only_where_it_means_something(h: JourneyHarness) -> None:
     h.controller.journey.start()
     assert not h.shell.back_button.isEnabled()  # Welcome
+    assert not h.shell.back_button.isVisible()  # hidden, also to screen readers
     h.controller.journey.next()
-    assert h.shell.back_button.isEnabled()  # Language
+    assert h.shell.back_button.isEnabled()  # the reader or the card
+    assert h.shell.back_button.isVisible()
 
 
 def test_help_overlay_and_escape(qtbot, h: JourneyHarness) -> None:

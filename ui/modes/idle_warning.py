@@ -18,6 +18,8 @@ class IdleWarning(Cover):
     """ "Are you still here?": large text, a countdown and one big button."""
 
     still_here = Signal()
+    #: Listen: read the warning aloud.
+    listen_requested = Signal()
 
     def __init__(self, window: QWidget) -> None:
         super().__init__(window, "idleWarning")
@@ -33,6 +35,11 @@ class IdleWarning(Cover):
         self.countdown.setObjectName("idleCountdown")
         self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
         lay.addWidget(self.countdown)
+        # The unit under the number, in words ("seconds"): a bare "17" says nothing.
+        self.unit = QLabel(self)
+        self.unit.setObjectName("idleCountdownUnit")
+        self.unit.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        lay.addWidget(self.unit)
         self.text = Body("", self)
         lay.addWidget(self.text)
         lay.addStretch(1)
@@ -40,7 +47,14 @@ class IdleWarning(Cover):
         self.button.setObjectName("stillHere")
         self.button.setMinimumHeight(theme_mod.current().target_px() * 2)
         self.button.clicked.connect(self.still_here.emit)
-        lay.addWidget(self.button)
+        # Listen beside the main button (one row: with 200 % text the words keep the room).
+        row = QHBoxLayout()
+        row.addWidget(self.button, 3)
+        self.listen = BigButton("", "listen", self)
+        self.listen.setObjectName("idleListen")
+        self.listen.clicked.connect(self.listen_requested.emit)
+        row.addWidget(self.listen, 1)
+        lay.addLayout(row)
         self._seconds = 0
         theme_mod.notifier().changed.connect(self._style_countdown)
         self._style_countdown()
@@ -64,6 +78,10 @@ class IdleWarning(Cover):
             f" font-weight: bold; color: {c.primary}; }}"
         )
         self.text.setStyleSheet(f"font-size: {words:.1f}pt;")
+        self.unit.setStyleSheet(
+            f"QLabel#idleCountdownUnit {{ font-size: {t.points('title') * 1.2:.1f}pt;"
+            f" font-weight: bold; color: {c.primary}; }}"
+        )
         self.button.setMinimumHeight(t.target_px() * (1 if large else 2))
 
     def retranslate(self) -> None:
@@ -75,11 +93,13 @@ class IdleWarning(Cover):
             )
         )
         self.button.set_text(_("I am still here"), _("Keep my screen open."))
+        self.listen.set_text(_("Listen"), _("Read this screen aloud."))
         self.set_seconds(self._seconds)
 
     def set_seconds(self, seconds: int) -> None:
         self._seconds = seconds
         self.countdown.setText(str(seconds))
+        self.unit.setText(ngettext("second", "seconds", seconds))
         self.countdown.setAccessibleName(
             ngettext(
                 "The screen starts again in {n} second.",

@@ -95,6 +95,11 @@ class SessionWatch(QObject):
         )
         self.warning = IdleWarning(window)
         self.warning.still_here.connect(self.still_here)
+        # Listen reads the warning aloud even when speech does not start by itself.
+        self.warning.listen_requested.connect(lambda: window.say(self.warning.message()))
+        # Every screen's help says the truth about time (WCAG 2.2.1): each touch or key
+        # counts as activity, and the warning comes before any reset.
+        window.time_limit_seconds = timeout_seconds
         self.session_log = session_log or SessionLog(None)
         self.recorder = JourneyRecorder(self.session_log, mode, training=training)
         self._timer = QTimer(self)
@@ -112,6 +117,7 @@ class SessionWatch(QObject):
         """Stop the timer and remove the application-wide filter."""
         self._timer.stop()
         self.idle.stop()
+        self.window.time_limit_seconds = None
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)

@@ -167,6 +167,12 @@ class ItemCard(QFrame):
 
     def add_button(self, button: QAbstractButton) -> QAbstractButton:
         self.buttons.addWidget(button)
+        if isinstance(button, BigButton) and self.title:
+            # Each card's "Write a question" or "What is this?" says which item it is about
+            # (screen readers list buttons by name); the visible words come first (WCAG 2.5.3).
+            button.setAccessibleName(
+                _("{action}: {item}").format(action=button.text(), item=self.title)
+            )
         return button
 
     def add_explain(

@@ -51,7 +51,7 @@ class SharingPage(Page):
         self.add_subheading(_("What sharing risks"), "warning")
         for text in (
             _("More people who care for you can read your data."),
-            _("Only a care provider who treats you may look. Each look is written down."),
+            _("Only a care provider who treats you may look. Each access is written down."),
             _("You can stop sharing, or keep one person out. Then they know less about you."),
         ):
             self.add_text(text)
@@ -106,8 +106,8 @@ class SharingPage(Page):
             rest = len(entries) - MAX_LOG_LINES
             self.add_text(
                 ngettext(
-                    "And {n} older look. See them on the official website.",
-                    "And {n} older looks. See them on the official website.",
+                    "And {n} older access. See it on the official website.",
+                    "And {n} older accesses. See them on the official website.",
                     rest,
                 ).format(n=rest)
             )

@@ -189,7 +189,7 @@ class PaperPage(Page):
         grid.setSpacing(10)
         columns = 2 if theme_mod.current().text_scale < 1.5 else 1
         for i, (key, text) in enumerate(choices):
-            button = BigButton(text, "check" if key == self.choice else "document")
+            button = BigButton(text, "choice-on" if key == self.choice else "choice-off")
             button.setCheckable(True)
             button.setChecked(key == self.choice)
             button.toggled.connect(lambda on, k=key: self._choose(k) if on else None)
@@ -199,6 +199,10 @@ class PaperPage(Page):
         for c in range(columns):
             grid.setColumnStretch(c, 1)
         self.add(grid_box)
+        # The choice in words too, not only by the mark and the border of the button.
+        self.chosen_text = self.add_text("")
+        self.chosen_text.setObjectName("paperChosen")
+        self._show_choice()
         self.add_text(_("2. Print it, or save it as a PDF file."))
         self.print_button = BigButton(_("Print"), "print", primary=True)
         self.print_button.setObjectName("print_copy")
@@ -216,8 +220,16 @@ class PaperPage(Page):
 
     def _choose(self, key: str) -> None:
         self.choice = key
+        self._show_choice()
+
+    def _show_choice(self) -> None:
         for k, button in self.choice_buttons.items():
-            button.set_icon_name("check" if k == key else "document")
+            chosen = k == self.choice
+            button.set_icon_name("choice-on" if chosen else "choice-off")
+            button.setAccessibleDescription(_("Chosen") if chosen else "")
+        self.chosen_text.setText(
+            _("Chosen: {choice}").format(choice=self.choice_buttons[self.choice].text())
+        )
 
     def print_copy(self) -> None:
         printer, refusal = choose_printer(self, self.file_access)

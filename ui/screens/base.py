@@ -146,6 +146,17 @@ class Screen(QWidget):
         return False
 
 
+def set_primary(button: BigButton, primary: bool) -> None:
+    """Make ``button`` the screen's main action or a secondary one (restyled at once)."""
+    if (button.property("primary") == "true") == primary:
+        return
+    button.setProperty("primary", "true" if primary else "false")
+    for part in (button, button.label()):  # the words' colour follows the button's
+        part.style().unpolish(part)
+        part.style().polish(part)
+    button._on_theme()
+
+
 class StateScreen(Screen):
     """A screen drawn from the journey state (problem, busy...)."""
 

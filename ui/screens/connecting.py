@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QWidget
 from assistant.errors import RETRY_HELPS, ProblemKind
 from assistant.i18n import _, ngettext
 from assistant.journey import Problem
-from ui.screens.base import StateScreen
+from ui.screens.base import StateScreen, set_primary
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,9 @@ class ConnectingScreen(StateScreen):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.text = self.add_text()
-        self.problem_text = self.add_text("problem")
+        # "It is not your fault" reassures: not drawn like an error (see set_role below).
+        self.problem_text = self.add_text("reassure")
+        self.problem_text.setObjectName("connectReassure")
         self.when = self.add_text()
         self.when.setObjectName("retryWhen")
         self.retry = self.add_action("retry", primary=True)
@@ -63,6 +65,17 @@ class ConnectingScreen(StateScreen):
         self.when.setVisible(failed and bool(retry_when_text(s.retry_after)))
         self.retry.set_text(_("Try again"))
         self.finish.set_text(_("Finish"))
+        # When the service says to wait ("Try again in 10 minutes"), the main action is to
+        # stop for now; Try again stays, as a secondary action, after it.
+        wait = failed and (kind is ProblemKind.SERVICE_DOWN or bool(retry_when_text(s.retry_after)))
+        main, other = (self.finish, self.retry) if wait else (self.retry, self.finish)
+        set_primary(main, True)
+        set_primary(other, False)
+        if self.action_layout.indexOf(main) != 0:
+            self.action_layout.removeWidget(main)
+            self.action_layout.insertWidget(0, main)
+        if self.problem_text.property("role") != "reassure":
+            self.problem_text.set_role("reassure")
         if not failed:
             self.set_icon("hourglass")
             self.heading.setText(_("Opening your health record. Please wait."))
@@ -95,6 +108,7 @@ class ConnectingScreen(StateScreen):
                 )
             )
             self.problem_text.setText(_("Trying again will not help today."))
+            self.problem_text.set_role("problem")
         elif kind is ProblemKind.LOGIN:
             self.set_icon("blocked")
             self.heading.setText(_("The login was not finished."))

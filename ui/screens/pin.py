@@ -32,11 +32,16 @@ MAX_PIN = 12
 
 class AboutPinScreen(StateScreen):
     screen_id = "about_pin"
-    icon = "pin-letter"
+    icon = "pin-code"
     next_requested = Signal()
     #: "Test my PIN code" / "Change my PIN code" (:mod:`ui.pin_tools_view`).
     test_requested = Signal()
     change_requested = Signal()
+    #: "I don't know my PIN code": what to do instead (never a guess).
+    dont_know_requested = Signal()
+    #: "I found my PIN code": back to About the PIN.
+    found_requested = Signal()
+    finish_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -44,11 +49,13 @@ class AboutPinScreen(StateScreen):
             "pictures/pin-letter.svg", self, size_factor=4.0, recolor=False, scales=False
         )
         self.body.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignHCenter)
-        self.what = IconText("keypad", "", self)
+        self.what = IconText("pin-code", "", self)
         self.where = IconText("pin-letter", "", self)
         self.tries = IconText("warning", "", self)
         self.forgot = IconText("help", "", self)
-        for w in (self.what, self.where, self.tries, self.forgot):
+        #: Only without a PIN code: itsme opens the official website without the card.
+        self.itsme = IconText("phone", "", self)
+        for w in (self.what, self.where, self.tries, self.forgot, self.itsme):
             self.body.addWidget(w)
         # The PIN tools: secondary, in the screen (the one main action stays "I know my PIN").
         self.tools_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
@@ -67,6 +74,15 @@ class AboutPinScreen(StateScreen):
         self.have = self.add_action("next", primary=True)
         self.have.setObjectName("havePin")
         self.have.clicked.connect(self.next_requested)
+        self.dont_know = self.add_action("help")
+        self.dont_know.setObjectName("dontKnowPin")
+        self.dont_know.clicked.connect(self.dont_know_requested)
+        self.stop = self.add_action("finish", primary=True)
+        self.stop.setObjectName("noPinStop")
+        self.stop.clicked.connect(self.finish_requested)
+        self.found = self.add_action("pin-code")
+        self.found.setObjectName("foundPin")
+        self.found.clicked.connect(self.found_requested)
 
     def offer_pin_tools(self, offered: bool) -> None:
         """Show "Test my PIN code" and "Change my PIN code" (not in kiosk mode)."""
@@ -75,11 +91,17 @@ class AboutPinScreen(StateScreen):
 
     def retranslate(self) -> None:
         self.picture.set_description(_("Picture: the PIN letter with the PIN and PUK codes."))
-        cannot = self.state.problem is Problem.CANNOT_LOG_IN
-        self.picture.setVisible(not cannot)
-        self.have.setVisible(not cannot)
+        problem = self.state.problem
+        cannot = problem is Problem.CANNOT_LOG_IN
+        no_pin = problem is Problem.NO_PIN
+        self.picture.setVisible(problem is None)  # the words first when there is a problem
+        self.have.setVisible(problem is None)
+        self.dont_know.setVisible(problem is None)
+        self.stop.setVisible(no_pin)
+        self.found.setVisible(no_pin)
+        self.itsme.setVisible(no_pin)
         for button in (self.test_pin, self.change_pin):
-            button.setVisible(self._tools_offered and not cannot)
+            button.setVisible(self._tools_offered and problem is None)
         self.test_pin.set_text(
             _("Test my PIN code"), _("Check your PIN code once, without opening your record.")
         )
@@ -99,6 +121,41 @@ class AboutPinScreen(StateScreen):
                 _("Ask your commune when the child can get a card that can log in.")
             )
             return
+        for item, icon in (
+            (self.what, "pin-letter" if no_pin else "pin-code"),
+            (self.where, "card" if no_pin else "pin-letter"),
+        ):
+            if item.pictogram.name != icon:
+                item.pictogram.set_name(icon)
+        if no_pin:
+            self.set_icon("pin-letter")
+            self.heading.setText(_("You do not know your PIN code"))
+            self.what.setText(
+                _(
+                    "Look for your PIN letter. It came by post with your card. "
+                    "The PIN code is in this letter."
+                )
+            )
+            self.where.setText(
+                _(
+                    "No PIN letter, or you forgot the code? Go to your commune with your card. "
+                    "Ask for a new PIN code. It comes by post."
+                )
+            )
+            self.tries.setText(_("Do not guess. After 3 wrong PIN codes, the card is blocked."))
+            self.forgot.setText(
+                _("Is your card blocked? Go to your commune with the PUK code from the letter.")
+            )
+            self.itsme.setText(
+                _(
+                    "Do you use the itsme app on your phone? Then you can see your record on "
+                    "the official website without your card."
+                )
+            )
+            self.stop.set_text(_("I stop for today"))
+            self.found.set_text(_("I found my PIN code"))
+            self._relayout()
+            return
         self.set_icon(self.icon)
         self.heading.setText(_("Your PIN code"))
         self.what.setText(
@@ -115,11 +172,25 @@ class AboutPinScreen(StateScreen):
             )
         )
         self.have.set_text(_("I know my PIN code"))
+        self.dont_know.set_text(_("I don't know my PIN code"))
+        self._relayout()
+
+    def _relayout(self) -> None:
+        """The texts change length with the state: the heights follow at once (wrapped words
+        need the new height before the screen is drawn)."""
+        for item in (self.what, self.where, self.tries, self.forgot, self.itsme):
+            item.body.updateGeometry()
+            item.updateGeometry()
+        for button in (self.have, self.dont_know, self.stop, self.found):
+            button.label().updateGeometry()
+            button.updateGeometry()
+        self.action_bar.updateGeometry()
+        self.updateGeometry()
 
     def help_text(self) -> str:
         return _(
             "Never tell your PIN code to anyone. A helper must not type it for you. "
-            "If you do not know your PIN code, press Back, then Finish. "
+            "If you do not know your PIN code, press I don't know my PIN code. "
             "The commune can give you a new PIN code."
         )
 
@@ -349,16 +420,17 @@ class PinScreen(StateScreen):
         self.pad.ok_pressed.connect(self.submitted)
         theme_mod.notifier().changed.connect(self._fit_spacing)
         self._fit_spacing()
-        self.confirm_yes = self.add_action("check", primary=True)
-        self.confirm_yes.setObjectName("lastTryYes")
-        self.confirm_yes.clicked.connect(self.confirm_last)
-        self.confirm_no = self.add_action("close")
+        # The last try: "No, I stop" is the main (and default) answer, "Yes" the other one.
+        self.confirm_no = self.add_action("close", primary=True)
         self.confirm_no.setObjectName("lastTryNo")
         self.confirm_no.clicked.connect(self.cancel_last)
+        self.confirm_yes = self.add_action("check")
+        self.confirm_yes.setObjectName("lastTryYes")
+        self.confirm_yes.clicked.connect(self.confirm_last)
         self.retry = self.add_action("retry", primary=True)
         self.retry.setObjectName("pinRetry")
         self.retry.clicked.connect(self._retry_clicked)
-        self.finish = self.add_action("finish")
+        self.finish = self.add_action("finish", primary=True)  # a blocked card: the only way
         self.finish.setObjectName("pinFinish")
         self.finish.clicked.connect(self.finish_requested)
 
@@ -387,11 +459,7 @@ class PinScreen(StateScreen):
         self.tries.setMaximumWidth(one_line + margins.left() + margins.right() + 8)
 
     def _retry_clicked(self) -> None:
-        s = self.state
-        if s.pinpad and s.tries_left == 1 and s.problem is not Problem.PIN_CHECK_FAILED:
-            self.submitted.emit()  # the journey asks for the second confirmation
-        else:
-            self.retry_requested.emit()
+        self.retry_requested.emit()
 
     # PIN ownership ----------------------------------------------------------------------
     def take_pin(self) -> bytearray:
@@ -438,10 +506,13 @@ class PinScreen(StateScreen):
         self.retry.set_text(_("Try again"))
         self.finish.set_text(_("Finish"))
         self.confirm_text.setText(
-            _("If this PIN code is wrong, your card is blocked. Are you sure of your PIN code?")
+            _(
+                "If the code is wrong again, your card is blocked. "
+                "Do you want to type your PIN code now?"
+            )
         )
-        self.confirm_no.set_text(_("No, I will check first"))
-        self.confirm_yes.set_text(_("Yes, check my PIN code"))
+        self.confirm_no.set_text(_("No, I stop"))
+        self.confirm_yes.set_text(_("Yes, I type my code"))
         # tries left: always shown while the PIN can still be typed
         if blocked:
             self.tries.setText(_("You have no tries left."))
@@ -460,7 +531,7 @@ class PinScreen(StateScreen):
             self.text.setText(
                 _(
                     "The PIN code was wrong 3 times. Go to your commune with your card "
-                    "and the PUK code from your PIN letter. They can unblock the card."
+                    "and the PUK code from your PIN letter. The commune can unblock the card."
                 )
             )
             self.problem_text.setText(_("You cannot go on with this card today."))
@@ -496,9 +567,6 @@ class PinScreen(StateScreen):
                 if s.problem is Problem.PIN_WRONG
                 else _("Use the keys of the card reader. Then press OK on the reader.")
             )
-            if s.tries_left == 1 and not s.confirm_last_try:
-                self.retry.setVisible(True)
-                self.retry.set_text(_("I am ready to type my PIN code"))
             return
         if s.confirm_last_try:
             self.set_icon("warning")
@@ -537,6 +605,5 @@ class PinScreen(StateScreen):
     def help_text(self) -> str:
         return _(
             "Type the PIN code from your PIN letter. The screen shows dots, never the digits. "
-            "If you typed a wrong digit, press Erase. The program never tries again by itself. "
-            "There is no time limit."
+            "If you typed a wrong digit, press Erase. The program never tries again by itself."
         )

@@ -51,9 +51,11 @@ class ReaderScreen(StateScreen):
                 )
             )
             self.problem_text.setText(_("It is not your fault."))
+            self.problem_text.set_role("reassure")
             self.primary.set_text(_("Try again"))
             self.primary.set_icon_name("retry")
         elif s.problem is Problem.READER_UNPLUGGED:
+            self.problem_text.set_role("problem")
             self.set_icon("warning")
             self.heading.setText(_("The card reader is not connected."))
             self.text.setText(_("Plug the card reader into the computer again. Use a USB port."))
@@ -150,12 +152,12 @@ class CardScreen(StateScreen):
         else:
             self.set_icon("card-insert")
             self.heading.setText(_("Put your identity card in the reader."))
-            self.text.setText(_("The chip goes in first. The chip is on top."))
+            self.text.setText(_("The chip goes in first. The chip is facing up."))
         if s.step is not Step.CARD:
             self.problem_text.setVisible(False)
 
     def help_text(self) -> str:
         return _(
-            "Hold the card with the golden chip on top. Push the chip side into the reader. "
+            "Hold the card with the golden chip facing up. Push the chip side into the reader. "
             "Push gently until it stops. The program reads the card by itself."
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 from assistant.i18n import _
 from ui.screens.base import StateScreen
@@ -32,8 +32,12 @@ class RecordScreen(StateScreen):
         self.outer.setStretch(self.outer.count() - 1, 0)  # the viewer takes all the height
         self.outer.setContentsMargins(16, 8, 16, 8)
         self.viewer: RecordHome | None = None
-        self.done = self.add_action("finish", primary=True)
+        # Ending is a secondary action, last and at the side: the page's main action is its
+        # content (the sections), never "leave" (patients followed the big blue button out).
+        self.done = self.add_action("finish")
         self.done.setObjectName("recordDone")
+        self.done.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
+        self.action_layout.setAlignment(self.done, Qt.AlignmentFlag.AlignRight)
         self.done.clicked.connect(self.finish_requested)
         self._fallback: list[QWidget] = []
 

@@ -111,6 +111,13 @@ class KioskMode(QObject):
             self.watch.before_reset.append(self.prescriptions.panel.wipe)
         self.watch.warning.shown.connect(self.staff.hide)
         self.guard: KioskGuard | None = lock_window(window) if lock else None
+        # The kiosk has its reader: its welcome does not ask the patient to bring one (the
+        # welcome is the first screen, made with the window).
+        from ui.screens.welcome import WelcomeScreen
+
+        for screen in window.screens:
+            if isinstance(screen, WelcomeScreen):
+                screen.set_reader_provided(True)
 
     # The parts tests and the app use.
     @property

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from assistant.errors import ProblemKind
 from assistant.i18n import N_
-from assistant.journey import Problem, Step
+from assistant.journey import JourneyState, Problem, Step
 
 
 @dataclass(frozen=True)
@@ -24,14 +24,12 @@ class StepGuide:
 
 GUIDES: dict[Step, StepGuide] = {
     Step.WELCOME: StepGuide(
-        say=N_("This program shows your health record: medicines, vaccines and results."),
-        do=N_("Ask if the patient has their identity card and knows their PIN code."),
-        dont=N_("Do not take the card from the patient. Let them do each step."),
-    ),
-    Step.LANGUAGE: StepGuide(
-        say=N_("Which language do you want?"),
-        do=N_("Let the patient press their language. They can change it later at the top."),
-        dont=N_("Do not choose for the patient."),
+        say=N_("This program shows your health record. Which language do you want?"),
+        do=N_(
+            "Ask if the patient has their identity card and knows their PIN code. "
+            "Let the patient press their language."
+        ),
+        dont=N_("Do not take the card from the patient. Do not choose for the patient."),
     ),
     Step.READER: StepGuide(
         say=N_("We plug in the card reader."),
@@ -100,8 +98,8 @@ COMMON_PROBLEMS: dict[str, tuple[str, str, str]] = {
         N_("The patient has no PIN code"),
         N_(
             "The PIN code is in the letter that came with the card. If it is lost, the patient "
-            "asks for a new PIN code at the town hall (their commune). It is sent by post. "
-            "Stop here today; the patient can come back."
+            "asks the commune for a new PIN code. It is sent by post. "
+            "Stop here today. The patient can come back."
         ),
         "pin-letter",
     ),
@@ -131,6 +129,97 @@ COMMON_PROBLEMS: dict[str, tuple[str, str, str]] = {
     ),
 }
 
+#: What the mediator says, does and does not do while a problem is on screen (msgids). Every
+#: problem has one: the guide never says "type your PIN" beside "Your card is blocked".
+PROBLEM_GUIDES: dict[Problem, StepGuide] = {
+    Problem.READER_SERVICE_DOWN: StepGuide(
+        say=N_("The computer has a problem with card readers. It is not your fault."),
+        do=N_("Restart the computer, or ask the person who manages the computers."),
+        dont=N_("Do not install programs on the computer."),
+    ),
+    Problem.READER_UNPLUGGED: StepGuide(
+        say=N_("The reader came loose. We plug it in again."),
+        do=N_("Plug the reader into a USB port. Wait until the screen says it is found."),
+        dont=N_("Do not take the card out of the patient's hands."),
+    ),
+    Problem.NOT_EID_CARD: StepGuide(
+        say=N_("This card does not work here. We need your identity card."),
+        do=N_("Let the patient take this card out and put in their identity card."),
+        dont=N_("Do not keep the card or read it yourself."),
+    ),
+    Problem.CARD_READ_FAILED: StepGuide(
+        say=N_("The card could not be read. We try again."),
+        do=N_("Let the patient take the card out and put it back in, chip first."),
+        dont=N_("Do not clean the chip with anything wet or sharp."),
+    ),
+    Problem.CARD_REMOVED: StepGuide(
+        say=N_("The card came out. Put it back in the reader."),
+        do=N_("Everything was wiped. Let the patient put the card back in."),
+        dont=N_("Do not keep the card or read it yourself."),
+    ),
+    Problem.NOT_ME: StepGuide(
+        say=N_("This is not your card. Put your own card in the reader."),
+        do=N_("Give the other card back. Let the patient use their own card."),
+        dont=N_("Do not note anything about the other card."),
+    ),
+    Problem.NO_PIN: StepGuide(
+        say=N_("Without your PIN code we stop here today. You can come back."),
+        do=N_("Explain where the PIN letter is, and that the commune gives a new PIN code."),
+        dont=N_("Do not guess the PIN code together. Never try codes."),
+    ),
+    Problem.PIN_WRONG: StepGuide(
+        say=N_("The code was not correct. Take your time. Are you sure of your code?"),
+        do=N_("Look away again. If the patient is not sure, suggest stopping for today."),
+        dont=N_("Never type the PIN. Never look at it. Never write it down."),
+    ),
+    Problem.PIN_BLOCKED: StepGuide(
+        say=N_("Your card is blocked. We stop here today. The commune can unblock it."),
+        do=N_("Explain: go to the commune with the card and the PUK code from the PIN letter."),
+        dont=N_("Do not try again. Nothing can be done here today."),
+    ),
+    Problem.PIN_CHECK_FAILED: StepGuide(
+        say=N_("The card did not answer. We try again."),
+        do=N_("Check the card is in well. The patient presses Try again."),
+        dont=N_("Do not take the card out now."),
+    ),
+    Problem.CANNOT_LOG_IN: StepGuide(
+        say=N_("This card cannot open a health record. Nothing is wrong with it."),
+        do=N_("Suggest asking the doctor or the pharmacist for the child's health information."),
+        dont=N_("Do not try another PIN code."),
+    ),
+    Problem.CONNECTION_FAILED: StepGuide(
+        say=N_("The record does not open now. It is not your fault."),
+        do=N_("Read the screen with the patient: it says what to do and when to try again."),
+        dont=N_("Do not blame the patient: problems here come from the service or internet."),
+    ),
+}
+
+#: The last try, asked before the keypad: the patient decides.
+LAST_TRY_GUIDE = StepGuide(
+    say=N_("This is your last try. Do you want to type your code, or stop?"),
+    do=N_("Let the patient decide. If they are not sure, stopping is the safe choice."),
+    dont=N_("Do not decide for the patient. Never type the PIN."),
+)
+
+#: The PIN is being checked (on screen) or typed on the reader's keypad.
+PIN_BUSY_GUIDE = StepGuide(
+    say=N_("Wait a moment. Leave the card in the reader."),
+    do=N_("Keep looking away while the patient uses the reader's keypad."),
+    dont=N_("Never type the PIN. Never look at it. Never write it down."),
+)
+
+
+def guide_for(state: JourneyState) -> StepGuide:
+    """What the mediator says, does and does not do in ``state`` (problem first)."""
+    if state.problem is not None and not state.confirm_last_try:
+        return PROBLEM_GUIDES[state.problem]
+    if state.step is Step.PIN and state.confirm_last_try:
+        return LAST_TRY_GUIDE
+    if state.step is Step.PIN and state.busy:
+        return PIN_BUSY_GUIDE
+    return GUIDES[state.step]
+
+
 #: Problem on screen -> what the mediator can do (msgid).
 PROBLEM_TIPS: dict[Problem, str] = {
     Problem.READER_SERVICE_DOWN: N_(
@@ -146,6 +235,9 @@ PROBLEM_TIPS: dict[Problem, str] = {
     ),
     Problem.CARD_REMOVED: N_("The card was taken out. Everything was wiped. Put it back in."),
     Problem.NOT_ME: N_("This is not the patient's card. Give it back. Use the patient's own card."),
+    Problem.NO_PIN: N_(
+        "The patient does not know their PIN code. Show the screen: PIN letter, commune, itsme."
+    ),
     Problem.PIN_WRONG: N_(
         "The PIN code was wrong. Let the patient take their time. If they are not sure, stop: "
         "3 wrong tries block the card."

@@ -32,8 +32,8 @@ from ui import theme as theme_mod
 from ui.modes.mediator.guides import (
     COMMON_PROBLEMS,
     CONNECTION_TIPS,
-    GUIDES,
     PROBLEM_TIPS,
+    guide_for,
 )
 from ui.widgets import BigButton, Body, Heading, IconText, Pictogram, announce
 
@@ -328,11 +328,10 @@ class MediatorPanel(QFrame):
 
     def retranslate(self) -> None:
         state = self._state
-        step = state.step
-        guide = GUIDES[step]
+        guide = guide_for(state)
         self.setAccessibleName(_("Guide for the mediator"))
         self.title.setText(_("Guide for the mediator"))
-        self.step_title.setText(_("Now: {step}").format(step=_step_name(step)))
+        self.step_title.setText(_("Now: {step}").format(step=state_name(state)))
         self.say.setText(_("Say: {text}").format(text=_(guide.say)))
         self.do.setText(_("Do: {text}").format(text=_(guide.do)))
         self.dont.setText(_("Do not: {text}").format(text=_(guide.dont)))
@@ -356,7 +355,11 @@ class MediatorPanel(QFrame):
     @staticmethod
     def patient_types_pin(state: JourneyState) -> bool:
         """Whether the patient is (about to be) typing the PIN: the mediator looks away."""
-        return state.step is Step.PIN and state.problem in (None, Problem.PIN_WRONG)
+        return (
+            state.step is Step.PIN
+            and state.problem in (None, Problem.PIN_WRONG)
+            and not state.confirm_last_try
+        )
 
     @staticmethod
     def problem_tip_text(state: JourneyState) -> str:
@@ -391,8 +394,7 @@ class MediatorPanel(QFrame):
 
 
 _STEP_NAMES: dict[Step, str] = {
-    Step.WELCOME: N_("Welcome"),
-    Step.LANGUAGE: N_("Choose the language"),
+    Step.WELCOME: N_("Welcome and language"),
     Step.READER: N_("The card reader"),
     Step.CARD: N_("The card"),
     Step.CONFIRM_IDENTITY: N_("Is this you?"),
@@ -405,5 +407,27 @@ _STEP_NAMES: dict[Step, str] = {
 }
 
 
-def _step_name(step: Step) -> str:
-    return _(_STEP_NAMES[step])
+#: What the screen shows while a problem is on it (the step's name would contradict it).
+_PROBLEM_NAMES: dict[Problem, str] = {
+    Problem.READER_SERVICE_DOWN: N_("The computer cannot use card readers"),
+    Problem.READER_UNPLUGGED: N_("The reader is not connected"),
+    Problem.NOT_EID_CARD: N_("Not an identity card"),
+    Problem.CARD_READ_FAILED: N_("The card could not be read"),
+    Problem.CARD_REMOVED: N_("The card was taken out"),
+    Problem.NOT_ME: N_("Not the patient's card"),
+    Problem.NO_PIN: N_("No PIN code"),
+    Problem.PIN_WRONG: N_("The PIN code was not correct"),
+    Problem.PIN_BLOCKED: N_("The card is blocked"),
+    Problem.PIN_CHECK_FAILED: N_("The card did not answer"),
+    Problem.CANNOT_LOG_IN: N_("A card that cannot open a record"),
+    Problem.CONNECTION_FAILED: N_("The record does not open"),
+}
+
+
+def state_name(state: JourneyState) -> str:
+    """The name of what is on screen now: the problem when there is one, else the step."""
+    if state.step is Step.PIN and state.confirm_last_try:
+        return _("The last try")
+    if state.problem is not None:
+        return _(_PROBLEM_NAMES[state.problem])
+    return _(_STEP_NAMES[state.step])
