@@ -96,9 +96,7 @@ def main(args: list[str]) -> int:  # pragma: no cover - runs in the program's pr
     def walk(shifted_pin: str) -> None:
         c = controller()
         journey = c.journey
-        if journey.step is Step.WELCOME:
-            click(c.screens[Step.WELCOME].primary_button())
-            wait(lambda: journey.step is Step.LANGUAGE, "language")
+        if journey.step is Step.WELCOME:  # the first screen offers the languages
             c.choose_language("nl")
         wait(lambda: journey.step is Step.CONFIRM_IDENTITY, "identity")
         click(c.identity_screen.yes)
