@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import logging
 import os
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale, QObject, Signal
 
 from assistant.i18n import _, current_language
 from assistant.platform_choices import speech_engines
 from assistant.text_language import primary_language
+
+if TYPE_CHECKING:  # an optional Qt module: imported where speech starts
+    from PySide6.QtTextToSpeech import QTextToSpeech
 
 log = logging.getLogger(__name__)
 
@@ -116,17 +120,24 @@ class Speaker(QObject):
             "No voice is installed. Ask someone to install a voice."
         )
 
-    def say(self, text: str) -> str | None:
-        """Speak ``text``. Returns None when speaking, else the message to show."""
+    def _stopped_voice(self) -> QTextToSpeech | None:
+        """The engine in the program's language, silent and ready to speak; None (and
+        ``unavailable`` emitted) when no voice can speak it."""
         tts = self._ensure()
         if tts is None or not self._select_language(tts):
-            message = self.no_voice_message()
-            self.unavailable.emit(message)
-            return message
+            self.unavailable.emit(self.no_voice_message())
+            return None
         from PySide6.QtTextToSpeech import QTextToSpeech
 
         assert isinstance(tts, QTextToSpeech)
         tts.stop()
+        return tts
+
+    def say(self, text: str) -> str | None:
+        """Speak ``text``. Returns None when speaking, else the message to show."""
+        tts = self._stopped_voice()
+        if tts is None:
+            return self.no_voice_message()
         tts.say(text)
         self.last_text = text
         self.spoken.emit(text)
@@ -139,15 +150,9 @@ class Speaker(QObject):
         languages = {primary_language(lang) for _text, lang in parts} - {"", current_language()}
         if not languages:
             return self.say("\n".join(text for text, _lang in parts))
-        tts = self._ensure()
-        if tts is None or not self._select_language(tts):
-            message = self.no_voice_message()
-            self.unavailable.emit(message)
-            return message
-        from PySide6.QtTextToSpeech import QTextToSpeech
-
-        assert isinstance(tts, QTextToSpeech)
-        tts.stop()
+        tts = self._stopped_voice()
+        if tts is None:
+            return self.no_voice_message()
         if not self._switching:
             tts.aboutToSynthesize.connect(self._switch_voice)
             self._switching = True
